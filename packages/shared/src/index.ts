@@ -1,0 +1,5 @@
+export * from './departments.js';
+export * from './roles.js';
+export * from './errors.js';
+export * from './lifecycle.js';
+export * from './orders.js';

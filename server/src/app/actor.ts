@@ -1,0 +1,39 @@
+import { ROLE_PERMISSIONS, type Permission, type Role } from '@ot/shared';
+
+/** Who is making a request: a signed-in user or a partner system's API key. */
+export type Actor = UserActor | ApiKeyActor;
+
+export interface UserActor {
+  kind: 'user';
+  userId: string;
+  sessionId: string;
+  name: string;
+  email: string;
+  role: Role;
+  departmentCode: string | null;
+  permissions: ReadonlySet<Permission>;
+}
+
+export interface ApiKeyActor {
+  kind: 'apiKey';
+  apiKeyId: string;
+  name: string;
+  /** The user the key acts for when it submits (audit and "requested by"). */
+  ownerUserId: string | null;
+  permissions: ReadonlySet<Permission>;
+}
+
+export function userActor(input: Omit<UserActor, 'kind' | 'permissions'>): UserActor {
+  return { kind: 'user', ...input, permissions: new Set(ROLE_PERMISSIONS[input.role]) };
+}
+
+export function can(actor: Actor | null, permission: Permission): boolean {
+  return actor !== null && actor.permissions.has(permission);
+}
+
+/** Departments whose boards and steps an actor may act for. ADMIN may act for all. */
+export function actsForDepartment(actor: Actor | null, departmentCode: string): boolean {
+  if (!actor || actor.kind !== 'user') return false;
+  if (actor.role === 'ADMIN') return true;
+  return actor.role === 'DEPT_HEAD' && actor.departmentCode === departmentCode;
+}

@@ -1,0 +1,114 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { assertLifecycleConsistent } from '@ot/shared';
+import { printSchema } from 'graphql';
+import { loadSigningSecret } from '../modules/identity/auth.service.js';
+import { seedIfEmpty } from '../seed/seed.js';
+import type { AppConfig } from './config.js';
+import { ensureDatabase, startEmbeddedPostgres, type DatabaseHandle } from './database.js';
+import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { createLogger, type Logger } from './logger.js';
+import { initOrm, migrate } from './orm.js';
+import { createAppPubSub, type PubSubHandle } from './pubsub.js';
+import { buildAppSchema } from './schema.js';
+import { createServices, type Services } from './services.js';
+import { prepareJobQueue, runDueJobs, startWorker, taskList } from './worker.js';
+import type { Runner } from 'graphile-worker';
+
+export interface RunningApp {
+  config: AppConfig;
+  orm: MikroORM;
+  services: Services;
+  http: RunningHttpServer;
+  url: string;
+  logger: Logger;
+  /** Runs every job due now (tests drive jobs with this instead of sleeping). */
+  runDueJobs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  onQuery?: (sql: string) => void;
+}
+
+/** Connects to (or starts) the database, migrates, seeds an empty demo database, and serves. */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  assertLifecycleConsistent();
+  const database = await openDatabase(config, logger);
+  let orm: MikroORM | undefined;
+  let pubSub: PubSubHandle | undefined;
+  let worker: Runner | undefined;
+  try {
+    orm = await initOrm({ url: database.url, logger, onQuery: options.onQuery });
+    const applied = await migrate(orm);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (config.seedDemo) await seedIfEmpty(orm.em.fork(), logger);
+    await prepareJobQueue(database.url, logger);
+    const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
+    pubSub = createAppPubSub(config.redisUrl);
+    const services = createServices(config, secret, pubSub.pubSub, logger);
+    const tasks = taskList(orm, services, logger);
+    worker = config.runWorker ? await startWorker(database.url, tasks, logger) : undefined;
+    const schema = await buildAppSchema(pubSub.pubSub);
+    const readyOrm = orm;
+    const http = await startHttpServer({
+      config,
+      orm,
+      schema,
+      services,
+      logger,
+      readiness: () => readiness(readyOrm),
+    });
+    const url = `http://localhost:${http.port}`;
+    const closeOrm = orm;
+    const closePubSub = pubSub;
+    const closeWorker = worker;
+    return {
+      config,
+      orm,
+      services,
+      http,
+      url,
+      logger,
+      runDueJobs: () => runDueJobs(database.url, tasks, logger),
+      close: async () => {
+        await http.close();
+        await closeWorker?.stop();
+        services.mail.close();
+        await closePubSub.close();
+        await closeOrm.close(true);
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await worker?.stop();
+    await pubSub?.close();
+    await orm?.close(true);
+    await database.stop();
+    throw error;
+  }
+}
+
+export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    await ensureDatabase(config.databaseUrl);
+    return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  }
+  return startEmbeddedPostgres(config.dataDir, logger);
+}
+
+async function readiness(orm: MikroORM): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    if (pending.length) return { ok: false, detail: `${pending.length} migrations pending` };
+    return { ok: true, detail: 'database reachable, migrations applied' };
+  } catch {
+    return { ok: false, detail: 'database unreachable' };
+  }
+}
+
+export async function emitSchemaSdl(): Promise<string> {
+  const schema = await buildAppSchema(createAppPubSub(undefined).pubSub);
+  return `${printSchema(schema)}\n`;
+}

@@ -1,0 +1,49 @@
+import type { AppPubSub } from './pubsub.js';
+
+export const TOPICS = {
+  terminationChanged: 'TERMINATION_CHANGED',
+  approvalBoardChanged: 'APPROVAL_BOARD_CHANGED',
+  followUpTaskChanged: 'FOLLOW_UP_TASK_CHANGED',
+  notificationAdded: 'NOTIFICATION_ADDED',
+} as const;
+
+/** Plain, serializable event data (survives Redis); subscribers re-check who may see it. */
+export interface DomainEvent {
+  kind: string;
+  terminationId: string;
+  number: string;
+  oldStatus: string | null;
+  newStatus: string;
+  /** Departments whose boards or checklists this concerns. */
+  departments: string[];
+  stepId: string | null;
+  taskId: string | null;
+  actorName: string;
+  at: string;
+}
+
+export interface NotificationEvent {
+  notificationId: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  at: string;
+}
+
+export class EventPublisher {
+  constructor(private readonly pubSub: AppPubSub) {}
+
+  termination(event: DomainEvent): void {
+    this.pubSub.publish(TOPICS.terminationChanged, event);
+    if (event.stepId || event.kind.startsWith('approval') || event.kind === 'termination.submitted') {
+      this.pubSub.publish(TOPICS.approvalBoardChanged, event);
+    }
+    if (event.taskId || event.kind === 'termination.effective') this.pubSub.publish(TOPICS.followUpTaskChanged, event);
+  }
+
+  notification(event: NotificationEvent): void {
+    this.pubSub.publish(TOPICS.notificationAdded, event);
+  }
+}

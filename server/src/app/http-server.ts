@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { CLIENT_SAFE_CODES, serviceUnavailable } from '../common/errors.js';
+import type { Actor } from './actor.js';
+import type { AppConfig } from './config.js';
+import { createContext, type RequestContext } from './context.js';
+import { isDatabaseUnavailable } from './db-errors.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services.js';
+
+export interface HttpServerDeps {
+  config: AppConfig;
+  orm: MikroORM;
+  schema: GraphQLSchema;
+  services: Services;
+  logger: Logger;
+  readiness: () => Promise<{ ok: boolean; detail: string }>;
+}
+
+export interface RunningHttpServer {
+  server: http.Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID_RE = /^[\w-]{8,64}$/;
+
+/** Turns anything that is not a deliberate client error into a generic one; the full error is logged. */
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code as string | undefined;
+  if (code && CLIENT_SAFE_CODES.has(code)) {
+    const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (isDatabaseUnavailable(original)) {
+    return { message: serviceUnavailable().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
+  return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs every error with the request id, and adds the id to what the client sees. */
+function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors, operationName }) {
+          for (const error of errors) {
+            const code = error.extensions?.code as string | undefined;
+            const level = code && CLIENT_SAFE_CODES.has(code) ? 'info' : 'error';
+            contextValue.logger[level]({ err: error.originalError ?? error, operationName, code }, error.message);
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          if (!errors) return;
+          response.body.singleResult.errors = errors.map((e) => ({
+            ...e,
+            extensions: { ...e.extensions, requestId: contextValue.requestId },
+          }));
+        },
+      };
+    },
+  };
+}
+
+async function authenticateOrExplain(
+  services: Services,
+  orm: MikroORM,
+  authorization: string | undefined,
+): Promise<{ actor: Actor | null; em: ReturnType<MikroORM['em']['fork']> }> {
+  const em = orm.em.fork();
+  try {
+    return { actor: await services.auth.authenticate(em, authorization), em };
+  } catch (error) {
+    if (error instanceof GraphQLError) throw error;
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
+export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttpServer> {
+  const { config, orm, schema, services, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const { ok, detail } = await deps.readiness();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', detail });
+  });
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        if (typeof authorization !== 'string' || !authorization) {
+          ctx.extra.socket.close(4401, 'Unauthorized: send connectionParams.authorization');
+          return false;
+        }
+        try {
+          const { actor } = await authenticateOrExplain(services, orm, authorization);
+          (ctx.extra as { actor?: Actor | null }).actor = actor;
+          return true;
+        } catch (error) {
+          const message = error instanceof GraphQLError ? error.message : 'Unauthorized';
+          ctx.extra.socket.close(4401, message.slice(0, 120));
+          return false;
+        }
+      },
+      context: (ctx) =>
+        createContext({
+          requestId: randomUUID(),
+          em: orm.em.fork(),
+          actor: (ctx.extra as { actor?: Actor | null }).actor ?? null,
+          services,
+          logger,
+          ip: ctx.extra.request.socket.remoteAddress ?? '',
+        }),
+      onError: (_ctx, _id, _payload, errors) => {
+        for (const error of errors) logger.warn({ err: error }, 'subscription error');
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    formatError: maskError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestIdPlugin(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        const { actor, em } = await authenticateOrExplain(services, orm, req.headers.authorization);
+        return createContext({
+          requestId,
+          em,
+          actor,
+          services,
+          logger: logger.child({ requestId }),
+          ip: req.ip ?? '',
+        });
+      },
+    }),
+  );
+
+  serveClient(app, config.clientDist);
+
+  // Malformed JSON and oversize bodies: a clear 4xx, never a stack trace.
+  app.use(
+    (
+      error: { status?: number; type?: string; message?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (res.headersSent) return next(error);
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) logger.error({ err: error }, 'unhandled http error');
+      res.status(status).json({
+        errors: [
+          {
+            message: status === 413 ? 'Request body too large.' : status === 500 ? 'Internal server error.' : 'Malformed request body.',
+            extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', requestId: res.locals.requestId },
+          },
+        ],
+      });
+    },
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const port = (httpServer.address() as { port: number }).port;
+
+  return {
+    server: httpServer,
+    port,
+    close: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Server going away');
+      await apollo.stop();
+      wsServer.close();
+    },
+  };
+}
+
+/** The built SPA, with index.html for client-side routes. */
+function serveClient(app: express.Express, dist: string): void {
+  const index = path.join(dist, 'index.html');
+  if (!fs.existsSync(index)) return;
+  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
+}

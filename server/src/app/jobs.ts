@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Job names the worker knows. */
+export const JOBS = {
+  sendMail: 'send_mail',
+  confirmationReminder: 'confirmation_reminder',
+  confirmationExpiry: 'confirmation_expiry',
+  approvalSla: 'approval_sla',
+  followUpSla: 'follow_up_sla',
+  pruneIdempotency: 'prune_idempotency',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/**
+ * Enqueues a graphile-worker job through SQL on the caller's transaction, so the job exists
+ * exactly when the change that caused it commits.
+ */
+export async function enqueueJob(
+  em: EntityManager,
+  name: JobName,
+  payload: Record<string, unknown>,
+  options: { runAt?: Date; jobKey?: string; maxAttempts?: number } = {},
+): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `select graphile_worker.add_job(?, ?::json, run_at => ?::timestamptz, job_key => ?, max_attempts => ?)`,
+      [name, JSON.stringify(payload), (options.runAt ?? new Date()).toISOString(), options.jobKey ?? null, options.maxAttempts ?? 10],
+      'all',
+      em.getTransactionContext(),
+    );
+}

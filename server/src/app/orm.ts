@@ -1,0 +1,44 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { MIGRATIONS } from '../migrations/index.js';
+import { ENTITIES } from './entities.js';
+import type { Logger } from './logger.js';
+
+export interface OrmOptions {
+  url: string;
+  logger?: Logger;
+  /** Called with every SQL statement: tests count statements per request with it. */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+export function ormConfig(opts: OrmOptions): Options {
+  return {
+    clientUrl: opts.url,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    // Missing is never silently null: relations must be loaded on purpose.
+    forceUndefined: false,
+    allowGlobalContext: false,
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    debug: opts.onQuery ? ['query'] : false,
+    logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+}
+
+export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(opts));
+}
+
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

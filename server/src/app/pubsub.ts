@@ -1,0 +1,25 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+
+export type AppPubSub = ReturnType<typeof createPubSub>;
+
+export interface PubSubHandle {
+  pubSub: AppPubSub;
+  close(): Promise<void>;
+}
+
+/** In-process by default; with REDIS_URL every instance sees every event. */
+export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
+  if (!redisUrl) return { pubSub: createPubSub(), close: async () => undefined };
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const pubSub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+  return {
+    pubSub,
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { FaultInjector } from '../common/faults.js';
+import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
+import { ApprovalService } from '../modules/approval/approval.service.js';
+import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
+import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
+import { AuthService } from '../modules/identity/auth.service.js';
+import { TokenSigner } from '../modules/identity/token.js';
+import { MailService } from '../modules/notification/mail.service.js';
+import { NotificationService } from '../modules/notification/notification.service.js';
+import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
+import { OrderService } from '../modules/order/order.service.js';
+import { EffectService } from '../modules/termination/effect.service.js';
+import { ImpactService } from '../modules/termination/impact.service.js';
+import { ReasonService } from '../modules/termination/reason.service.js';
+import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
+import { TerminationService } from '../modules/termination/termination.service.js';
+import type { AppConfig } from './config.js';
+import { EventPublisher } from './events.js';
+import type { Logger } from './logger.js';
+import type { AppPubSub } from './pubsub.js';
+
+/** One instance of each service per process; every method takes the request context first. */
+export interface Services {
+  auth: AuthService;
+  orders: OrderService;
+  reasons: ReasonService;
+  terminations: TerminationService;
+  approvals: ApprovalService;
+  confirmations: ConfirmationService;
+  followUps: FollowUpService;
+  notifications: NotificationService;
+  mail: MailService;
+  scheduled: ScheduledWorkService;
+  events: EventPublisher;
+  faults: FaultInjector;
+}
+
+export function createServices(config: AppConfig, signingSecret: string, pubSub: AppPubSub, logger: Logger): Services {
+  const events = new EventPublisher(pubSub);
+  const faults = new FaultInjector(!config.production && process.env.FAULT_INJECTION === '1');
+  const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
+  const notifications = new NotificationService(events);
+  const lifecycle = new TerminationLifecycle(events);
+  const impacts = new ImpactService(new ApprovalPolicyService());
+  const confirmations = new ConfirmationService(
+    { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },
+    mail,
+    lifecycle,
+    notifications,
+  );
+  const followUps = new FollowUpService(lifecycle);
+  const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
+  return {
+    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds),
+    orders: new OrderService(),
+    reasons: new ReasonService(),
+    terminations,
+    approvals: new ApprovalService(lifecycle, terminations, notifications),
+    confirmations,
+    followUps,
+    notifications,
+    mail,
+    scheduled: new ScheduledWorkService(confirmations, notifications, lifecycle),
+    events,
+    faults,
+  };
+}

@@ -1,0 +1,103 @@
+import type { ClassType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { badInput } from './errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+  @Field(() => Boolean)
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Builds a Relay connection type `<Name>Connection` with its `<Name>Edge`. */
+export function ConnectionType<T extends object>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => node)
+    node!: T;
+    @Field(() => String)
+    cursor!: string;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+    @Field(() => Int)
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Keyset position: the sort value and id of the last row seen. */
+  after: [string, string] | null;
+}
+
+/** Validates `first`/`after`: first is 1..100, after an opaque cursor from an earlier page. */
+export function pageRequest(first: number | null | undefined, after: string | null | undefined): PageRequest {
+  const limit = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}.`, 'first');
+  }
+  return { limit, after: after ? decodeCursor(after) : null };
+}
+
+export function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return value as [string, string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('after is not a cursor returned by this API.', 'after');
+}
+
+/** Turns rows fetched with limit + 1 into a connection page. */
+export function toConnection<T extends { id: string }>(
+  rows: T[],
+  page: PageRequest,
+  totalCount: number,
+  sortValue: (row: T) => string,
+): Connection<T> {
+  const hasNextPage = rows.length > page.limit;
+  const pageRows = hasNextPage ? rows.slice(0, page.limit) : rows;
+  const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(sortValue(node), node.id) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: page.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../app/context.js';
+
+/** Work to do once the transaction has committed (publishing events); dropped on rollback. */
+export interface TransactionScope {
+  em: EntityManager;
+  afterCommit(fn: () => void | Promise<void>): void;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 4;
+
+export class RetriesExhaustedError extends Error {
+  constructor(cause: unknown) {
+    super('The database stayed too busy to complete this change; try again.', { cause });
+  }
+}
+
+function sqlState(error: unknown): string | undefined {
+  let current = error as { code?: string; previous?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current.code && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+    current = (current.previous ?? current.cause) as typeof current;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (sqlState(error) !== '23505') return false;
+  return !constraint || String((error as Error).message).includes(constraint);
+}
+
+/**
+ * Runs `fn` in one database transaction on a fresh fork. Serialization failures and
+ * deadlocks are retried a bounded number of times; after-commit work runs only on success.
+ */
+export async function inTransaction<T>(ctx: RequestContext, fn: (scope: TransactionScope) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const pending: (() => void | Promise<void>)[] = [];
+    try {
+      const result = await ctx.em.fork().transactional(async (em) => fn({ em, afterCommit: (f) => pending.push(f) }));
+      for (const f of pending) {
+        try {
+          await f();
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'after-commit work failed');
+        }
+      }
+      return result;
+    } catch (error) {
+      const state = sqlState(error);
+      if (state && RETRYABLE.has(state)) {
+        if (attempt < MAX_ATTEMPTS) {
+          ctx.logger.warn({ state, attempt }, 'transaction conflict, retrying');
+          await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+          continue;
+        }
+        throw new RetriesExhaustedError(error);
+      }
+      throw error;
+    }
+  }
+}

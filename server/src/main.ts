@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { emitSchemaSdl, openDatabase, startApp } from './app/app.js';
+import { loadConfig, REPO_ROOT } from './app/config.js';
+import { createLogger } from './app/logger.js';
+import { initOrm, migrate } from './app/orm.js';
+import { seedIfEmpty } from './seed/seed.js';
+
+const USAGE = `usage: server <command>
+  start          migrate, seed an empty demo database, serve API + SPA (+ job worker)
+  migrate        apply pending migrations and exit
+  seed           seed demo data into an empty database and exit
+  emit-schema    write schema/schema.graphql`;
+
+async function main(command: string | undefined): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case 'start': {
+      const started = Date.now();
+      const app = await startApp(config, { logger });
+      const publicUrl = config.publicUrl;
+      logger.info({ url: publicUrl, port: app.http.port, ms: Date.now() - started }, 'ready');
+      process.stdout.write(
+        `\n  Order termination is running at ${publicUrl}\n` +
+          (config.seedDemo
+            ? `  Demo logins (password demo1234): admin@example.com, clerk@example.com, sales.head@example.com,\n  purchasing.head@example.com, warehouse.head@example.com, finance.head@example.com, gm@example.com, auditor@example.com\n\n`
+            : '\n'),
+      );
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        const timer = setTimeout(() => process.exit(1), 20_000);
+        timer.unref();
+        await app.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      return;
+    }
+    case 'migrate':
+    case 'seed': {
+      const database = await openDatabase(config, logger);
+      const orm = await initOrm({ url: database.url, logger });
+      try {
+        const applied = await migrate(orm);
+        logger.info({ applied }, 'migrations applied');
+        if (command === 'seed') await seedIfEmpty(orm.em.fork(), logger);
+      } finally {
+        await orm.close(true);
+        await database.stop();
+      }
+      return;
+    }
+    case 'emit-schema': {
+      const file = path.join(REPO_ROOT, 'schema/schema.graphql');
+      fs.writeFileSync(file, await emitSchemaSdl());
+      process.stdout.write(`wrote ${file}\n`);
+      return;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(command ? 2 : 0);
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { enqueueJob, JOBS } from '../../app/jobs.js';
+import type { TransactionScope } from '../../common/transaction.js';
+import type { NotificationService } from '../notification/notification.service.js';
+import type { Termination } from '../termination/termination.entity.js';
+import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
+
+/** Opens the lowest stage that still has waiting steps: due times start, SLA checks are scheduled. */
+export async function activateNextStage(
+  scope: TransactionScope,
+  t: Termination,
+  notifications: NotificationService,
+): Promise<ApprovalStep[]> {
+  const waiting = await scope.em.find(ApprovalStep, { termination: t, status: ApprovalStepStatus.WAITING }, { orderBy: { stage: 'asc' } });
+  if (!waiting.length) return [];
+  const stage = waiting[0]!.stage;
+  const now = new Date();
+  const activated = waiting.filter((s) => s.stage === stage);
+  for (const step of activated) {
+    step.status = ApprovalStepStatus.PENDING;
+    step.activatedAt = now;
+    step.dueAt = new Date(now.getTime() + step.slaHours * 3_600_000);
+    await enqueueJob(scope.em, JOBS.approvalSla, { stepId: step.id }, { runAt: step.dueAt, jobKey: `approval-sla:${step.id}` });
+  }
+  await notifications.toDepartmentHeads(
+    scope,
+    activated.map((s) => s.department),
+    {
+      kind: 'APPROVAL_DUE',
+      title: `${t.number} 待您审批 / awaiting your approval`,
+      body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency}`,
+      link: `/board`,
+      terminationId: t.id,
+    },
+  );
+  return activated;
+}

@@ -1,0 +1,71 @@
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { User } from '../identity/user.entity.js';
+import type { Termination } from '../termination/termination.entity.js';
+
+export enum ApprovalStepStatus {
+  /** A later stage, not active yet. */
+  WAITING = 'WAITING',
+  PENDING = 'PENDING',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(ApprovalStepStatus, { name: 'ApprovalStepStatus' });
+
+@ObjectType()
+@Entity({ tableName: 'approval_step' })
+export class ApprovalStep extends BaseEntity<
+  'decidedAt' | 'comment' | 'dueAt' | 'activatedAt' | 'overdueNotifiedAt' | 'decidedBy' | 'overdue'
+> {
+  @ManyToOne('Termination', { index: true })
+  termination!: Termination;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  stage!: number;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 32, index: true })
+  department!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 40 })
+  ruleCode!: string;
+
+  @Field(() => ApprovalStepStatus)
+  @Enum({ items: () => ApprovalStepStatus, type: 'string', index: true })
+  status!: ApprovalStepStatus;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  slaHours!: number;
+
+  @ManyToOne(() => User, { nullable: true })
+  decidedBy?: User | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  decidedAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  comment?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  activatedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Set when the stage becomes active' })
+  @Property({ type: 'datetime', nullable: true, index: true })
+  dueAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  overdueNotifiedAt?: Date | null;
+
+  @Field(() => Boolean)
+  get overdue(): boolean {
+    return this.status === ApprovalStepStatus.PENDING && !!this.dueAt && this.dueAt.getTime() < Date.now();
+  }
+}

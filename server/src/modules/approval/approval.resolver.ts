@@ -1,0 +1,31 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { User } from '../identity/user.entity.js';
+import { Termination } from '../termination/termination.entity.js';
+import { ApprovalStep } from './approval-step.entity.js';
+import { ApprovalBoard, DecideApprovalInput, DecideApprovalResult } from './approval.types.js';
+
+@Resolver(() => ApprovalStep)
+export class ApprovalResolver {
+  @Authorized('terminations:read')
+  @Query(() => ApprovalBoard, { description: 'Pending steps of a department, with recent decisions' })
+  approvalBoard(@Ctx() ctx: RequestContext, @Arg('department', () => String) department: string) {
+    return ctx.services.approvals.board(ctx, department);
+  }
+
+  @Authorized('approvals:decide')
+  @Mutation(() => DecideApprovalResult)
+  decideApproval(@Ctx() ctx: RequestContext, @Arg('input', () => DecideApprovalInput) input: DecideApprovalInput) {
+    return ctx.services.approvals.decide(ctx, input);
+  }
+
+  @FieldResolver(() => Termination)
+  termination(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(Termination, step.termination.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  decidedBy(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
+    return step.decidedBy ? ctx.loaders.one(User, step.decidedBy.id) : null;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The small language approval rules are written in: comparisons over named impact facts,
+ * combined with all / any. Kept as JSON in the database.
+ */
+export const FACT_NAMES = [
+  'purchaseOrdersAffected',
+  'reservationsReleased',
+  'shipmentsAffected',
+  'amountInvoiced',
+  'amountPaid',
+  'cancellationFee',
+  'refundDue',
+  'orderValue',
+  'terminatedValue',
+  'reasonCode',
+  'reasonCategory',
+  'customerConfirmationRequired',
+] as const;
+export type FactName = (typeof FACT_NAMES)[number];
+export type Facts = Record<FactName, number | string | boolean>;
+
+export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export type RuleCondition =
+  | { always: true }
+  | { fact: FactName; op: Operator; value: number | string | boolean | (number | string)[] }
+  | { all: RuleCondition[] }
+  | { any: RuleCondition[] };
+
+export function evaluate(condition: RuleCondition, facts: Facts): boolean {
+  if ('always' in condition) return true;
+  if ('all' in condition) return condition.all.every((c) => evaluate(c, facts));
+  if ('any' in condition) return condition.any.some((c) => evaluate(c, facts));
+  const actual = facts[condition.fact];
+  const expected = condition.value;
+  switch (condition.op) {
+    case 'eq':
+      return actual === expected;
+    case 'ne':
+      return actual !== expected;
+    case 'in':
+      return Array.isArray(expected) && expected.includes(actual as never);
+    default: {
+      const a = Number(actual);
+      const b = Number(expected);
+      if (Number.isNaN(a) || Number.isNaN(b)) return false;
+      if (condition.op === 'gt') return a > b;
+      if (condition.op === 'gte') return a >= b;
+      if (condition.op === 'lt') return a < b;
+      return a <= b;
+    }
+  }
+}
+
+/** Checks a condition an admin sends; returns the first problem or null. */
+export function validateCondition(condition: unknown, depth = 0): string | null {
+  if (depth > 5) return 'Conditions may nest at most 5 levels.';
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return 'A condition must be an object.';
+  const c = condition as Record<string, unknown>;
+  if ('always' in c) return c.always === true ? null : '"always" must be true.';
+  for (const key of ['all', 'any'] as const) {
+    if (key in c) {
+      const list = c[key];
+      if (!Array.isArray(list) || list.length === 0) return `"${key}" needs a non-empty list.`;
+      for (const item of list) {
+        const problem = validateCondition(item, depth + 1);
+        if (problem) return problem;
+      }
+      return null;
+    }
+  }
+  if (!FACT_NAMES.includes(c.fact as FactName)) return `Unknown fact "${String(c.fact)}"; use one of ${FACT_NAMES.join(', ')}.`;
+  if (!OPERATORS.includes(c.op as Operator)) return `Unknown operator "${String(c.op)}".`;
+  if (c.value === undefined) return 'A comparison needs a value.';
+  return null;
+}

@@ -1,0 +1,245 @@
+import { LockMode } from '@mikro-orm/core';
+import type { PreferredResolution } from '@ot/shared';
+import type { RequestContext } from '../../app/context.js';
+import { enqueueJob, JOBS } from '../../app/jobs.js';
+import {
+  InvalidTransitionError,
+  NotFoundError,
+  refuse,
+  resultOf,
+  TokenExpiredError,
+  TokenInvalidError,
+  TokenUsedError,
+  ValidationError,
+} from '../../common/business-errors.js';
+import { inTransaction, type TransactionScope } from '../../common/transaction.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { Customer } from '../order/customer.entity.js';
+import { SalesOrder } from '../order/sales-order.entity.js';
+import type { MailService } from '../notification/mail.service.js';
+import type { NotificationService } from '../notification/notification.service.js';
+import { Termination } from '../termination/termination.entity.js';
+import type { TerminationLifecycle } from '../termination/termination-lifecycle.js';
+import { lockTermination } from '../termination/termination-lifecycle.js';
+import { confirmationMail } from './confirmation-mail.js';
+import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
+import { hashToken, looksLikeToken, newConfirmationToken } from './token.js';
+
+export interface ConfirmationSettings {
+  publicUrl: string;
+  validityHours: number;
+  reminderHoursBefore: number;
+}
+
+export interface TakeEffectFn {
+  (scope: TransactionScope, t: Termination, event: 'CUSTOMER_ACCEPT', actor: { kind: 'customer'; email: string }): Promise<boolean>;
+}
+
+export class ConfirmationService {
+  /** Set by the termination service (it owns taking effect). */
+  takeEffect!: TakeEffectFn;
+
+  constructor(
+    private readonly settings: ConfirmationSettings,
+    private readonly mail: MailService,
+    private readonly lifecycle: TerminationLifecycle,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  /** Creates a fresh link (voiding any earlier one), mails it, and schedules reminder and expiry. */
+  async issue(
+    scope: TransactionScope,
+    t: Termination,
+    options: { expiresAt?: Date; reminder?: boolean } = {},
+  ): Promise<CustomerConfirmation> {
+    const { em } = scope;
+    const previous = await em.find(CustomerConfirmation, { termination: t, status: ConfirmationStatus.PENDING });
+    for (const p of previous) p.status = ConfirmationStatus.SUPERSEDED;
+    const order = await em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer'] });
+    const customer = order.customer as Customer;
+    const { token, hash } = newConfirmationToken();
+    const sentAt = new Date();
+    const expiresAt = options.expiresAt ?? new Date(sentAt.getTime() + this.settings.validityHours * 3_600_000);
+    const confirmation = em.create(CustomerConfirmation, {
+      termination: t,
+      tokenHash: hash,
+      status: ConfirmationStatus.PENDING,
+      recipient: customer.email,
+      sentAt,
+      expiresAt,
+    });
+    await this.mail.queue(em, {
+      ...confirmationMail({
+        recipient: customer.email,
+        customerName: customer.name,
+        terminationNumber: t.number,
+        orderNumber: order.number,
+        reasonZh: t.reason.labelZh,
+        reasonEn: t.reason.labelEn,
+        explanation: t.explanation,
+        cancellationFee: t.impact.cancellationFee,
+        refundDue: t.impact.refundDue,
+        currency: t.impact.currency,
+        link: `${this.settings.publicUrl}/confirm/${token}`,
+        expiresAt,
+        reminder: options.reminder,
+      }),
+      terminationId: t.id,
+    });
+    const reminderAt = new Date(expiresAt.getTime() - this.settings.reminderHoursBefore * 3_600_000);
+    if (!options.reminder && reminderAt > sentAt) {
+      await enqueueJob(
+        em,
+        JOBS.confirmationReminder,
+        { confirmationId: confirmation.id },
+        { runAt: reminderAt, jobKey: `reminder:${confirmation.id}` },
+      );
+    }
+    await enqueueJob(
+      em,
+      JOBS.confirmationExpiry,
+      { confirmationId: confirmation.id },
+      { runAt: expiresAt, jobKey: `expiry:${confirmation.id}` },
+    );
+    appendAudit(
+      em,
+      { kind: 'system' },
+      {
+        action: options.reminder ? 'confirmation.reminder_sent' : 'confirmation.sent',
+        terminationId: t.id,
+        entityType: 'CustomerConfirmation',
+        entityId: confirmation.id,
+        data: { recipient: customer.email, expiresAt: expiresAt.toISOString(), replaced: previous.length },
+      },
+    );
+    return confirmation;
+  }
+
+  /** The public page's view of a link; refuses used, expired and unknown tokens. */
+  async view(ctx: RequestContext, token: string) {
+    return resultOf(async () => {
+      const confirmation = await this.usable(ctx.em, token);
+      const termination = await ctx.em.findOneOrFail(
+        Termination,
+        { id: confirmation.termination.id },
+        { populate: ['reason', 'order.customer', 'order.contract'] },
+      );
+      return { confirmation, termination };
+    });
+  }
+
+  async respond(
+    ctx: RequestContext,
+    input: { token: string; accept: boolean; note?: string | null; preferredResolution?: PreferredResolution | null },
+  ) {
+    return resultOf(() =>
+      inTransaction(ctx, async (scope) => {
+        const found = await this.usable(scope.em, input.token);
+        const t = (await lockTermination(scope, found.termination.id))!;
+        const confirmation = await scope.em.findOneOrFail(
+          CustomerConfirmation,
+          { id: found.id },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        );
+        if (confirmation.status !== ConfirmationStatus.PENDING) refuse(TokenUsedError, 'TOKEN_USED', 'This link was already used.');
+        if (t.status !== 'AWAITING_CUSTOMER') {
+          refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination no longer waits for your answer.');
+        }
+        const note = input.note?.trim() || null;
+        if (note && note.length > 2000) refuse(ValidationError, 'VALIDATION_FAILED', 'The note may be at most 2000 characters.');
+        confirmation.status = input.accept ? ConfirmationStatus.ACCEPTED : ConfirmationStatus.DECLINED;
+        confirmation.respondedAt = new Date();
+        confirmation.note = note;
+        confirmation.preferredResolution = input.preferredResolution ?? null;
+        const actor = { kind: 'customer' as const, email: confirmation.recipient };
+        appendAudit(scope.em, actor, {
+          action: input.accept ? 'confirmation.accepted' : 'confirmation.declined',
+          terminationId: t.id,
+          entityType: 'CustomerConfirmation',
+          entityId: confirmation.id,
+          data: { note, preferredResolution: confirmation.preferredResolution },
+        });
+        await this.notifications.toUsers(scope, [t.requestedBy.id], {
+          kind: input.accept ? 'CUSTOMER_ACCEPTED' : 'CUSTOMER_DECLINED',
+          title: `${t.number} ${input.accept ? '客户已确认 / customer accepted' : '客户已拒绝 / customer declined'}`,
+          body: note ?? '',
+          link: `/terminations/${t.number}`,
+          terminationId: t.id,
+        });
+        if (input.accept) await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', actor);
+        else await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', actor, { note });
+        return { termination: t, confirmation };
+      }),
+    );
+  }
+
+  /** The public page's data: the termination as the customer may see it, nothing internal. */
+  async publicView(ctx: RequestContext, token: string) {
+    const found = await this.view(ctx, token);
+    if (!('confirmation' in found)) return found;
+    const { confirmation, termination: t } = found;
+    return {
+      terminationNumber: t.number,
+      orderNumber: t.order.number,
+      customerName: t.order.customer.name,
+      reasonZh: t.reason.labelZh,
+      reasonEn: t.reason.labelEn,
+      explanation: t.explanation,
+      lines: t.impact.lines,
+      currency: t.impact.currency,
+      terminatedValue: t.impact.terminatedValue,
+      cancellationFee: t.impact.cancellationFee,
+      refundDue: t.impact.refundDue,
+      contractClauses: t.impact.contractClauses,
+      expiresAt: confirmation.expiresAt,
+    };
+  }
+
+  async publicRespond(ctx: RequestContext, input: Parameters<ConfirmationService['respond']>[1]) {
+    const result = await this.respond(ctx, input);
+    if (!('termination' in result)) return result;
+    return { terminationNumber: result.termination.number, accepted: input.accept, status: result.termination.status };
+  }
+
+  async resend(ctx: RequestContext, terminationId: string) {
+    return resultOf(() =>
+      inTransaction(ctx, async (scope) => {
+        const t = await lockTermination(scope, terminationId);
+        if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
+        if (t.status !== 'AWAITING_CUSTOMER') {
+          refuse(
+            InvalidTransitionError,
+            'INVALID_TRANSITION',
+            `Only a termination awaiting the customer can get a new link (it is ${t.status}).`,
+          );
+        }
+        const confirmation = await this.issue(scope, t);
+        t.version += 1;
+        appendAudit(scope.em, ctx.actor, {
+          action: 'confirmation.resent',
+          terminationId: t.id,
+          entityType: 'CustomerConfirmation',
+          entityId: confirmation.id,
+        });
+        this.lifecycle.publishAfterCommit(scope, t, 'confirmation.resent', t.status, ctx.actor);
+        return { termination: t, confirmation };
+      }),
+    );
+  }
+
+  private async usable(em: RequestContext['em'], token: string): Promise<CustomerConfirmation> {
+    if (typeof token !== 'string' || !looksLikeToken(token)) refuse(TokenInvalidError, 'TOKEN_INVALID', 'This link is not valid.');
+    const confirmation = await em.findOne(CustomerConfirmation, { tokenHash: hashToken(token) });
+    if (!confirmation) refuse(TokenInvalidError, 'TOKEN_INVALID', 'This link is not valid.');
+    if (confirmation.status === ConfirmationStatus.ACCEPTED || confirmation.status === ConfirmationStatus.DECLINED) {
+      refuse(TokenUsedError, 'TOKEN_USED', 'This link was already used.');
+    }
+    if (confirmation.status === ConfirmationStatus.SUPERSEDED) {
+      refuse(TokenInvalidError, 'TOKEN_INVALID', 'This link was replaced by a newer one or is no longer needed.');
+    }
+    if (confirmation.status === ConfirmationStatus.EXPIRED || confirmation.expiresAt.getTime() <= Date.now()) {
+      refuse(TokenExpiredError, 'TOKEN_EXPIRED', 'This link has expired. Please contact us for a new one.');
+    }
+    return confirmation;
+  }
+}

@@ -1,0 +1,89 @@
+import type { PreferredResolution } from '@ot/shared';
+import { MaxLength } from 'class-validator';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import {
+  InvalidTransitionError,
+  NotFoundError,
+  TokenExpiredError,
+  TokenInvalidError,
+  TokenUsedError,
+  ValidationError,
+} from '../../common/business-errors.js';
+import { ContractClause } from '../order/contract.entity.js';
+import { ImpactLine } from '../termination/impact.types.js';
+import { TerminationSuccess } from '../termination/termination.types.js';
+import { PreferredResolutionEnum } from './customer-confirmation.entity.js';
+import { resultUnion } from '../../common/result-union.js';
+
+@ObjectType({ description: 'What the customer sees behind the e-mailed link; nothing internal' })
+export class CustomerConfirmationView {
+  @Field(() => String)
+  terminationNumber!: string;
+  @Field(() => String)
+  orderNumber!: string;
+  @Field(() => String)
+  customerName!: string;
+  @Field(() => String)
+  reasonZh!: string;
+  @Field(() => String)
+  reasonEn!: string;
+  @Field(() => String)
+  explanation!: string;
+  @Field(() => [ImpactLine])
+  lines!: ImpactLine[];
+  @Field(() => String)
+  currency!: string;
+  @Field(() => String)
+  terminatedValue!: string;
+  @Field(() => String)
+  cancellationFee!: string;
+  @Field(() => String)
+  refundDue!: string;
+  @Field(() => [ContractClause])
+  contractClauses!: ContractClause[];
+  @Field(() => Date)
+  expiresAt!: Date;
+}
+
+export const CustomerConfirmationResult = resultUnion('CustomerConfirmationResult', CustomerConfirmationView, [
+  TokenInvalidError,
+  TokenExpiredError,
+  TokenUsedError,
+]);
+
+@InputType()
+export class RespondToTerminationInput {
+  @Field(() => String)
+  @MaxLength(100)
+  token!: string;
+  @Field(() => Boolean)
+  accept!: boolean;
+  @Field(() => String, { nullable: true })
+  @MaxLength(2000)
+  note?: string | null;
+  @Field(() => PreferredResolutionEnum, { nullable: true })
+  preferredResolution?: PreferredResolution | null;
+}
+
+@ObjectType()
+export class RespondToTerminationSuccess {
+  @Field(() => String)
+  terminationNumber!: string;
+  @Field(() => Boolean)
+  accepted!: boolean;
+  @Field(() => String, { description: 'The termination status after the answer' })
+  status!: string;
+}
+
+export const RespondToTerminationResult = resultUnion('RespondToTerminationResult', RespondToTerminationSuccess, [
+  TokenInvalidError,
+  TokenExpiredError,
+  TokenUsedError,
+  InvalidTransitionError,
+  ValidationError,
+]);
+
+export const ResendCustomerConfirmationResult = resultUnion('ResendCustomerConfirmationResult', TerminationSuccess, [
+  NotFoundError,
+  InvalidTransitionError,
+]);

@@ -1,0 +1,84 @@
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
+import { PREFERRED_RESOLUTIONS } from '@ot/shared';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { User } from '../identity/user.entity.js';
+import type { Termination } from '../termination/termination.entity.js';
+
+export enum FollowUpKind {
+  SUPPLIER_CANCELLATION = 'SUPPLIER_CANCELLATION',
+  STOCK_CONFIRMATION = 'STOCK_CONFIRMATION',
+  SETTLEMENT = 'SETTLEMENT',
+  CUSTOMER_OUTCOME = 'CUSTOMER_OUTCOME',
+  CUSTOMER_RECORD = 'CUSTOMER_RECORD',
+}
+registerEnumType(FollowUpKind, { name: 'FollowUpKind' });
+
+export enum FollowUpStatus {
+  OPEN = 'OPEN',
+  DONE = 'DONE',
+}
+registerEnumType(FollowUpStatus, { name: 'FollowUpStatus' });
+
+/** The negotiated outcome recorded by sales: the customer's resolutions plus NONE. */
+export const OUTCOMES = [...PREFERRED_RESOLUTIONS, 'NONE'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const OutcomeEnum = Object.fromEntries(OUTCOMES.map((o) => [o, o])) as { [K in Outcome]: K };
+registerEnumType(OutcomeEnum, { name: 'FollowUpOutcome' });
+
+@ObjectType()
+@Entity({ tableName: 'follow_up_task' })
+@Index({ properties: ['department', 'status'] })
+export class FollowUpTask extends BaseEntity<
+  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue'
+> {
+  @ManyToOne('Termination', { index: true })
+  termination!: Termination;
+
+  @Field(() => FollowUpKind)
+  @Enum({ items: () => FollowUpKind, type: 'string' })
+  kind!: FollowUpKind;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 32 })
+  department!: string;
+
+  @Field(() => String, { description: 'Exactly what to do: which POs, which stock, which amounts' })
+  @Property({ type: 'text' })
+  instructions!: string;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  dueAt!: Date;
+
+  @Field(() => FollowUpStatus)
+  @Enum({ items: () => FollowUpStatus, type: 'string' })
+  status!: FollowUpStatus;
+
+  @Field(() => OutcomeEnum, { nullable: true, description: 'Prefilled from the customer preference for CUSTOMER_OUTCOME' })
+  @Enum({ items: () => [...OUTCOMES], type: 'string', nullable: true })
+  outcome?: Outcome | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  outcomeDetails?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @ManyToOne(() => User, { nullable: true })
+  completedBy?: User | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  completedAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  overdueNotifiedAt?: Date | null;
+
+  @Field(() => Boolean)
+  get overdue(): boolean {
+    return this.status === FollowUpStatus.OPEN && this.dueAt.getTime() < Date.now();
+  }
+}

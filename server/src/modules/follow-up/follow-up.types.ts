@@ -1,0 +1,64 @@
+import { MaxLength, MinLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import {
+  ForbiddenActionError,
+  InvalidTransitionError,
+  NotFoundError,
+  NotYourDepartmentError,
+  ValidationError,
+} from '../../common/business-errors.js';
+import { ConnectionType } from '../../common/pagination.js';
+import { FollowUpStatus, FollowUpTask, OutcomeEnum, type Outcome } from './follow-up-task.entity.js';
+import { resultUnion } from '../../common/result-union.js';
+
+@InputType()
+export class FollowUpTaskFilter {
+  @Field(() => String, { nullable: true })
+  @MaxLength(32)
+  department?: string | null;
+
+  @Field(() => [FollowUpStatus], { nullable: true })
+  status?: FollowUpStatus[] | null;
+
+  @Field(() => ID, { nullable: true })
+  terminationId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only tasks past their due time' })
+  overdue?: boolean | null;
+}
+
+@InputType()
+export class CompleteFollowUpTaskInput {
+  @Field(() => ID)
+  taskId!: string;
+
+  @Field(() => String, { description: 'What was done (required)' })
+  @MinLength(1)
+  @MaxLength(2000)
+  note!: string;
+
+  @Field(() => OutcomeEnum, { nullable: true, description: 'Required for CUSTOMER_OUTCOME' })
+  outcome?: Outcome | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(2000)
+  outcomeDetails?: string | null;
+}
+
+@ObjectType()
+export class CompleteFollowUpTaskSuccess {
+  @Field(() => FollowUpTask)
+  task!: FollowUpTask;
+  @Field(() => Boolean, { description: 'Whether this closed the termination' })
+  terminationClosed!: boolean;
+}
+
+export const CompleteFollowUpTaskResult = resultUnion('CompleteFollowUpTaskResult', CompleteFollowUpTaskSuccess, [
+  NotFoundError,
+  NotYourDepartmentError,
+  InvalidTransitionError,
+  ValidationError,
+  ForbiddenActionError,
+]);
+
+export const FollowUpTaskConnection = ConnectionType('FollowUpTask', FollowUpTask);

@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { Department } from './department.entity.js';
+import { LoginResult } from './identity.types.js';
+import { User } from './user.entity.js';
+
+@Resolver(() => User)
+export class IdentityResolver {
+  @Mutation(() => LoginResult, { description: 'Public. Signs in and returns a bearer token.' })
+  login(@Ctx() ctx: RequestContext, @Arg('email', () => String) email: string, @Arg('password', () => String) password: string) {
+    return ctx.services.auth.login(ctx, email, password);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Ends the current session; its token stops working.' })
+  logout(@Ctx() ctx: RequestContext) {
+    return ctx.services.auth.logout(ctx);
+  }
+
+  @Authorized()
+  @Query(() => User, { nullable: true, description: 'The signed-in user (null for API keys)' })
+  me(@Ctx() ctx: RequestContext) {
+    return ctx.actor?.kind === 'user' ? ctx.loaders.one(User, ctx.actor.userId) : null;
+  }
+
+  @FieldResolver(() => Department, { nullable: true })
+  department(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return user.department ? ctx.loaders.one(Department, user.department.code, 'code') : null;
+  }
+
+  @FieldResolver(() => [String], { description: 'What this user may do, for the client to show the right actions' })
+  permissions(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return ctx.actor?.kind === 'user' && ctx.actor.userId === user.id ? [...ctx.actor.permissions] : [];
+  }
+}

@@ -1,0 +1,21 @@
+import { Field, ObjectType } from 'type-graphql';
+import { errorType } from '../../common/error-result.js';
+import { User } from './user.entity.js';
+import { resultUnion } from '../../common/result-union.js';
+
+@ObjectType()
+export class LoginSuccess {
+  @Field(() => String, { description: 'Send as Authorization: Bearer <token>' })
+  token!: string;
+  @Field(() => Date)
+  expiresAt!: Date;
+  @Field(() => User)
+  user!: User;
+}
+
+export const InvalidCredentialsError = errorType(
+  'InvalidCredentialsError',
+  'The e-mail or the password is wrong (which one is not said on purpose).',
+);
+
+export const LoginResult = resultUnion('LoginResult', LoginSuccess, [InvalidCredentialsError]);

@@ -1,0 +1,29 @@
+import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { Product } from '../order/product.entity.js';
+import { Warehouse } from './warehouse.entity.js';
+
+@ObjectType()
+@Entity({ tableName: 'stock_level' })
+@Unique({ properties: ['warehouse', 'product'] })
+export class StockLevel extends BaseEntity<'available'> {
+  @ManyToOne(() => Warehouse)
+  warehouse!: Warehouse;
+
+  @ManyToOne(() => Product, { index: true })
+  product!: Product;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  onHand!: number;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  reserved!: number;
+
+  @Field(() => Int)
+  get available(): number {
+    return this.onHand - this.reserved;
+  }
+}

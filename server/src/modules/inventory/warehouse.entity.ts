@@ -1,0 +1,19 @@
+import { Entity, Property } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+
+@ObjectType()
+@Entity({ tableName: 'warehouse' })
+export class Warehouse extends BaseEntity {
+  @Field(() => String)
+  @Property({ type: 'string', length: 16, unique: true })
+  code!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  name!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  city!: string;
+}

@@ -1,0 +1,52 @@
+import { Entity, Enum, Property } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+
+export enum MailStatus {
+  QUEUED = 'QUEUED',
+  SENT = 'SENT',
+  FAILED = 'FAILED',
+}
+registerEnumType(MailStatus, { name: 'MailStatus' });
+
+/** Outbox and, without SMTP_URL, the dev mailbox admins can read. */
+@ObjectType()
+@Entity({ tableName: 'mail_message' })
+export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId'> {
+  @Field(() => String)
+  @Property({ type: 'string' })
+  recipient!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  subject!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  text!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  html!: string;
+
+  @Field(() => MailStatus)
+  @Enum({ items: () => MailStatus, type: 'string' })
+  status!: MailStatus;
+
+  @Field(() => String, { description: 'dev (stored here) or smtp' })
+  @Property({ type: 'string', length: 8 })
+  transport!: string;
+
+  @Property({ type: 'uuid', nullable: true, index: true })
+  terminationId?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  sentAt?: Date | null;
+
+  @Property({ type: 'integer', default: 0 })
+  attempts: number = 0;
+
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+}

@@ -1,0 +1,49 @@
+import { Entity, Index, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+
+@ObjectType()
+@Entity({ tableName: 'customer' })
+@Index({ name: 'customer_name_trgm', expression: 'create index customer_name_trgm on customer using gin (name gin_trgm_ops)' })
+export class Customer extends BaseEntity<'terminationCount' | 'lastTerminationAt' | 'notes'> {
+  @Field(() => String)
+  @Property({ type: 'string', length: 32, unique: true })
+  code!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', nullable: true })
+  nameEn?: string | null;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  contactName!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', nullable: true })
+  phone?: string | null;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  city!: string;
+
+  /** Kept up to date when a termination takes effect: the customer's termination history. */
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  terminationCount: number = 0;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  lastTerminationAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  notes?: string | null;
+}

@@ -1,0 +1,42 @@
+import { Entity, ManyToOne, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { Product } from '../order/product.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+import type { PurchaseOrder } from './purchase-order.entity.js';
+
+/** One PO line buys for one sales order line; a PO may hold lines for several sales orders. */
+@ObjectType()
+@Entity({ tableName: 'purchase_order_line' })
+export class PurchaseOrderLine extends BaseEntity<'receivedQuantity' | 'cancelledQuantity' | 'openQuantity'> {
+  @ManyToOne('PurchaseOrder', { index: true })
+  purchaseOrder!: PurchaseOrder;
+
+  @ManyToOne(() => Product)
+  product!: Product;
+
+  @ManyToOne(() => SalesOrderLine, { index: true })
+  salesOrderLine!: SalesOrderLine;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  receivedQuantity: number = 0;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  cancelledQuantity: number = 0;
+
+  @Field(() => String)
+  @Property({ type: 'decimal', precision: 14, scale: 2 })
+  unitCost!: string;
+
+  /** Still on order from the supplier: neither received nor cancelled. */
+  @Field(() => Int)
+  get openQuantity(): number {
+    return this.quantity - this.receivedQuantity - this.cancelledQuantity;
+  }
+}

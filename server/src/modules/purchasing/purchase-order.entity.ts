@@ -1,0 +1,50 @@
+import { Collection, Entity, Enum, OneToMany, Property } from '@mikro-orm/core';
+import { PO_STATUSES, type PurchaseOrderStatus } from '@ot/shared';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { PurchaseOrderLine } from './purchase-order-line.entity.js';
+
+export const PurchaseOrderStatusEnum = Object.fromEntries(PO_STATUSES.map((s) => [s, s])) as {
+  [K in PurchaseOrderStatus]: K;
+};
+registerEnumType(PurchaseOrderStatusEnum, { name: 'PurchaseOrderStatus' });
+
+@ObjectType()
+@Entity({ tableName: 'purchase_order' })
+export class PurchaseOrder extends BaseEntity<'version'> {
+  @Field(() => String)
+  @Property({ type: 'string', length: 32, unique: true })
+  number!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 32 })
+  supplierCode!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  supplierName!: string;
+
+  @Field(() => PurchaseOrderStatusEnum)
+  @Enum({ items: () => [...PO_STATUSES], type: 'string' })
+  status!: PurchaseOrderStatus;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 3 })
+  currency!: string;
+
+  @Field(() => LocalDateResolver)
+  @Property({ type: 'date' })
+  orderDate!: string;
+
+  /** Penalty rate the supplier charges on cancelled value once the PO is confirmed. */
+  @Field(() => String)
+  @Property({ type: 'decimal', precision: 5, scale: 4, default: '0' })
+  cancellationPenaltyRate!: string;
+
+  @OneToMany(() => PurchaseOrderLine, (line) => line.purchaseOrder)
+  lines = new Collection<PurchaseOrderLine>(this);
+
+  @Property({ type: 'integer', version: true, default: 1 })
+  version: number = 1;
+}

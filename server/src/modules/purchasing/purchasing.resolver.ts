@@ -1,0 +1,30 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { Product } from '../order/product.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+import { SalesOrder } from '../order/sales-order.entity.js';
+import { PurchaseOrderLine } from './purchase-order-line.entity.js';
+import { PurchaseOrder } from './purchase-order.entity.js';
+
+@Resolver(() => PurchaseOrder)
+export class PurchaseOrderResolver {
+  @FieldResolver(() => [PurchaseOrderLine])
+  lines(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(PurchaseOrderLine, 'purchaseOrder', po.id);
+  }
+}
+
+@Resolver(() => PurchaseOrderLine)
+export class PurchaseOrderLineResolver {
+  @FieldResolver(() => Product)
+  product(@Root() line: PurchaseOrderLine, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(Product, line.product.id);
+  }
+
+  @FieldResolver(() => String, { description: 'Number of the sales order this line buys for' })
+  async salesOrderNumber(@Root() line: PurchaseOrderLine, @Ctx() ctx: RequestContext) {
+    const soLine = await ctx.loaders.one(SalesOrderLine, line.salesOrderLine.id);
+    const order = soLine && (await ctx.loaders.one(SalesOrder, soLine.order.id));
+    return order?.number ?? '';
+  }
+}

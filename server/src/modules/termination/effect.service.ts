@@ -1,0 +1,135 @@
+import { LockMode } from '@mikro-orm/core';
+import { Decimal } from '../../common/money.js';
+import type { FaultInjector } from '../../common/faults.js';
+import type { TransactionScope } from '../../common/transaction.js';
+import { Reservation, ReservationStatus } from '../inventory/reservation.entity.js';
+import { StockLevel } from '../inventory/stock-level.entity.js';
+import { Customer } from '../order/customer.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+import type { SalesOrder } from '../order/sales-order.entity.js';
+import { PurchaseOrderLine } from '../purchasing/purchase-order-line.entity.js';
+import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
+import { Settlement, SettlementKind, SettlementStatus } from '../settlement/settlement.entity.js';
+import type { TerminationImpact } from './impact.types.js';
+import type { Termination } from './termination.entity.js';
+
+/** Names of the steps of taking effect; fault injection targets them one by one. */
+export const EFFECT_STEPS = ['effect.orderLines', 'effect.purchaseOrders', 'effect.stock', 'effect.settlement', 'effect.customer'] as const;
+
+/**
+ * Applies a freshly computed impact to the ERP data. Runs inside the transition's
+ * transaction, so a failure anywhere leaves nothing changed.
+ */
+export class EffectService {
+  constructor(private readonly faults: FaultInjector) {}
+
+  async apply(scope: TransactionScope, t: Termination, order: SalesOrder, impact: TerminationImpact): Promise<Settlement> {
+    const { em } = scope;
+    this.faults.check('effect.orderLines');
+    const lines = await em.find(SalesOrderLine, { order }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    for (const item of impact.lines) {
+      const line = lines.find((l) => l.id === item.lineId)!;
+      line.terminatedQuantity += item.quantity;
+    }
+    order.status = lines.every((l) => l.terminatedQuantity === l.quantity) ? 'TERMINATED' : 'PARTIALLY_TERMINATED';
+    order.statusBeforeTermination = null;
+
+    this.faults.check('effect.purchaseOrders');
+    await this.applyPurchaseOrders(scope, impact);
+
+    this.faults.check('effect.stock');
+    await this.releaseReservations(scope, impact);
+
+    this.faults.check('effect.settlement');
+    const settlement = em.create(Settlement, {
+      termination: t,
+      kind: new Decimal(impact.refundDue).gt(0)
+        ? SettlementKind.REFUND
+        : new Decimal(impact.feeOutstanding).gt(0)
+          ? SettlementKind.FEE
+          : SettlementKind.NONE,
+      status: SettlementStatus.OPEN,
+      currency: impact.currency,
+      terminatedValue: impact.terminatedValue,
+      amountPaid: impact.amountPaid,
+      cancellationFee: impact.cancellationFee,
+      refundDue: impact.refundDue,
+      feeOutstanding: impact.feeOutstanding,
+    });
+
+    this.faults.check('effect.customer');
+    const customer = await em.findOneOrFail(Customer, { id: order.customer.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    customer.terminationCount += 1;
+    customer.lastTerminationAt = new Date();
+
+    t.effectiveAt = new Date();
+    t.effectBlockers = null;
+    t.effectBlockedAt = null;
+    return settlement;
+  }
+
+  private async applyPurchaseOrders(scope: TransactionScope, impact: TerminationImpact): Promise<void> {
+    const { em } = scope;
+    const affected = impact.purchaseOrders.filter((p) => p.lines.some((l) => l.cancelQuantity > 0));
+    if (!affected.length) return;
+    const pos = await em.find(
+      PurchaseOrder,
+      { id: { $in: affected.map((p) => p.purchaseOrderId) } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const poLines = await em.find(PurchaseOrderLine, { purchaseOrder: { $in: pos } });
+    for (const change of affected.flatMap((p) => p.lines)) {
+      const line = poLines.find((l) => l.id === change.purchaseOrderLineId)!;
+      line.cancelledQuantity += Math.min(change.cancelQuantity, line.openQuantity);
+    }
+    for (const po of pos) {
+      const ofPo = poLines.filter((l) => l.purchaseOrder.id === po.id);
+      if (ofPo.some((l) => l.openQuantity > 0)) continue;
+      po.status = ofPo.some((l) => l.receivedQuantity > 0) ? 'RECEIVED' : 'CANCELLED';
+    }
+  }
+
+  private async releaseReservations(scope: TransactionScope, impact: TerminationImpact): Promise<void> {
+    const { em } = scope;
+    if (!impact.reservations.length) return;
+    const reservations = await em.find(
+      Reservation,
+      { id: { $in: impact.reservations.map((r) => r.reservationId) }, status: ReservationStatus.ACTIVE },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const now = new Date();
+    for (const release of impact.reservations) {
+      const reservation = reservations.find((r) => r.id === release.reservationId);
+      if (!reservation) continue;
+      const quantity = Math.min(release.quantity, reservation.quantity);
+      if (quantity === reservation.quantity) {
+        reservation.status = ReservationStatus.RELEASED;
+        reservation.releasedAt = now;
+      } else {
+        // Partly released: the rest stays reserved, the released part is kept as a record.
+        reservation.quantity -= quantity;
+        em.create(Reservation, {
+          salesOrderLine: reservation.salesOrderLine,
+          warehouse: reservation.warehouse,
+          product: reservation.product,
+          quantity,
+          status: ReservationStatus.RELEASED,
+          releasedAt: now,
+        });
+      }
+      // Relative update: never overwrite a concurrent change to the same stock row.
+      await em
+        .getConnection()
+        .execute(
+          `update stock_level set reserved = reserved - ? where warehouse_id = ? and product_id = ?`,
+          [quantity, reservation.warehouse.id, reservation.product.id],
+          'run',
+          em.getTransactionContext(),
+        );
+    }
+    // Stock rows changed behind the identity map; make later reads in this transaction see it.
+    for (const level of em.getUnitOfWork().getIdentityMap().values()) {
+      if (level instanceof StockLevel) em.getUnitOfWork().unsetIdentity(level);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ID } from 'type-graphql';
+import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { ContractClause, OrderStageEnum } from '../order/contract.entity.js';
+import type { OrderStage } from '@ot/shared';
+
+export enum PurchaseOrderAction {
+  CANCEL = 'CANCEL',
+  REDUCE = 'REDUCE',
+  NONE = 'NONE',
+}
+registerEnumType(PurchaseOrderAction, { name: 'PurchaseOrderAction', description: 'What terminating does to a purchase order' });
+
+@InputType()
+export class TerminationLineInput {
+  @Field(() => ID)
+  lineId!: string;
+  @Field(() => Int)
+  quantity!: number;
+}
+
+@InputType()
+export class TerminationImpactInput {
+  @Field(() => String)
+  @MaxLength(40)
+  orderNumber!: string;
+
+  @Field(() => String)
+  @MaxLength(40)
+  reasonCode!: string;
+
+  @Field(() => [TerminationLineInput], { nullable: true, description: 'Omit for the whole order' })
+  @ArrayMaxSize(200)
+  lines?: TerminationLineInput[] | null;
+}
+
+@ObjectType()
+export class ImpactIssue {
+  @Field(() => String)
+  code!: string;
+  @Field(() => String, { description: 'English text; clients translate by code' })
+  message!: string;
+  @Field(() => String, { nullable: true, description: 'Order line, PO or shipment it concerns' })
+  subject?: string | null;
+}
+
+@ObjectType()
+export class ImpactLine {
+  @Field(() => ID)
+  lineId!: string;
+  @Field(() => Int)
+  lineNo!: number;
+  @Field(() => String)
+  sku!: string;
+  @Field(() => String)
+  productName!: string;
+  @Field(() => Int)
+  orderedQuantity!: number;
+  @Field(() => Int)
+  openQuantity!: number;
+  @Field(() => Int)
+  quantity!: number;
+  @Field(() => String)
+  unitPrice!: string;
+  @Field(() => String)
+  amount!: string;
+}
+
+@ObjectType()
+export class ImpactPurchaseOrderLine {
+  @Field(() => ID)
+  purchaseOrderLineId!: string;
+  @Field(() => String)
+  sku!: string;
+  @Field(() => Int)
+  quantity!: number;
+  @Field(() => Int)
+  openQuantity!: number;
+  @Field(() => Int, { description: 'Quantity that would be cancelled with the supplier' })
+  cancelQuantity!: number;
+}
+
+@ObjectType()
+export class ImpactPurchaseOrder {
+  @Field(() => ID)
+  purchaseOrderId!: string;
+  @Field(() => String)
+  number!: string;
+  @Field(() => String)
+  supplierName!: string;
+  @Field(() => String)
+  status!: string;
+  @Field(() => PurchaseOrderAction)
+  action!: PurchaseOrderAction;
+  @Field(() => String, { description: 'Cost value of the cancelled quantity' })
+  amount!: string;
+  @Field(() => String, { description: 'Supplier cancellation penalty' })
+  penalty!: string;
+  @Field(() => Boolean, { description: 'Also buys for other sales orders' })
+  shared!: boolean;
+  @Field(() => [ImpactPurchaseOrderLine])
+  lines!: ImpactPurchaseOrderLine[];
+}
+
+@ObjectType()
+export class ImpactReservation {
+  @Field(() => ID)
+  reservationId!: string;
+  @Field(() => String)
+  sku!: string;
+  @Field(() => String)
+  warehouseCode!: string;
+  @Field(() => String)
+  warehouseName!: string;
+  @Field(() => Int)
+  quantity!: number;
+}
+
+@ObjectType()
+export class ImpactShipment {
+  @Field(() => String)
+  number!: string;
+  @Field(() => String)
+  sku!: string;
+  @Field(() => Int)
+  quantity!: number;
+  @Field(() => String)
+  status!: string;
+  @Field(() => String)
+  carrier!: string;
+}
+
+@ObjectType()
+export class SharedPurchaseOrderOrder {
+  @Field(() => String)
+  purchaseOrderNumber!: string;
+  @Field(() => String)
+  orderNumber!: string;
+  @Field(() => String)
+  customerName!: string;
+}
+
+@ObjectType()
+export class ApprovalRouteStep {
+  @Field(() => Int)
+  stage!: number;
+  @Field(() => String)
+  department!: string;
+  @Field(() => String)
+  ruleCode!: string;
+  @Field(() => Int)
+  slaHours!: number;
+}
+
+@ObjectType({ description: 'What terminating would do, computed from live data' })
+export class TerminationImpact {
+  @Field(() => String)
+  orderNumber!: string;
+  @Field(() => String)
+  reasonCode!: string;
+  @Field(() => String)
+  scope!: 'FULL' | 'PARTIAL';
+  @Field(() => [ImpactLine])
+  lines!: ImpactLine[];
+  @Field(() => [ImpactPurchaseOrder])
+  purchaseOrders!: ImpactPurchaseOrder[];
+  @Field(() => [ImpactReservation])
+  reservations!: ImpactReservation[];
+  @Field(() => [ImpactShipment])
+  shipments!: ImpactShipment[];
+  @Field(() => [SharedPurchaseOrderOrder])
+  sharedPurchaseOrderOrders!: SharedPurchaseOrderOrder[];
+  @Field(() => String)
+  currency!: string;
+  @Field(() => String)
+  orderValue!: string;
+  @Field(() => String, { description: 'Value of the quantities being terminated' })
+  terminatedValue!: string;
+  @Field(() => String)
+  amountInvoiced!: string;
+  @Field(() => String)
+  amountPaid!: string;
+  @Field(() => OrderStageEnum)
+  orderStage!: OrderStage;
+  @Field(() => String, { description: 'Fee rate of the contract at the order stage' })
+  feeRate!: string;
+  @Field(() => String)
+  cancellationFee!: string;
+  @Field(() => String, { description: 'Paid minus (value kept + fee), never negative' })
+  refundDue!: string;
+  @Field(() => String, { description: 'Fee not covered by what the customer has paid' })
+  feeOutstanding!: string;
+  @Field(() => String)
+  supplierPenalties!: string;
+  @Field(() => [ContractClause])
+  contractClauses!: ContractClause[];
+  @Field(() => Int)
+  noticeDays!: number;
+  @Field(() => [String])
+  departmentsToNotify!: string[];
+  @Field(() => [ApprovalRouteStep])
+  approvalRoute!: ApprovalRouteStep[];
+  @Field(() => Boolean)
+  customerConfirmationRequired!: boolean;
+  @Field(() => Boolean, { description: 'Whether the contract itself demands confirmation (cannot be turned off)' })
+  customerConfirmationByContract!: boolean;
+  @Field(() => [ImpactIssue])
+  blockers!: ImpactIssue[];
+  @Field(() => [ImpactIssue])
+  warnings!: ImpactIssue[];
+  @Field(() => Date)
+  computedAt!: Date;
+}
+
+/** The stored snapshot is the impact as plain JSON. */
+export type ImpactSnapshot = Omit<TerminationImpact, 'computedAt'> & { computedAt: string | Date };

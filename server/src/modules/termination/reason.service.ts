@@ -1,0 +1,88 @@
+import type { ReasonCategory } from '@ot/shared';
+import type { RequestContext } from '../../app/context.js';
+import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
+import { parseId } from '../../common/errors.js';
+import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { TerminationReason } from './termination-reason.entity.js';
+
+export interface ReasonInput {
+  code?: string;
+  labelZh: string;
+  labelEn: string;
+  category: ReasonCategory;
+  customerConfirmationDefault: boolean;
+  explanationRequired?: boolean | null;
+  sortOrder?: number | null;
+}
+
+const CODE_RE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
+/** The reason catalog: add, rename, (de)activate. Reasons are never deleted, so history stays readable. */
+export class ReasonService {
+  list(ctx: RequestContext, includeInactive: boolean) {
+    return ctx.em.find(TerminationReason, includeInactive ? {} : { active: true }, { orderBy: { sortOrder: 'asc', code: 'asc' } });
+  }
+
+  async create(ctx: RequestContext, input: ReasonInput & { code: string }) {
+    return resultOf(async () => {
+      const code = input.code.trim().toUpperCase();
+      if (!CODE_RE.test(code)) refuse(InputError, 'VALIDATION_FAILED', 'The code is 2–40 capital letters, digits or _.', { field: 'code' });
+      this.checkLabels(input);
+      try {
+        return await inTransaction(ctx, async ({ em }) => {
+          const reason = em.create(TerminationReason, {
+            code,
+            labelZh: input.labelZh.trim(),
+            labelEn: input.labelEn.trim(),
+            category: input.category,
+            customerConfirmationDefault: input.customerConfirmationDefault,
+            explanationRequired: input.explanationRequired ?? false,
+            sortOrder: input.sortOrder ?? 100,
+          });
+          appendAudit(em, ctx.actor, { action: 'reason.created', entityType: 'TerminationReason', entityId: reason.id, data: { code } });
+          return reason;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          refuse(InputError, 'VALIDATION_FAILED', `A reason with code ${code} exists already.`, { field: 'code' });
+        throw error;
+      }
+    });
+  }
+
+  async update(ctx: RequestContext, id: string, input: ReasonInput & { active?: boolean | null }) {
+    const reasonId = parseId(id);
+    return resultOf(async () => {
+      this.checkLabels(input);
+      return inTransaction(ctx, async ({ em }) => {
+        const reason = await em.findOne(TerminationReason, { id: reasonId });
+        if (!reason) refuse(NotFoundError, 'NOT_FOUND', 'No such reason.');
+        const before = { labelZh: reason.labelZh, labelEn: reason.labelEn, active: reason.active };
+        Object.assign(reason, {
+          labelZh: input.labelZh.trim(),
+          labelEn: input.labelEn.trim(),
+          category: input.category,
+          customerConfirmationDefault: input.customerConfirmationDefault,
+          explanationRequired: input.explanationRequired ?? reason.explanationRequired,
+          sortOrder: input.sortOrder ?? reason.sortOrder,
+          active: input.active ?? reason.active,
+        });
+        appendAudit(em, ctx.actor, {
+          action: 'reason.updated',
+          entityType: 'TerminationReason',
+          entityId: reason.id,
+          data: { code: reason.code, before },
+        });
+        return reason;
+      });
+    });
+  }
+
+  private checkLabels(input: ReasonInput): void {
+    if (!input.labelZh.trim() || input.labelZh.length > 100)
+      refuse(InputError, 'VALIDATION_FAILED', 'The Chinese label is 1–100 characters.', { field: 'labelZh' });
+    if (!input.labelEn.trim() || input.labelEn.length > 100)
+      refuse(InputError, 'VALIDATION_FAILED', 'The English label is 1–100 characters.', { field: 'labelEn' });
+  }
+}

@@ -1,0 +1,44 @@
+import { Entity, Enum, Property } from '@mikro-orm/core';
+import { REASON_CATEGORIES, type ReasonCategory } from '@ot/shared';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+
+export const ReasonCategoryEnum = Object.fromEntries(REASON_CATEGORIES.map((c) => [c, c])) as { [K in ReasonCategory]: K };
+registerEnumType(ReasonCategoryEnum, { name: 'ReasonCategory' });
+
+/** A controlled reason for terminating; admins maintain the catalog, used ones are never deleted. */
+@ObjectType()
+@Entity({ tableName: 'termination_reason' })
+export class TerminationReason extends BaseEntity<'active' | 'sortOrder' | 'explanationRequired'> {
+  @Field(() => String)
+  @Property({ type: 'string', length: 40, unique: true })
+  code!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  labelZh!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  labelEn!: string;
+
+  @Field(() => ReasonCategoryEnum)
+  @Enum({ items: () => [...REASON_CATEGORIES], type: 'string' })
+  category!: ReasonCategory;
+
+  @Field(() => Boolean, { description: 'Whether the customer must confirm by default' })
+  @Property({ type: 'boolean' })
+  customerConfirmationDefault!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether the explanation must say more than the reason (e.g. OTHER)' })
+  @Property({ type: 'boolean', default: false })
+  explanationRequired: boolean = false;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean', default: true })
+  active: boolean = true;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 100 })
+  sortOrder: number = 100;
+}

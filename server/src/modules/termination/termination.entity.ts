@@ -1,0 +1,107 @@
+import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, Property } from '@mikro-orm/core';
+import { TERMINATION_STATUSES, type TerminationStatus } from '@ot/shared';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import { User } from '../identity/user.entity.js';
+import { SalesOrder } from '../order/sales-order.entity.js';
+import type { ImpactSnapshot } from './impact.types.js';
+import { TerminationLine } from './termination-line.entity.js';
+import { TerminationReason } from './termination-reason.entity.js';
+
+export const TerminationStatusEnum = Object.fromEntries(TERMINATION_STATUSES.map((s) => [s, s])) as {
+  [K in TerminationStatus]: K;
+};
+registerEnumType(TerminationStatusEnum, { name: 'TerminationStatus' });
+
+export enum TerminationScope {
+  FULL = 'FULL',
+  PARTIAL = 'PARTIAL',
+}
+registerEnumType(TerminationScope, { name: 'TerminationScope' });
+
+export interface EffectBlocker {
+  code: string;
+  message: string;
+}
+
+@ObjectType()
+@Entity({ tableName: 'termination' })
+// At most one running termination per order, enforced by the database so a race cannot create two.
+@Index({
+  name: 'termination_one_active_per_order',
+  expression:
+    "create unique index termination_one_active_per_order on termination (order_id) where status in ('PENDING_APPROVAL', 'AWAITING_CUSTOMER')",
+})
+@Index({ name: 'termination_list_idx', properties: ['createdAt', 'id'] })
+export class Termination extends BaseEntity<
+  'version' | 'effectiveAt' | 'closedAt' | 'effectBlockers' | 'effectBlockedAt' | 'statusChangedAt' | 'bulkRunId' | 'requestedAt'
+> {
+  @Field(() => String)
+  @Property({ type: 'string', length: 20, unique: true })
+  number!: string;
+
+  @ManyToOne(() => SalesOrder, { index: true })
+  order!: SalesOrder;
+
+  @ManyToOne(() => TerminationReason)
+  reason!: TerminationReason;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  explanation!: string;
+
+  @Field(() => TerminationStatusEnum)
+  @Enum({ items: () => [...TERMINATION_STATUSES], type: 'string', index: true })
+  status!: TerminationStatus;
+
+  @Field(() => TerminationScope)
+  @Enum({ items: () => TerminationScope, type: 'string' })
+  scope!: TerminationScope;
+
+  @ManyToOne(() => User)
+  requestedBy!: User;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  customerConfirmationRequired!: boolean;
+
+  /** The impact as previewed at submission; the effect recomputes it. */
+  @Property({ type: 'json' })
+  impact!: ImpactSnapshot;
+
+  /** Set when taking effect was refused because something changed (e.g. goods shipped meanwhile). */
+  @Property({ type: 'json', nullable: true })
+  effectBlockers?: EffectBlocker[] | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  effectBlockedAt?: Date | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  statusChangedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  effectiveAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  closedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The bulk run that created it, if any' })
+  @Property({ type: 'uuid', nullable: true, index: true })
+  bulkRunId?: string | null;
+
+  @OneToMany(() => TerminationLine, (line) => line.termination)
+  lines = new Collection<TerminationLine>(this);
+
+  @Field(() => Int, { description: 'Bumped by every change; send it back to detect concurrent edits' })
+  @Property({ type: 'integer', default: 1 })
+  version: number = 1;
+
+  @Field(() => Date)
+  get requestedAt(): Date {
+    return this.createdAt;
+  }
+}

@@ -1,0 +1,143 @@
+import { allowedEvents } from '@ot/shared';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { ApprovalStep } from '../approval/approval-step.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
+import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
+import { User } from '../identity/user.entity.js';
+import { SalesOrder } from '../order/sales-order.entity.js';
+import { Settlement } from '../settlement/settlement.entity.js';
+import { ImpactIssue, TerminationImpact, TerminationImpactInput } from './impact.types.js';
+import { TerminationLine } from './termination-line.entity.js';
+import { TerminationReason } from './termination-reason.entity.js';
+import { Termination } from './termination.entity.js';
+import {
+  RetryTerminationEffectResult,
+  SubmitTerminationInput,
+  SubmitTerminationResult,
+  TerminationConnection,
+  TerminationFilter,
+  TerminationImpactResult,
+  WithdrawTerminationInput,
+  WithdrawTerminationResult,
+} from './termination.types.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+
+@Resolver(() => Termination)
+export class TerminationResolver {
+  @Authorized('terminations:read')
+  @Query(() => TerminationImpactResult, { description: 'Dry run: what terminating would do. Changes nothing.' })
+  terminationImpact(@Ctx() ctx: RequestContext, @Arg('input', () => TerminationImpactInput) input: TerminationImpactInput) {
+    return ctx.services.terminations.impact(ctx, input);
+  }
+
+  @Authorized('terminations:read')
+  @Query(() => TerminationConnection, { description: 'Newest first' })
+  terminations(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => TerminationFilter, { nullable: true }) filter: TerminationFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return ctx.services.terminations.list(ctx, filter, first, after);
+  }
+
+  @Authorized('terminations:read')
+  @Query(() => Termination, { nullable: true })
+  termination(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { nullable: true }) id: string | null,
+    @Arg('number', () => String, { nullable: true }) number: string | null,
+  ) {
+    return ctx.services.terminations.get(ctx, id, number);
+  }
+
+  @Authorized('terminations:write')
+  @Mutation(() => SubmitTerminationResult)
+  submitTermination(@Ctx() ctx: RequestContext, @Arg('input', () => SubmitTerminationInput) input: SubmitTerminationInput) {
+    return ctx.services.terminations.submit(ctx, input);
+  }
+
+  @Authorized('terminations:write')
+  @Mutation(() => WithdrawTerminationResult, { description: 'By the requester or an admin, while not yet effective' })
+  withdrawTermination(@Ctx() ctx: RequestContext, @Arg('input', () => WithdrawTerminationInput) input: WithdrawTerminationInput) {
+    return ctx.services.terminations.withdraw(ctx, input);
+  }
+
+  @Authorized('terminations:write')
+  @Mutation(() => RetryTerminationEffectResult, { description: 'Try again to take effect after a blocker stopped it' })
+  retryTerminationEffect(@Ctx() ctx: RequestContext, @Arg('terminationId', () => ID) terminationId: string) {
+    return ctx.services.terminations.retryEffect(ctx, terminationId);
+  }
+
+  @FieldResolver(() => SalesOrder)
+  order(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(SalesOrder, t.order.id);
+  }
+
+  @FieldResolver(() => TerminationReason)
+  reason(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(TerminationReason, t.reason.id);
+  }
+
+  @FieldResolver(() => User)
+  requestedBy(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(User, t.requestedBy.id);
+  }
+
+  @FieldResolver(() => [TerminationLine])
+  lines(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(TerminationLine, 'termination', t.id);
+  }
+
+  @FieldResolver(() => TerminationImpact, { description: 'Snapshot taken at submission' })
+  impact(@Root() t: Termination) {
+    return { ...t.impact, computedAt: new Date(t.impact.computedAt) };
+  }
+
+  @FieldResolver(() => [ApprovalStep])
+  approvalSteps(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(ApprovalStep, 'termination', t.id, { stage: 'asc', department: 'asc' });
+  }
+
+  @FieldResolver(() => CustomerConfirmation, { nullable: true, description: 'The latest link sent, if any' })
+  async customerConfirmation(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    const all = await ctx.loaders.children(CustomerConfirmation, 'termination', t.id, { sentAt: 'asc' });
+    return all.at(-1) ?? null;
+  }
+
+  @FieldResolver(() => Settlement, { nullable: true })
+  async settlement(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    const [settlement] = await ctx.loaders.children(Settlement, 'termination', t.id);
+    return settlement ?? null;
+  }
+
+  @FieldResolver(() => [FollowUpTask])
+  followUpTasks(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(FollowUpTask, 'termination', t.id, { dueAt: 'asc' });
+  }
+
+  @FieldResolver(() => [AuditEvent], { description: 'Oldest first' })
+  auditTrail(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc' });
+  }
+
+  @FieldResolver(() => [ImpactIssue], { description: 'Why the last attempt to take effect was refused' })
+  effectBlockers(@Root() t: Termination) {
+    return (t.effectBlockers ?? []).map((b) => ({ ...b, subject: null }));
+  }
+
+  @FieldResolver(() => [String], { description: 'Lifecycle events possible from the current status' })
+  allowedEvents(@Root() t: Termination) {
+    return allowedEvents(t.status);
+  }
+}
+
+@Resolver(() => TerminationLine)
+export class TerminationLineResolver {
+  @FieldResolver(() => SalesOrderLine)
+  orderLine(@Root() line: TerminationLine, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(SalesOrderLine, line.salesOrderLine.id);
+  }
+}

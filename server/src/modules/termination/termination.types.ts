@@ -1,0 +1,126 @@
+import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import {
+  ActiveTerminationExistsError,
+  ConflictError,
+  ForbiddenActionError,
+  IdempotencyKeyReusedError,
+  InputError,
+  InvalidTransitionError,
+  NotFoundError,
+  TerminationBlockedError,
+  ValidationError,
+} from '../../common/business-errors.js';
+import { ConnectionType } from '../../common/pagination.js';
+import { TerminationImpact, TerminationLineInput } from './impact.types.js';
+import { Termination, TerminationStatusEnum } from './termination.entity.js';
+import type { TerminationStatus } from '@ot/shared';
+import { resultUnion } from '../../common/result-union.js';
+
+@InputType()
+export class SubmitTerminationInput {
+  @Field(() => String)
+  @MaxLength(40)
+  orderNumber!: string;
+
+  @Field(() => String)
+  @MaxLength(40)
+  reasonCode!: string;
+
+  @Field(() => String, { description: '1 to 2000 characters' })
+  @MaxLength(2000)
+  explanation!: string;
+
+  @Field(() => [TerminationLineInput], { nullable: true, description: 'Omit for the whole order' })
+  @ArrayMaxSize(200)
+  lines?: TerminationLineInput[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Default: the reason default; the contract may require it anyway' })
+  customerConfirmationRequired?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Same key + same input returns the same termination' })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class WithdrawTerminationInput {
+  @Field(() => ID)
+  terminationId!: string;
+
+  @Field(() => String)
+  @MaxLength(2000)
+  reason!: string;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class TerminationFilter {
+  @Field(() => [TerminationStatusEnum], { nullable: true })
+  status?: TerminationStatus[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Terminations with a PENDING step of this department' })
+  @MaxLength(32)
+  pendingDepartment?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(40)
+  reasonCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(40)
+  orderNumber?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Part of the termination number, order number or customer name' })
+  @MaxLength(100)
+  search?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only my requests' })
+  mine?: boolean | null;
+
+  @Field(() => ID, { nullable: true })
+  bulkRunId?: string | null;
+}
+
+@ObjectType()
+export class TerminationSuccess {
+  @Field(() => Termination)
+  termination!: Termination;
+}
+
+@ObjectType()
+export class SubmitTerminationSuccess extends TerminationSuccess {
+  @Field(() => Boolean, { description: 'True when an earlier request with the same idempotency key is returned' })
+  replayed!: boolean;
+}
+
+export const TerminationImpactResult = resultUnion('TerminationImpactResult', TerminationImpact, [NotFoundError]);
+
+export const SubmitTerminationResult = resultUnion('SubmitTerminationResult', SubmitTerminationSuccess, [
+  NotFoundError,
+  InputError,
+  TerminationBlockedError,
+  ActiveTerminationExistsError,
+  IdempotencyKeyReusedError,
+  ValidationError,
+]);
+
+export const WithdrawTerminationResult = resultUnion('WithdrawTerminationResult', TerminationSuccess, [
+  NotFoundError,
+  InvalidTransitionError,
+  ForbiddenActionError,
+  InputError,
+  IdempotencyKeyReusedError,
+]);
+
+export const RetryTerminationEffectResult = resultUnion('RetryTerminationEffectResult', TerminationSuccess, [
+  NotFoundError,
+  InvalidTransitionError,
+  TerminationBlockedError,
+  ConflictError,
+]);
+
+export const TerminationConnection = ConnectionType('Termination', Termination);

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server?.close());
+
+describe('http endpoints', () => {
+  it('healthz and readyz report up and ready', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('answers malformed JSON with a 400 and no stack trace', async () => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses bodies over 1 MB with 413', async () => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ me { email } }`, variables: { pad: 'x'.repeat(1_100_000) } }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('refuses batched requests', async () => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ me { email } }' }, { query: '{ me { email } }' }]),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('gives every response a request id and puts it on errors', async () => {
+    const res = await server.gql(`{ me { email } }`);
+    expect(res.errors?.[0]?.extensions?.requestId).toMatch(/[\w-]{8,}/);
+  });
+
+  it('reports unknown fields as validation errors without internals', async () => {
+    const token = await server.login('clerk@example.com');
+    const res = await server.gql(`{ orders { nope } }`, {}, token);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(res)).not.toMatch(/stacktrace|node_modules/);
+  });
+});

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startApp, type RunningApp } from '../../server/src/app/app.js';
+import { loadConfig } from '../../server/src/app/config.js';
+import { createLogger } from '../../server/src/app/logger.js';
+import { withDatabase } from './global-setup.js';
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+}
+
+export interface TestServer {
+  app: RunningApp;
+  url: string;
+  databaseUrl: string;
+  /** Direct SQL for checking what the API did (never for doing it). */
+  sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  login(email: string, password?: string): Promise<string>;
+  /** SQL statements issued while `fn` runs. */
+  countQueries(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Reuse an existing database instead of cloning the template (e.g. a second instance). */
+  databaseUrl?: string;
+}
+
+/** Starts the real server (HTTP + WebSocket) on a fresh copy of the seeded template database. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const ownsDatabase = !options.databaseUrl;
+  const name = `ot_t_${randomBytes(6).toString('hex')}`;
+  const databaseUrl = options.databaseUrl ?? withDatabase(adminUrl, name);
+  if (ownsDatabase) await adminQuery(adminUrl, `create database ${name} template ${inject('templateDatabase')}`);
+
+  let recording: string[] | null = null;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const app = await startApp(config, {
+    logger: createLogger(config.logLevel),
+    onQuery: (message) => {
+      if (recording && /\b(select|insert|update|delete|with)\b/i.test(message)) recording.push(message);
+    },
+  });
+  const url = `http://127.0.0.1:${app.http.port}`;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+
+  const gql: TestServer['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GqlResponse, 'status'>;
+    return { status: res.status, ...body } as never;
+  };
+
+  return {
+    app,
+    url,
+    databaseUrl,
+    sql: async (text, params) => (await pool.query(text, params)).rows,
+    gql,
+    login: async (email, password = 'demo1234') => {
+      const res = await gql<{ login: { token?: string; code?: string } }>(
+        `mutation($e:String!,$p:String!){ login(email:$e,password:$p){ ... on LoginSuccess { token } ... on ErrorResult { code } } }`,
+        { e: email, p: password },
+      );
+      const token = res.data?.login.token;
+      if (!token) throw new Error(`login failed for ${email}: ${JSON.stringify(res)}`);
+      return token;
+    },
+    countQueries: async (fn) => {
+      recording = [];
+      try {
+        await fn();
+        return { count: recording.length, statements: recording };
+      } finally {
+        recording = null;
+      }
+    },
+    close: async () => {
+      await pool.end();
+      await app.close();
+      if (ownsDatabase) await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
