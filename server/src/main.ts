@@ -5,12 +5,15 @@ import { emitSchemaSdl, openDatabase, startApp } from './app/app.js';
 import { loadConfig, REPO_ROOT } from './app/config.js';
 import { createLogger } from './app/logger.js';
 import { initOrm, migrate } from './app/orm.js';
+import pg from 'pg';
 import { seedIfEmpty } from './seed/seed.js';
+import { seedVolume } from './seed/volume-seed.js';
 
 const USAGE = `usage: server <command>
   start          migrate, seed an empty demo database, serve API + SPA (+ job worker)
   migrate        apply pending migrations and exit
   seed           seed demo data into an empty database and exit
+  seed-volume    append benchmark volume: --orders N (default 100000)
   emit-schema    write schema/schema.graphql`;
 
 async function main(command: string | undefined): Promise<void> {
@@ -51,6 +54,26 @@ async function main(command: string | undefined): Promise<void> {
         logger.info({ applied }, 'migrations applied');
         if (command === 'seed') await seedIfEmpty(orm.em.fork(), logger);
       } finally {
+        await orm.close(true);
+        await database.stop();
+      }
+      return;
+    }
+    case 'seed-volume': {
+      const flag = process.argv.indexOf('--orders');
+      const orders = flag > 0 ? Number(process.argv[flag + 1]) : 100_000;
+      if (!Number.isInteger(orders) || orders < 1) throw new Error('--orders takes a positive whole number');
+      const database = await openDatabase(config, logger);
+      const orm = await initOrm({ url: database.url, logger });
+      const client = new pg.Client({ connectionString: database.url });
+      try {
+        await migrate(orm);
+        await seedIfEmpty(orm.em.fork(), logger);
+        await client.connect();
+        const result = await seedVolume(client, { orders, log: (msg) => process.stdout.write(`${msg}\n`) });
+        process.stdout.write(`seeded ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s\n`);
+      } finally {
+        await client.end();
         await orm.close(true);
         await database.stop();
       }

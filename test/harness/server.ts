@@ -47,6 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
     SEED_DEMO: '0',
     LOG_LEVEL: 'silent',
+    RUN_WORKER: '0',
     ...options.env,
   });
   const app = await startApp(config, {

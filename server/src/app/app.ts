@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { assertLifecycleConsistent } from '@ot/shared';
 import { printSchema } from 'graphql';
@@ -10,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { initOrm, migrate } from './orm.js';
 import { createAppPubSub, type PubSubHandle } from './pubsub.js';
 import { buildAppSchema } from './schema.js';
+import { createContext, type RequestContext } from './context.js';
 import { createServices, type Services } from './services.js';
 import { prepareJobQueue, runDueJobs, startWorker, taskList } from './worker.js';
 import type { Runner } from 'graphile-worker';
@@ -23,6 +25,8 @@ export interface RunningApp {
   logger: Logger;
   /** Runs every job due now (tests drive jobs with this instead of sleeping). */
   runDueJobs(): Promise<void>;
+  /** A context with no actor, as jobs use: for running scheduled work with a chosen "now". */
+  systemContext(): RequestContext;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       url,
       logger,
       runDueJobs: () => runDueJobs(database.url, tasks, logger),
+      systemContext: () => createContext({ requestId: randomUUID(), em: readyOrm.em.fork(), actor: null, services, logger, ip: '' }),
       close: async () => {
         await http.close();
         await closeWorker?.stop();

@@ -76,19 +76,22 @@ export class ImpactService {
 
     const lineIds = selected.map((s) => s.line.id);
     const quantityByLine = new Map(selected.map((s) => [s.line.id, s.quantity]));
-    const [poLines, reservations, shipments, invoices, payments] = await Promise.all([
-      lineIds.length ? em.find(PurchaseOrderLine, { salesOrderLine: { $in: lineIds } }, { populate: ['purchaseOrder', 'product'] }) : [],
-      lineIds.length
-        ? em.find(
-            Reservation,
-            { salesOrderLine: { $in: lineIds }, status: ReservationStatus.ACTIVE },
-            { populate: ['warehouse', 'product'], orderBy: { createdAt: 'asc' } },
-          )
-        : [],
-      lineIds.length ? em.find(Shipment, { line: { $in: lineIds } }, { populate: ['line.product'], orderBy: { shippedAt: 'asc' } }) : [],
-      em.find(Invoice, { order }),
-      em.find(Payment, { order }),
-    ]);
+    // One after another: inside a transaction they share one connection.
+    const poLines = lineIds.length
+      ? await em.find(PurchaseOrderLine, { salesOrderLine: { $in: lineIds } }, { populate: ['purchaseOrder', 'product'] })
+      : [];
+    const reservations = lineIds.length
+      ? await em.find(
+          Reservation,
+          { salesOrderLine: { $in: lineIds }, status: ReservationStatus.ACTIVE },
+          { populate: ['warehouse', 'product'], orderBy: { createdAt: 'asc' } },
+        )
+      : [];
+    const shipments = lineIds.length
+      ? await em.find(Shipment, { line: { $in: lineIds } }, { populate: ['line.product'], orderBy: { shippedAt: 'asc' } })
+      : [];
+    const invoices = await em.find(Invoice, { order });
+    const payments = await em.find(Payment, { order });
 
     const purchaseOrders = await this.purchaseOrderImpact(em, order, poLines, quantityByLine, warnings);
     const reservationImpact = this.reservationImpact(reservations, quantityByLine);

@@ -1,0 +1,149 @@
+import { expect } from 'vitest';
+import type { TestServer } from './server.js';
+
+/** The demo head of each department (API.md). */
+export const HEAD_OF: Record<string, string> = {
+  SALES: 'sales.head@example.com',
+  PURCHASING: 'purchasing.head@example.com',
+  WAREHOUSE: 'warehouse.head@example.com',
+  FINANCE: 'finance.head@example.com',
+  MANAGEMENT: 'gm@example.com',
+};
+
+export const RESULT_FIELDS = `__typename ... on ErrorResult { code message }`;
+
+export const TERMINATION_FIELDS = `id number status version scope customerConfirmationRequired effectiveAt closedAt
+  order { number status } reason { code }
+  approvalSteps { id stage department status comment dueAt decidedBy { email } }
+  customerConfirmation { status recipient expiresAt preferredResolution }
+  settlement { kind status refundDue cancellationFee feeOutstanding }
+  followUpTasks { id kind department status outcome instructions }
+  effectBlockers { code message }
+  auditTrail { action actorName actorType data }`;
+
+export interface Step {
+  id: string;
+  stage: number;
+  department: string;
+  status: string;
+}
+export interface TerminationView {
+  id: string;
+  number: string;
+  status: string;
+  version: number;
+  order: { number: string; status: string };
+  approvalSteps: Step[];
+  customerConfirmation: { status: string; recipient: string; preferredResolution: string | null } | null;
+  settlement: { kind: string; status: string; refundDue: string; cancellationFee: string; feeOutstanding: string } | null;
+  followUpTasks: { id: string; kind: string; department: string; status: string; outcome: string | null; instructions: string }[];
+  effectBlockers: { code: string; message: string }[];
+  auditTrail: { action: string; actorName: string; actorType: string; data: Record<string, unknown> }[];
+}
+
+export class Workflow {
+  private tokens = new Map<string, string>();
+
+  constructor(private readonly server: TestServer) {}
+
+  async token(email: string): Promise<string> {
+    let token = this.tokens.get(email);
+    if (!token) {
+      token = await this.server.login(email);
+      this.tokens.set(email, token);
+    }
+    return token;
+  }
+
+  async as<T = Record<string, unknown>>(email: string, query: string, variables: Record<string, unknown> = {}) {
+    const res = await this.server.gql<T>(query, variables, await this.token(email));
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return res.data!;
+  }
+
+  async submit(
+    email: string,
+    input: Record<string, unknown>,
+  ): Promise<{
+    __typename: string;
+    code?: string;
+    message?: string;
+    termination?: TerminationView;
+    replayed?: boolean;
+    blockers?: { code: string }[];
+  }> {
+    const data = await this.as<{ submitTermination: never }>(
+      email,
+      `mutation($input: SubmitTerminationInput!) { submitTermination(input: $input) {
+        ${RESULT_FIELDS} ... on SubmitTerminationSuccess { replayed termination { ${TERMINATION_FIELDS} } }
+        ... on TerminationBlockedError { blockers { code message } } } }`,
+      { input },
+    );
+    return data.submitTermination;
+  }
+
+  async get(id: string): Promise<TerminationView> {
+    const data = await this.as<{ termination: TerminationView }>(
+      'admin@example.com',
+      `query($id: ID) { termination(id: $id) { ${TERMINATION_FIELDS} } }`,
+      { id },
+    );
+    return data.termination;
+  }
+
+  async decide(email: string, stepId: string, decision: 'APPROVE' | 'REJECT', comment?: string) {
+    const data = await this.as<{
+      decideApproval: { __typename: string; code?: string; message?: string; termination?: { status: string } };
+    }>(
+      email,
+      `mutation($input: DecideApprovalInput!) { decideApproval(input: $input) { ${RESULT_FIELDS} ... on DecideApprovalSuccess { step { status } termination { status } } } }`,
+      { input: { stepId, decision, comment } },
+    );
+    return data.decideApproval;
+  }
+
+  /** Approves stage by stage, each step by its department's head, until no step is pending. */
+  async approveAll(terminationId: string): Promise<TerminationView> {
+    for (let round = 0; round < 10; round++) {
+      const t = await this.get(terminationId);
+      const pending = t.approvalSteps.filter((s) => s.status === 'PENDING');
+      if (!pending.length || t.status !== 'PENDING_APPROVAL') return t;
+      for (const step of pending) {
+        const result = await this.decide(HEAD_OF[step.department]!, step.id, 'APPROVE', 'ok');
+        expect(result.__typename, JSON.stringify(result)).toBe('DecideApprovalSuccess');
+      }
+    }
+    throw new Error('approvals did not finish');
+  }
+
+  /** The confirmation link from the newest mail to `recipient`, read from the admin's dev mailbox. */
+  async confirmationToken(recipient: string): Promise<string> {
+    const data = await this.as<{ mailbox: { edges: { node: { text: string; subject: string } }[] } }>(
+      'admin@example.com',
+      `query($r: String) { mailbox(recipient: $r, first: 20) { edges { node { subject text } } } }`,
+      { r: recipient },
+    );
+    const mail = data.mailbox.edges.map((e) => e.node).find((m) => /\/confirm\//.test(m.text));
+    const token = mail?.text.match(/\/confirm\/([A-Za-z0-9_-]{43})/)?.[1];
+    if (!token) throw new Error(`no confirmation mail for ${recipient}`);
+    return token;
+  }
+
+  async respond(token: string, accept: boolean, extra: Record<string, unknown> = {}) {
+    const res = await this.server.gql<{ respondToTermination: { __typename: string; code?: string; status?: string } }>(
+      `mutation($input: RespondToTerminationInput!) { respondToTermination(input: $input) { ${RESULT_FIELDS} ... on RespondToTerminationSuccess { status accepted terminationNumber } } }`,
+      { input: { token, accept, ...extra } },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data!.respondToTermination;
+  }
+
+  async complete(email: string, taskId: string, note: string, extra: Record<string, unknown> = {}) {
+    const data = await this.as<{ completeFollowUpTask: { __typename: string; code?: string; terminationClosed?: boolean } }>(
+      email,
+      `mutation($input: CompleteFollowUpTaskInput!) { completeFollowUpTask(input: $input) { ${RESULT_FIELDS} ... on CompleteFollowUpTaskSuccess { terminationClosed task { status } } } }`,
+      { input: { taskId, note, ...extra } },
+    );
+    return data.completeFollowUpTask;
+  }
+}
