@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emitSchemaSdl, openDatabase, startApp } from './app/app.js';
+import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
 import { loadConfig, REPO_ROOT } from './app/config.js';
 import { createLogger } from './app/logger.js';
 import { initOrm, migrate } from './app/orm.js';
@@ -11,6 +11,7 @@ import { seedVolume } from './seed/volume-seed.js';
 
 const USAGE = `usage: server <command>
   start          migrate, seed an empty demo database, serve API + SPA (+ job worker)
+  worker         run job workers only (scale-out; set RUN_WORKER=0 on API instances)
   migrate        apply pending migrations and exit
   seed           seed demo data into an empty database and exit
   seed-volume    append benchmark volume: --orders N (default 100000)
@@ -31,18 +32,13 @@ async function main(command: string | undefined): Promise<void> {
             ? `  Demo logins (password demo1234): admin@example.com, clerk@example.com, sales.head@example.com,\n  purchasing.head@example.com, warehouse.head@example.com, finance.head@example.com, gm@example.com, auditor@example.com\n\n`
             : '\n'),
       );
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        const timer = setTimeout(() => process.exit(1), 20_000);
-        timer.unref();
-        await app.close();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      stopOnSignals(app.close, logger);
+      return;
+    }
+    case 'worker': {
+      const worker = await startWorkerOnly(config, logger);
+      logger.info('job worker running');
+      stopOnSignals(worker.close, logger);
       return;
     }
     case 'migrate':
@@ -89,6 +85,22 @@ async function main(command: string | undefined): Promise<void> {
       process.stderr.write(`${USAGE}\n`);
       process.exit(command ? 2 : 0);
   }
+}
+
+/** Graceful shutdown: stop taking work, finish what runs, close sockets and the database. */
+function stopOnSignals(close: () => Promise<void>, logger: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 20_000);
+    timer.unref();
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main(process.argv[2]).catch((error: unknown) => {

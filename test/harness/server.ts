@@ -59,31 +59,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${app.http.port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
-  const gql: TestServer['gql'] = async (query, variables, token) => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as Omit<GqlResponse, 'status'>;
-    return { status: res.status, ...body } as never;
-  };
-
   return {
+    ...httpClient(url),
     app,
-    url,
     databaseUrl,
     sql: async (text, params) => (await pool.query(text, params)).rows,
-    gql,
-    login: async (email, password = 'demo1234') => {
-      const res = await gql<{ login: { token?: string; code?: string } }>(
-        `mutation($e:String!,$p:String!){ login(email:$e,password:$p){ ... on LoginSuccess { token } ... on ErrorResult { code } } }`,
-        { e: email, p: password },
-      );
-      const token = res.data?.login.token;
-      if (!token) throw new Error(`login failed for ${email}: ${JSON.stringify(res)}`);
-      return token;
-    },
     countQueries: async (fn) => {
       recording = [];
       try {
@@ -97,6 +77,32 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await pool.end();
       await app.close();
       if (ownsDatabase) await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/** GraphQL over HTTP against any running instance, as a partner system would call it. */
+export function httpClient(url: string): Pick<TestServer, 'url' | 'gql' | 'login'> {
+  const gql: TestServer['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GqlResponse, 'status'>;
+    return { status: res.status, ...body } as never;
+  };
+  return {
+    url,
+    gql,
+    login: async (email, password = 'demo1234') => {
+      const res = await gql<{ login: { token?: string; code?: string } }>(
+        `mutation($e:String!,$p:String!){ login(email:$e,password:$p){ ... on LoginSuccess { token } ... on ErrorResult { code } } }`,
+        { e: email, p: password },
+      );
+      const token = res.data?.login.token;
+      if (!token) throw new Error(`login failed for ${email}: ${JSON.stringify(res)}`);
+      return token;
     },
   };
 }

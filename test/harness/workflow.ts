@@ -44,7 +44,7 @@ export interface TerminationView {
 export class Workflow {
   private tokens = new Map<string, string>();
 
-  constructor(private readonly server: TestServer) {}
+  constructor(private readonly server: Pick<TestServer, 'gql' | 'login'>) {}
 
   async token(email: string): Promise<string> {
     let token = this.tokens.get(email);

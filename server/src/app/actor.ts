@@ -12,6 +12,8 @@ export interface UserActor {
   role: Role;
   departmentCode: string | null;
   permissions: ReadonlySet<Permission>;
+  /** When the session ends: live connections are closed then. */
+  expiresAt: Date;
 }
 
 export interface ApiKeyActor {
@@ -20,6 +22,7 @@ export interface ApiKeyActor {
   name: string;
   /** The user the key acts for when it submits (audit and "requested by"). */
   ownerUserId: string | null;
+  expiresAt: Date | null;
   permissions: ReadonlySet<Permission>;
 }
 

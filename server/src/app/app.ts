@@ -95,6 +95,27 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   }
 }
 
+/** Job workers alone, no HTTP: run as many as needed next to stateless API instances. */
+export async function startWorkerOnly(config: AppConfig, logger: Logger): Promise<{ close(): Promise<void> }> {
+  const database = await openDatabase(config, logger);
+  const orm = await initOrm({ url: database.url, logger });
+  await migrate(orm);
+  await prepareJobQueue(database.url, logger);
+  const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
+  const pubSub = createAppPubSub(config.redisUrl);
+  const services = createServices(config, secret, pubSub.pubSub, logger);
+  const worker = await startWorker(database.url, taskList(orm, services, logger), logger);
+  return {
+    close: async () => {
+      await worker.stop();
+      services.mail.close();
+      await pubSub.close();
+      await orm.close(true);
+      await database.stop();
+    },
+  };
+}
+
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     await ensureDatabase(config.databaseUrl);

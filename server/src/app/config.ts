@@ -19,6 +19,8 @@ export interface AppConfig {
   authSecret: string | undefined;
   tokenTtlSeconds: number;
   confirmationValidityHours: number;
+  /** Test-only hooks that make named steps fail; never on in production. */
+  faultInjection: boolean;
   runWorker: boolean;
   logLevel: string;
   clientDist: string;
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret: env.AUTH_SECRET || undefined,
     tokenTtlSeconds: Number(env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     confirmationValidityHours: Number(env.CONFIRMATION_VALIDITY_HOURS ?? 7 * 24),
+    faultInjection: !production && bool(env.FAULT_INJECTION, false),
     runWorker: bool(env.RUN_WORKER, true),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),

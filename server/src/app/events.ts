@@ -46,4 +46,8 @@ export class EventPublisher {
   notification(event: NotificationEvent): void {
     this.pubSub.publish(TOPICS.notificationAdded, event);
   }
+
+  subscribe<T>(topic: string): AsyncIterable<T> {
+    return this.pubSub.subscribe(topic) as AsyncIterable<T>;
+  }
 }

@@ -126,6 +126,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
         try {
           const { actor } = await authenticateOrExplain(services, orm, authorization);
           (ctx.extra as { actor?: Actor | null }).actor = actor;
+          closeWhenExpired(ctx.extra.socket, actor?.expiresAt ?? null);
           return true;
         } catch (error) {
           const message = error instanceof GraphQLError ? error.message : 'Unauthorized';
@@ -226,6 +227,15 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       wsServer.close();
     },
   };
+}
+
+/** A live connection lasts no longer than its credentials: closed with 4401 when they expire. */
+function closeWhenExpired(socket: import('ws').WebSocket, expiresAt: Date | null): void {
+  if (!expiresAt) return;
+  const delay = expiresAt.getTime() - Date.now();
+  // setTimeout cannot wait longer than ~24.8 days; such sessions are not issued.
+  const timer = setTimeout(() => socket.close(4401, 'Token expired; sign in again'), Math.max(0, Math.min(delay, 2 ** 31 - 1)));
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /** The built SPA, with index.html for client-side routes. */

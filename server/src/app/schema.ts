@@ -7,6 +7,7 @@ import { FollowUpResolver } from '../modules/follow-up/follow-up.resolver.js';
 import { NotificationResolver } from '../modules/notification/notification.resolver.js';
 import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
+import { LiveResolver } from '../modules/live/live.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver } from '../modules/order/order.resolver.js';
@@ -31,6 +32,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ConfirmationResolver,
   FollowUpResolver,
   NotificationResolver,
+  LiveResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

@@ -37,7 +37,7 @@ export interface Services {
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: AppPubSub, logger: Logger): Services {
   const events = new EventPublisher(pubSub);
-  const faults = new FaultInjector(!config.production && process.env.FAULT_INJECTION === '1');
+  const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
   const notifications = new NotificationService(events);
   const lifecycle = new TerminationLifecycle(events);

@@ -75,6 +75,7 @@ export class AuthService {
       email: user.email,
       role: user.role,
       departmentCode: user.department?.code ?? null,
+      expiresAt: session.expiresAt,
     });
   }
 }

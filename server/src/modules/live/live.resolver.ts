@@ -1,0 +1,77 @@
+import { filter, pipe } from '@graphql-yoga/subscription';
+import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../app/events.js';
+import { forbidden, unauthenticated } from '../../common/errors.js';
+import { ApprovalBoardEvent, FollowUpTaskEvent, NotificationEvent, TerminationEvent } from './live.types.js';
+import { eventVisible, maySeeDepartment, maySubscribe } from './live-access.js';
+
+interface SubscribeData {
+  args: Record<string, unknown>;
+  context: RequestContext;
+}
+
+function guard(context: RequestContext, department?: unknown): void {
+  if (!context.actor) throw unauthenticated();
+  if (!maySubscribe(context.actor)) throw forbidden('Live events need read access (API keys: the events:subscribe scope).');
+  if (typeof department === 'string' && !maySeeDepartment(context.actor, department)) {
+    throw forbidden(`You may not follow the ${department} department.`);
+  }
+}
+
+function domainStream(topic: string, { context }: SubscribeData, department: string | null, terminationId?: string | null) {
+  guard(context, department ?? undefined);
+  return pipe(
+    context.services.events.subscribe<DomainEvent>(topic),
+    filter(
+      (event: DomainEvent) => (!terminationId || event.terminationId === terminationId) && eventVisible(context.actor, event, department),
+    ),
+  );
+}
+
+/** Live updates over graphql-ws. Events are published only after their transaction commits. */
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => TerminationEvent, {
+    subscribe: (data: SubscribeData) =>
+      domainStream(TOPICS.terminationChanged, data, (data.args.department as string) ?? null, (data.args.terminationId as string) ?? null),
+    description: 'Changes to terminations; narrow by termination or department',
+  })
+  terminationChanged(
+    @Root() event: DomainEvent,
+    @Arg('terminationId', () => ID, { nullable: true }) _terminationId?: string,
+    @Arg('department', () => String, { nullable: true }) _department?: string,
+  ): DomainEvent {
+    return event;
+  }
+
+  @Subscription(() => ApprovalBoardEvent, {
+    subscribe: (data: SubscribeData) => domainStream(TOPICS.approvalBoardChanged, data, data.args.department as string),
+    description: 'Cards arriving on or leaving a department’s approval board',
+  })
+  approvalBoardChanged(@Root() event: DomainEvent, @Arg('department', () => String) _department: string): DomainEvent {
+    return event;
+  }
+
+  @Subscription(() => FollowUpTaskEvent, {
+    subscribe: (data: SubscribeData) => domainStream(TOPICS.followUpTaskChanged, data, (data.args.department as string) ?? null),
+  })
+  followUpTaskChanged(@Root() event: DomainEvent, @Arg('department', () => String, { nullable: true }) _department?: string): DomainEvent {
+    return event;
+  }
+
+  @Subscription(() => NotificationEvent, {
+    subscribe: ({ context }: SubscribeData) => {
+      if (context.actor?.kind !== 'user') throw forbidden('Notifications are for signed-in users.');
+      const userId = context.actor.userId;
+      return pipe(
+        context.services.events.subscribe<NotificationPayload>(TOPICS.notificationAdded),
+        filter((n: NotificationPayload) => n.userId === userId),
+      );
+    },
+    description: 'My new in-app notifications',
+  })
+  notificationAdded(@Root() notification: NotificationPayload): NotificationPayload {
+    return notification;
+  }
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { HEAD_OF, Workflow } from '../harness/workflow.js';
+
+let server: TestServer;
+let wf: Workflow;
+beforeAll(async () => {
+  server = await startTestServer();
+  wf = new Workflow(server);
+});
+afterAll(async () => server?.close());
+
+const HOUR = 3_600_000;
+const work = () => server.app.services.scheduled;
+const ctx = () => server.app.systemContext();
+
+async function notificationsOf(email: string, kind: string) {
+  return server.sql(`select n.title from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = $2`, [
+    email,
+    kind,
+  ]);
+}
+
+describe('scheduled work, driven with an explicit clock', () => {
+  it('reminds the customer 48 h before the link expires, once, with a working new link', async () => {
+    const t = (
+      await wf.submit('clerk@example.com', {
+        orderNumber: 'SO-2026-00001',
+        reasonCode: 'CUSTOMER_CANCELLATION',
+        explanation: 'reminder test',
+      })
+    ).termination!;
+    const waiting = await wf.approveAll(t.id);
+    const [c] = await server.sql<{ id: string; expires_at: Date }>(
+      `select id, expires_at from customer_confirmation where termination_id = $1`,
+      [t.id],
+    );
+    const [job] = await server.sql<{ run_at: Date }>(`select run_at from graphile_worker.jobs where key = $1`, [`reminder:${c!.id}`]);
+    expect(job!.run_at.getTime()).toBe(c!.expires_at.getTime() - 48 * HOUR);
+
+    const reminderTime = new Date(c!.expires_at.getTime() - 47 * HOUR);
+    expect(await work().remindCustomer(ctx(), c!.id, reminderTime)).toBe(true);
+    expect(await work().remindCustomer(ctx(), c!.id, reminderTime)).toBe(false);
+    const mails = await server.sql<{ subject: string }>(`select subject from mail_message where termination_id = $1 order by created_at`, [
+      t.id,
+    ]);
+    expect(mails.filter((m) => m.subject.includes('Reminder'))).toHaveLength(1);
+    const token = await wf.confirmationToken(waiting.customerConfirmation!.recipient);
+    expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
+  });
+
+  it('expires an unanswered link at its time, once, and tells the requester', async () => {
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: 'SO-2026-00003', reasonCode: 'CUSTOMER_CHANGE', explanation: 'expiry test' })
+    ).termination!;
+    await wf.approveAll(t.id);
+    const [c] = await server.sql<{ id: string; expires_at: Date }>(
+      `select id, expires_at from customer_confirmation where termination_id = $1`,
+      [t.id],
+    );
+    expect(await work().expireConfirmation(ctx(), c!.id, new Date(c!.expires_at.getTime() - HOUR))).toBe(false);
+    const before = (await notificationsOf('clerk@example.com', 'CONFIRMATION_EXPIRED')).length;
+    expect(await work().expireConfirmation(ctx(), c!.id, new Date(c!.expires_at.getTime() + 1000))).toBe(true);
+    expect(await work().expireConfirmation(ctx(), c!.id, new Date(c!.expires_at.getTime() + 2000))).toBe(false);
+    expect((await notificationsOf('clerk@example.com', 'CONFIRMATION_EXPIRED')).length).toBe(before + 1);
+    const after = await wf.get(t.id);
+    expect(after.status).toBe('AWAITING_CUSTOMER');
+    expect(after.customerConfirmation?.status).toBe('EXPIRED');
+  });
+
+  it('escalates an overdue approval once: the head and management are told, the step shows overdue', async () => {
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: 'SO-2026-00006', reasonCode: 'INTERNAL_DECISION', explanation: 'SLA test' })
+    ).termination!;
+    const step = t.approvalSteps.find((s) => s.status === 'PENDING')!;
+    const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [step.id]);
+    expect(await work().escalateApproval(ctx(), step.id, new Date(row!.due_at.getTime() - 1000))).toBe(false);
+    const heads = (await notificationsOf(HEAD_OF.SALES!, 'APPROVAL_OVERDUE')).length;
+    const gm = (await notificationsOf(HEAD_OF.MANAGEMENT!, 'APPROVAL_OVERDUE')).length;
+    const late = new Date(row!.due_at.getTime() + 1000);
+    expect(await work().escalateApproval(ctx(), step.id, late)).toBe(true);
+    expect(await work().escalateApproval(ctx(), step.id, new Date(late.getTime() + HOUR))).toBe(false);
+    expect((await notificationsOf(HEAD_OF.SALES!, 'APPROVAL_OVERDUE')).length).toBe(heads + 1);
+    expect((await notificationsOf(HEAD_OF.MANAGEMENT!, 'APPROVAL_OVERDUE')).length).toBe(gm + 1);
+    const audit = await server.sql(`select 1 from audit_event where entity_id = $1 and action = 'approval.overdue'`, [step.id]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('tells a department once when its follow-up task is overdue', async () => {
+    const t = (
+      await wf.submit('clerk@example.com', {
+        orderNumber: 'SO-2026-00007',
+        reasonCode: 'PRODUCT_DISCONTINUED',
+        explanation: 'follow-up SLA test',
+      })
+    ).termination!;
+    let current = await wf.approveAll(t.id);
+    if (current.status === 'AWAITING_CUSTOMER') {
+      await wf.respond(await wf.confirmationToken(current.customerConfirmation!.recipient), true);
+      current = await wf.get(t.id);
+    }
+    expect(current.status).toBe('EFFECTIVE');
+    const task = current.followUpTasks.find((x) => x.department === 'PURCHASING')!;
+    const [row] = await server.sql<{ due_at: Date }>(`select due_at from follow_up_task where id = $1`, [task.id]);
+    const before = (await notificationsOf(HEAD_OF.PURCHASING!, 'FOLLOW_UP_OVERDUE')).length;
+    expect(await work().remindFollowUp(ctx(), task.id, new Date(row!.due_at.getTime() + 1000))).toBe(true);
+    expect(await work().remindFollowUp(ctx(), task.id, new Date(row!.due_at.getTime() + 2000))).toBe(false);
+    expect((await notificationsOf(HEAD_OF.PURCHASING!, 'FOLLOW_UP_OVERDUE')).length).toBe(before + 1);
+  });
+
+  it('on EFFECTIVE tells purchasing, warehouse and finance exactly what to do', async () => {
+    const rows = await server.sql<{ email: string; body: string }>(
+      `select u.email, n.body from notification n join app_user u on u.id = n.user_id where n.kind = 'FOLLOW_UP_CREATED'`,
+    );
+    const purchasing = rows.filter((r) => r.email === HEAD_OF.PURCHASING);
+    expect(purchasing.length).toBeGreaterThan(0);
+    expect(purchasing.some((r) => /PO-2026-\d+/.test(r.body))).toBe(true);
+    expect(rows.some((r) => r.email === HEAD_OF.WAREHOUSE && /release|释放/.test(r.body))).toBe(true);
+    expect(rows.some((r) => r.email === HEAD_OF.FINANCE && /CNY|USD/.test(r.body))).toBe(true);
+  });
+});
