@@ -6,6 +6,8 @@ export const PERMISSIONS = [
   'orders:read',
   'terminations:read',
   'terminations:write',
+  /** Submitting only: what a partner key with terminations:write gets (never approving or withdrawing). */
+  'terminations:submit',
   'approvals:decide',
   'followups:complete',
   'events:subscribe',
@@ -15,7 +17,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'followups:complete', 'events:subscribe'],
+  CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'terminations:submit', 'followups:complete', 'events:subscribe'],
   DEPT_HEAD: ['orders:read', 'terminations:read', 'terminations:write', 'approvals:decide', 'followups:complete', 'events:subscribe'],
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
@@ -23,3 +25,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 export function roleHasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
+
+/** Scopes an API key can hold, and the permissions each grants. */
+export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
+  'orders:read': ['orders:read'],
+  'terminations:read': ['terminations:read'],
+  'terminations:write': ['terminations:submit'],
+  'events:subscribe': ['events:subscribe'],
+};

@@ -51,7 +51,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await prepareJobQueue(database.url, logger);
     const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
     pubSub = createAppPubSub(config.redisUrl);
-    const services = createServices(config, secret, pubSub.pubSub, logger);
+    const services = createServices(config, secret, pubSub, logger);
     const tasks = taskList(orm, services, logger);
     worker = config.runWorker ? await startWorker(database.url, tasks, logger) : undefined;
     const schema = await buildAppSchema(pubSub.pubSub);
@@ -103,7 +103,7 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   await prepareJobQueue(database.url, logger);
   const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
   const pubSub = createAppPubSub(config.redisUrl);
-  const services = createServices(config, secret, pubSub.pubSub, logger);
+  const services = createServices(config, secret, pubSub, logger);
   const worker = await startWorker(database.url, taskList(orm, services, logger), logger);
   return {
     close: async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.js';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +22,7 @@ export interface AppConfig {
   confirmationValidityHours: number;
   /** Test-only hooks that make named steps fail; never on in production. */
   faultInjection: boolean;
+  rateLimits: RateLimitSettings;
   runWorker: boolean;
   logLevel: string;
   clientDist: string;
@@ -52,6 +54,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: Number(env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     confirmationValidityHours: Number(env.CONFIRMATION_VALIDITY_HOURS ?? 7 * 24),
     faultInjection: !production && bool(env.FAULT_INJECTION, false),
+    rateLimits: {
+      loginPerIpPerMinute: Number(env.RATE_LIMIT_LOGIN_PER_IP ?? DEFAULT_RATE_LIMITS.loginPerIpPerMinute),
+      loginFailuresPerAccount: Number(env.RATE_LIMIT_LOGIN_FAILURES ?? DEFAULT_RATE_LIMITS.loginFailuresPerAccount),
+      publicTokenPerIpPerMinute: Number(env.RATE_LIMIT_PUBLIC_PER_IP ?? DEFAULT_RATE_LIMITS.publicTokenPerIpPerMinute),
+      apiKeyPerMinute: Number(env.RATE_LIMIT_API_KEY ?? DEFAULT_RATE_LIMITS.apiKeyPerMinute),
+    },
     runWorker: bool(env.RUN_WORKER, true),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),

@@ -1,3 +1,4 @@
+import { ApiKey } from '../modules/identity/api-key.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   Department,
   User,
   Session,
+  ApiKey,
   Customer,
   Product,
   Contract,

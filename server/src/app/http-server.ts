@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { CLIENT_SAFE_CODES, serviceUnavailable } from '../common/errors.js';
@@ -17,6 +17,7 @@ import { createContext, type RequestContext } from './context.js';
 import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
+import { armorProtection, introspectionGuard, securityHeaders } from './security.js';
 
 export interface HttpServerDeps {
   config: AppConfig;
@@ -94,6 +95,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   const { config, orm, schema, services, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
 
@@ -150,13 +152,19 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     wsServer,
   );
 
+  const armor = armorProtection(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    introspection: !config.production,
+    // Production allows introspection to signed-in callers only (introspectionGuard).
+    introspection: true,
+    validationRules: armor.validationRules,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     formatError: maskError,
     plugins: [
+      // graphql-armor is typed against Apollo's CommonJS build; the plugins are the same objects.
+      ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      introspectionGuard(config),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requestIdPlugin(),
       {
@@ -179,6 +187,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         const { actor, em } = await authenticateOrExplain(services, orm, req.headers.authorization);
+        if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
         return createContext({
           requestId,
           em,
@@ -190,6 +199,20 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       },
     }),
   );
+
+  // The SDL for partner systems; in production only for signed-in callers.
+  const sdl = printSchema(schema);
+  app.get('/graphql/schema.graphql', async (req, res) => {
+    if (config.production) {
+      try {
+        const { actor } = await authenticateOrExplain(services, orm, req.headers.authorization);
+        if (!actor) return void res.status(401).type('text/plain').send('Send Authorization: Bearer <token or API key>.');
+      } catch {
+        return void res.status(401).type('text/plain').send('The credentials are not valid.');
+      }
+    }
+    res.type('text/plain; charset=utf-8').send(sdl);
+  });
 
   serveClient(app, config.clientDist);
 
@@ -215,6 +238,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     },
   );
 
+  // A request that takes longer than this is cut off (slow clients, runaway work).
+  httpServer.requestTimeout = 30_000;
+  httpServer.headersTimeout = 20_000;
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as { port: number }).port;
 

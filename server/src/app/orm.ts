@@ -22,6 +22,8 @@ export function ormConfig(opts: OrmOptions): Options {
     forceUndefined: false,
     allowGlobalContext: false,
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    // No statement may run away with the database.
+    driverOptions: { connection: { statement_timeout: 15_000 } },
     debug: opts.onQuery ? ['query'] : false,
     logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
     migrations: {

@@ -6,6 +6,8 @@ export type AppPubSub = ReturnType<typeof createPubSub>;
 
 export interface PubSubHandle {
   pubSub: AppPubSub;
+  /** A plain command connection, shared with the rate limiter; absent without Redis. */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
   const pubSub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return {
     pubSub,
+    redis: publishClient,
     close: async () => {
       publishClient.disconnect();
       subscribeClient.disconnect();

@@ -8,6 +8,7 @@ import { NotificationResolver } from '../modules/notification/notification.resol
 import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
+import { ApiKeyResolver } from '../modules/identity/api-key.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver } from '../modules/order/order.resolver.js';
@@ -33,6 +34,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FollowUpResolver,
   NotificationResolver,
   LiveResolver,
+  ApiKeyResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

@@ -3,6 +3,7 @@ import { ApprovalPolicyService } from '../modules/approval/approval-policy.servi
 import { ApprovalService } from '../modules/approval/approval.service.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
 import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
+import { ApiKeyService } from '../modules/identity/api-key.service.js';
 import { AuthService } from '../modules/identity/auth.service.js';
 import { TokenSigner } from '../modules/identity/token.js';
 import { MailService } from '../modules/notification/mail.service.js';
@@ -17,11 +18,14 @@ import { TerminationService } from '../modules/termination/termination.service.j
 import type { AppConfig } from './config.js';
 import { EventPublisher } from './events.js';
 import type { Logger } from './logger.js';
-import type { AppPubSub } from './pubsub.js';
+import type { PubSubHandle } from './pubsub.js';
+import { RateLimits } from './rate-limits.js';
 
 /** One instance of each service per process; every method takes the request context first. */
 export interface Services {
+  rateLimits: RateLimits;
   auth: AuthService;
+  apiKeys: ApiKeyService;
   orders: OrderService;
   reasons: ReasonService;
   terminations: TerminationService;
@@ -35,8 +39,9 @@ export interface Services {
   faults: FaultInjector;
 }
 
-export function createServices(config: AppConfig, signingSecret: string, pubSub: AppPubSub, logger: Logger): Services {
-  const events = new EventPublisher(pubSub);
+export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
+  const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
+  const events = new EventPublisher(pubSub.pubSub);
   const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
   const notifications = new NotificationService(events);
@@ -47,11 +52,15 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     mail,
     lifecycle,
     notifications,
+    rateLimits,
   );
   const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
+  const apiKeys = new ApiKeyService();
   return {
-    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds),
+    rateLimits,
+    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits),
+    apiKeys,
     orders: new OrderService(),
     reasons: new ReasonService(),
     terminations,

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PreferredResolution } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
+import type { RateLimits } from '../../app/rate-limits.js';
 import { enqueueJob, JOBS } from '../../app/jobs.js';
 import {
   InvalidTransitionError,
@@ -44,6 +45,7 @@ export class ConfirmationService {
     private readonly mail: MailService,
     private readonly lifecycle: TerminationLifecycle,
     private readonly notifications: NotificationService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   /** Creates a fresh link (voiding any earlier one), mails it, and schedules reminder and expiry. */
@@ -175,6 +177,7 @@ export class ConfirmationService {
 
   /** The public page's data: the termination as the customer may see it, nothing internal. */
   async publicView(ctx: RequestContext, token: string) {
+    await this.rateLimits.publicTokenAttempt(ctx.ip);
     const found = await this.view(ctx, token);
     if (!('confirmation' in found)) return found;
     const { confirmation, termination: t } = found;
@@ -196,6 +199,7 @@ export class ConfirmationService {
   }
 
   async publicRespond(ctx: RequestContext, input: Parameters<ConfirmationService['respond']>[1]) {
+    await this.rateLimits.publicTokenAttempt(ctx.ip);
     const result = await this.respond(ctx, input);
     if (!('termination' in result)) return result;
     return { terminationNumber: result.termination.number, accepted: input.accept, status: result.termination.status };

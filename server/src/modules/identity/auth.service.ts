@@ -4,7 +4,11 @@ import { makeError } from '../../common/error-result.js';
 import { unauthenticated } from '../../common/errors.js';
 import { userActor, type Actor } from '../../app/actor.js';
 import type { RequestContext } from '../../app/context.js';
-import { dummyPasswordHash, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import type { RateLimits } from '../../app/rate-limits.js';
+import { ForbiddenActionError, InputError } from '../../common/business-errors.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { looksLikeApiKey, type ApiKeyService } from './api-key.service.js';
 import { Session } from './session.entity.js';
 import { TokenSigner } from './token.js';
 import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
@@ -24,24 +28,61 @@ export async function loadSigningSecret(em: EntityManager, configured: string | 
   return row!.value;
 }
 
+/** Escapes LIKE wildcards so the e-mail matches exactly, in any case. */
+function likeExact(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function passwordProblem(password: string): string | null {
+  if (password.length < 10) return 'Use at least 10 characters.';
+  if (password.length > 200) return 'Use at most 200 characters.';
+  if (!/[A-Za-z]/.test(password) || !/[0-9]/.test(password)) return 'Use letters and digits.';
+  return null;
+}
+
 export class AuthService {
   constructor(
     private readonly signer: TokenSigner,
     private readonly tokenTtlSeconds: number,
+    private readonly apiKeys: ApiKeyService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
-    const user = await ctx.em.findOne(User, { email: { $ilike: email.trim() } }, { populate: ['department'] });
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const account = email.trim().toLowerCase().slice(0, 200);
+    const { delayMs } = await this.rateLimits.loginAttempt(ctx.ip, account);
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const user = account ? await ctx.em.findOne(User, { email: { $ilike: likeExact(account) } }, { populate: ['department'] }) : null;
+    const ok = await verifyPassword(password.slice(0, 200), user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok || !user.active) {
-      ctx.logger.info({ email: email.slice(0, 200) }, 'login refused');
+      await this.rateLimits.loginFailed(account);
+      ctx.logger.info({ account }, 'login refused');
       return makeError(InvalidCredentialsError, 'INVALID_CREDENTIALS', 'E-mail or password is wrong.');
     }
+    await this.rateLimits.loginSucceeded(account);
     const expiresAt = new Date(Date.now() + this.tokenTtlSeconds * 1000);
     const session = ctx.em.create(Session, { user, expiresAt, userAgent: userAgent?.slice(0, 255) ?? null });
     await ctx.em.flush();
     const token = await this.signer.sign({ userId: user.id, sessionId: session.id }, expiresAt);
     return Object.assign(new LoginSuccess(), { token, expiresAt, user });
+  }
+
+  /** Needs the old password; ends every other session of the user. */
+  async changePassword(ctx: RequestContext, oldPassword: string, newPassword: string) {
+    if (ctx.actor?.kind !== 'user') return makeError(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only signed-in users have a password.');
+    const actor = ctx.actor;
+    const problem = passwordProblem(newPassword);
+    if (problem) return makeError(InputError, 'VALIDATION_FAILED', problem, { field: 'newPassword' });
+    const user = await ctx.em.findOneOrFail(User, { id: actor.userId });
+    if (!(await verifyPassword(oldPassword.slice(0, 200), user.passwordHash))) {
+      return makeError(InputError, 'VALIDATION_FAILED', 'The current password is wrong.', { field: 'oldPassword' });
+    }
+    user.passwordHash = await hashPassword(newPassword);
+    user.passwordChangedAt = new Date();
+    await ctx.em.nativeUpdate(Session, { user: user.id, id: { $ne: actor.sessionId }, revokedAt: null }, { revokedAt: new Date() });
+    appendAudit(ctx.em, actor, { action: 'user.password_changed', entityType: 'User', entityId: user.id });
+    await ctx.em.flush();
+    return user;
   }
 
   async logout(ctx: RequestContext): Promise<boolean> {
@@ -58,6 +99,7 @@ export class AuthService {
     if (!authorization) return null;
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     if (!token) return null;
+    if (looksLikeApiKey(token)) return this.apiKeys.authenticate(em, token);
     const claims = await this.signer.verify(token);
     if (claims === 'expired') throw unauthenticated('Your session has expired; sign in again.');
     if (!claims) throw unauthenticated('The token is not valid; sign in again.');

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { Department } from './department.entity.js';
-import { LoginResult } from './identity.types.js';
+import { ChangePasswordResult, LoginResult } from './identity.types.js';
 import { User } from './user.entity.js';
 
 @Resolver(() => User)
@@ -15,6 +15,16 @@ export class IdentityResolver {
   @Mutation(() => Boolean, { description: 'Ends the current session; its token stops working.' })
   logout(@Ctx() ctx: RequestContext) {
     return ctx.services.auth.logout(ctx);
+  }
+
+  @Authorized()
+  @Mutation(() => ChangePasswordResult, { description: 'Needs the current password; signs out every other session' })
+  changePassword(
+    @Ctx() ctx: RequestContext,
+    @Arg('oldPassword', () => String) oldPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+  ) {
+    return ctx.services.auth.changePassword(ctx, oldPassword, newPassword);
   }
 
   @Authorized()

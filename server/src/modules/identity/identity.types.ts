@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { errorType } from '../../common/error-result.js';
+import { ForbiddenActionError, InputError } from '../../common/business-errors.js';
 import { User } from './user.entity.js';
 import { resultUnion } from '../../common/result-union.js';
 
@@ -19,3 +20,5 @@ export const InvalidCredentialsError = errorType(
 );
 
 export const LoginResult = resultUnion('LoginResult', LoginSuccess, [InvalidCredentialsError]);
+
+export const ChangePasswordResult = resultUnion('ChangePasswordResult', User, [InputError, ForbiddenActionError]);

@@ -53,7 +53,7 @@ export class TerminationResolver {
     return ctx.services.terminations.get(ctx, id, number);
   }
 
-  @Authorized('terminations:write')
+  @Authorized('terminations:submit')
   @Mutation(() => SubmitTerminationResult)
   submitTermination(@Ctx() ctx: RequestContext, @Arg('input', () => SubmitTerminationInput) input: SubmitTerminationInput) {
     return ctx.services.terminations.submit(ctx, input);

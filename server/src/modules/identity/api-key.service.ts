@@ -1,0 +1,103 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '@ot/shared';
+import type { ApiKeyActor } from '../../app/actor.js';
+import type { RequestContext } from '../../app/context.js';
+import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
+import { parseId, unauthenticated } from '../../common/errors.js';
+import { inTransaction } from '../../common/transaction.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { ApiKey } from './api-key.entity.js';
+import { User } from './user.entity.js';
+
+const KEY_RE = /^otk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+/** lastUsedAt is refreshed at most this often, so reads do not all become writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith('otk_');
+}
+
+export class ApiKeyService {
+  async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date | null }) {
+    return resultOf(async () => {
+      const name = input.name.trim();
+      if (!name) refuse(InputError, 'VALIDATION_FAILED', 'Give the key a name.', { field: 'name' });
+      const scopes = [...new Set(input.scopes)];
+      if (!scopes.length) refuse(InputError, 'VALIDATION_FAILED', 'Choose at least one scope.', { field: 'scopes' });
+      if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
+        refuse(InputError, 'VALIDATION_FAILED', 'The expiry must be in the future.', { field: 'expiresAt' });
+      const prefix = randomBytes(9)
+        .toString('base64url')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '0')
+        .slice(0, 12);
+      const secret = randomBytes(32).toString('base64url');
+      return inTransaction(ctx, async ({ em }) => {
+        const apiKey = em.create(ApiKey, {
+          name,
+          prefix,
+          secretHash: sha256(secret),
+          scopes,
+          createdBy: em.getReference(User, ctx.actor!.kind === 'user' ? ctx.actor!.userId : ''),
+          expiresAt: input.expiresAt ?? null,
+        });
+        appendAudit(em, ctx.actor, {
+          action: 'api_key.created',
+          entityType: 'ApiKey',
+          entityId: apiKey.id,
+          data: { name, prefix, scopes },
+        });
+        return { apiKey, secret: `otk_${prefix}_${secret}` };
+      });
+    });
+  }
+
+  async revoke(ctx: RequestContext, id: string) {
+    const keyId = parseId(id);
+    return resultOf(() =>
+      inTransaction(ctx, async ({ em }) => {
+        const apiKey = await em.findOne(ApiKey, { id: keyId });
+        if (!apiKey) refuse(NotFoundError, 'NOT_FOUND', 'No such API key.');
+        apiKey.revokedAt ??= new Date();
+        appendAudit(em, ctx.actor, {
+          action: 'api_key.revoked',
+          entityType: 'ApiKey',
+          entityId: apiKey.id,
+          data: { prefix: apiKey.prefix },
+        });
+        return apiKey;
+      }),
+    );
+  }
+
+  list(ctx: RequestContext) {
+    return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
+  }
+
+  /** Resolves a presented key to an actor; anything wrong is UNAUTHENTICATED. */
+  async authenticate(em: EntityManager, token: string): Promise<ApiKeyActor> {
+    const match = KEY_RE.exec(token);
+    if (!match) throw unauthenticated('The API key is malformed.');
+    const apiKey = await em.findOne(ApiKey, { prefix: match[1]! });
+    const expected = Buffer.from(apiKey?.secretHash ?? sha256('none'), 'hex');
+    const presented = Buffer.from(sha256(match[2]!), 'hex');
+    if (!apiKey || !timingSafeEqual(expected, presented)) throw unauthenticated('The API key is not valid.');
+    if (apiKey.revokedAt) throw unauthenticated('The API key was revoked.');
+    if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= Date.now()) throw unauthenticated('The API key has expired.');
+    if (!apiKey.lastUsedAt || Date.now() - apiKey.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: new Date() });
+    }
+    const permissions = new Set<Permission>(apiKey.scopes.flatMap((s) => SCOPE_PERMISSIONS[s] ?? []));
+    return {
+      kind: 'apiKey',
+      apiKeyId: apiKey.id,
+      name: `API key ${apiKey.name} (${apiKey.prefix})`,
+      permissions,
+      ownerUserId: apiKey.createdBy.id,
+      expiresAt: apiKey.expiresAt ?? null,
+    };
+  }
+}
