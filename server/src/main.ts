@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
 import { loadConfig, REPO_ROOT } from './app/config.js';
+import { backupDatabase, restoreDatabase } from './app/backup.js';
+import { ensureDatabase } from './app/database.js';
 import { createLogger } from './app/logger.js';
 import { initOrm, migrate } from './app/orm.js';
 import pg from 'pg';
@@ -15,6 +17,8 @@ const USAGE = `usage: server <command>
   migrate        apply pending migrations and exit
   seed           seed demo data into an empty database and exit
   seed-volume    append benchmark volume: --orders N (default 100000)
+  backup [file]  consistent pg_dump (custom format) of the configured database
+  restore <file> restore a backup into an empty database
   emit-schema    write schema/schema.graphql`;
 
 async function main(command: string | undefined): Promise<void> {
@@ -71,6 +75,28 @@ async function main(command: string | undefined): Promise<void> {
       } finally {
         await client.end();
         await orm.close(true);
+        await database.stop();
+      }
+      return;
+    }
+    case 'backup':
+    case 'restore': {
+      const database = await openDatabase(config, logger);
+      try {
+        if (command === 'backup') {
+          const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+          const file = await backupDatabase(
+            database.url,
+            process.argv[3] ?? path.join(REPO_ROOT, 'backups', `order-termination-${stamp}.dump`),
+          );
+          process.stdout.write(`backup written to ${file}\n`);
+        } else {
+          if (!process.argv[3]) throw new Error('usage: restore <file>');
+          await ensureDatabase(database.url);
+          await restoreDatabase(database.url, process.argv[3]);
+          process.stdout.write('restored\n');
+        }
+      } finally {
         await database.stop();
       }
       return;

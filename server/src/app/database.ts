@@ -30,6 +30,12 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
   const pgDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true });
+  const running = runningPort(pgDir);
+  if (running) {
+    // Another process (e.g. `pnpm start`) runs this data directory: use it, leave it running.
+    logger.info({ port: running }, 'using the embedded PostgreSQL that is already running');
+    return { url: `postgres://postgres:postgres@127.0.0.1:${running}/postgres`, embedded: true, stop: async () => undefined };
+  }
   const port = await freePort();
   const initialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
@@ -58,6 +64,19 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
       logger.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+/** The port of a live server on this data directory, from its postmaster.pid. */
+function runningPort(pgDir: string): number | null {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const [pid, , , port] = fs.readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port) || null;
+  } catch {
+    return null;
+  }
 }
 
 /** A crash can leave postmaster.pid behind; PostgreSQL then refuses to start. */

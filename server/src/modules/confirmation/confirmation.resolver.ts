@@ -22,7 +22,11 @@ export class ConfirmationResolver {
 
   @Authorized('terminations:write')
   @Mutation(() => ResendCustomerConfirmationResult, { description: 'New link; the previous one stops working' })
-  resendCustomerConfirmation(@Ctx() ctx: RequestContext, @Arg('terminationId', () => ID) terminationId: string) {
-    return ctx.services.confirmations.resend(ctx, parseId(terminationId, 'terminationId'));
+  resendCustomerConfirmation(
+    @Ctx() ctx: RequestContext,
+    @Arg('terminationId', () => ID) terminationId: string,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
+  ) {
+    return ctx.services.confirmations.resend(ctx, parseId(terminationId, 'terminationId'), idempotencyKey);
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../../common/business-errors.js';
 import { inTransaction, type TransactionScope } from '../../common/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
+import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../audit/idempotency.js';
 import { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { MailService } from '../notification/mail.service.js';
@@ -133,6 +134,7 @@ export class ConfirmationService {
   async respond(
     ctx: RequestContext,
     input: { token: string; accept: boolean; note?: string | null; preferredResolution?: PreferredResolution | null },
+    claim: IdempotencyClaim | null = null,
   ) {
     return resultOf(() =>
       inTransaction(ctx, async (scope) => {
@@ -170,6 +172,7 @@ export class ConfirmationService {
         });
         if (input.accept) await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', actor);
         else await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', actor, { note });
+        if (claim) await saveReplay(scope.em, claim, { terminationNumber: t.number, accepted: input.accept, status: t.status });
         return { termination: t, confirmation };
       }),
     );
@@ -198,18 +201,27 @@ export class ConfirmationService {
     };
   }
 
-  async publicRespond(ctx: RequestContext, input: Parameters<ConfirmationService['respond']>[1]) {
+  async publicRespond(ctx: RequestContext, input: Parameters<ConfirmationService['respond']>[1] & { idempotencyKey?: string | null }) {
     await this.rateLimits.publicTokenAttempt(ctx.ip);
-    const result = await this.respond(ctx, input);
+    // Anonymous callers: the link itself scopes the key.
+    const claim = idempotencyClaim(ctx, `respondToTermination:${hashToken(String(input.token)).slice(0, 16)}`, input.idempotencyKey, input);
+    if (claim) {
+      const replay = await resultOf(() => findReplay(ctx.em.fork(), claim));
+      if (replay && 'status' in replay) return replay;
+      if (replay && 'code' in replay) return replay;
+    }
+    const result = await this.respond(ctx, input, claim);
     if (!('termination' in result)) return result;
     return { terminationNumber: result.termination.number, accepted: input.accept, status: result.termination.status };
   }
 
-  async resend(ctx: RequestContext, terminationId: string) {
+  async resend(ctx: RequestContext, terminationId: string, idempotencyKey?: string | null) {
+    const claim = idempotencyClaim(ctx, 'resendCustomerConfirmation', idempotencyKey, { terminationId });
     return resultOf(() =>
       inTransaction(ctx, async (scope) => {
         const t = await lockTermination(scope, terminationId);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
+        if (claim && (await findReplay(scope.em, claim))) return { termination: t };
         if (t.status !== 'AWAITING_CUSTOMER') {
           refuse(
             InvalidTransitionError,

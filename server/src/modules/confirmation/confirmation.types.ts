@@ -63,6 +63,10 @@ export class RespondToTerminationInput {
   note?: string | null;
   @Field(() => PreferredResolutionEnum, { nullable: true })
   preferredResolution?: PreferredResolution | null;
+
+  @Field(() => String, { nullable: true, description: 'A retried answer with the same key returns the first result' })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
 }
 
 @ObjectType()

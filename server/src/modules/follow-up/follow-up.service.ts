@@ -14,6 +14,7 @@ import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
 import { inTransaction, type TransactionScope } from '../../common/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { Settlement, SettlementStatus } from '../settlement/settlement.entity.js';
 import type { TerminationImpact } from '../termination/impact.types.js';
@@ -52,12 +53,15 @@ export class FollowUpService {
 
   async complete(ctx: RequestContext, input: CompleteFollowUpTaskInput) {
     const taskId = parseId(input.taskId, 'taskId');
+    const claim = idempotencyClaim(ctx, 'completeFollowUpTask', input.idempotencyKey, input);
     return resultOf(() =>
       inTransaction(ctx, async (scope) => {
         const found = await scope.em.findOne(FollowUpTask, { id: taskId });
         if (!found) refuse(NotFoundError, 'NOT_FOUND', 'No such follow-up task.');
         const t = (await lockTermination(scope, found.termination.id))!;
         const task = await scope.em.findOneOrFail(FollowUpTask, { id: taskId }, { refresh: true });
+        const replay = claim && (await findReplay(scope.em, claim));
+        if (replay) return { task, terminationClosed: Boolean(replay.terminationClosed) };
         if (!this.mayComplete(ctx, task.department)) {
           refuse(NotYourDepartmentError, 'NOT_YOUR_DEPARTMENT', `Only ${task.department} may complete this task.`);
         }
@@ -105,6 +109,7 @@ export class FollowUpService {
           await this.lifecycle.apply(scope, t, 'ALL_TASKS_DONE', ctx.actor);
           terminationClosed = true;
         }
+        if (claim) await saveReplay(scope.em, claim, { taskId: task.id, terminationClosed });
         return { task, terminationClosed };
       }),
     );

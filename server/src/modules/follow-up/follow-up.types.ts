@@ -43,6 +43,10 @@ export class CompleteFollowUpTaskInput {
   @Field(() => String, { nullable: true })
   @MaxLength(2000)
   outcomeDetails?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
 }
 
 @ObjectType()

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ROLE_PERMISSIONS } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
 import { Department } from './department.entity.js';
 import { ChangePasswordResult, LoginResult } from './identity.types.js';
@@ -38,8 +39,8 @@ export class IdentityResolver {
     return user.department ? ctx.loaders.one(Department, user.department.code, 'code') : null;
   }
 
-  @FieldResolver(() => [String], { description: 'What this user may do, for the client to show the right actions' })
-  permissions(@Root() user: User, @Ctx() ctx: RequestContext) {
-    return ctx.actor?.kind === 'user' && ctx.actor.userId === user.id ? [...ctx.actor.permissions] : [];
+  @FieldResolver(() => [String], { description: 'What this user may do (from the role), for the client to show the right actions' })
+  permissions(@Root() user: User) {
+    return [...ROLE_PERMISSIONS[user.role]];
   }
 }

@@ -14,14 +14,22 @@ import type { TerminationImpact } from './impact.types.js';
 import type { Termination } from './termination.entity.js';
 
 /** Names of the steps of taking effect; fault injection targets them one by one. */
-export const EFFECT_STEPS = ['effect.orderLines', 'effect.purchaseOrders', 'effect.stock', 'effect.settlement', 'effect.customer'] as const;
+export const EFFECT_STEPS = [
+  'effect.orderLines',
+  'effect.purchaseOrders',
+  'effect.stock',
+  'effect.settlement',
+  'effect.customer',
+  'effect.tasks',
+  'effect.messages',
+] as const;
 
 /**
  * Applies a freshly computed impact to the ERP data. Runs inside the transition's
  * transaction, so a failure anywhere leaves nothing changed.
  */
 export class EffectService {
-  constructor(private readonly faults: FaultInjector) {}
+  constructor(readonly faults: FaultInjector) {}
 
   async apply(scope: TransactionScope, t: Termination, order: SalesOrder, impact: TerminationImpact): Promise<Settlement> {
     const { em } = scope;

@@ -67,8 +67,12 @@ export class TerminationResolver {
 
   @Authorized('terminations:write')
   @Mutation(() => RetryTerminationEffectResult, { description: 'Try again to take effect after a blocker stopped it' })
-  retryTerminationEffect(@Ctx() ctx: RequestContext, @Arg('terminationId', () => ID) terminationId: string) {
-    return ctx.services.terminations.retryEffect(ctx, terminationId);
+  retryTerminationEffect(
+    @Ctx() ctx: RequestContext,
+    @Arg('terminationId', () => ID) terminationId: string,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
+  ) {
+    return ctx.services.terminations.retryEffect(ctx, terminationId, idempotencyKey);
   }
 
   @FieldResolver(() => SalesOrder)

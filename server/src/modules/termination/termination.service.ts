@@ -195,12 +195,14 @@ export class TerminationService {
   }
 
   /** Tries again to take effect after a blocker stopped it (e.g. the shipment was cancelled). */
-  async retryEffect(ctx: RequestContext, terminationId: string) {
+  async retryEffect(ctx: RequestContext, terminationId: string, idempotencyKey?: string | null) {
     const id = parseId(terminationId, 'terminationId');
+    const claim = idempotencyClaim(ctx, 'retryTerminationEffect', idempotencyKey, { terminationId: id });
     return resultOf(() =>
       inTransaction(ctx, async (scope) => {
         const t = await lockTermination(scope, id);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
+        if (claim && (await findReplay(scope.em, claim))) return { termination: t };
         if (!t.effectBlockers) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination is not waiting for a retry.');
         const event = t.status === 'AWAITING_CUSTOMER' ? 'CUSTOMER_ACCEPT' : 'APPROVED_ALL';
         const ok = await this.takeEffect(scope, t, event, ctx.actor);
@@ -209,6 +211,7 @@ export class TerminationService {
             blockers: t.effectBlockers ?? [],
           });
         }
+        if (claim) await saveReplay(scope.em, claim, { terminationId: t.id });
         return { termination: t };
       }),
     );
@@ -271,8 +274,10 @@ export class TerminationService {
       { termination: t, status: ConfirmationStatus.ACCEPTED },
       { orderBy: { respondedAt: 'desc' } },
     );
+    this.effects.faults.check('effect.tasks');
     const tasks = await this.followUps.createFor(scope, t, impact, accepted?.preferredResolution ?? null);
     await scope.em.populate(order, ['customer']);
+    this.effects.faults.check('effect.messages');
     await this.mail.queue(scope.em, { ...effectiveMail(t, order, impact), terminationId: t.id });
     for (const task of tasks) {
       await this.notifications.toDepartmentHeads(scope, [task.department], {

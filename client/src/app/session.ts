@@ -1,0 +1,86 @@
+import type { Permission } from '@ot/shared';
+import { computed, shallowRef } from 'vue';
+import { getFragmentData, graphql, type FragmentType } from '@/gql';
+import type { SessionUserFragment } from '@/gql/graphql';
+
+/** What the app keeps about the signed-in user; queries that refresh it spread this fragment. */
+export const SessionUser = graphql(`
+  fragment SessionUser on User {
+    id
+    name
+    email
+    role
+    permissions
+    department {
+      code
+      nameZh
+      nameEn
+    }
+  }
+`);
+
+interface StoredSession {
+  token: string;
+  expiresAt: string;
+  user: SessionUserFragment;
+}
+
+const STORAGE_KEY = 'ot.session';
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const s = value as StoredSession | null;
+  return (
+    typeof s?.token === 'string' && typeof s.expiresAt === 'string' && typeof s.user?.name === 'string' && Array.isArray(s.user.permissions)
+  );
+}
+
+function load(): StoredSession | null {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+    return isStoredSession(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+const state = shallowRef<StoredSession | null>(load());
+
+function save(next: StoredSession | null): void {
+  state.value = next;
+  if (next) localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+  else localStorage.removeItem(STORAGE_KEY);
+}
+
+// Signing in or out in another tab applies here too.
+window.addEventListener('storage', (event) => {
+  if (event.key === STORAGE_KEY) state.value = load();
+});
+
+export const currentUser = computed(() => state.value?.user ?? null);
+
+/** The bearer token, or null when signed out or expired. */
+export function getToken(): string | null {
+  const s = state.value;
+  return s && Date.parse(s.expiresAt) > Date.now() ? s.token : null;
+}
+
+export function isSignedIn(): boolean {
+  return getToken() !== null;
+}
+
+export function startSession(token: string, expiresAt: string, user: FragmentType<typeof SessionUser>): void {
+  save({ token, expiresAt, user: getFragmentData(SessionUser, user) });
+}
+
+/** Keeps name, department and permissions current (they may change on the server). */
+export function updateSessionUser(user: FragmentType<typeof SessionUser>): void {
+  if (state.value) save({ ...state.value, user: getFragmentData(SessionUser, user) });
+}
+
+export function endSession(): void {
+  save(null);
+}
+
+export function hasPermission(permission: Permission): boolean {
+  return state.value?.user.permissions.includes(permission) ?? false;
+}
