@@ -101,6 +101,11 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "TerminationReason"
   ],
+  "UserResult": [
+    "InputError",
+    "NotFoundError",
+    "User"
+  ],
   "WithdrawTerminationResult": [
     "ForbiddenActionError",
     "IdempotencyKeyReusedError",

@@ -9,9 +9,11 @@ import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver.js';
+import { UserAdminResolver } from '../modules/identity/user-admin.resolver.js';
+import { ReportingResolver } from '../modules/reporting/reporting.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
-import { SalesOrderLineResolver, SalesOrderResolver } from '../modules/order/order.resolver.js';
+import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '../modules/order/order.resolver.js';
 import { PurchaseOrderLineResolver, PurchaseOrderResolver } from '../modules/purchasing/purchasing.resolver.js';
 import { PermissionAuthChecker, requireActorOnRootFields } from './auth-checker.js';
 import type { AppPubSub } from './pubsub.js';
@@ -21,6 +23,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   IdentityResolver,
   SalesOrderResolver,
   SalesOrderLineResolver,
+  ShipmentResolver,
   PurchaseOrderResolver,
   PurchaseOrderLineResolver,
   ReservationResolver,
@@ -35,6 +38,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NotificationResolver,
   LiveResolver,
   ApiKeyResolver,
+  UserAdminResolver,
+  ReportingResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

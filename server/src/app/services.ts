@@ -10,6 +10,7 @@ import { MailService } from '../modules/notification/mail.service.js';
 import { NotificationService } from '../modules/notification/notification.service.js';
 import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
 import { OrderService } from '../modules/order/order.service.js';
+import { ReportingService } from '../modules/reporting/reporting.service.js';
 import { EffectService } from '../modules/termination/effect.service.js';
 import { ImpactService } from '../modules/termination/impact.service.js';
 import { ReasonService } from '../modules/termination/reason.service.js';
@@ -37,6 +38,7 @@ export interface Services {
   scheduled: ScheduledWorkService;
   events: EventPublisher;
   faults: FaultInjector;
+  reporting: ReportingService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -72,5 +74,6 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     scheduled: new ScheduledWorkService(confirmations, notifications, lifecycle),
     events,
     faults,
+    reporting: new ReportingService(),
   };
 }

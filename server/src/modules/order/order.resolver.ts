@@ -12,6 +12,16 @@ import { Product } from './product.entity.js';
 import { SalesOrderLine } from './sales-order-line.entity.js';
 import { SalesOrder } from './sales-order.entity.js';
 import { Shipment } from './shipment.entity.js';
+import { Decimal, money } from '../../common/money.js';
+import { Termination } from '../termination/termination.entity.js';
+
+@Resolver(() => Shipment)
+export class ShipmentResolver {
+  @FieldResolver(() => SalesOrderLine)
+  line(@Root() shipment: Shipment, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.one(SalesOrderLine, shipment.line.id);
+  }
+}
 
 @Resolver(() => SalesOrder)
 export class SalesOrderResolver {
@@ -52,6 +62,11 @@ export class SalesOrderResolver {
     return ctx.services.orders.purchaseOrders(ctx, order.id);
   }
 
+  @FieldResolver(() => [Termination], { description: 'Terminations of this order, newest first' })
+  terminations(@Root() order: SalesOrder, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.children(Termination, 'order', order.id, { createdAt: 'desc' });
+  }
+
   @FieldResolver(() => [Shipment])
   shipments(@Root() order: SalesOrder, @Ctx() ctx: RequestContext) {
     return ctx.loaders.children(Shipment, 'order', order.id, { shippedAt: 'asc' });
@@ -80,6 +95,11 @@ export class SalesOrderResolver {
 
 @Resolver(() => SalesOrderLine)
 export class SalesOrderLineResolver {
+  @FieldResolver(() => String, { description: 'quantity × unit price' })
+  amount(@Root() line: SalesOrderLine) {
+    return money(new Decimal(line.unitPrice).times(line.quantity));
+  }
+
   @FieldResolver(() => Product)
   product(@Root() line: SalesOrderLine, @Ctx() ctx: RequestContext) {
     return ctx.loaders.one(Product, line.product.id);

@@ -329,6 +329,11 @@ export class TerminationService {
     }
     if (filter?.mine && ctx.actor?.kind === 'user') qb.andWhere({ requestedBy: ctx.actor.userId });
     if (filter?.bulkRunId) qb.andWhere({ bulkRunId: parseId(filter.bulkRunId, 'bulkRunId') });
+    if (filter?.overdue) {
+      qb.andWhere(`exists (select 1 from approval_step s where s.termination_id = t.id and s.status = 'PENDING' and s.due_at < now())`);
+    }
+    if (filter?.effectiveFrom) qb.andWhere({ effectiveAt: { $gte: filter.effectiveFrom } });
+    if (filter?.effectiveTo) qb.andWhere({ effectiveAt: { $lt: filter.effectiveTo } });
     const totalCount = await qb.clone().getCount('t.id');
     if (page.after) qb.andWhere('(t.created_at, t.id) < (?::timestamptz, ?)', page.after);
     const rows = await qb

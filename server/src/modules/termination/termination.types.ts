@@ -83,6 +83,15 @@ export class TerminationFilter {
 
   @Field(() => ID, { nullable: true })
   bulkRunId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only those with an approval step past its due time' })
+  overdue?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'Took effect at or after' })
+  effectiveFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Took effect before' })
+  effectiveTo?: Date | null;
 }
 
 @ObjectType()

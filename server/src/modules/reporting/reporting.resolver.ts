@@ -1,0 +1,16 @@
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../app/context.js';
+import { TerminationStats } from './reporting.types.js';
+
+@Resolver()
+export class ReportingResolver {
+  @Authorized('terminations:read')
+  @Query(() => TerminationStats, { description: 'Dashboard figures for terminations submitted between from and to' })
+  terminationStats(
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => Date, { nullable: true }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+  ) {
+    return ctx.services.reporting.stats(ctx, from, to);
+  }
+}
