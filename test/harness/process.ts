@@ -7,6 +7,12 @@ import { freePort } from '../../server/src/app/database.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tsx = createRequire(path.join(root, 'server/package.json')).resolve('tsx');
 
+/** argv to run the server CLI from source: `[node, --import, tsx, main.ts]`. */
+export function serverCommand(): string[] {
+  process.env.TSX_TSCONFIG_PATH ??= path.join(root, 'server/tsconfig.json');
+  return [process.execPath, '--import', tsx, path.join(root, 'server/src/main.ts')];
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -53,7 +59,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     output: () => log,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),

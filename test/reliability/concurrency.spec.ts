@@ -158,7 +158,7 @@ describe('concurrent requests on real PostgreSQL', () => {
     const rows = await server.sql(`select 1 from termination t join sales_order o on o.id = t.order_id where o.number = $1`, [number]);
     expect(rows).toHaveLength(1);
     console.log(`1000 retried submissions → ${rows.length} termination, ${replayed} replays`);
-  });
+  }, 180_000);
 
   it('a customer accepting while the clerk withdraws: exactly one wins and the state is consistent', async () => {
     for (let round = 0; round < 3; round++) {

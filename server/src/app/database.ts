@@ -30,6 +30,8 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
   const pgDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true });
+  // As root, PostgreSQL runs as an unprivileged user that must be able to reach its directory.
+  if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o755);
   const running = runningPort(pgDir);
   if (running) {
     // Another process (e.g. `pnpm start`) runs this data directory: use it, leave it running.

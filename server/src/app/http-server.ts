@@ -11,12 +11,14 @@ import { GraphQLError, printSchema, type GraphQLFormattedError, type GraphQLSche
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { CLIENT_SAFE_CODES, serviceUnavailable } from '../common/errors.js';
+import { RetriesExhaustedError } from '../common/transaction.js';
 import type { Actor } from './actor.js';
 import type { AppConfig } from './config.js';
 import { createContext, type RequestContext } from './context.js';
 import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
+import { mountExports } from './exports.js';
 import { armorProtection, introspectionGuard, securityHeaders } from './security.js';
 
 export interface HttpServerDeps {
@@ -44,6 +46,9 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
     return { ...formatted, extensions };
   }
   const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof RetriesExhaustedError) {
+    return { message: original.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
+  }
   if (isDatabaseUnavailable(original)) {
     return { message: serviceUnavailable().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   }
@@ -214,6 +219,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     res.type('text/plain; charset=utf-8').send(sdl);
   });
 
+  mountExports(app, orm, services, logger);
   serveClient(app, config.clientDist);
 
   // Malformed JSON and oversize bodies: a clear 4xx, never a stack trace.

@@ -10,6 +10,7 @@ import { MailService } from '../modules/notification/mail.service.js';
 import { NotificationService } from '../modules/notification/notification.service.js';
 import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
 import { OrderService } from '../modules/order/order.service.js';
+import { DossierService } from '../modules/reporting/dossier.service.js';
 import { ReportingService } from '../modules/reporting/reporting.service.js';
 import { EffectService } from '../modules/termination/effect.service.js';
 import { ImpactService } from '../modules/termination/impact.service.js';
@@ -39,6 +40,7 @@ export interface Services {
   events: EventPublisher;
   faults: FaultInjector;
   reporting: ReportingService;
+  dossiers: DossierService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -75,5 +77,6 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     events,
     faults,
     reporting: new ReportingService(),
+    dossiers: new DossierService(),
   };
 }

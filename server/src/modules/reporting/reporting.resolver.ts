@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { TerminationStats } from './reporting.types.js';
@@ -12,5 +13,14 @@ export class ReportingResolver {
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
   ) {
     return ctx.services.reporting.stats(ctx, from, to);
+  }
+
+  @Authorized('terminations:read')
+  @Query(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Everything on record about one termination (also at /terminations/<number>/dossier.json|.html)',
+  })
+  terminationDossier(@Ctx() ctx: RequestContext, @Arg('number', () => String) number: string) {
+    return ctx.services.dossiers.build(ctx.em, { number: number.trim().slice(0, 40) });
   }
 }

@@ -1,0 +1,191 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApprovalStep } from '../approval/approval-step.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
+import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
+import { escapeHtml } from '../notification/mail.service.js';
+import { Settlement } from '../settlement/settlement.entity.js';
+import { Termination } from '../termination/termination.entity.js';
+
+/** Everything on record about one termination, as plain data (数据记录存档). */
+export interface Dossier {
+  generatedAt: string;
+  termination: {
+    number: string;
+    status: string;
+    scope: string;
+    reason: { code: string; labelZh: string; labelEn: string };
+    explanation: string;
+    requestedBy: string;
+    requestedAt: string;
+    effectiveAt: string | null;
+    closedAt: string | null;
+    customerConfirmationRequired: boolean;
+  };
+  order: { number: string; customer: string; customerCode: string; currency: string; totalAmount: string };
+  impact: Record<string, unknown>;
+  approvals: {
+    stage: number;
+    department: string;
+    status: string;
+    decidedBy: string | null;
+    decidedAt: string | null;
+    comment: string | null;
+    dueAt: string | null;
+  }[];
+  customerNotifications: {
+    recipient: string;
+    status: string;
+    sentAt: string;
+    expiresAt: string;
+    remindedAt: string | null;
+    respondedAt: string | null;
+    note: string | null;
+    preferredResolution: string | null;
+  }[];
+  settlement: Record<string, unknown> | null;
+  followUps: {
+    kind: string;
+    department: string;
+    status: string;
+    dueAt: string;
+    completedAt: string | null;
+    completedBy: string | null;
+    note: string | null;
+    outcome: string | null;
+    outcomeDetails: string | null;
+  }[];
+  negotiatedOutcome: { outcome: string | null; details: string | null } | null;
+  auditTrail: { at: string; actorType: string; actor: string; action: string; data: Record<string, unknown> }[];
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export class DossierService {
+  async build(em: EntityManager, where: { id?: string; number?: string }): Promise<Dossier | null> {
+    const t = await em.findOne(Termination, where, { populate: ['reason', 'requestedBy', 'order.customer'] });
+    if (!t) return null;
+    const steps = await em.find(
+      ApprovalStep,
+      { termination: t },
+      { populate: ['decidedBy'], orderBy: { stage: 'asc', department: 'asc' } },
+    );
+    const confirmations = await em.find(CustomerConfirmation, { termination: t }, { orderBy: { sentAt: 'asc' } });
+    const settlement = await em.findOne(Settlement, { termination: t });
+    const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc' } });
+    const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc' } });
+    const outcomeTask = tasks.find((x) => x.kind === 'CUSTOMER_OUTCOME');
+    return {
+      generatedAt: new Date().toISOString(),
+      termination: {
+        number: t.number,
+        status: t.status,
+        scope: t.scope,
+        reason: { code: t.reason.code, labelZh: t.reason.labelZh, labelEn: t.reason.labelEn },
+        explanation: t.explanation,
+        requestedBy: t.requestedBy.name,
+        requestedAt: t.createdAt.toISOString(),
+        effectiveAt: iso(t.effectiveAt),
+        closedAt: iso(t.closedAt),
+        customerConfirmationRequired: t.customerConfirmationRequired,
+      },
+      order: {
+        number: t.order.number,
+        customer: t.order.customer.name,
+        customerCode: t.order.customer.code,
+        currency: t.order.currency,
+        totalAmount: t.order.totalAmount,
+      },
+      impact: t.impact as unknown as Record<string, unknown>,
+      approvals: steps.map((s) => ({
+        stage: s.stage,
+        department: s.department,
+        status: s.status,
+        decidedBy: s.decidedBy?.name ?? null,
+        decidedAt: iso(s.decidedAt),
+        comment: s.comment ?? null,
+        dueAt: iso(s.dueAt),
+      })),
+      customerNotifications: confirmations.map((c) => ({
+        recipient: c.recipient,
+        status: c.status,
+        sentAt: c.sentAt.toISOString(),
+        expiresAt: c.expiresAt.toISOString(),
+        remindedAt: iso(c.remindedAt),
+        respondedAt: iso(c.respondedAt),
+        note: c.note ?? null,
+        preferredResolution: c.preferredResolution ?? null,
+      })),
+      settlement: settlement
+        ? {
+            kind: settlement.kind,
+            status: settlement.status,
+            currency: settlement.currency,
+            terminatedValue: settlement.terminatedValue,
+            amountPaid: settlement.amountPaid,
+            cancellationFee: settlement.cancellationFee,
+            refundDue: settlement.refundDue,
+            feeOutstanding: settlement.feeOutstanding,
+            completedAt: iso(settlement.completedAt),
+          }
+        : null,
+      followUps: tasks.map((x) => ({
+        kind: x.kind,
+        department: x.department,
+        status: x.status,
+        dueAt: x.dueAt.toISOString(),
+        completedAt: iso(x.completedAt),
+        completedBy: x.completedBy?.name ?? null,
+        note: x.note ?? null,
+        outcome: x.outcome ?? null,
+        outcomeDetails: x.outcomeDetails ?? null,
+      })),
+      negotiatedOutcome: outcomeTask ? { outcome: outcomeTask.outcome ?? null, details: outcomeTask.outcomeDetails ?? null } : null,
+      auditTrail: audit.map((a) => ({
+        at: a.createdAt.toISOString(),
+        actorType: a.actorType,
+        actor: a.actorName,
+        action: a.action,
+        data: a.data,
+      })),
+    };
+  }
+}
+
+/** A printable page: every value escaped, no scripts, print-friendly CSS. */
+export function dossierHtml(d: Dossier): string {
+  const e = (v: unknown) => escapeHtml(v === null || v === undefined ? '—' : String(v));
+  const table = (headers: string[], rows: unknown[][]) =>
+    `<table><thead><tr>${headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  const t = d.termination;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>终止档案 ${e(t.number)}</title>
+<style>body{font:13px/1.5 system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:15px;margin-top:20px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
+dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@media print{body{margin:0}}</style></head><body>
+<h1>订单终止档案 Termination dossier ${e(t.number)}</h1>
+<dl><dt>状态 Status</dt><dd>${e(t.status)}</dd><dt>订单 Order</dt><dd>${e(d.order.number)} · ${e(d.order.customer)} (${e(d.order.customerCode)})</dd>
+<dt>原因 Reason</dt><dd>${e(t.reason.labelZh)} / ${e(t.reason.labelEn)}</dd><dt>说明 Explanation</dt><dd>${e(t.explanation)}</dd>
+<dt>申请人 Requested by</dt><dd>${e(t.requestedBy)} · ${e(t.requestedAt)}</dd><dt>生效 Effective</dt><dd>${e(t.effectiveAt)}</dd><dt>关闭 Closed</dt><dd>${e(t.closedAt)}</dd>
+<dt>金额 Money</dt><dd>违约金 fee ${e(d.impact.cancellationFee)} · 退款 refund ${e(d.impact.refundDue)} ${e(d.order.currency)}</dd></dl>
+<h2>审批 Approvals</h2>${table(
+    ['阶段 Stage', '部门 Dept', '状态 Status', '审批人 By', '时间 At', '意见 Comment', '期限 Due'],
+    d.approvals.map((a) => [a.stage, a.department, a.status, a.decidedBy, a.decidedAt, a.comment, a.dueAt]),
+  )}
+<h2>客户通知 Customer notifications</h2>${table(
+    ['收件人 To', '状态 Status', '发送 Sent', '提醒 Reminded', '答复 Responded', '备注 Note', '倾向 Preference'],
+    d.customerNotifications.map((c) => [c.recipient, c.status, c.sentAt, c.remindedAt, c.respondedAt, c.note, c.preferredResolution]),
+  )}
+<h2>结算 Settlement</h2>${d.settlement ? table(Object.keys(d.settlement), [Object.values(d.settlement)]) : '<p>—</p>'}
+<h2>协商结果 Negotiated outcome</h2><p>${e(d.negotiatedOutcome?.outcome)} ${e(d.negotiatedOutcome?.details)}</p>
+<h2>跟进 Follow-up</h2>${table(
+    ['类型 Kind', '部门 Dept', '状态 Status', '期限 Due', '完成 Done', '人 By', '备注 Note'],
+    d.followUps.map((f) => [f.kind, f.department, f.status, f.dueAt, f.completedAt, f.completedBy, f.note]),
+  )}
+<h2>审计记录 Audit trail</h2>${table(
+    ['时间 At', '操作人 Actor', '动作 Action', '数据 Data'],
+    d.auditTrail.map((a) => [a.at, `${a.actor} (${a.actorType})`, a.action, JSON.stringify(a.data)]),
+  )}
+<p style="color:#888">Generated ${e(d.generatedAt)}</p></body></html>`;
+}
