@@ -18,7 +18,15 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
   CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'terminations:submit', 'followups:complete', 'events:subscribe'],
-  DEPT_HEAD: ['orders:read', 'terminations:read', 'terminations:write', 'approvals:decide', 'followups:complete', 'events:subscribe'],
+  DEPT_HEAD: [
+    'orders:read',
+    'terminations:read',
+    'terminations:write',
+    'terminations:submit',
+    'approvals:decide',
+    'followups:complete',
+    'events:subscribe',
+  ],
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
 

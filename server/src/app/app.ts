@@ -54,6 +54,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const services = createServices(config, secret, pubSub, logger);
     const tasks = taskList(orm, services, logger);
     worker = config.runWorker ? await startWorker(database.url, tasks, logger) : undefined;
+    if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
     const schema = await buildAppSchema(pubSub.pubSub);
     const readyOrm = orm;
     const http = await startHttpServer({
@@ -105,6 +106,7 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   const pubSub = createAppPubSub(config.redisUrl);
   const services = createServices(config, secret, pubSub, logger);
   const worker = await startWorker(database.url, taskList(orm, services, logger), logger);
+  await services.bulk.resumeInterrupted(orm.em.fork());
   return {
     close: async () => {
       await worker.stop();

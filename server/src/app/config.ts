@@ -23,6 +23,7 @@ export interface AppConfig {
   /** Test-only hooks that make named steps fail; never on in production. */
   faultInjection: boolean;
   rateLimits: RateLimitSettings;
+  bulkBatchSize: number;
   runWorker: boolean;
   logLevel: string;
   clientDist: string;
@@ -54,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: Number(env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     confirmationValidityHours: Number(env.CONFIRMATION_VALIDITY_HOURS ?? 7 * 24),
     faultInjection: !production && bool(env.FAULT_INJECTION, false),
+    bulkBatchSize: Math.max(1, Math.min(500, Number(env.BULK_BATCH_SIZE ?? 50))),
     rateLimits: {
       loginPerIpPerMinute: Number(env.RATE_LIMIT_LOGIN_PER_IP ?? DEFAULT_RATE_LIMITS.loginPerIpPerMinute),
       loginFailuresPerAccount: Number(env.RATE_LIMIT_LOGIN_FAILURES ?? DEFAULT_RATE_LIMITS.loginFailuresPerAccount),

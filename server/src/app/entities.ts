@@ -1,3 +1,4 @@
+import { BulkTerminationItem, BulkTerminationRun } from '../modules/bulk/bulk-run.entity.js';
 import { ApiKey } from '../modules/identity/api-key.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
@@ -61,4 +62,6 @@ export const ENTITIES = [
   IdempotencyRecord,
   MailMessage,
   Notification,
+  BulkTerminationRun,
+  BulkTerminationItem,
 ];

@@ -5,7 +5,18 @@ export const TOPICS = {
   approvalBoardChanged: 'APPROVAL_BOARD_CHANGED',
   followUpTaskChanged: 'FOLLOW_UP_TASK_CHANGED',
   notificationAdded: 'NOTIFICATION_ADDED',
+  bulkRunChanged: 'BULK_RUN_CHANGED',
 } as const;
+
+export interface BulkRunEvent {
+  runId: string;
+  status: string;
+  total: number;
+  created: number;
+  skipped: number;
+  failed: number;
+  at: string;
+}
 
 /** Plain, serializable event data (survives Redis); subscribers re-check who may see it. */
 export interface DomainEvent {
@@ -45,6 +56,10 @@ export class EventPublisher {
 
   notification(event: NotificationEvent): void {
     this.pubSub.publish(TOPICS.notificationAdded, event);
+  }
+
+  bulkRun(event: BulkRunEvent): void {
+    this.pubSub.publish(TOPICS.bulkRunChanged, event);
   }
 
   subscribe<T>(topic: string): AsyncIterable<T> {

@@ -8,6 +8,7 @@ export const JOBS = {
   approvalSla: 'approval_sla',
   followUpSla: 'follow_up_sla',
   pruneIdempotency: 'prune_idempotency',
+  bulkTermination: 'bulk_termination',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

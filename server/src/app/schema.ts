@@ -11,6 +11,7 @@ import { LiveResolver } from '../modules/live/live.resolver.js';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver.js';
 import { UserAdminResolver } from '../modules/identity/user-admin.resolver.js';
 import { ReportingResolver } from '../modules/reporting/reporting.resolver.js';
+import { BulkItemResolver, BulkResolver } from '../modules/bulk/bulk.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '../modules/order/order.resolver.js';
@@ -40,6 +41,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ApiKeyResolver,
   UserAdminResolver,
   ReportingResolver,
+  BulkResolver,
+  BulkItemResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

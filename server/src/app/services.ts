@@ -1,4 +1,5 @@
 import { FaultInjector } from '../common/faults.js';
+import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
 import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
@@ -41,6 +42,7 @@ export interface Services {
   faults: FaultInjector;
   reporting: ReportingService;
   dossiers: DossierService;
+  bulk: BulkTerminationService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -78,5 +80,6 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     faults,
     reporting: new ReportingService(),
     dossiers: new DossierService(),
+    bulk: new BulkTerminationService(terminations, events, faults, config.bulkBatchSize),
   };
 }

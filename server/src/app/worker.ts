@@ -29,11 +29,12 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
     [JOBS.approvalSla]: async (payload) => void (await services.scheduled.escalateApproval(ctx(), id(payload, 'stepId'))),
     [JOBS.followUpSla]: async (payload) => void (await services.scheduled.remindFollowUp(ctx(), id(payload, 'taskId'))),
     [JOBS.pruneIdempotency]: async () => void (await services.scheduled.pruneIdempotency(ctx())),
+    [JOBS.bulkTermination]: async (payload) => services.bulk.process(ctx(), id(payload, 'runId')),
   };
 }
 
 export async function startWorker(connectionString: string, tasks: TaskList, logger: Logger, concurrency = 2): Promise<Runner> {
-  return run({
+  const runner = await run({
     connectionString,
     logger: workerLogger(logger),
     concurrency,
@@ -42,6 +43,7 @@ export async function startWorker(connectionString: string, tasks: TaskList, log
     pollInterval: 1000,
     crontab: `0 * * * * ${JOBS.pruneIdempotency}`,
   });
+  return runner;
 }
 
 /** Processes every job that is due now, then returns: tests use it instead of sleeping. */

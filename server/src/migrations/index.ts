@@ -3,10 +3,12 @@ import { Migration20261128201822_ErpCore } from './Migration20261128201822_ErpCo
 import { Migration20261128202419_Termination } from './Migration20261128202419_Termination.js';
 
 import { Migration20261128204427_ApiKeys } from './Migration20261128204427_ApiKeys.js';
+import { Migration20261128211703_BulkRuns } from './Migration20261128211703_BulkRuns.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128201822_ErpCore', class: Migration20261128201822_ErpCore },
   { name: 'Migration20261128202419_Termination', class: Migration20261128202419_Termination },
   { name: 'Migration20261128204427_ApiKeys', class: Migration20261128204427_ApiKeys },
+  { name: 'Migration20261128211703_BulkRuns', class: Migration20261128211703_BulkRuns },
 ];

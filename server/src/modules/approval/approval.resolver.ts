@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
@@ -9,8 +9,12 @@ import { ApprovalBoard, DecideApprovalInput, DecideApprovalResult } from './appr
 export class ApprovalResolver {
   @Authorized('terminations:read')
   @Query(() => ApprovalBoard, { description: 'Pending steps of a department, with recent decisions' })
-  approvalBoard(@Ctx() ctx: RequestContext, @Arg('department', () => String) department: string) {
-    return ctx.services.approvals.board(ctx, department);
+  approvalBoard(
+    @Ctx() ctx: RequestContext,
+    @Arg('department', () => String) department: string,
+    @Arg('bulkRunId', () => ID, { nullable: true, description: 'Only cards of one bulk run' }) bulkRunId: string | null,
+  ) {
+    return ctx.services.approvals.board(ctx, department, bulkRunId);
   }
 
   @Authorized('approvals:decide')

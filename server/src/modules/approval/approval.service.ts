@@ -118,12 +118,16 @@ export class ApprovalService {
     });
   }
 
-  async board(ctx: RequestContext, department: string) {
+  async board(ctx: RequestContext, department: string, bulkRunId?: string | null) {
     if (!this.maySeeBoard(ctx, department)) throw forbidden(`You may not see the ${department} board.`);
     const pending = await ctx.em.find(
       ApprovalStep,
-      { department, status: ApprovalStepStatus.PENDING, termination: { status: 'PENDING_APPROVAL' } },
-      { orderBy: { dueAt: 'asc' }, limit: 200 },
+      {
+        department,
+        status: ApprovalStepStatus.PENDING,
+        termination: { status: 'PENDING_APPROVAL', ...(bulkRunId ? { bulkRunId: parseId(bulkRunId, 'bulkRunId') } : {}) },
+      },
+      { orderBy: { dueAt: 'asc' }, limit: 500 },
     );
     const recentDecisions = await ctx.em.find(
       ApprovalStep,

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
-import { TerminationStats } from './reporting.types.js';
+import { StatsGroup, TerminationStats } from './reporting.types.js';
 
 @Resolver()
 export class ReportingResolver {
@@ -11,8 +11,10 @@ export class ReportingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('from', () => Date, { nullable: true }) from: Date | null,
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('groupBy', () => [StatsGroup], { nullable: true, description: 'Which breakdowns to compute (default: all)' })
+    groupBy: StatsGroup[] | null,
   ) {
-    return ctx.services.reporting.stats(ctx, from, to);
+    return ctx.services.reporting.stats(ctx, from, to, groupBy);
   }
 
   @Authorized('terminations:read')

@@ -1,4 +1,14 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum StatsGroup {
+  STATUS = 'STATUS',
+  REASON = 'REASON',
+  DEPARTMENT = 'DEPARTMENT',
+  CUSTOMER = 'CUSTOMER',
+  PRODUCT = 'PRODUCT',
+  MONTH = 'MONTH',
+}
+registerEnumType(StatsGroup, { name: 'StatsGroup' });
 
 @ObjectType()
 export class CountByKey {
@@ -20,6 +30,46 @@ export class MonthTrend {
   submitted!: number;
   @Field(() => Int)
   effective!: number;
+}
+
+@ObjectType({ description: 'Median and 90th percentile, in hours' })
+export class Duration {
+  @Field(() => Int)
+  count!: number;
+  @Field(() => Float, { nullable: true })
+  medianHours!: number | null;
+  @Field(() => Float, { nullable: true })
+  p90Hours!: number | null;
+}
+
+@ObjectType()
+export class StageCycleTime extends Duration {
+  @Field(() => Int)
+  stage!: number;
+  @Field(() => String)
+  department!: string;
+}
+
+@ObjectType()
+export class DepartmentLoad {
+  @Field(() => String)
+  department!: string;
+  @Field(() => Int, { description: 'Approval steps in the period' })
+  steps!: number;
+  @Field(() => Int, { description: 'Decided after their due time, or still pending past it' })
+  slaBreaches!: number;
+}
+
+@ObjectType()
+export class ValueByKey {
+  @Field(() => String)
+  key!: string;
+  @Field(() => String)
+  label!: string;
+  @Field(() => Int)
+  count!: number;
+  @Field(() => String, { description: 'Terminated value (order currencies added up as they are)' })
+  value!: string;
 }
 
 @ObjectType({ description: 'Counts and amounts over terminations submitted in the period' })
@@ -50,4 +100,16 @@ export class TerminationStats {
   byReason!: CountByKey[];
   @Field(() => [MonthTrend])
   byMonth!: MonthTrend[];
+  @Field(() => [ValueByKey], { description: 'Top 20 customers' })
+  byCustomer!: ValueByKey[];
+  @Field(() => [ValueByKey], { description: 'Top 20 products (count = terminations, value = terminated value of that product)' })
+  byProduct!: ValueByKey[];
+  @Field(() => [DepartmentLoad])
+  byDepartment!: DepartmentLoad[];
+  @Field(() => Duration, { description: 'Submission → effective' })
+  submittedToEffective!: Duration;
+  @Field(() => Duration, { description: 'Effective → closed' })
+  effectiveToClosed!: Duration;
+  @Field(() => [StageCycleTime], { description: 'Stage activation → decision, per stage and department' })
+  perStage!: StageCycleTime[];
 }

@@ -71,7 +71,7 @@ export class TerminationService {
     });
   }
 
-  async submit(ctx: RequestContext, input: SubmitTerminationInput) {
+  async submit(ctx: RequestContext, input: SubmitTerminationInput, options: { bulkRunId?: string } = {}) {
     const claim = idempotencyClaim(ctx, 'submitTermination', input.idempotencyKey, input);
     const explanation = input.explanation.trim();
     return resultOf(async () => {
@@ -119,6 +119,7 @@ export class TerminationService {
             requestedBy: this.requester(ctx, em),
             customerConfirmationRequired: impact.customerConfirmationRequired,
             impact: { ...impact, computedAt: impact.computedAt.toISOString() },
+            bulkRunId: options.bulkRunId ?? null,
           });
           for (const line of impact.lines) {
             em.create(TerminationLine, { termination: t, salesOrderLine: line.lineId, quantity: line.quantity, amount: line.amount });
