@@ -40,6 +40,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => server?.close());
+// beforeAll runs a whole termination through; under load that takes a while.
 
 describe('termination dossier and exports', () => {
   it('the dossier holds reason, impact, every approval, customer notifications, outcome, tasks and the audit trail', async () => {
@@ -127,7 +128,7 @@ describe('backup and restore', () => {
       await c.query(`drop database if exists "${target.pathname.slice(1)}" with (force)`);
       await c.end();
     }
-  });
+  }, 180_000);
 });
 
 async function fingerprint(query: (q: string) => Promise<Record<string, unknown>[]>) {

@@ -7,10 +7,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import { GraphQLError, printSchema, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, printSchema, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { CLIENT_SAFE_CODES, serviceUnavailable } from '../common/errors.js';
+import { CLIENT_SAFE_CODES, forbidden, serviceUnavailable } from '../common/errors.js';
+import { inputProblem, operationGuardPlugin, withoutSuggestions } from './operation-guard.js';
 import { RetriesExhaustedError } from '../common/transaction.js';
 import type { Actor } from './actor.js';
 import type { AppConfig } from './config.js';
@@ -19,7 +20,7 @@ import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 import { mountExports } from './exports.js';
-import { armorProtection, introspectionGuard, securityHeaders } from './security.js';
+import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 
 export interface HttpServerDeps {
   config: AppConfig;
@@ -53,6 +54,13 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
     return { message: serviceUnavailable().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   }
   return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** What a WebSocket client may see of an error: the same masking as HTTP. */
+function publicError(error: GraphQLError, production: boolean): GraphQLError {
+  const formatted = maskError(error.toJSON(), error);
+  const message = production ? withoutSuggestions(formatted.message) : formatted.message;
+  return new GraphQLError(message, { path: formatted.path, extensions: formatted.extensions });
 }
 
 /** Logs every error with the request id, and adds the id to what the client sees. */
@@ -120,6 +128,21 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', detail });
   });
 
+  // The SDL for partner systems; in production only for signed-in callers.
+  const sdl = printSchema(schema);
+  app.get('/graphql/schema.graphql', async (req, res) => {
+    if (config.production) {
+      try {
+        const { actor } = await authenticateOrExplain(services, orm, req.headers.authorization);
+        if (!actor) return void res.status(401).type('text/plain').send('Send Authorization: Bearer <token or API key>.');
+      } catch {
+        return void res.status(401).type('text/plain').send('The credentials are not valid.');
+      }
+    }
+    res.type('text/plain; charset=utf-8').send(sdl);
+  });
+
+  const armor = armorProtection(config);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
@@ -141,15 +164,44 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
           return false;
         }
       },
-      context: (ctx) =>
-        createContext({
-          requestId: randomUUID(),
-          em: orm.em.fork(),
-          actor: (ctx.extra as { actor?: Actor | null }).actor ?? null,
-          services,
-          logger,
-          ip: ctx.extra.request.socket.remoteAddress ?? '',
-        }),
+      // Queries and mutations may come over the socket too: the same limits, checks and rate limits as HTTP.
+      onSubscribe: async (ctx, _id, payload) => {
+        const actor = (ctx.extra as { actor?: Actor | null }).actor ?? null;
+        try {
+          if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
+          const document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+          const problem = inputProblem(payload.variables, document);
+          if (problem) return [problem];
+          const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
+          if (errors.length) return errors.map((e) => publicError(e, config.production));
+          if (config.production && !actor && JSON.stringify(document).match(/"(__schema|__type)"/)) {
+            return [forbidden('Introspection needs a signed-in user or an API key.')];
+          }
+          return {
+            schema,
+            document,
+            variableValues: payload.variables ?? undefined,
+            operationName: payload.operationName ?? undefined,
+            contextValue: createContext({
+              requestId: randomUUID(),
+              em: orm.em.fork(),
+              actor,
+              services,
+              logger: logger.child({ transport: 'ws' }),
+              ip: ctx.extra.request.socket.remoteAddress ?? '',
+            }),
+          };
+        } catch (error) {
+          if (error instanceof GraphQLError) return [publicError(error, config.production)];
+          throw error;
+        }
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors?.length) return result;
+        for (const error of result.errors)
+          logger.warn({ err: (error as GraphQLError).originalError ?? error }, 'websocket operation error');
+        return { ...result, errors: result.errors.map((e) => publicError(e as GraphQLError, config.production)) };
+      },
       onError: (_ctx, _id, _payload, errors) => {
         for (const error of errors) logger.warn({ err: error }, 'subscription error');
       },
@@ -157,12 +209,12 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     wsServer,
   );
 
-  const armor = armorProtection(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // Production allows introspection to signed-in callers only (introspectionGuard).
     introspection: true,
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     formatError: maskError,
@@ -170,6 +222,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       // graphql-armor is typed against Apollo's CommonJS build; the plugins are the same objects.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       introspectionGuard(config),
+      operationGuardPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requestIdPlugin(),
       {
@@ -204,20 +257,6 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       },
     }),
   );
-
-  // The SDL for partner systems; in production only for signed-in callers.
-  const sdl = printSchema(schema);
-  app.get('/graphql/schema.graphql', async (req, res) => {
-    if (config.production) {
-      try {
-        const { actor } = await authenticateOrExplain(services, orm, req.headers.authorization);
-        if (!actor) return void res.status(401).type('text/plain').send('Send Authorization: Bearer <token or API key>.');
-      } catch {
-        return void res.status(401).type('text/plain').send('The credentials are not valid.');
-      }
-    }
-    res.type('text/plain; charset=utf-8').send(sdl);
-  });
 
   mountExports(app, orm, services, logger);
   serveClient(app, config.clientDist);

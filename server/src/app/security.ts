@@ -13,7 +13,8 @@ export function armorProtection(config: AppConfig) {
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     costLimit: { maxCost: QUERY_LIMITS.maxCost },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    // Token counting happens in the parser (Apollo parseOptions), where an excess is a clean 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     // "Did you mean …" leaks the schema; off in production.
     blockFieldSuggestion: { enabled: config.production },
@@ -57,5 +58,6 @@ export function securityHeaders() {
       },
     },
     crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
   });
 }

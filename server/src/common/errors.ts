@@ -32,7 +32,13 @@ export const CLIENT_SAFE_CODES = new Set<string>([
   'RATE_LIMITED',
 ]);
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Refuses an argument longer than any real value of it could be. */
+export function limitLength(value: string, max: number, field: string): string {
+  if (value.length > max) throw badInput(`${field} may be at most ${max} characters.`, field);
+  return value;
+}
 
 /** IDs are UUIDs; anything else is refused before it reaches SQL. */
 export function parseId(value: string, field = 'id'): string {

@@ -1,6 +1,6 @@
 import type { ClassType } from 'type-graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { badInput } from './errors.js';
+import { badInput, UUID_RE } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -71,7 +71,16 @@ export function encodeCursor(sortValue: string, id: string): string {
 export function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+    // Every list sorts by a date or timestamp, then by the UUID id.
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value[0]) &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      UUID_RE.test(value[1])
+    ) {
       return value as [string, string];
     }
   } catch {

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
+import { limitLength } from '../../common/errors.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep } from './approval-step.entity.js';
@@ -14,7 +15,7 @@ export class ApprovalResolver {
     @Arg('department', () => String) department: string,
     @Arg('bulkRunId', () => ID, { nullable: true, description: 'Only cards of one bulk run' }) bulkRunId: string | null,
   ) {
-    return ctx.services.approvals.board(ctx, department, bulkRunId);
+    return ctx.services.approvals.board(ctx, limitLength(department, 32, 'department'), bulkRunId);
   }
 
   @Authorized('approvals:decide')

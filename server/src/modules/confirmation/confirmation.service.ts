@@ -4,6 +4,7 @@ import type { RequestContext } from '../../app/context.js';
 import type { RateLimits } from '../../app/rate-limits.js';
 import { enqueueJob, JOBS } from '../../app/jobs.js';
 import {
+  ForbiddenActionError,
   InvalidTransitionError,
   NotFoundError,
   refuse,
@@ -35,6 +36,18 @@ export interface ConfirmationSettings {
 
 export interface TakeEffectFn {
   (scope: TransactionScope, t: Termination, event: 'CUSTOMER_ACCEPT', actor: { kind: 'customer'; email: string }): Promise<boolean>;
+}
+
+/** Who may write to the customer about a termination. */
+function mayContactCustomer(ctx: RequestContext, requesterId: string): boolean {
+  const actor = ctx.actor;
+  if (actor?.kind !== 'user') return false;
+  return (
+    actor.userId === requesterId ||
+    actor.role === 'ADMIN' ||
+    actor.departmentCode === 'SALES' ||
+    actor.departmentCode === 'CUSTOMER_SERVICE'
+  );
 }
 
 export class ConfirmationService {
@@ -222,6 +235,13 @@ export class ConfirmationService {
         const t = await lockTermination(scope, terminationId);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
         if (claim && (await findReplay(scope.em, claim))) return { termination: t };
+        if (!mayContactCustomer(ctx, t.requestedBy.id)) {
+          refuse(
+            ForbiddenActionError,
+            'FORBIDDEN_ACTION',
+            'Only the requester, sales, customer service or an administrator may send the customer a new link.',
+          );
+        }
         if (t.status !== 'AWAITING_CUSTOMER') {
           refuse(
             InvalidTransitionError,

@@ -2,6 +2,7 @@ import type { PreferredResolution } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import {
+  ForbiddenActionError,
   InvalidTransitionError,
   NotFoundError,
   TokenExpiredError,
@@ -90,4 +91,5 @@ export const RespondToTerminationResult = resultUnion('RespondToTerminationResul
 export const ResendCustomerConfirmationResult = resultUnion('ResendCustomerConfirmationResult', TerminationSuccess, [
   NotFoundError,
   InvalidTransitionError,
+  ForbiddenActionError,
 ]);

@@ -74,7 +74,10 @@ export class AuthService {
     const problem = passwordProblem(newPassword);
     if (problem) return makeError(InputError, 'VALIDATION_FAILED', problem, { field: 'newPassword' });
     const user = await ctx.em.findOneOrFail(User, { id: actor.userId });
+    // Guessing the current password is throttled like signing in.
+    await this.rateLimits.loginAttempt(ctx.ip, user.email.toLowerCase());
     if (!(await verifyPassword(oldPassword.slice(0, 200), user.passwordHash))) {
+      await this.rateLimits.loginFailed(user.email.toLowerCase());
       return makeError(InputError, 'VALIDATION_FAILED', 'The current password is wrong.', { field: 'oldPassword' });
     }
     user.passwordHash = await hashPassword(newPassword);

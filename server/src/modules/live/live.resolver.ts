@@ -2,7 +2,7 @@ import { filter, pipe } from '@graphql-yoga/subscription';
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../app/events.js';
-import { forbidden, unauthenticated } from '../../common/errors.js';
+import { badInput, forbidden, unauthenticated } from '../../common/errors.js';
 import { ApprovalBoardEvent, FollowUpTaskEvent, NotificationEvent, TerminationEvent } from './live.types.js';
 import { eventVisible, maySeeDepartment, maySubscribe } from './live-access.js';
 
@@ -14,6 +14,7 @@ interface SubscribeData {
 function guard(context: RequestContext, department?: unknown): void {
   if (!context.actor) throw unauthenticated();
   if (!maySubscribe(context.actor)) throw forbidden('Live events need read access (API keys: the events:subscribe scope).');
+  if (typeof department === 'string' && department.length > 32) throw badInput('department may be at most 32 characters.', 'department');
   if (typeof department === 'string' && !maySeeDepartment(context.actor, department)) {
     throw forbidden(`You may not follow the ${department} department.`);
   }

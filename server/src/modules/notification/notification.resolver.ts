@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
-import { parseId } from '../../common/errors.js';
+import { limitLength, parseId } from '../../common/errors.js';
 import { ConnectionType, pageRequest, toConnection } from '../../common/pagination.js';
 import { MailMessage } from './mail-message.entity.js';
 import { Notification } from './notification.entity.js';
@@ -45,6 +45,7 @@ export class NotificationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
     const page = pageRequest(first, after);
+    if (recipient) limitLength(recipient, 200, 'recipient');
     const where: Record<string, unknown> = recipient ? { recipient: { $ilike: `%${recipient.replace(/[\\%_]/g, '\\$&')}%` } } : {};
     const totalCount = await ctx.em.count(MailMessage, where);
     if (page.after)

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
+import { limitLength } from '../../common/errors.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { Reservation } from '../inventory/reservation.entity.js';
@@ -39,7 +40,7 @@ export class SalesOrderResolver {
   @Authorized('orders:read')
   @Query(() => SalesOrder, { nullable: true })
   order(@Ctx() ctx: RequestContext, @Arg('number', () => String) number: string) {
-    return ctx.services.orders.byNumber(ctx, number);
+    return ctx.services.orders.byNumber(ctx, limitLength(number, 40, 'number'));
   }
 
   @FieldResolver(() => Customer)

@@ -1,6 +1,7 @@
 import { allowedEvents } from '@ot/shared';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
+import { limitLength } from '../../common/errors.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
@@ -50,7 +51,7 @@ export class TerminationResolver {
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('number', () => String, { nullable: true }) number: string | null,
   ) {
-    return ctx.services.terminations.get(ctx, id, number);
+    return ctx.services.terminations.get(ctx, id, number ? limitLength(number, 40, 'number') : null);
   }
 
   @Authorized('terminations:submit')

@@ -204,6 +204,12 @@ export class TerminationService {
         const t = await lockTermination(scope, id);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
         if (claim && (await findReplay(scope.em, claim))) return { termination: t };
+        const actor = ctx.actor;
+        const allowed =
+          actor?.kind === 'user' &&
+          (actor.userId === t.requestedBy.id || actor.role === 'ADMIN' || (actor.role === 'DEPT_HEAD' && actor.departmentCode === 'SALES'));
+        if (!allowed)
+          refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the requester, the head of sales or an administrator may retry.');
         if (!t.effectBlockers) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination is not waiting for a retry.');
         const event = t.status === 'AWAITING_CUSTOMER' ? 'CUSTOMER_ACCEPT' : 'APPROVED_ALL';
         const ok = await this.takeEffect(scope, t, event, ctx.actor);

@@ -130,6 +130,7 @@ export const RetryTerminationEffectResult = resultUnion('RetryTerminationEffectR
   InvalidTransitionError,
   TerminationBlockedError,
   ConflictError,
+  ForbiddenActionError,
 ]);
 
 export const TerminationConnection = ConnectionType('Termination', Termination);

@@ -1,0 +1,685 @@
+import fs from 'node:fs';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessChecksums, changedTables } from '../harness/checksum.js';
+import { liveClient, type LiveClient } from '../harness/live.js';
+import { startTestServer, type GqlResponse, type TestServer } from '../harness/server.js';
+import { HEAD_OF, Workflow } from '../harness/workflow.js';
+
+/*
+ * Every root field × every kind of caller, declared here independently of the server's own
+ * role table (packages/shared/src/roles.ts), so that a change there that opens or closes an
+ * operation shows up as a failing cell. A refused call must also leave the business tables
+ * exactly as they were.
+ */
+
+const DEPARTMENTS = ['SALES', 'PURCHASING', 'WAREHOUSE', 'FINANCE', 'MANAGEMENT'] as const;
+type Department = (typeof DEPARTMENTS)[number];
+const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE'] as const;
+type Scope = (typeof SCOPES)[number];
+
+type UserActor = 'admin' | 'clerk' | 'auditor' | `head:${Department}`;
+type KeyActor = `key:${Scope}` | 'key:ALL';
+type ActorId = 'anonymous' | UserActor | KeyActor;
+
+const HEADS = DEPARTMENTS.map((d) => `head:${d}` as const);
+const KEYS: KeyActor[] = [...SCOPES.map((s) => `key:${s}` as const), 'key:ALL'];
+const USERS: UserActor[] = ['admin', 'clerk', ...HEADS, 'auditor'];
+/**
+ * The order cells run in within a row: least privileged first, so that callers that must be
+ * refused meet the target row untouched, before an allowed caller changes it.
+ */
+const ACTORS: ActorId[] = ['anonymous', ...KEYS, 'auditor', ...HEADS, 'clerk', 'admin'];
+const SIGNED_IN: ActorId[] = [...USERS, ...KEYS];
+const EVERYONE: ActorId[] = ['anonymous', ...SIGNED_IN];
+/** Users and keys that may read terminations. */
+const TERMINATION_READERS: ActorId[] = [...USERS, 'key:TERMINATIONS_READ', 'key:ALL'];
+
+const EMAIL: Record<UserActor, string> = {
+  admin: 'admin@example.com',
+  clerk: 'clerk@example.com',
+  auditor: 'auditor@example.com',
+  ...(Object.fromEntries(DEPARTMENTS.map((d) => [`head:${d}`, HEAD_OF[d]!])) as Record<`head:${Department}`, string>),
+};
+
+type Kind = 'query' | 'mutation' | 'subscription';
+type Expected = 'allow' | 'FORBIDDEN' | 'UNAUTHENTICATED' | { refused: string };
+
+interface Row {
+  kind: Kind;
+  /** One root field; its result is what the cell inspects. */
+  document: string;
+  allow: readonly ActorId[];
+  /** Callers that pass the permission check but meet a typed business refusal. */
+  refuse?: Partial<Record<ActorId, string>>;
+  variables?: (actor: ActorId) => Record<string, unknown>;
+  /** A bearer other than the actor's usual one (e.g. a session of its own for logout). */
+  bearer?: (actor: ActorId) => Promise<string | undefined>;
+}
+
+/** Ids and tokens created in beforeAll, so that every operation hits real rows. */
+interface Fixture {
+  terminationId: string;
+  terminationNumber: string;
+  salesStepId: string;
+  withdrawByClerk: string;
+  withdrawByAdmin: string;
+  awaitingId: string;
+  viewToken: string;
+  respondToken: string;
+  salesTaskId: string;
+  clerkNotificationId: string;
+  rule: { id: string; input: Record<string, unknown> };
+  reason: { id: string; input: Record<string, unknown> };
+  throwawayKeyId: string;
+  throwawayUserId: string;
+  /** One untouched order per caller for submitTermination, refused callers included. */
+  submitOrders: Map<ActorId, string>;
+}
+
+const RESULT = `__typename ... on ErrorResult { code message }`;
+let fx: Fixture;
+
+const ROWS: Record<string, Row> = {
+  // ---- queries
+  approvalRules: { kind: 'query', document: `{ approvalRules { id code } }`, allow: TERMINATION_READERS },
+  approvalBoard: {
+    kind: 'query',
+    document: `{ approvalBoard(department: "SALES") { department pending { id } } }`,
+    // A board is for its own department; the clerk works in SALES.
+    allow: ['admin', 'clerk', 'head:SALES', 'auditor', 'key:TERMINATIONS_READ', 'key:ALL'],
+  },
+  customerConfirmation: {
+    kind: 'query',
+    document: `query($t: String!) { customerConfirmation(token: $t) { ${RESULT} ... on CustomerConfirmationView { terminationNumber } } }`,
+    allow: EVERYONE,
+    variables: () => ({ t: fx.viewToken }),
+  },
+  followUpTasks: { kind: 'query', document: `{ followUpTasks(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
+  notifications: { kind: 'query', document: `{ notifications(first: 5) { totalCount } }`, allow: SIGNED_IN },
+  mailbox: { kind: 'query', document: `{ mailbox(first: 1) { totalCount } }`, allow: ['admin'] },
+  terminationReasons: { kind: 'query', document: `{ terminationReasons { code } }`, allow: SIGNED_IN },
+  terminationImpact: {
+    kind: 'query',
+    document: `query($i: TerminationImpactInput!) { terminationImpact(input: $i) { ${RESULT} ... on TerminationImpact { scope } } }`,
+    allow: TERMINATION_READERS,
+    variables: () => ({ i: { orderNumber: 'SO-2026-00006', reasonCode: 'CUSTOMER_CHANGE' } }),
+  },
+  terminations: { kind: 'query', document: `{ terminations(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
+  termination: {
+    kind: 'query',
+    document: `query($id: ID) { termination(id: $id) { id number } }`,
+    allow: TERMINATION_READERS,
+    variables: () => ({ id: fx.terminationId }),
+  },
+  apiKeys: { kind: 'query', document: `{ apiKeys { id prefix } }`, allow: ['admin'] },
+  users: { kind: 'query', document: `{ users { id email } }`, allow: ['admin'] },
+  terminationStats: { kind: 'query', document: `{ terminationStats { total } }`, allow: TERMINATION_READERS },
+  terminationDossier: {
+    kind: 'query',
+    document: `query($n: String!) { terminationDossier(number: $n) }`,
+    allow: TERMINATION_READERS,
+    variables: () => ({ n: fx.terminationNumber }),
+  },
+  me: { kind: 'query', document: `{ me { email } }`, allow: SIGNED_IN },
+  discontinuationImpact: {
+    kind: 'query',
+    document: `{ discontinuationImpact(productSku: "P-10901") { orderCount } }`,
+    allow: TERMINATION_READERS,
+  },
+  bulkTerminationRuns: { kind: 'query', document: `{ bulkTerminationRuns { id } }`, allow: TERMINATION_READERS },
+  bulkTerminationRun: {
+    kind: 'query',
+    document: `{ bulkTerminationRun(id: "00000000-0000-4000-8000-000000000000") { id } }`,
+    allow: TERMINATION_READERS,
+  },
+  terminateDiscontinuedProduct: {
+    kind: 'mutation',
+    // An unknown product: allowed callers meet NOT_FOUND, so the matrix discontinues nothing.
+    document: `mutation { terminateDiscontinuedProduct(input: { productSku: "P-NONE", reasonCode: "PRODUCT_DISCONTINUED", explanation: "matrix" }) { ${RESULT} } }`,
+    allow: ['admin', 'head:SALES'],
+    refuse: {
+      clerk: 'FORBIDDEN_ACTION',
+      'head:PURCHASING': 'FORBIDDEN_ACTION',
+      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
+      'head:FINANCE': 'FORBIDDEN_ACTION',
+      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
+      'key:TERMINATIONS_WRITE': 'FORBIDDEN_ACTION',
+      'key:ALL': 'FORBIDDEN_ACTION',
+    },
+  },
+  decideApprovals: {
+    kind: 'mutation',
+    // Per-step results: an unknown step is a typed NOT_FOUND inside, the call itself is allowed.
+    document: `mutation { decideApprovals(input: { stepIds: ["00000000-0000-4000-8000-000000000000"], decision: APPROVE }) { stepId } }`,
+    allow: ['admin', ...HEADS],
+  },
+  bulkTerminationRunChanged: {
+    kind: 'subscription',
+    document: `subscription { bulkTerminationRunChanged(id: "00000000-0000-4000-8000-000000000000") { runId } }`,
+    allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
+  },
+  orders: { kind: 'query', document: `{ orders(first: 5) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  order: {
+    kind: 'query',
+    document: `query($n: String!) { order(number: $n) { number } }`,
+    allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'],
+    variables: () => ({ n: 'SO-2026-00001' }),
+  },
+
+  // ---- mutations
+  createApprovalRule: {
+    kind: 'mutation',
+    document: `mutation($i: ApprovalRuleInput!) { createApprovalRule(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    // Inactive, so that the rule cannot change any later route.
+    variables: () => ({
+      i: {
+        code: 'MATRIX_RULE',
+        department: 'FINANCE',
+        stage: 3,
+        condition: { always: true },
+        slaHours: 24,
+        descriptionZh: '矩阵测试',
+        descriptionEn: 'matrix test',
+        active: false,
+      },
+    }),
+  },
+  updateApprovalRule: {
+    kind: 'mutation',
+    document: `mutation($id: ID!, $i: ApprovalRuleInput!) { updateApprovalRule(id: $id, input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    // The rule's own values: allowed callers change nothing that matters, refused ones nothing at all.
+    variables: () => ({ id: fx.rule.id, i: { ...fx.rule.input, descriptionEn: 'matrix was here' } }),
+  },
+  decideApproval: {
+    kind: 'mutation',
+    document: `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { ${RESULT} } }`,
+    allow: ['admin', 'head:SALES'],
+    refuse: {
+      'head:PURCHASING': 'NOT_YOUR_DEPARTMENT',
+      'head:WAREHOUSE': 'NOT_YOUR_DEPARTMENT',
+      'head:FINANCE': 'NOT_YOUR_DEPARTMENT',
+      'head:MANAGEMENT': 'NOT_YOUR_DEPARTMENT',
+    },
+    variables: () => ({ i: { stepId: fx.salesStepId, decision: 'APPROVE', comment: 'matrix' } }),
+  },
+  respondToTermination: {
+    kind: 'mutation',
+    document: `mutation($i: RespondToTerminationInput!) { respondToTermination(input: $i) { ${RESULT} } }`,
+    allow: EVERYONE,
+    // The first caller (anonymous: the customer) answers; later ones learn the link was used.
+    variables: () => ({ i: { token: fx.respondToken, accept: false, note: 'matrix: declined' } }),
+  },
+  resendCustomerConfirmation: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { resendCustomerConfirmation(terminationId: $id) { ${RESULT} } }`,
+    // terminations:write; TERMINATIONS_WRITE on a key grants submitting only. Only the requester,
+    // sales, customer service and admins write to the customer.
+    allow: ['admin', 'clerk', 'head:SALES'],
+    refuse: {
+      'head:PURCHASING': 'FORBIDDEN_ACTION',
+      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
+      'head:FINANCE': 'FORBIDDEN_ACTION',
+      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
+    },
+    variables: () => ({ id: fx.awaitingId }),
+  },
+  completeFollowUpTask: {
+    kind: 'mutation',
+    document: `mutation($i: CompleteFollowUpTaskInput!) { completeFollowUpTask(input: $i) { ${RESULT} } }`,
+    allow: ['admin', 'clerk', 'head:SALES'],
+    refuse: {
+      'head:PURCHASING': 'NOT_YOUR_DEPARTMENT',
+      'head:WAREHOUSE': 'NOT_YOUR_DEPARTMENT',
+      'head:FINANCE': 'NOT_YOUR_DEPARTMENT',
+      'head:MANAGEMENT': 'NOT_YOUR_DEPARTMENT',
+    },
+    variables: () => ({ i: { taskId: fx.salesTaskId, note: 'matrix: recorded', outcome: 'REFUND' } }),
+  },
+  markNotificationsRead: {
+    kind: 'mutation',
+    document: `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`,
+    allow: SIGNED_IN,
+    variables: () => ({ ids: [fx.clerkNotificationId] }),
+  },
+  createTerminationReason: {
+    kind: 'mutation',
+    document: `mutation($i: TerminationReasonInput!) { createTerminationReason(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({
+      i: {
+        code: 'MATRIX_REASON',
+        labelZh: '矩阵',
+        labelEn: 'Matrix',
+        category: 'OTHER',
+        customerConfirmationDefault: false,
+        active: false,
+      },
+    }),
+  },
+  updateTerminationReason: {
+    kind: 'mutation',
+    document: `mutation($id: ID!, $i: TerminationReasonInput!) { updateTerminationReason(id: $id, input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ id: fx.reason.id, i: { ...fx.reason.input, labelEn: 'Matrix renamed' } }),
+  },
+  submitTermination: {
+    kind: 'mutation',
+    document: `mutation($i: SubmitTerminationInput!) { submitTermination(input: $i) { ${RESULT} } }`,
+    // Heads may raise terminations too (e.g. purchasing when supply fails).
+    allow: ['admin', 'clerk', ...HEADS, 'key:TERMINATIONS_WRITE', 'key:ALL'],
+    variables: (actor) => ({
+      i: { orderNumber: fx.submitOrders.get(actor), reasonCode: 'CUSTOMER_CANCELLATION', explanation: `matrix: ${actor}` },
+    }),
+  },
+  withdrawTermination: {
+    kind: 'mutation',
+    document: `mutation($i: WithdrawTerminationInput!) { withdrawTermination(input: $i) { ${RESULT} } }`,
+    allow: ['admin', 'clerk'],
+    refuse: {
+      'head:SALES': 'FORBIDDEN_ACTION',
+      'head:PURCHASING': 'FORBIDDEN_ACTION',
+      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
+      'head:FINANCE': 'FORBIDDEN_ACTION',
+      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
+    },
+    variables: (actor) => ({
+      i: { terminationId: actor === 'admin' ? fx.withdrawByAdmin : fx.withdrawByClerk, reason: `matrix: ${actor}` },
+    }),
+  },
+  retryTerminationEffect: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { retryTerminationEffect(terminationId: $id) { ${RESULT} } }`,
+    // The requester (the clerk here), the head of sales and admins.
+    allow: ['admin', 'clerk', 'head:SALES'],
+    refuse: {
+      'head:PURCHASING': 'FORBIDDEN_ACTION',
+      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
+      'head:FINANCE': 'FORBIDDEN_ACTION',
+      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
+    },
+    variables: () => ({ id: fx.terminationId }),
+  },
+  createApiKey: {
+    kind: 'mutation',
+    document: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ${RESULT} ... on CreateApiKeySuccess { apiKey { id } } } }`,
+    allow: ['admin'],
+    variables: () => ({ i: { name: 'matrix key', scopes: ['ORDERS_READ'] } }),
+  },
+  revokeApiKey: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { revokeApiKey(id: $id) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ id: fx.throwawayKeyId }),
+  },
+  createUser: {
+    kind: 'mutation',
+    document: `mutation($i: UserInput!) { createUser(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ i: { email: 'matrix.created@example.com', name: 'Matrix', role: 'AUDITOR', password: 'Matrix-Passw0rd-1' } }),
+  },
+  updateUser: {
+    kind: 'mutation',
+    document: `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    // A user of its own: an allowed call renames it; a refused one must not, nor make it an admin.
+    variables: () => ({ id: fx.throwawayUserId, i: { name: 'Matrix renamed', role: 'ADMIN' } }),
+  },
+  login: {
+    kind: 'mutation',
+    document: `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`,
+    allow: EVERYONE,
+    variables: () => ({ e: 'auditor@example.com', p: 'demo1234' }),
+  },
+  logout: {
+    kind: 'mutation',
+    document: `mutation { logout }`,
+    allow: SIGNED_IN,
+    // A session of its own, so that the actor's usual token keeps working for later rows.
+    bearer: async (actor) => (isUser(actor) ? server.login(EMAIL[actor]) : bearerOf(actor)),
+  },
+  changePassword: {
+    kind: 'mutation',
+    document: `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`,
+    allow: USERS,
+    // Keys have no password.
+    refuse: Object.fromEntries(KEYS.map((k) => [k, 'FORBIDDEN_ACTION'])),
+    // A wrong old password: allowed callers get a typed refusal and keep their password.
+    variables: () => ({ o: 'not-my-password-1', n: 'Matrix-Passw0rd-2' }),
+  },
+
+  // ---- subscriptions (graphql-ws)
+  terminationChanged: {
+    kind: 'subscription',
+    document: `subscription { terminationChanged { kind } }`,
+    // Keys need the events:subscribe scope.
+    allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
+  },
+  approvalBoardChanged: {
+    kind: 'subscription',
+    document: `subscription { approvalBoardChanged(department: "SALES") { kind } }`,
+    allow: ['admin', 'clerk', 'head:SALES', 'auditor', 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
+  },
+  followUpTaskChanged: {
+    kind: 'subscription',
+    document: `subscription { followUpTaskChanged { kind } }`,
+    allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
+  },
+  notificationAdded: { kind: 'subscription', document: `subscription { notificationAdded { kind } }`, allow: USERS },
+};
+
+function isUser(actor: ActorId): actor is UserActor {
+  return actor !== 'anonymous' && !actor.startsWith('key:');
+}
+
+function expected(row: Row, actor: ActorId): Expected {
+  const refusal = row.refuse?.[actor];
+  if (refusal) return { refused: refusal };
+  if (row.allow.includes(actor)) return 'allow';
+  return actor === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+}
+
+function describeExpected(e: Expected): string {
+  return typeof e === 'string' ? e : `typed ${e.refused}`;
+}
+
+let server: TestServer;
+let wf: Workflow;
+const keySecrets = new Map<KeyActor, string>();
+const liveClients = new Map<ActorId, LiveClient>();
+const tally = { cells: 0, fields: 0 };
+
+async function bearerOf(actor: ActorId): Promise<string | undefined> {
+  if (actor === 'anonymous') return undefined;
+  if (isUser(actor)) return wf.token(EMAIL[actor]);
+  return keySecrets.get(actor);
+}
+
+async function createKey(name: string, scopes: readonly Scope[]): Promise<{ id: string; secret: string }> {
+  const data = await wf.as<{ createApiKey: { __typename: string; secret: string; apiKey: { id: string } } }>(
+    EMAIL.admin,
+    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret apiKey { id } } } }`,
+    { i: { name, scopes } },
+  );
+  expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
+  return { id: data.createApiKey.apiKey.id, secret: data.createApiKey.secret };
+}
+
+async function createThrowawayUser(): Promise<string> {
+  const data = await wf.as<{ createUser: { __typename: string; id: string } }>(
+    EMAIL.admin,
+    `mutation($i: UserInput!) { createUser(input: $i) { __typename ... on User { id } } }`,
+    { i: { email: 'matrix.throwaway@example.com', name: 'Matrix throwaway', role: 'AUDITOR', password: 'Matrix-Passw0rd-1' } },
+  );
+  expect(data.createUser.__typename).toBe('User');
+  return data.createUser.id;
+}
+
+async function awaitingCustomer(orderNumber: string): Promise<{ id: string; token: string }> {
+  const submitted = await wf.submit(EMAIL.clerk, {
+    orderNumber,
+    reasonCode: 'CUSTOMER_CANCELLATION',
+    explanation: 'matrix: needs the customer',
+    customerConfirmationRequired: true,
+  });
+  expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+  const done = await wf.approveAll(submitted.termination!.id);
+  expect(done.status).toBe('AWAITING_CUSTOMER');
+  // Read right away: the newest confirmation mail to this customer is this one.
+  return { id: done.id, token: await wf.confirmationToken(done.customerConfirmation!.recipient) };
+}
+
+async function prepareFixture(): Promise<Fixture> {
+  const pool = (
+    await server.sql<{ number: string }>(
+      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
+       order by o.number`,
+    )
+  ).map((r) => r.number);
+  const take = (): string => {
+    const next = pool.shift();
+    if (!next) throw new Error('ran out of demo orders');
+    return next;
+  };
+  const submitByClerk = async (
+    explanation: string,
+  ): Promise<{ id: string; steps: { id: string; department: string; status: string }[] }> => {
+    const r = await wf.submit(EMAIL.clerk, { orderNumber: take(), reasonCode: 'CUSTOMER_CANCELLATION', explanation });
+    expect(r.__typename, JSON.stringify(r)).toBe('SubmitTerminationSuccess');
+    return { id: r.termination!.id, steps: r.termination!.approvalSteps };
+  };
+
+  const main = await submitByClerk('matrix: main target');
+  const [mainRow] = await server.sql<{ number: string }>(`select number from termination where id = $1`, [main.id]);
+  const decide = await submitByClerk('matrix: decided by SALES');
+  const salesStep = decide.steps.find((s) => s.department === 'SALES' && s.status === 'PENDING');
+  if (!salesStep) throw new Error(`no pending SALES step: ${JSON.stringify(decide.steps)}`);
+  const withdrawByClerk = (await submitByClerk('matrix: withdrawn by the clerk')).id;
+  const withdrawByAdmin = (await submitByClerk('matrix: withdrawn by an admin')).id;
+  const viewed = await awaitingCustomer(take());
+  const responded = await awaitingCustomer(take());
+
+  // SO-2026-00005 needs only SALES: approving takes effect and opens SALES follow-ups.
+  const effective = await wf.submit(EMAIL.clerk, {
+    orderNumber: 'SO-2026-00005',
+    reasonCode: 'DUPLICATE_ORDER',
+    explanation: 'matrix: effective',
+    customerConfirmationRequired: false,
+  });
+  expect(effective.__typename, JSON.stringify(effective)).toBe('SubmitTerminationSuccess');
+  const done = await wf.approveAll(effective.termination!.id);
+  expect(done.status).toBe('EFFECTIVE');
+  const salesTask = done.followUpTasks.find((t) => t.department === 'SALES' && t.status === 'OPEN');
+  if (!salesTask) throw new Error(`no open SALES task: ${JSON.stringify(done.followUpTasks)}`);
+
+  const [notification] = await server.sql<{ id: string }>(
+    `select n.id from notification n join app_user u on u.id = n.user_id where u.email = $1 order by n.created_at limit 1`,
+    [EMAIL.clerk],
+  );
+  const [rule] = await server.sql<{
+    id: string;
+    department: string;
+    stage: number;
+    condition: unknown;
+    sla_hours: number;
+    description_zh: string;
+    description_en: string;
+    active: boolean;
+  }>(`select * from approval_rule where active order by code limit 1`);
+  const [reason] = await server.sql<{
+    id: string;
+    label_zh: string;
+    label_en: string;
+    category: string;
+    customer_confirmation_default: boolean;
+    explanation_required: boolean;
+    sort_order: number;
+    active: boolean;
+  }>(`select * from termination_reason where code = 'OTHER'`);
+
+  const submitOrders = new Map<ActorId, string>(ACTORS.map((a) => [a, take()]));
+  return {
+    terminationId: main.id,
+    terminationNumber: mainRow!.number,
+    salesStepId: salesStep.id,
+    withdrawByClerk,
+    withdrawByAdmin,
+    awaitingId: viewed.id,
+    viewToken: viewed.token,
+    respondToken: responded.token,
+    salesTaskId: salesTask.id,
+    clerkNotificationId: notification!.id,
+    rule: {
+      id: rule!.id,
+      input: {
+        department: rule!.department,
+        stage: rule!.stage,
+        condition: rule!.condition,
+        slaHours: rule!.sla_hours,
+        descriptionZh: rule!.description_zh,
+        descriptionEn: rule!.description_en,
+        active: rule!.active,
+      },
+    },
+    reason: {
+      id: reason!.id,
+      input: {
+        labelZh: reason!.label_zh,
+        labelEn: reason!.label_en,
+        category: reason!.category,
+        customerConfirmationDefault: reason!.customer_confirmation_default,
+        explanationRequired: reason!.explanation_required,
+        sortOrder: reason!.sort_order,
+        active: reason!.active,
+      },
+    },
+    throwawayKeyId: (await createKey('matrix throwaway', ['ORDERS_READ'])).id,
+    throwawayUserId: await createThrowawayUser(),
+    submitOrders,
+  };
+}
+
+beforeAll(async () => {
+  // The matrix signs in and opens public links far more often than one person would.
+  server = await startTestServer({ env: { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PUBLIC_PER_IP: '100000' } });
+  wf = new Workflow(server);
+  for (const scope of SCOPES) keySecrets.set(`key:${scope}`, (await createKey(`matrix ${scope}`, [scope])).secret);
+  keySecrets.set('key:ALL', (await createKey('matrix all scopes', SCOPES)).secret);
+  fx = await prepareFixture();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...liveClients.values()].map((c) => c.dispose()));
+  console.log(`authorization matrix: ${tally.fields} operations × ${ACTORS.length} actors = ${tally.cells} cells tested`);
+  await server?.close();
+});
+
+interface ErrorLike {
+  message?: string;
+  extensions?: { code?: unknown };
+}
+
+function errorCode(errors: readonly ErrorLike[] | undefined): string | undefined {
+  return errors?.map((e) => e.extensions?.code).find((c): c is string => typeof c === 'string');
+}
+
+async function runHttpCell(field: string, row: Row, actor: ActorId, want: Expected): Promise<void> {
+  const bearer = row.bearer ? await row.bearer(actor) : await bearerOf(actor);
+  const guarded = row.kind === 'mutation' && want !== 'allow';
+  const before = guarded ? await businessChecksums(server) : null;
+  const res: GqlResponse = await server.gql(row.document, row.variables?.(actor) ?? {}, bearer);
+  const context = `${field} as ${actor}: ${JSON.stringify(res).slice(0, 600)}`;
+  const value = res.data?.[field] as { __typename?: string; code?: string } | null | undefined;
+
+  if (want === 'allow') {
+    expect(res.errors, context).toBeUndefined();
+    expect(value, context).not.toBeUndefined();
+    // A typed refusal is fine here, but not one that means "you may not".
+    expect(['NOT_YOUR_DEPARTMENT', 'FORBIDDEN_ACTION'], context).not.toContain(value?.code);
+  } else if (typeof want === 'object') {
+    expect(res.errors, context).toBeUndefined();
+    expect(value?.code, context).toBe(want.refused);
+  } else {
+    expect(errorCode(res.errors), context).toBe(want);
+    expect(res.status, context).toBe(want === 'UNAUTHENTICATED' ? 401 : 403);
+    // Nothing of the answer leaks next to the error.
+    expect(value ?? null, context).toBeNull();
+  }
+  if (before) {
+    const changed = changedTables(before, await businessChecksums(server));
+    expect(changed, `${field} as ${actor} (${describeExpected(want)}) changed business tables`).toEqual([]);
+  }
+}
+
+async function liveClientFor(actor: ActorId): Promise<LiveClient> {
+  // Anonymous sockets are closed by the server, so each cell gets a fresh one.
+  if (actor === 'anonymous') return liveClient(server.url);
+  let client = liveClients.get(actor);
+  if (!client) {
+    client = liveClient(server.url, `Bearer ${await bearerOf(actor)}`);
+    liveClients.set(actor, client);
+  }
+  return client;
+}
+
+async function runSubscriptionCell(field: string, row: Row, actor: ActorId, want: Expected): Promise<void> {
+  const client = await liveClientFor(actor);
+  const sub = await client.subscribe(row.document, row.variables?.(actor) ?? {});
+  // An asynchronous refusal would come right after the round trip; give it a moment.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const errors = sub.errors.flat() as ErrorLike[];
+  const context = `${field} as ${actor}: ${JSON.stringify(errors).slice(0, 400)}`;
+  try {
+    if (want === 'allow') {
+      expect(errors, context).toEqual([]);
+    } else if (want === 'UNAUTHENTICATED') {
+      // No credentials: the socket is refused before any subscription (close code 4401).
+      const code = await Promise.race([client.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 2000))]);
+      expect(code, context).toBe(4401);
+      expect(sub.events, context).toEqual([]);
+    } else {
+      expect(errorCode(errors), context).toBe('FORBIDDEN');
+      expect(sub.events, context).toEqual([]);
+    }
+  } finally {
+    sub.close();
+    if (actor === 'anonymous') await client.dispose();
+  }
+}
+
+const schemaFile = buildSchema(fs.readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
+
+function rootFields(schema: GraphQLSchema): Map<string, Kind> {
+  const fields = new Map<string, Kind>();
+  const roots: [Kind, ReturnType<GraphQLSchema['getQueryType']>][] = [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+    ['subscription', schema.getSubscriptionType()],
+  ];
+  for (const [kind, type] of roots) for (const name of Object.keys(type?.getFields() ?? {})) fields.set(name, kind);
+  return fields;
+}
+
+describe('every root field has a row', () => {
+  it('covers schema/schema.graphql and the running server, and nothing else', async () => {
+    const fromFile = rootFields(schemaFile);
+    const introspection = await server.gql<{
+      __schema: Record<'queryType' | 'mutationType' | 'subscriptionType', { fields: { name: string }[] }>;
+    }>(
+      `{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }`,
+      {},
+      await bearerOf('admin'),
+    );
+    expect(introspection.errors).toBeUndefined();
+    const live = introspection.data!.__schema;
+    const served = new Map<string, Kind>([
+      ...live.queryType.fields.map((f) => [f.name, 'query'] as const),
+      ...live.mutationType.fields.map((f) => [f.name, 'mutation'] as const),
+      ...live.subscriptionType.fields.map((f) => [f.name, 'subscription'] as const),
+    ]);
+    const missing = [...new Set([...fromFile.keys(), ...served.keys()])].filter((name) => !ROWS[name]);
+    expect(missing, 'root fields without a row in the authorization matrix: add one').toEqual([]);
+    const stale = Object.keys(ROWS).filter((name) => !served.has(name));
+    expect(stale, 'rows for fields the server no longer has').toEqual([]);
+    for (const [name, row] of Object.entries(ROWS)) expect(`${name}: ${served.get(name)}`).toBe(`${name}: ${row.kind}`);
+  });
+});
+
+for (const [field, row] of Object.entries(ROWS)) {
+  describe(`${row.kind} ${field}`, () => {
+    for (const actor of ACTORS) {
+      const want = expected(row, actor);
+      it(`${actor} → ${describeExpected(want)}`, async () => {
+        tally.cells++;
+        if (row.kind === 'subscription') await runSubscriptionCell(field, row, actor, want);
+        else await runHttpCell(field, row, actor, want);
+      });
+    }
+    afterAll(() => {
+      tally.fields++;
+    });
+  });
+}
