@@ -53,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = await startApp(config, {
     logger: createLogger(config.logLevel),
     onQuery: (message) => {
-      if (recording && /\b(select|insert|update|delete|with)\b/i.test(message)) recording.push(message);
+      if (recording && !/^(begin|commit|rollback|savepoint|release)/i.test(message.trim())) recording.push(message);
     },
   });
   const url = `http://127.0.0.1:${app.http.port}`;

@@ -24,8 +24,7 @@ export function ormConfig(opts: OrmOptions): Options {
     pool: { min: 0, max: opts.poolMax ?? 10 },
     // No statement may run away with the database.
     driverOptions: { connection: { statement_timeout: 15_000 } },
-    debug: opts.onQuery ? ['query'] : false,
-    logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
+    debug: false,
     migrations: {
       migrationsList: MIGRATIONS,
       tableName: 'mikro_orm_migrations',
@@ -37,7 +36,10 @@ export function ormConfig(opts: OrmOptions): Options {
 }
 
 export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(opts));
+  const orm = await MikroORM.init(ormConfig(opts));
+  // Counted at the driver: every statement that reaches PostgreSQL, however it was built.
+  if (opts.onQuery) orm.em.getKnex().client.on('query', (query: { sql: string }) => opts.onQuery!(query.sql));
+  return orm;
 }
 
 export async function migrate(orm: MikroORM): Promise<string[]> {

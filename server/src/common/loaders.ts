@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Collection, wrap } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 
 type EntityClass<T> = { new (...args: never[]): T };
@@ -67,4 +68,14 @@ export class Loaders {
     }
     return loader;
   }
+}
+
+/** A relation the list query already loaded, or null when a loader must fetch it. */
+export function loaded<T extends object>(ref: T | null | undefined): T | null {
+  return ref && wrap(ref, true).isInitialized() ? ref : null;
+}
+
+/** A collection's items when the list query already loaded it. */
+export function loadedItems<T extends object>(collection: Collection<T> | undefined): T[] | null {
+  return collection?.isInitialized(true) ? collection.getItems() : null;
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { limitLength } from '../../common/errors.js';
+import { loaded, loadedItems } from '../../common/loaders.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { Reservation } from '../inventory/reservation.entity.js';
@@ -45,7 +46,7 @@ export class SalesOrderResolver {
 
   @FieldResolver(() => Customer)
   customer(@Root() order: SalesOrder, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.one(Customer, order.customer.id);
+    return loaded(order.customer) ?? ctx.loaders.one(Customer, order.customer.id);
   }
 
   @FieldResolver(() => Contract)
@@ -55,7 +56,7 @@ export class SalesOrderResolver {
 
   @FieldResolver(() => [SalesOrderLine])
   lines(@Root() order: SalesOrder, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.children(SalesOrderLine, 'order', order.id, { lineNo: 'asc' });
+    return loadedItems(order.lines) ?? ctx.loaders.children(SalesOrderLine, 'order', order.id, { lineNo: 'asc' });
   }
 
   @FieldResolver(() => [PurchaseOrder], { description: 'Purchase orders buying for any line of this order' })
@@ -103,7 +104,7 @@ export class SalesOrderLineResolver {
 
   @FieldResolver(() => Product)
   product(@Root() line: SalesOrderLine, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.one(Product, line.product.id);
+    return loaded(line.product) ?? ctx.loaders.one(Product, line.product.id);
   }
 
   @FieldResolver(() => [Reservation])

@@ -2,6 +2,7 @@ import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, Property } from 
 import { TERMINATION_STATUSES, type TerminationStatus } from '@ot/shared';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
+import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { User } from '../identity/user.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactSnapshot } from './impact.types.js';
@@ -95,6 +96,10 @@ export class Termination extends BaseEntity<
 
   @OneToMany(() => TerminationLine, (line) => line.termination)
   lines = new Collection<TerminationLine>(this);
+
+  /** Loaded with the list when the client selects it (the GraphQL field has its own resolver). */
+  @OneToMany(() => ApprovalStep, (step) => step.termination, { orderBy: { stage: 'asc', department: 'asc' } })
+  approvalSteps = new Collection<ApprovalStep>(this);
 
   @Field(() => Int, { description: 'Bumped by every change; send it back to detect concurrent edits' })
   @Property({ type: 'integer', default: 1 })

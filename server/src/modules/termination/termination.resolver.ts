@@ -1,5 +1,8 @@
 import { allowedEvents } from '@ot/shared';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { loaded, loadedItems } from '../../common/loaders.js';
+import { selectedPaths } from '../../common/selection.js';
 import type { RequestContext } from '../../app/context.js';
 import { limitLength } from '../../common/errors.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
@@ -25,6 +28,9 @@ import {
 } from './termination.types.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 
+/** Relations the list loads in its one joined query when the client selects them. */
+const LIST_RELATIONS = ['reason', 'requestedBy', 'order', 'order.customer', 'order.lines', 'order.lines.product', 'approvalSteps'];
+
 @Resolver(() => Termination)
 export class TerminationResolver {
   @Authorized('terminations:read')
@@ -37,11 +43,14 @@ export class TerminationResolver {
   @Query(() => TerminationConnection, { description: 'Newest first' })
   terminations(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => TerminationFilter, { nullable: true }) filter: TerminationFilter | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    return ctx.services.terminations.list(ctx, filter, first, after);
+    const selected = selectedPaths(info);
+    const populate = LIST_RELATIONS.filter((relation) => selected.has(`edges.node.${relation}`));
+    return ctx.services.terminations.list(ctx, filter, first, after, populate);
   }
 
   @Authorized('terminations:read')
@@ -78,17 +87,17 @@ export class TerminationResolver {
 
   @FieldResolver(() => SalesOrder)
   order(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.one(SalesOrder, t.order.id);
+    return loaded(t.order) ?? ctx.loaders.one(SalesOrder, t.order.id);
   }
 
   @FieldResolver(() => TerminationReason)
   reason(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.one(TerminationReason, t.reason.id);
+    return loaded(t.reason) ?? ctx.loaders.one(TerminationReason, t.reason.id);
   }
 
   @FieldResolver(() => User)
   requestedBy(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.one(User, t.requestedBy.id);
+    return loaded(t.requestedBy) ?? ctx.loaders.one(User, t.requestedBy.id);
   }
 
   @FieldResolver(() => [TerminationLine])
@@ -103,7 +112,7 @@ export class TerminationResolver {
 
   @FieldResolver(() => [ApprovalStep])
   approvalSteps(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.children(ApprovalStep, 'termination', t.id, { stage: 'asc', department: 'asc' });
+    return loadedItems(t.approvalSteps) ?? ctx.loaders.children(ApprovalStep, 'termination', t.id, { stage: 'asc', department: 'asc' });
   }
 
   @FieldResolver(() => CustomerConfirmation, { nullable: true, description: 'The latest link sent, if any' })
