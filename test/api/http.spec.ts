@@ -46,6 +46,19 @@ describe('http endpoints', () => {
     expect(res.status).toBe(400);
   });
 
+  it('serves a self-hosted GraphiQL: page, scripts and styles from this server, no inline script', async () => {
+    const page = await fetch(`${server.url}/graphiql`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).not.toMatch(/<script>(?!<\/script>)|https?:\/\//);
+    for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css', 'init.js']) {
+      const res = await fetch(`${server.url}/graphiql/assets/${asset}`);
+      expect(res.status, asset).toBe(200);
+      expect(res.headers.get('content-type'), asset).toMatch(asset.endsWith('.css') ? /text\/css/ : /javascript/);
+    }
+    expect((await fetch(`${server.url}/graphiql/assets/../package.json`)).status).not.toBe(200);
+  });
+
   it('gives every response a request id and puts it on errors', async () => {
     const res = await server.gql(`{ me { email } }`);
     expect(res.errors?.[0]?.extensions?.requestId).toMatch(/[\w-]{8,}/);

@@ -20,6 +20,7 @@ import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 import { mountExports } from './exports.js';
+import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 
 export interface HttpServerDeps {
@@ -259,6 +260,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   );
 
   mountExports(app, orm, services, logger);
+  mountGraphiql(app);
   serveClient(app, config.clientDist);
 
   // Malformed JSON and oversize bodies: a clear 4xx, never a stack trace.
@@ -314,7 +316,7 @@ function serveClient(app: express.Express, dist: string): void {
   const index = path.join(dist, 'index.html');
   if (!fs.existsSync(index)) return;
   app.use(express.static(dist, { index: false, maxAge: '1h' }));
-  app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz).*/, (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);
   });
