@@ -59,7 +59,8 @@ export class ImpactService {
     const warnings: ImpactIssue[] = [];
 
     const selected = this.selectLines(orderLines, request.lines, blockers);
-    const scope = this.isWholeOrder(orderLines, selected) ? 'FULL' : 'PARTIAL';
+    // No lines named means the whole order, even when nothing is left to terminate (a blocker says so).
+    const scope = !request.lines || this.isWholeOrder(orderLines, selected) ? 'FULL' : 'PARTIAL';
 
     if (order.status === 'TERMINATED') blockers.push(issue('ORDER_TERMINATED', 'The order is already terminated.'));
     else if (orderLines.every((l) => l.openQuantity === 0)) {
