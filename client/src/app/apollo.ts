@@ -61,9 +61,14 @@ const wsClient = createClient({
   },
 });
 
+/**
+ * Adds the signed-in user's token. Operations made on someone else's behalf (the customer's public
+ * confirmation page) pass `context: { anonymous: true }`: a colleague who opens the customer's link
+ * in a signed-in browser must not answer as themselves.
+ */
 const authLink = new ApolloLink((operation, forward) => {
   const token = getToken();
-  if (token) {
+  if (token && !operation.getContext().anonymous) {
     operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
       headers: { ...headers, authorization: `Bearer ${token}` },
     }));

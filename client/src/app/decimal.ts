@@ -45,3 +45,8 @@ export function decimalMinus(a: string, b: string): string {
   const scale = Math.max(x.scale, y.scale);
   return format({ units: rescale(x, scale) - rescale(y, scale), scale });
 }
+
+/** Whether a decimal string is above zero (e.g. a penalty that applies). */
+export function isPositive(value: string): boolean {
+  return isDecimal(value.trim()) && parse(value).units > 0n;
+}

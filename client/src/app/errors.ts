@@ -32,3 +32,9 @@ export function errorMessage(error: unknown): string {
   if ((error as Partial<ApolloError> | null)?.networkError) return t('errors.network');
   return t('errors.unknown');
 }
+
+/** A typed refusal from a `…Result` union (it implements `ErrorResult`). */
+export function isErrorResult(value: unknown): value is CodedError {
+  const v = value as Partial<CodedError> | null | undefined;
+  return typeof v?.code === 'string' && typeof v.message === 'string';
+}

@@ -1,6 +1,7 @@
 import type { Permission } from '@ot/shared';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { MessageSchema } from '@/locales/zh-CN';
+import { browserLocale, setLocale } from './i18n';
 import { hasPermission, isSignedIn } from './session';
 
 type TitleKey = `nav.${keyof MessageSchema['nav']}` | `login.title` | `pages.${keyof MessageSchema['pages']}`;
@@ -9,6 +10,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in. */
     public?: boolean;
+    /** Shown in the browser's language rather than the app's (pages for people outside the company). */
+    browserLanguage?: boolean;
     /** Needed to open the page; the navigation menu uses the same check. */
     permission?: Permission;
     titleKey?: TitleKey;
@@ -23,10 +26,31 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, titleKey: 'login.title' },
   },
   {
+    // The customer's page behind the e-mailed link: no sign-in, no app layout.
+    path: '/confirm/:token',
+    name: 'confirm',
+    component: () => import('@/views/confirm/CustomerConfirmView.vue'),
+    props: true,
+    meta: { public: true, browserLanguage: true, titleKey: 'pages.confirm' },
+  },
+  {
+    // A clean page to print or file, without the app's menus.
+    path: '/terminations/:number/dossier',
+    name: 'termination-dossier',
+    component: () => import('@/views/termination/TerminationDossierView.vue'),
+    props: true,
+    meta: { permission: 'terminations:read', titleKey: 'pages.dossier' },
+  },
+  {
     path: '/',
     component: () => import('@/components/AppLayout.vue'),
     children: [
-      { path: '', redirect: { name: 'orders' } },
+      {
+        path: '',
+        name: 'dashboard',
+        component: () => import('@/views/dashboard/DashboardView.vue'),
+        meta: { permission: 'terminations:read', titleKey: 'nav.dashboard' },
+      },
       {
         path: 'orders',
         name: 'orders',
@@ -39,6 +63,51 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/order/OrderDetailView.vue'),
         props: true,
         meta: { permission: 'orders:read', titleKey: 'nav.orders' },
+      },
+      {
+        path: 'orders/:number/terminate',
+        name: 'terminate',
+        component: () => import('@/views/termination/TerminateWizardView.vue'),
+        props: true,
+        meta: { permission: 'terminations:submit', titleKey: 'pages.terminate' },
+      },
+      {
+        path: 'terminations',
+        name: 'terminations',
+        component: () => import('@/views/termination/TerminationListView.vue'),
+        meta: { permission: 'terminations:read', titleKey: 'nav.terminations' },
+      },
+      {
+        path: 'terminations/:number',
+        name: 'termination',
+        component: () => import('@/views/termination/TerminationDetailView.vue'),
+        props: true,
+        meta: { permission: 'terminations:read', titleKey: 'nav.terminations' },
+      },
+      {
+        path: 'board',
+        name: 'board',
+        component: () => import('@/views/approval/ApprovalBoardView.vue'),
+        meta: { permission: 'approvals:decide', titleKey: 'nav.board' },
+      },
+      {
+        path: 'follow-ups',
+        name: 'follow-ups',
+        component: () => import('@/views/follow-up/FollowUpListView.vue'),
+        meta: { permission: 'followups:complete', titleKey: 'nav.followUps' },
+      },
+      {
+        path: 'admin',
+        component: () => import('@/views/admin/AdminView.vue'),
+        meta: { permission: 'admin:manage', titleKey: 'nav.admin' },
+        children: [
+          { path: '', redirect: { name: 'admin-reasons' } },
+          { path: 'reasons', name: 'admin-reasons', component: () => import('@/views/admin/ReasonsAdminView.vue') },
+          { path: 'rules', name: 'admin-rules', component: () => import('@/views/admin/RulesAdminView.vue') },
+          { path: 'users', name: 'admin-users', component: () => import('@/views/admin/UsersAdminView.vue') },
+          { path: 'api-keys', name: 'admin-api-keys', component: () => import('@/views/admin/ApiKeysAdminView.vue') },
+          { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
+        ],
       },
       {
         path: 'forbidden',
@@ -69,7 +138,8 @@ export function safeRedirect(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 }
 
-router.beforeEach((to) => {
+router.beforeEach(async (to, from) => {
+  if (to.meta.browserLanguage && !from.meta.browserLanguage) await setLocale(browserLocale(), { persist: false });
   if (to.meta.public) {
     return to.name === 'login' && isSignedIn() ? safeRedirect(to.query.redirect) : true;
   }

@@ -7,10 +7,42 @@ type NumericString = `${number}`;
 /** Message groups that label the values of an API enum (or code list), e.g. `orderStatus.CONFIRMED`. */
 export type EnumGroup = keyof Pick<
   MessageSchema,
-  'orderStatus' | 'orderStage' | 'purchaseOrderStatus' | 'reservationStatus' | 'shipmentStatus' | 'productStatus' | 'paymentMethod'
+  | 'orderStatus'
+  | 'orderStage'
+  | 'purchaseOrderStatus'
+  | 'reservationStatus'
+  | 'shipmentStatus'
+  | 'productStatus'
+  | 'paymentMethod'
+  | 'terminationStatus'
+  | 'terminationScope'
+  | 'lifecycleEvent'
+  | 'approvalStepStatus'
+  | 'confirmationStatus'
+  | 'preferredResolution'
+  | 'settlementKind'
+  | 'settlementStatus'
+  | 'followUpKind'
+  | 'followUpStatus'
+  | 'followUpOutcome'
+  | 'reasonCategory'
+  | 'department'
+  | 'purchaseOrderAction'
+  | 'role'
+  | 'apiKeyScope'
+  | 'mailStatus'
+  | 'auditAction'
+  | 'actorType'
+  | 'impactIssue'
 >;
 
-const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
 
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `n|${locale}|${JSON.stringify(options)}`;
@@ -66,6 +98,35 @@ export function useFormat() {
     return dateFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(parsed);
   }
 
+  /** An instant relative to `now`: "3 小时前" / "in 5 hours". Under a minute counts as now. */
+  function relative(value: string | null | undefined, now = Date.now()): string {
+    if (!value) return '—';
+    const diff = new Date(value).getTime() - now;
+    if (Number.isNaN(diff)) return value;
+    const cached = cache.get(`r|${locale.value}`) as Intl.RelativeTimeFormat | undefined;
+    const format = cached ?? new Intl.RelativeTimeFormat(locale.value, { numeric: 'auto' });
+    if (!cached) cache.set(`r|${locale.value}`, format);
+    for (const [unit, ms] of RELATIVE_UNITS) {
+      if (Math.abs(diff) >= ms) return format.format(Math.trunc(diff / ms), unit);
+    }
+    return format.format(0, 'minute');
+  }
+
+  /** Time passed since `value`, in its largest whole unit: "3 小时" / "3 hours". */
+  function elapsed(value: string | null | undefined, now = Date.now()): string {
+    if (!value) return '—';
+    const ms = now - new Date(value).getTime();
+    if (Number.isNaN(ms)) return value;
+    for (const [unit, size] of RELATIVE_UNITS) {
+      if (ms >= size) {
+        return numberFormat(locale.value, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }).format(
+          Math.floor(ms / size),
+        );
+      }
+    }
+    return t('common.underAMinute');
+  }
+
   function yesNo(value: boolean): string {
     return value ? t('common.yes') : t('common.no');
   }
@@ -82,5 +143,5 @@ export function useFormat() {
     return te(key) ? t(key) : value;
   }
 
-  return { money, rate, quantity, date, dateTime, yesNo, localized, enumLabel };
+  return { money, rate, quantity, date, dateTime, relative, elapsed, yesNo, localized, enumLabel };
 }

@@ -6,6 +6,13 @@ export const possibleTypes: Record<string, string[]> = {
     "InputError",
     "NotFoundError"
   ],
+  "BulkTerminationResult": [
+    "BulkTerminationRun",
+    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
+    "InputError",
+    "NotFoundError"
+  ],
   "ChangePasswordResult": [
     "ForbiddenActionError",
     "InputError",
@@ -60,6 +67,7 @@ export const possibleTypes: Record<string, string[]> = {
     "LoginSuccess"
   ],
   "ResendCustomerConfirmationResult": [
+    "ForbiddenActionError",
     "InvalidTransitionError",
     "NotFoundError",
     "TerminationSuccess"
@@ -74,6 +82,7 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "RetryTerminationEffectResult": [
     "ConflictError",
+    "ForbiddenActionError",
     "InvalidTransitionError",
     "NotFoundError",
     "TerminationBlockedError",

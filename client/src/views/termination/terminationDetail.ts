@@ -1,0 +1,77 @@
+import { graphql } from '@/gql';
+
+/** Everything about one termination; the page and the printable dossier share it (and its cache entry). */
+export const TerminationDetailQuery = graphql(`
+  query TerminationDetail($number: String!) {
+    termination(number: $number) {
+      id
+      number
+      status
+      scope
+      explanation
+      customerConfirmationRequired
+      requestedAt
+      statusChangedAt
+      effectiveAt
+      closedAt
+      effectBlockedAt
+      version
+      order {
+        id
+        number
+        status
+        currency
+        customer {
+          id
+          code
+          name
+          nameEn
+        }
+      }
+      reason {
+        id
+        code
+        labelZh
+        labelEn
+        category
+      }
+      requestedBy {
+        id
+        name
+        email
+      }
+      effectBlockers {
+        code
+        message
+        subject
+      }
+      impact {
+        currency
+        terminatedValue
+        ...ImpactPreview
+      }
+      followUpTasks {
+        id
+        status
+        ...FollowUpTaskCard
+      }
+      ...TerminationLifecycle
+      ...TerminationApprovalSteps
+      ...TerminationConfirmation
+      ...TerminationSettlement
+      ...TerminationAuditTrail
+    }
+  }
+`);
+
+/** Any change to this termination (a decision, the customer's answer, a task done): the page refetches. */
+export const TerminationChangedSubscription = graphql(`
+  subscription TerminationChanged($terminationId: ID) {
+    terminationChanged(terminationId: $terminationId) {
+      kind
+      terminationId
+      newStatus
+      at
+    }
+  }
+`);
