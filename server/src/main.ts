@@ -10,6 +10,7 @@ import { initOrm, migrate } from './app/orm.js';
 import pg from 'pg';
 import { seedIfEmpty } from './seed/seed.js';
 import { seedVolume } from './seed/volume-seed.js';
+import { seedTerminationVolume } from './seed/termination-volume.js';
 
 const USAGE = `usage: server <command>
   start          migrate, seed an empty demo database, serve API + SPA (+ job worker)
@@ -72,6 +73,8 @@ async function main(command: string | undefined): Promise<void> {
         await client.connect();
         const result = await seedVolume(client, { orders, log: (msg) => process.stdout.write(`${msg}\n`) });
         process.stdout.write(`seeded ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s\n`);
+        const terminations = await seedTerminationVolume(client, { log: (msg) => process.stdout.write(`${msg}\n`) });
+        process.stdout.write(`seeded ${terminations.terminations} terminations in ${(terminations.ms / 1000).toFixed(1)} s\n`);
       } finally {
         await client.end();
         await orm.close(true);

@@ -47,6 +47,22 @@ async function freshOrder(): Promise<string> {
 }
 
 describe('live approval boards', () => {
+  it('a card leaves every board of its route live when the termination is withdrawn', async () => {
+    const t = (
+      await wf.submit('clerk@example.com', {
+        orderNumber: 'SO-2026-00001',
+        reasonCode: 'CUSTOMER_CHANGE',
+        explanation: 'withdraw live test',
+      })
+    ).termination!;
+    const purchasing = await (await connect(HEAD_OF.PURCHASING!)).subscribe<BoardEvent>(BOARD, { d: 'PURCHASING' });
+    await wf.as('clerk@example.com', `mutation($i: WithdrawTerminationInput!) { withdrawTermination(input: $i) { __typename } }`, {
+      i: { terminationId: t.id, reason: 'the customer changed their mind' },
+    });
+    const gone = await purchasing.next((e) => e.terminationId === t.id);
+    expect(gone).toMatchObject({ kind: 'termination.withdrawn', newStatus: 'WITHDRAWN' });
+  });
+
   it('a SALES head sees a new card and the approval arrive without polling', async () => {
     const sales = await (await connect(HEAD_OF.SALES!)).subscribe<BoardEvent>(BOARD, { d: 'SALES' });
     const submitted = await wf.submit('clerk@example.com', {

@@ -48,9 +48,9 @@ export class EventPublisher {
 
   termination(event: DomainEvent): void {
     this.pubSub.publish(TOPICS.terminationChanged, event);
-    if (event.stepId || event.kind.startsWith('approval') || event.kind === 'termination.submitted') {
-      this.pubSub.publish(TOPICS.approvalBoardChanged, event);
-    }
+    // Boards follow every change of their terminations: new cards, decisions, and cards that
+    // leave because the termination was withdrawn, rejected or moved on.
+    this.pubSub.publish(TOPICS.approvalBoardChanged, event);
     if (event.taskId || event.kind === 'termination.effective') this.pubSub.publish(TOPICS.followUpTaskChanged, event);
   }
 

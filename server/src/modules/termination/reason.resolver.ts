@@ -34,7 +34,7 @@ export const TerminationReasonResult = resultUnion('TerminationReasonResult', Te
 @Resolver(() => TerminationReason)
 export class ReasonResolver {
   @Authorized()
-  @Query(() => [TerminationReason], { description: 'Active reasons (all with includeInactive, for admins)' })
+  @Query(() => [TerminationReason], { description: 'Active reasons; includeInactive adds retired ones (for filters over history)' })
   terminationReasons(@Ctx() ctx: RequestContext, @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean) {
     return ctx.services.reasons.list(ctx, includeInactive);
   }
