@@ -62,7 +62,8 @@ export class EventPublisher {
     this.pubSub.publish(TOPICS.bulkRunChanged, event);
   }
 
-  subscribe<T>(topic: string): AsyncIterable<T> {
-    return this.pubSub.subscribe(topic) as AsyncIterable<T>;
+  /** Events of a topic that pass `accept` (checked per subscriber when the event is published). */
+  subscribe<T>(topic: string, accept?: (payload: T) => boolean): AsyncIterableIterator<T> {
+    return this.pubSub.subscribe<T>(topic, accept);
   }
 }

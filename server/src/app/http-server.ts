@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
@@ -225,6 +226,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       introspectionGuard(config),
       operationGuardPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No cache hints are used; without the default cache-control plugin Apollo does not
+      // instrument every field resolver (willResolveField) of every response.
+      ApolloServerPluginCacheControlDisabled(),
       requestIdPlugin(),
       {
         async serverWillStart() {

@@ -1,8 +1,14 @@
-import { createPubSub } from '@graphql-yoga/subscription';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 
-export type AppPubSub = ReturnType<typeof createPubSub>;
+/**
+ * Topic → live subscribers. A subscriber is a small queue with its own filter, checked when the
+ * event is offered, so an event another subscriber may not see costs it one function call. With
+ * Redis, each instance subscribes once per topic and dispatches locally.
+ */
+export interface AppPubSub {
+  publish(topic: string, payload: unknown): void;
+  subscribe<T = unknown>(topic: string, accept?: (payload: T) => boolean): AsyncIterableIterator<T>;
+}
 
 export interface PubSubHandle {
   pubSub: AppPubSub;
@@ -11,14 +17,107 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
+class Subscriber<T> implements AsyncIterableIterator<T> {
+  private queue: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly accept: ((payload: T) => boolean) | undefined,
+    private readonly onClose: () => void,
+  ) {}
+
+  offer(payload: T): void {
+    if (this.closed || (this.accept && !this.accept(payload))) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = null;
+      waiting({ value: payload, done: false });
+    } else this.queue.push(payload);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (!this.closed) {
+      this.closed = true;
+      this.queue = [];
+      this.onClose();
+      this.waiting?.({ value: undefined, done: true });
+      this.waiting = null;
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
+
+class Topics implements AppPubSub {
+  private readonly topics = new Map<string, Set<Subscriber<unknown>>>();
+
+  constructor(
+    private readonly send: (topic: string, payload: unknown) => void,
+    private readonly onFirst: (topic: string) => void = () => undefined,
+    private readonly onLast: (topic: string) => void = () => undefined,
+  ) {}
+
+  publish(topic: string, payload: unknown): void {
+    this.send(topic, payload);
+  }
+
+  dispatch(topic: string, payload: unknown): void {
+    const subscribers = this.topics.get(topic);
+    if (subscribers) for (const s of subscribers) s.offer(payload);
+  }
+
+  subscribe<T>(topic: string, accept?: (payload: T) => boolean): AsyncIterableIterator<T> {
+    let set = this.topics.get(topic);
+    if (!set) {
+      set = new Set();
+      this.topics.set(topic, set);
+      this.onFirst(topic);
+    }
+    const subscribers = set;
+    const subscriber: Subscriber<T> = new Subscriber<T>(accept, () => {
+      subscribers.delete(subscriber as Subscriber<unknown>);
+      if (subscribers.size === 0 && this.topics.get(topic) === subscribers) {
+        this.topics.delete(topic);
+        this.onLast(topic);
+      }
+    });
+    subscribers.add(subscriber as Subscriber<unknown>);
+    return subscriber;
+  }
+}
+
 /** In-process by default; with REDIS_URL every instance sees every event. */
 export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
-  if (!redisUrl) return { pubSub: createPubSub(), close: async () => undefined };
+  if (!redisUrl) {
+    // Delivered after the publishing request has answered, as it would be through Redis.
+    const local: Topics = new Topics((topic, payload) => setImmediate(() => local.dispatch(topic, payload)));
+    return { pubSub: local, close: async () => undefined };
+  }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const pubSub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+  const topics = new Topics(
+    (topic, payload) => void publishClient.publish(topic, JSON.stringify(payload)),
+    (topic) => void subscribeClient.subscribe(topic),
+    (topic) => void subscribeClient.unsubscribe(topic),
+  );
+  subscribeClient.on('message', (channel: string, message: string) => topics.dispatch(channel, JSON.parse(message)));
   return {
-    pubSub,
+    pubSub: topics,
     redis: publishClient,
     close: async () => {
       publishClient.disconnect();

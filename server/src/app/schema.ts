@@ -1,5 +1,5 @@
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import type { GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ApprovalRuleResolver } from '../modules/approval/approval-rule.resolver.js';
 import { ApprovalResolver } from '../modules/approval/approval.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
@@ -16,7 +16,9 @@ import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '../modules/order/order.resolver.js';
 import { PurchaseOrderLineResolver, PurchaseOrderResolver } from '../modules/purchasing/purchasing.resolver.js';
-import { PermissionAuthChecker, requireActorOnRootFields } from './auth-checker.js';
+import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
+import { unauthenticated } from '../common/errors.js';
+import type { RequestContext } from './context.js';
 import type { AppPubSub } from './pubsub.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -46,13 +48,37 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     authChecker: PermissionAuthChecker,
     authMode: 'error',
-    globalMiddlewares: [requireActorOnRootFields],
     validate: { forbidUnknownValues: false },
-    pubSub,
+    // Every @Subscription has its own subscribe function; type-graphql's pubSub serves no topic.
+    pubSub: pubSub as never,
     emitSchemaFile: false,
   });
+  requireActorOnRootFields(schema);
+  return schema;
+}
+
+/**
+ * Secure by default: a root field not named public refuses anonymous callers, even without
+ * @Authorized. Only the root fields are wrapped: a type-graphql global middleware wraps every
+ * field of every object in async middleware, which dominates large lists and fan-outs.
+ */
+function requireActorOnRootFields(schema: GraphQLSchema): void {
+  const guard = (resolve: GraphQLFieldResolver<unknown, RequestContext> | undefined): GraphQLFieldResolver<unknown, RequestContext> => {
+    const inner = resolve ?? defaultFieldResolver;
+    return (root, args, context, info) => {
+      if (!context.actor) throw unauthenticated();
+      return inner(root, args, context, info);
+    };
+  };
+  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(type?.getFields() ?? {})) {
+      if (PUBLIC_OPERATIONS.has(field.name)) continue;
+      field.resolve = guard(field.resolve as GraphQLFieldResolver<unknown, RequestContext> | undefined);
+      if (field.subscribe) field.subscribe = guard(field.subscribe as GraphQLFieldResolver<unknown, RequestContext>);
+    }
+  }
 }

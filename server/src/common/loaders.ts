@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Collection, wrap } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import { readModelState } from './read-model.js';
 
 type EntityClass<T> = { new (...args: never[]): T };
 type Keyed = { id: string };
@@ -72,10 +73,14 @@ export class Loaders {
 
 /** A relation the list query already loaded, or null when a loader must fetch it. */
 export function loaded<T extends object>(ref: T | null | undefined): T | null {
-  return ref && wrap(ref, true).isInitialized() ? ref : null;
+  if (!ref) return null;
+  const state = readModelState(ref);
+  if (state) return state === 'model' ? ref : null;
+  return wrap(ref, true).isInitialized() ? ref : null;
 }
 
-/** A collection's items when the list query already loaded it. */
-export function loadedItems<T extends object>(collection: Collection<T> | undefined): T[] | null {
+/** A collection's items when the list query already loaded it (read models carry plain arrays). */
+export function loadedItems<T extends object>(collection: Collection<T> | T[] | undefined): T[] | null {
+  if (Array.isArray(collection)) return collection;
   return collection?.isInitialized(true) ? collection.getItems() : null;
 }

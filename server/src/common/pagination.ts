@@ -24,7 +24,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A number, or a function called only when the query selects totalCount (no count query otherwise). */
+  totalCount: number | (() => Promise<number>);
 }
 
 /** Builds a Relay connection type `<Name>Connection` with its `<Name>Edge`. */
@@ -93,15 +94,15 @@ export function decodeCursor(cursor: string): [string, string] {
 export function toConnection<T extends { id: string }>(
   rows: T[],
   page: PageRequest,
-  totalCount: number,
+  totalCount: number | (() => Promise<number>),
   sortValue: (row: T) => string,
 ): Connection<T> {
   const hasNextPage = rows.length > page.limit;
   const pageRows = hasNextPage ? rows.slice(0, page.limit) : rows;
   const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(sortValue(node), node.id) }));
-  return {
+  const connection: Connection<T> = {
     edges,
-    totalCount,
+    totalCount: 0,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: page.after !== null,
@@ -109,4 +110,11 @@ export function toConnection<T extends { id: string }>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+  if (typeof totalCount === 'number') connection.totalCount = totalCount;
+  else {
+    // Read (and counted) only when the query selects totalCount.
+    let counted: Promise<number> | undefined;
+    Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) });
+  }
+  return connection;
 }

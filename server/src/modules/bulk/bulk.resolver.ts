@@ -1,4 +1,3 @@
-import { filter, pipe } from '@graphql-yoga/subscription';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { TOPICS, type BulkRunEvent } from '../../app/events.js';
@@ -76,10 +75,7 @@ export class BulkResolver {
     subscribe: ({ args, context }: { args: { id: string }; context: RequestContext }) => {
       if (!maySubscribe(context.actor)) throw forbidden('Live events need read access.');
       const id = parseId(args.id);
-      return pipe(
-        context.services.events.subscribe<BulkRunEvent>(TOPICS.bulkRunChanged),
-        filter((e: BulkRunEvent) => e.runId === id),
-      );
+      return context.services.events.subscribe<BulkRunEvent>(TOPICS.bulkRunChanged, (e) => e.runId === id);
     },
     description: 'Progress of a bulk run',
   })

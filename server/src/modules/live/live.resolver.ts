@@ -1,4 +1,3 @@
-import { filter, pipe } from '@graphql-yoga/subscription';
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../app/events.js';
@@ -22,11 +21,9 @@ function guard(context: RequestContext, department?: unknown): void {
 
 function domainStream(topic: string, { context }: SubscribeData, department: string | null, terminationId?: string | null) {
   guard(context, department ?? undefined);
-  return pipe(
-    context.services.events.subscribe<DomainEvent>(topic),
-    filter(
-      (event: DomainEvent) => (!terminationId || event.terminationId === terminationId) && eventVisible(context.actor, event, department),
-    ),
+  return context.services.events.subscribe<DomainEvent>(
+    topic,
+    (event) => (!terminationId || event.terminationId === terminationId) && eventVisible(context.actor, event, department),
   );
 }
 
@@ -65,10 +62,7 @@ export class LiveResolver {
     subscribe: ({ context }: SubscribeData) => {
       if (context.actor?.kind !== 'user') throw forbidden('Notifications are for signed-in users.');
       const userId = context.actor.userId;
-      return pipe(
-        context.services.events.subscribe<NotificationPayload>(TOPICS.notificationAdded),
-        filter((n: NotificationPayload) => n.userId === userId),
-      );
+      return context.services.events.subscribe<NotificationPayload>(TOPICS.notificationAdded, (n) => n.userId === userId);
     },
     description: 'My new in-app notifications',
   })

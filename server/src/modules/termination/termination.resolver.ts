@@ -50,7 +50,11 @@ export class TerminationResolver {
   ) {
     const selected = selectedPaths(info);
     const populate = LIST_RELATIONS.filter((relation) => selected.has(`edges.node.${relation}`));
-    return ctx.services.terminations.list(ctx, filter, first, after, populate);
+    // Top-level keys of the impact snapshot the query reads.
+    const impactFields = [...selected]
+      .filter((p) => /^edges\.node\.impact\.[A-Za-z]+$/.test(p))
+      .map((p) => p.slice('edges.node.impact.'.length));
+    return ctx.services.terminations.list(ctx, filter, first, after, populate, impactFields);
   }
 
   @Authorized('terminations:read')

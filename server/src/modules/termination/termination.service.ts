@@ -1,4 +1,3 @@
-import { raw } from '@mikro-orm/core';
 import { ACTIVE_STATUSES } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
 import {
@@ -14,6 +13,10 @@ import {
 } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
+import { readModel } from '../../common/read-model.js';
+import { Customer } from '../order/customer.entity.js';
+import { Product } from '../order/product.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { inTransaction, isUniqueViolation, type TransactionScope } from '../../common/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
@@ -321,9 +324,9 @@ export class TerminationService {
   }
 
   /**
-   * One statement finds the page and the total (a window count over the filtered set), one
-   * loads the page with the relations named in `populate` (joined): a list costs two
-   * statements whatever its size.
+   * One statement returns the page with the relations named in `populate`, aggregated per row in
+   * PostgreSQL (no row multiplication, the impact snapshot trimmed to `impactFields`), as read
+   * models the field resolvers use directly. totalCount is counted only when selected.
    */
   async list(
     ctx: RequestContext,
@@ -331,9 +334,12 @@ export class TerminationService {
     first?: number | null,
     after?: string | null,
     populate: readonly string[] = [],
+    impactFields: readonly string[] | null = null,
   ) {
     const page = pageRequest(first, after);
-    const qb = ctx.em.createQueryBuilder(Termination, 't').join('t.order', 'o').join('o.customer', 'c');
+    const qb = ctx.em.createQueryBuilder(Termination, 't');
+    // Order and customer are joined only for the filters that read them.
+    if (filter?.orderNumber || filter?.search?.trim()) qb.join('t.order', 'o').join('o.customer', 'c');
     if (filter?.status?.length) qb.andWhere({ status: { $in: filter.status } });
     if (filter?.reasonCode) qb.andWhere('t.reason_id = (select id from termination_reason where code = ?)', [filter.reasonCode]);
     if (filter?.orderNumber) qb.andWhere('o.number = ?', [filter.orderNumber.trim()]);
@@ -353,26 +359,81 @@ export class TerminationService {
     }
     if (filter?.effectiveFrom) qb.andWhere({ effectiveAt: { $gte: filter.effectiveFrom } });
     if (filter?.effectiveTo) qb.andWhere({ effectiveAt: { $lt: filter.effectiveTo } });
-    qb.select(['t.id', 't.created_at']).addSelect(raw('count(*) over () as total'));
-    const inner = qb.getKnexQuery();
-    const knex = ctx.em.getKnex();
-    const outer = knex
-      .select('x.id', 'x.total')
-      .from(inner.as('x'))
-      .orderBy([
-        { column: 'x.created_at', order: 'desc' },
-        { column: 'x.id', order: 'desc' },
-      ])
+    const counter = qb.clone();
+    if (page.after) qb.andWhere('(t.created_at, t.id) < (?::timestamptz, ?)', page.after);
+    qb.select('t.*')
+      .orderBy({ createdAt: 'desc', id: 'desc' })
       .limit(page.limit + 1);
-    if (page.after) outer.whereRaw('(x.created_at, x.id) < (?::timestamptz, ?)', page.after);
-    const found = await ctx.em.getConnection().execute<{ id: string; total: string }[]>(outer);
-    // Past the last page the window count is gone: then count separately.
-    const totalCount = found.length ? Number(found[0]!.total) : page.after ? await qb.clone().select('t.id').getCount('t.id') : 0;
-    const byId = found.length
-      ? await ctx.em.find(Termination, { id: { $in: found.map((r) => r.id) } }, { populate: populate as never[], strategy: 'joined' })
-      : [];
-    const rows = found.map((r) => byId.find((t) => t.id === r.id)!);
-    return toConnection(rows, page, totalCount, (t) => t.createdAt.toISOString());
+    const rows = await this.pageWithRelations(ctx, qb.getKnexQuery().toSQL(), new Set(populate), impactFields);
+    return toConnection(
+      rows,
+      page,
+      () => counter.getCount('t.id'),
+      (t) => t.createdAt.toISOString(),
+    );
+  }
+
+  private async pageWithRelations(
+    ctx: RequestContext,
+    page: { sql: string; bindings: readonly unknown[] },
+    populate: Set<string>,
+    impactFields: readonly string[] | null,
+  ): Promise<Termination[]> {
+    const product = populate.has('order.lines.product');
+    const lines = populate.has('order.lines') || product;
+    const customer = populate.has('order.customer');
+    const order = populate.has('order') || lines || customer;
+    const lineJson = `json_build_object('l', row_to_json(l)${product ? `, 'p', (select row_to_json(p) from product p where p.id = l.product_id)` : ''})`;
+    const orderJson = `json_build_object('o', row_to_json(o)${customer ? `, 'c', (select row_to_json(c) from customer c where c.id = o.customer_id)` : ''}${
+      lines
+        ? `, 'lines', (select coalesce(json_agg(${lineJson} order by l.line_no), '[]') from sales_order_line l where l.order_id = o.id)`
+        : ''
+    })`;
+    // The impact snapshot is large: only the keys the query reads (and computedAt) when it says which.
+    const terminationJson = impactFields
+      ? `to_jsonb(t) - 'impact' || jsonb_build_object('impact', (select coalesce(jsonb_object_agg(e.key, e.value), '{}') from jsonb_each(t.impact) e where e.key = any(string_to_array(?, ','))))`
+      : 'row_to_json(t)';
+    const columns = [
+      `${terminationJson} as t`,
+      order ? `(select ${orderJson} from sales_order o where o.id = t.order_id) as o` : null,
+      populate.has('reason') ? '(select row_to_json(r) from termination_reason r where r.id = t.reason_id) as r' : null,
+      populate.has('requestedBy') ? `(select to_jsonb(u) - 'password_hash' from app_user u where u.id = t.requested_by_id) as u` : null,
+      populate.has('approvalSteps')
+        ? `(select coalesce(json_agg(row_to_json(s) order by s.stage, s.department), '[]') from approval_step s where s.termination_id = t.id) as s`
+        : null,
+    ].filter(Boolean);
+    const statement = `select ${columns.join(', ')} from (${page.sql}) t order by t.created_at desc, t.id desc`;
+    const bindings = impactFields ? [[...impactFields, 'computedAt'].join(','), ...page.bindings] : [...page.bindings];
+    type Json = Record<string, unknown>;
+    const result = await ctx.em.getConnection().execute<{ t: Json; o?: Json; r?: Json; u?: Json; s?: Json[] }[]>(statement, bindings);
+    const { em } = ctx;
+    const asTermination = readModel(em, Termination);
+    const asOrder = readModel(em, SalesOrder);
+    const asCustomer = readModel(em, Customer);
+    const asLine = readModel(em, SalesOrderLine);
+    const asProduct = readModel(em, Product);
+    const asReason = readModel(em, TerminationReason);
+    const asUser = readModel(em, User);
+    const asStep = readModel(em, ApprovalStep);
+    return result.map((row) => {
+      const t = asTermination(row.t) as Termination & Record<string, unknown>;
+      if (row.o) {
+        const o = asOrder(row.o.o as Json) as SalesOrder & Record<string, unknown>;
+        if (row.o.c) o.customer = asCustomer(row.o.c as Json);
+        if (row.o.lines) {
+          o.lines = (row.o.lines as { l: Json; p?: Json }[]).map((x) => {
+            const line = asLine(x.l);
+            if (x.p) line.product = asProduct(x.p);
+            return line;
+          }) as never;
+        }
+        t.order = o;
+      }
+      if (row.r) t.reason = asReason(row.r);
+      if (row.u) t.requestedBy = asUser(row.u);
+      if (row.s) t.approvalSteps = row.s.map(asStep) as never;
+      return t;
+    });
   }
 
   async get(ctx: RequestContext, id: string | null | undefined, number: string | null | undefined): Promise<Termination | null> {

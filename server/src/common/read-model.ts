@@ -1,0 +1,60 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ReferenceKind } from '@mikro-orm/core';
+
+type EntityClass<T> = { new (...args: never[]): T; name: string };
+
+const READ_MODEL = Symbol('readModel');
+
+/** 'model' for a read model, 'stub' for a relation it did not fetch (only `{ id }`), else undefined. */
+export function readModelState(value: object): 'model' | 'stub' | undefined {
+  return (value as { [READ_MODEL]?: 'model' | 'stub' })[READ_MODEL];
+}
+
+const stubPrototype = Object.defineProperty({}, READ_MODEL, { value: 'stub' });
+
+/**
+ * Read-only instances of an entity class built from rows keyed by column name (e.g. PostgreSQL's
+ * row_to_json), without the unit of work: no identity map, no snapshot, no change tracking.
+ * GraphQL list reads use them; getters on the class (e.g. ApprovalStep.overdue) still work. A
+ * many-to-one becomes a stub `{ id }` unless the caller links the fetched read model. Never
+ * flush these (they are not managed).
+ */
+export function readModel<T extends object>(em: EntityManager, entity: EntityClass<T>): (row: Record<string, unknown>) => T {
+  const meta = em.getMetadata().get(entity.name);
+  const props = meta.props
+    .filter((p) => p.persist !== false && p.fieldNames?.length === 1)
+    .filter(
+      (p) => p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner),
+    )
+    .map((p) => {
+      const column = String(p.columnTypes?.[0] ?? p.type).toLowerCase();
+      const kind =
+        p.kind !== ReferenceKind.SCALAR
+          ? 'ref'
+          : column.startsWith('timestamp')
+            ? 'date'
+            : column.startsWith('numeric') || column.startsWith('decimal')
+              ? 'decimal'
+              : 'plain';
+      return { name: p.name, column: p.fieldNames[0]!, kind, scale: p.scale ?? 2 };
+    });
+  // Own data properties on an intermediate prototype shadow MikroORM's tracking setters, so plain
+  // assignment on the instances stays a plain property write.
+  const prototype = Object.create(meta.prototype as object) as Record<string, unknown>;
+  Object.defineProperty(prototype, READ_MODEL, { value: 'model' });
+  for (const p of props)
+    Object.defineProperty(prototype, p.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+  return (row) => {
+    const target = Object.create(prototype) as Record<string, unknown>;
+    for (const p of props) {
+      const value = row[p.column];
+      if (value === null || value === undefined) target[p.name] = null;
+      else if (p.kind === 'ref') target[p.name] = Object.assign(Object.create(stubPrototype) as object, { id: value });
+      else if (p.kind === 'date') target[p.name] = new Date(value as string);
+      // row_to_json prints numeric as a JSON number; the entity keeps money as a two-place string.
+      else if (p.kind === 'decimal') target[p.name] = typeof value === 'number' ? value.toFixed(p.scale) : String(value);
+      else target[p.name] = value;
+    }
+    return target as T;
+  };
+}

@@ -1,0 +1,92 @@
+// B2 — SQL statements per request: B1's query at first 10, 50 and 100, counted from the driver.
+// The compiled API runs in this process with startApp(config, { onQuery }) (as the test harness
+// does); each query is sent over HTTP with the API key and the statements issued meanwhile counted.
+import path from 'node:path';
+import { OUR_QUERY, createApiKey } from './b1-partner-list.js';
+import { DATABASE_URL, NO_LIMITS, SERVER_DIST, log } from './lib/common.js';
+
+const STATEMENT = /\b(select|insert|update|delete|with)\b/i;
+// MikroORM colours its query log; the escape codes glue "[39m" to the keyword and defeat \b.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** "[query] select … [took 3 ms, 50 results]" → "select …" (parameters inlined by MikroORM). */
+function shorten(message) {
+  return String(message)
+    .replace(/^\[query\]\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export async function runB2() {
+  await import('reflect-metadata');
+  const { startApp } = await import(path.join(SERVER_DIST, 'app/app.js'));
+  const { loadConfig } = await import(path.join(SERVER_DIST, 'app/config.js'));
+  const { createLogger } = await import(path.join(SERVER_DIST, 'app/logger.js'));
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL,
+    SEED_DEMO: '0',
+    RUN_WORKER: '0',
+    ...NO_LIMITS,
+  });
+  let recording = null;
+  const app = await startApp(config, {
+    logger: createLogger('warn'),
+    onQuery: (message) => {
+      const text = String(message).replace(ANSI, '');
+      if (recording && STATEMENT.test(text)) recording.push(shorten(text));
+    },
+  });
+  const url = `http://127.0.0.1:${app.http.port}`;
+  try {
+    const apiKey = await createApiKey(url);
+    const send = async (first) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ query: OUR_QUERY, variables: { first } }),
+      });
+      const body = await res.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data.terminations.edges.length;
+    };
+    const measure = async (first) => {
+      recording = [];
+      const nodes = await send(first);
+      const statements = recording;
+      recording = null;
+      return { first, nodes, count: statements.length, statements };
+    };
+    // The first use of a key also stamps its lastUsedAt (at most once a minute): warm up first.
+    await send(10);
+    const runs = [];
+    for (const first of [10, 50, 100]) runs.push(await measure(first));
+    const counts = runs.map((r) => r.count);
+    const same = counts.every((c) => c === counts[0]);
+    const met = same && Math.max(...counts) <= 3;
+    log(`B2: statements per request at first 10/50/100: ${counts.join(' / ')}`);
+    for (const s of runs[1].statements) log(`  ${s.slice(0, 220)}`);
+    return {
+      name: 'B2 SQL statements per request',
+      runs,
+      note: 'Counted from MikroORM’s query log (driver level) after a warm-up request; an API key’s lastUsedAt update adds one statement at most once a minute.',
+      rows: [
+        {
+          bench: 'B2',
+          metric: 'SQL statements per B1 request at first 10 / 50 / 100',
+          ours: counts.join(' / '),
+          peer: '—',
+          ratio: same ? 'constant' : 'varies',
+          target: '≤ 3 and equal',
+          met,
+        },
+      ],
+    };
+  } finally {
+    await app.close();
+  }
+}
