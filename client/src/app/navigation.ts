@@ -1,4 +1,4 @@
-import { CircleClose, Finished, Odometer, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
+import { Box, CircleClose, Finished, Odometer, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
 import type { Permission } from '@ot/shared';
 import type { Component } from 'vue';
 import type { MessageSchema } from '@/locales/zh-CN';
@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'nav.dashboard', icon: Odometer, permission: 'terminations:read' },
   { path: '/orders', label: 'nav.orders', icon: Tickets, permission: 'orders:read' },
   { path: '/terminations', label: 'nav.terminations', icon: CircleClose, permission: 'terminations:read' },
+  { path: '/bulk', label: 'nav.bulk', icon: Box, permission: 'terminations:submit' },
   { path: '/board', label: 'nav.board', icon: Stamp, permission: 'approvals:decide' },
   { path: '/follow-ups', label: 'nav.followUps', icon: Finished, permission: 'followups:complete' },
   { path: '/admin', label: 'nav.admin', icon: Setting, permission: 'admin:manage' },

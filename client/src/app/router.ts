@@ -85,6 +85,19 @@ const routes: RouteRecordRaw[] = [
         meta: { permission: 'terminations:read', titleKey: 'nav.terminations' },
       },
       {
+        path: 'bulk',
+        name: 'bulk',
+        component: () => import('@/views/bulk/BulkTerminationView.vue'),
+        meta: { permission: 'terminations:submit', titleKey: 'nav.bulk' },
+      },
+      {
+        path: 'bulk/:id',
+        name: 'bulk-run',
+        component: () => import('@/views/bulk/BulkTerminationView.vue'),
+        props: true,
+        meta: { permission: 'terminations:submit', titleKey: 'nav.bulk' },
+      },
+      {
         path: 'board',
         name: 'board',
         component: () => import('@/views/approval/ApprovalBoardView.vue'),
