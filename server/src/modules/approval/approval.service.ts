@@ -9,7 +9,7 @@ import {
   resultOf,
   StepNotActiveError,
 } from '../../common/business-errors.js';
-import { forbidden, parseId } from '../../common/errors.js';
+import { badInput, forbidden, parseId } from '../../common/errors.js';
 import { inTransaction } from '../../common/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
@@ -116,6 +116,15 @@ export class ApprovalService {
         return { step, termination: t };
       });
     });
+  }
+
+  /** Many decisions, each its own transaction: authorized and race-safe one by one. */
+  async decideMany(ctx: RequestContext, stepIds: string[], decision: ApprovalDecision, comment?: string | null) {
+    if (!stepIds.length || stepIds.length > 200) throw badInput('Give 1 to 200 step ids.', 'stepIds');
+    const ids = [...new Set(stepIds.map((id) => parseId(id, 'stepIds')))];
+    const results = [];
+    for (const stepId of ids) results.push({ stepId, result: await this.decide(ctx, { stepId, decision, comment }) });
+    return results;
   }
 
   async board(ctx: RequestContext, department: string, bulkRunId?: string | null) {

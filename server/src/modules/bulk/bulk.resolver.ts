@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { TOPICS, type BulkRunEvent } from '../../app/events.js';
-import { badInput, parseId } from '../../common/errors.js';
+import { parseId } from '../../common/errors.js';
 import { User } from '../identity/user.entity.js';
 import { maySubscribe } from '../live/live-access.js';
 import { forbidden } from '../../common/errors.js';
@@ -58,17 +58,8 @@ export class BulkResolver {
 
   @Authorized('approvals:decide')
   @Mutation(() => [StepDecision], { description: 'Many decisions at once; each is authorized and race-safe on its own' })
-  async decideApprovals(@Ctx() ctx: RequestContext, @Arg('input', () => DecideApprovalsInput) input: DecideApprovalsInput) {
-    if (!input.stepIds.length || input.stepIds.length > 200) throw badInput('Give 1 to 200 step ids.', 'stepIds');
-    const ids = [...new Set(input.stepIds.map((id) => parseId(id, 'stepIds')))];
-    const results: StepDecision[] = [];
-    for (const stepId of ids) {
-      results.push({
-        stepId,
-        result: await ctx.services.approvals.decide(ctx, { stepId, decision: input.decision, comment: input.comment }),
-      });
-    }
-    return results;
+  decideApprovals(@Ctx() ctx: RequestContext, @Arg('input', () => DecideApprovalsInput) input: DecideApprovalsInput) {
+    return ctx.services.approvals.decideMany(ctx, input.stepIds, input.decision, input.comment);
   }
 
   @Subscription(() => BulkRunEventType, {
