@@ -56,9 +56,14 @@ describe('crash recovery', () => {
 
     const second = await spawnServer({ ...env, RUN_WORKER: '1' });
     processes.push(second);
-    expect(await eventually(async () => smtp.received.length >= 3)).toBe(true);
-    const [{ sent }] = await db.sql<{ sent: number }>(`select count(*)::int as sent from mail_message where status = 'SENT'`);
-    expect(sent).toBe(3);
+    // The SMTP server accepts a message before the worker marks its row SENT, so wait for both
+    // outcomes, then for the job queue to drain, before counting deliveries.
+    const sentCount = async () =>
+      (await db.sql<{ sent: number }>(`select count(*)::int as sent from mail_message where status = 'SENT'`))[0].sent;
+    expect(await eventually(async () => smtp.received.length >= 3 && (await sentCount()) === 3)).toBe(true);
+    const pendingJobs = async () =>
+      (await db.sql<{ n: number }>(`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_mail'`))[0].n;
+    expect(await eventually(async () => (await pendingJobs()) === 0)).toBe(true);
     const messageIds = smtp.received.map((m) => /Message-ID: <([^>]+)>/i.exec(m.raw)?.[1]);
     expect(new Set(messageIds).size).toBe(3);
     expect(smtp.received).toHaveLength(3);
