@@ -3,7 +3,7 @@ import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 /** Not a GraphQL type of its own: type-graphql emits only types reachable from resolvers. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class BaseEntity<Optional extends string = never> {
   [OptionalProps]?: 'id' | 'createdAt' | Optional;
 

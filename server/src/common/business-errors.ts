@@ -23,13 +23,13 @@ export const ConflictError = errorType('ConflictError', 'Someone else changed th
 export const ForbiddenActionError = errorType('ForbiddenActionError', 'You may not do this to this record.');
 export const ReasonInUseError = errorType('ReasonInUseError', 'The reason is used by terminations; deactivate it instead.');
 
-@ObjectType({ implements: ErrorResult, description: 'Terminating is not possible now; blockers say why.' })
+@ObjectType({ simpleResolvers: true, implements: ErrorResult, description: 'Terminating is not possible now; blockers say why.' })
 export class TerminationBlockedError extends ErrorResult {
   @Field(() => [ImpactIssue])
   blockers!: ImpactIssue[];
 }
 
-@ObjectType({ implements: ErrorResult, description: 'An input field is wrong.' })
+@ObjectType({ simpleResolvers: true, implements: ErrorResult, description: 'An input field is wrong.' })
 export class InputError extends ErrorResult {
   @Field(() => String, { nullable: true })
   field?: string | null;

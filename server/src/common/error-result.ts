@@ -14,7 +14,7 @@ export abstract class ErrorResult {
 
 /** Declares a concrete error type `<name>` implementing ErrorResult. */
 export function errorType(name: string, description: string) {
-  @ObjectType(name, { implements: ErrorResult, description })
+  @ObjectType(name, { simpleResolvers: true, implements: ErrorResult, description })
   class Err extends ErrorResult {}
   return Err;
 }

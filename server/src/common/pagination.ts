@@ -5,7 +5,7 @@ import { badInput, UUID_RE } from './errors.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -30,7 +30,7 @@ export interface Connection<T> {
 
 /** Builds a Relay connection type `<Name>Connection` with its `<Name>Edge`. */
 export function ConnectionType<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => node)
     node!: T;
@@ -38,13 +38,15 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
     cursor!: string;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [EdgeType])
     edges!: EdgeType[];
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
-    @Field(() => Int)
+    // Counted on demand: the value may be a promise, so the field keeps a resolver (a field
+    // without one is read as a plain value by the compiled executor).
+    @Field(() => Int, { simple: false })
     totalCount!: number;
   }
   return ConnectionClass;

@@ -7,7 +7,7 @@ import type { RuleCondition } from './rule-condition.js';
  * One rule of the approval policy: when its condition holds over the impact facts, the
  * department must approve in the given stage. Data, not code: admins edit these.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'approval_rule' })
 export class ApprovalRule extends BaseEntity<'active'> {
   @Field(() => String)

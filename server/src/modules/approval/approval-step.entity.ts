@@ -14,7 +14,7 @@ export enum ApprovalStepStatus {
 }
 registerEnumType(ApprovalStepStatus, { name: 'ApprovalStepStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'approval_step' })
 export class ApprovalStep extends BaseEntity<
   'decidedAt' | 'comment' | 'dueAt' | 'activatedAt' | 'overdueNotifiedAt' | 'decidedBy' | 'overdue'

@@ -35,7 +35,7 @@ export class DecideApprovalInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DecideApprovalSuccess {
   @Field(() => ApprovalStep)
   step!: ApprovalStep;
@@ -52,7 +52,7 @@ export const DecideApprovalResult = resultUnion('DecideApprovalResult', DecideAp
   IdempotencyKeyReusedError,
 ]);
 
-@ObjectType({ description: 'A department head’s live view: what waits for them, and what they decided lately' })
+@ObjectType({ simpleResolvers: true, description: 'A department head’s live view: what waits for them, and what they decided lately' })
 export class ApprovalBoard {
   @Field(() => String)
   department!: string;

@@ -4,7 +4,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 
 /** Append-only: a database trigger refuses UPDATE and DELETE. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'audit_event' })
 @Index({ properties: ['terminationId', 'createdAt'] })
 export class AuditEvent extends BaseEntity {

@@ -13,7 +13,7 @@ export enum BulkRunStatus {
 registerEnumType(BulkRunStatus, { name: 'BulkRunStatus' });
 
 /** One "terminate every open order of a discontinued product" run, processed by a job. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'bulk_termination_run' })
 export class BulkTerminationRun extends BaseEntity<'created' | 'skipped' | 'failed' | 'startedAt' | 'finishedAt' | 'error' | 'total'> {
   @Field(() => String)
@@ -65,7 +65,7 @@ export class BulkTerminationRun extends BaseEntity<'created' | 'skipped' | 'fail
 }
 
 /** Why an order of a run got no termination (created ones carry the run id instead). */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'bulk_termination_item' })
 @Unique({ properties: ['run', 'order'] })
 export class BulkTerminationItem extends BaseEntity {

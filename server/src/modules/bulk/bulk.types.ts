@@ -7,7 +7,7 @@ import { ApprovalDecision } from '../approval/approval.types.js';
 import { Product } from '../order/product.entity.js';
 import { BulkTerminationRun } from './bulk-run.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MoneyByCurrency {
   @Field(() => String)
   currency!: string;
@@ -15,7 +15,7 @@ export class MoneyByCurrency {
   amount!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiscontinuationOrder {
   @Field(() => String)
   orderNumber!: string;
@@ -31,7 +31,7 @@ export class DiscontinuationOrder {
   blockedBy!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiscontinuationPurchaseOrder {
   @Field(() => String)
   number!: string;
@@ -45,7 +45,7 @@ export class DiscontinuationPurchaseOrder {
   orderCount!: number;
 }
 
-@ObjectType({ description: 'Every open order line holding a product that stops being made' })
+@ObjectType({ simpleResolvers: true, description: 'Every open order line holding a product that stops being made' })
 export class DiscontinuationImpact {
   @Field(() => String)
   productSku!: string;
@@ -99,7 +99,7 @@ export class DecideApprovalsInput {
   comment?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StepDecision {
   @Field(() => ID)
   stepId!: string;
@@ -107,7 +107,7 @@ export class StepDecision {
   result!: unknown;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class BulkRunEventType {
   @Field(() => ID)
   runId!: string;

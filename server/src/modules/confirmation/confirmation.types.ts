@@ -16,7 +16,7 @@ import { TerminationSuccess } from '../termination/termination.types.js';
 import { PreferredResolutionEnum } from './customer-confirmation.entity.js';
 import { resultUnion } from '../../common/result-union.js';
 
-@ObjectType({ description: 'What the customer sees behind the e-mailed link; nothing internal' })
+@ObjectType({ simpleResolvers: true, description: 'What the customer sees behind the e-mailed link; nothing internal' })
 export class CustomerConfirmationView {
   @Field(() => String)
   terminationNumber!: string;
@@ -70,7 +70,7 @@ export class RespondToTerminationInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RespondToTerminationSuccess {
   @Field(() => String)
   terminationNumber!: string;

@@ -20,7 +20,7 @@ export const PreferredResolutionEnum = Object.fromEntries(PREFERRED_RESOLUTIONS.
 registerEnumType(PreferredResolutionEnum, { name: 'PreferredResolution' });
 
 /** One e-mailed link. Only the SHA-256 of the token is stored. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'customer_confirmation' })
 export class CustomerConfirmation extends BaseEntity<'respondedAt' | 'remindedAt' | 'note' | 'preferredResolution'> {
   @ManyToOne('Termination', { index: true })

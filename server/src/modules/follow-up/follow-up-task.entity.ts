@@ -26,7 +26,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const OutcomeEnum = Object.fromEntries(OUTCOMES.map((o) => [o, o])) as { [K in Outcome]: K };
 registerEnumType(OutcomeEnum, { name: 'FollowUpOutcome' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'follow_up_task' })
 @Index({ properties: ['department', 'status'] })
 export class FollowUpTask extends BaseEntity<

@@ -49,7 +49,7 @@ export class CompleteFollowUpTaskInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CompleteFollowUpTaskSuccess {
   @Field(() => FollowUpTask)
   task!: FollowUpTask;

@@ -14,7 +14,7 @@ registerEnumType(ApiKeyScopeEnum, {
 });
 
 /** A partner system's credential. The secret is shown once; only its SHA-256 is kept. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'api_key' })
 export class ApiKey extends BaseEntity<'revokedAt' | 'lastUsedAt' | 'expiresAt'> {
   @Field(() => String)

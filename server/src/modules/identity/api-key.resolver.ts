@@ -19,7 +19,7 @@ export class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateApiKeySuccess {
   @Field(() => ApiKey)
   apiKey!: ApiKey;

@@ -4,7 +4,7 @@ import { ForbiddenActionError, InputError } from '../../common/business-errors.j
 import { User } from './user.entity.js';
 import { resultUnion } from '../../common/result-union.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LoginSuccess {
   @Field(() => String, { description: 'Send as Authorization: Bearer <token>' })
   token!: string;

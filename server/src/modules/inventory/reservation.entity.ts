@@ -12,7 +12,7 @@ export enum ReservationStatus {
 }
 registerEnumType(ReservationStatus, { name: 'ReservationStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'reservation' })
 export class Reservation extends BaseEntity<'releasedAt'> {
   @ManyToOne(() => SalesOrderLine, { index: true })

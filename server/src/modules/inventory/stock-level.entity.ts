@@ -4,7 +4,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 import { Product } from '../order/product.entity.js';
 import { Warehouse } from './warehouse.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'stock_level' })
 @Unique({ properties: ['warehouse', 'product'] })
 export class StockLevel extends BaseEntity<'available'> {

@@ -2,7 +2,7 @@ import { Entity, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'warehouse' })
 export class Warehouse extends BaseEntity {
   @Field(() => String)

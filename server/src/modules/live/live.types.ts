@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Something happened to a termination (status, a step, a task)' })
+@ObjectType({ simpleResolvers: true, description: 'Something happened to a termination (status, a step, a task)' })
 export class TerminationEvent {
   @Field(() => String, { description: 'e.g. termination.submitted, approval.approved, followup.completed' })
   kind!: string;
@@ -24,13 +24,13 @@ export class TerminationEvent {
   at!: string;
 }
 
-@ObjectType({ description: 'A change on a department’s approval board' })
+@ObjectType({ simpleResolvers: true, description: 'A change on a department’s approval board' })
 export class ApprovalBoardEvent extends TerminationEvent {}
 
-@ObjectType({ description: 'A change to follow-up tasks' })
+@ObjectType({ simpleResolvers: true, description: 'A change to follow-up tasks' })
 export class FollowUpTaskEvent extends TerminationEvent {}
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class NotificationEvent {
   @Field(() => ID)
   notificationId!: string;

@@ -10,7 +10,7 @@ export enum MailStatus {
 registerEnumType(MailStatus, { name: 'MailStatus' });
 
 /** Outbox and, without SMTP_URL, the dev mailbox admins can read. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'mail_message' })
 export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId'> {
   @Field(() => String)

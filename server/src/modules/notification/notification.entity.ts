@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 
 /** An in-app message for one user. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'notification' })
 @Index({ properties: ['userId', 'createdAt'] })
 export class Notification extends BaseEntity<'readAt' | 'terminationId' | 'link'> {

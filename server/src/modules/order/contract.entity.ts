@@ -8,7 +8,7 @@ import { Customer } from './customer.entity.js';
 export const OrderStageEnum = Object.fromEntries(ORDER_STAGES.map((s) => [s, s])) as { [K in OrderStage]: K };
 registerEnumType(OrderStageEnum, { name: 'OrderStage', description: 'How far an order has gone: decides the fee' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ContractClause {
   @Field(() => String)
   code!: string;
@@ -22,7 +22,7 @@ export class ContractClause {
   textEn!: string;
 }
 
-@ObjectType({ description: 'Cancellation fee as a fraction of the terminated value, by order stage' })
+@ObjectType({ simpleResolvers: true, description: 'Cancellation fee as a fraction of the terminated value, by order stage' })
 export class FeeScheduleEntry {
   @Field(() => OrderStageEnum)
   stage!: OrderStage;
@@ -30,7 +30,7 @@ export class FeeScheduleEntry {
   rate!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'contract' })
 export class Contract extends BaseEntity {
   @Field(() => String)

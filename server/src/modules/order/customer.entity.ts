@@ -2,7 +2,7 @@ import { Entity, Index, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'customer' })
 @Index({ name: 'customer_name_trgm', expression: 'create index customer_name_trgm on customer using gin (name gin_trgm_ops)' })
 export class Customer extends BaseEntity<'terminationCount' | 'lastTerminationAt' | 'notes'> {

@@ -8,7 +8,7 @@ export enum ProductStatus {
 }
 registerEnumType(ProductStatus, { name: 'ProductStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'product' })
 @Index({ name: 'product_name_trgm', expression: 'create index product_name_trgm on product using gin (name gin_trgm_ops)' })
 export class Product extends BaseEntity<'status'> {

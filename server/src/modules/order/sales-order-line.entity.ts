@@ -4,7 +4,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 import { Product } from './product.entity.js';
 import type { SalesOrder } from './sales-order.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'sales_order_line' })
 @Unique({ properties: ['order', 'lineNo'] })
 export class SalesOrderLine extends BaseEntity<'shippedQuantity' | 'terminatedQuantity' | 'openQuantity'> {

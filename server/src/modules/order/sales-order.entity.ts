@@ -10,7 +10,7 @@ import { SalesOrderLine } from './sales-order-line.entity.js';
 export const OrderStatusEnum = Object.fromEntries(ORDER_STATUSES.map((s) => [s, s])) as { [K in OrderStatus]: K };
 registerEnumType(OrderStatusEnum, { name: 'OrderStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'sales_order' })
 @Index({
   name: 'sales_order_number_trgm',

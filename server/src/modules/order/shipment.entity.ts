@@ -10,7 +10,7 @@ export enum ShipmentStatus {
 }
 registerEnumType(ShipmentStatus, { name: 'ShipmentStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'shipment' })
 export class Shipment extends BaseEntity {
   @Field(() => String)

@@ -6,7 +6,7 @@ import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { PurchaseOrder } from './purchase-order.entity.js';
 
 /** One PO line buys for one sales order line; a PO may hold lines for several sales orders. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order_line' })
 export class PurchaseOrderLine extends BaseEntity<'receivedQuantity' | 'cancelledQuantity' | 'openQuantity'> {
   @ManyToOne('PurchaseOrder', { index: true })

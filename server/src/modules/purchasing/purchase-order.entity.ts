@@ -10,7 +10,7 @@ export const PurchaseOrderStatusEnum = Object.fromEntries(PO_STATUSES.map((s) =>
 };
 registerEnumType(PurchaseOrderStatusEnum, { name: 'PurchaseOrderStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order' })
 export class PurchaseOrder extends BaseEntity<'version'> {
   @Field(() => String)

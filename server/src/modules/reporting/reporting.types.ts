@@ -10,7 +10,7 @@ export enum StatsGroup {
 }
 registerEnumType(StatsGroup, { name: 'StatsGroup' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CountByKey {
   @Field(() => String)
   key!: string;
@@ -22,7 +22,7 @@ export class CountByKey {
   count!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MonthTrend {
   @Field(() => String, { description: 'YYYY-MM' })
   month!: string;
@@ -32,7 +32,7 @@ export class MonthTrend {
   effective!: number;
 }
 
-@ObjectType({ description: 'Median and 90th percentile, in hours' })
+@ObjectType({ simpleResolvers: true, description: 'Median and 90th percentile, in hours' })
 export class Duration {
   @Field(() => Int)
   count!: number;
@@ -42,7 +42,7 @@ export class Duration {
   p90Hours!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StageCycleTime extends Duration {
   @Field(() => Int)
   stage!: number;
@@ -50,7 +50,7 @@ export class StageCycleTime extends Duration {
   department!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DepartmentLoad {
   @Field(() => String)
   department!: string;
@@ -60,7 +60,7 @@ export class DepartmentLoad {
   slaBreaches!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ValueByKey {
   @Field(() => String)
   key!: string;
@@ -72,7 +72,7 @@ export class ValueByKey {
   value!: string;
 }
 
-@ObjectType({ description: 'Counts and amounts over terminations submitted in the period' })
+@ObjectType({ simpleResolvers: true, description: 'Counts and amounts over terminations submitted in the period' })
 export class TerminationStats {
   @Field(() => Date, { nullable: true })
   from!: Date | null;

@@ -17,7 +17,7 @@ export enum SettlementStatus {
 registerEnumType(SettlementStatus, { name: 'SettlementStatus' });
 
 /** The money side of a termination that took effect: refund owed or fee to invoice. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'settlement' })
 export class Settlement extends BaseEntity<'completedAt'> {
   @OneToOne('Termination', { owner: true, unique: true })

@@ -34,7 +34,7 @@ export class TerminationImpactInput {
   lines?: TerminationLineInput[] | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactIssue {
   @Field(() => String)
   code!: string;
@@ -44,7 +44,7 @@ export class ImpactIssue {
   subject?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactLine {
   @Field(() => ID)
   lineId!: string;
@@ -66,7 +66,7 @@ export class ImpactLine {
   amount!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactPurchaseOrderLine {
   @Field(() => ID)
   purchaseOrderLineId!: string;
@@ -80,7 +80,7 @@ export class ImpactPurchaseOrderLine {
   cancelQuantity!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactPurchaseOrder {
   @Field(() => ID)
   purchaseOrderId!: string;
@@ -102,7 +102,7 @@ export class ImpactPurchaseOrder {
   lines!: ImpactPurchaseOrderLine[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactReservation {
   @Field(() => ID)
   reservationId!: string;
@@ -116,7 +116,7 @@ export class ImpactReservation {
   quantity!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImpactShipment {
   @Field(() => String)
   number!: string;
@@ -130,7 +130,7 @@ export class ImpactShipment {
   carrier!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SharedPurchaseOrderOrder {
   @Field(() => String)
   purchaseOrderNumber!: string;
@@ -140,7 +140,7 @@ export class SharedPurchaseOrderOrder {
   customerName!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApprovalRouteStep {
   @Field(() => Int)
   stage!: number;
@@ -152,7 +152,7 @@ export class ApprovalRouteStep {
   slaHours!: number;
 }
 
-@ObjectType({ description: 'What terminating would do, computed from live data' })
+@ObjectType({ simpleResolvers: true, description: 'What terminating would do, computed from live data' })
 export class TerminationImpact {
   @Field(() => String)
   orderNumber!: string;

@@ -4,7 +4,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { Termination } from './termination.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'termination_line' })
 @Unique({ properties: ['termination', 'salesOrderLine'] })
 export class TerminationLine extends BaseEntity {

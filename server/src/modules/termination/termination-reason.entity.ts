@@ -7,7 +7,7 @@ export const ReasonCategoryEnum = Object.fromEntries(REASON_CATEGORIES.map((c) =
 registerEnumType(ReasonCategoryEnum, { name: 'ReasonCategory' });
 
 /** A controlled reason for terminating; admins maintain the catalog, used ones are never deleted. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'termination_reason' })
 export class TerminationReason extends BaseEntity<'active' | 'sortOrder' | 'explanationRequired'> {
   @Field(() => String)

@@ -25,7 +25,7 @@ export interface EffectBlocker {
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'termination' })
 // At most one running termination per order, enforced by the database so a race cannot create two.
 @Index({

@@ -94,13 +94,13 @@ export class TerminationFilter {
   effectiveTo?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TerminationSuccess {
   @Field(() => Termination)
   termination!: Termination;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubmitTerminationSuccess extends TerminationSuccess {
   @Field(() => Boolean, { description: 'True when an earlier request with the same idempotency key is returned' })
   replayed!: boolean;
