@@ -69,7 +69,7 @@ export async function runB2() {
     const same = counts.every((c) => c === counts[0]);
     const met = same && Math.max(...counts) <= 3;
     log(`B2: statements per request at first 10/50/100: ${counts.join(' / ')}`);
-    for (const s of runs[1].statements) log(`  ${s.slice(0, 220)}`);
+    for (const s of runs[1].statements) log(`  ${process.env.BENCH_FULL_SQL ? s : s.slice(0, 220)}`);
     return {
       name: 'B2 SQL statements per request',
       runs,

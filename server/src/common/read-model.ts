@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ReferenceKind } from '@mikro-orm/core';
+import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 
 type EntityClass<T> = { new (...args: never[]): T; name: string };
 
@@ -21,6 +21,15 @@ const stubPrototype = Object.defineProperty({}, READ_MODEL, { value: 'stub' });
  */
 export function readModel<T extends object>(em: EntityManager, entity: EntityClass<T>): (row: Record<string, unknown>) => T {
   const meta = em.getMetadata().get(entity.name);
+  let build = builders.get(meta);
+  if (!build) builders.set(meta, (build = readModelBuilder(meta)));
+  return build as (row: Record<string, unknown>) => T;
+}
+
+/** One builder per entity (metadata is fixed once the ORM has started). */
+const builders = new WeakMap<object, (row: Record<string, unknown>) => object>();
+
+function readModelBuilder(meta: EntityMetadata): (row: Record<string, unknown>) => object {
   const props = meta.props
     .filter((p) => p.persist !== false && p.fieldNames?.length === 1)
     .filter(
@@ -36,25 +45,31 @@ export function readModel<T extends object>(em: EntityManager, entity: EntityCla
             : column.startsWith('numeric') || column.startsWith('decimal')
               ? 'decimal'
               : 'plain';
-      return { name: p.name, column: p.fieldNames[0]!, kind, scale: p.scale ?? 2 };
+      // A reference stub carries the target's primary key under its own name (`id`, or e.g. `code`).
+      const key = p.targetMeta?.primaryKeys[0] ?? 'id';
+      return { name: p.name, column: p.fieldNames[0]!, kind, scale: p.scale ?? 2, key };
     });
+  const byColumn = new Map(props.map((p) => [p.column, p]));
   // Own data properties on an intermediate prototype shadow MikroORM's tracking setters, so plain
   // assignment on the instances stays a plain property write.
   const prototype = Object.create(meta.prototype as object) as Record<string, unknown>;
   Object.defineProperty(prototype, READ_MODEL, { value: 'model' });
   for (const p of props)
     Object.defineProperty(prototype, p.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+  // Columns the row does not carry stay undefined (not fetched), unlike SQL nulls.
   return (row) => {
     const target = Object.create(prototype) as Record<string, unknown>;
-    for (const p of props) {
-      const value = row[p.column];
+    for (const column in row) {
+      const p = byColumn.get(column);
+      if (!p) continue;
+      const value = row[column];
       if (value === null || value === undefined) target[p.name] = null;
-      else if (p.kind === 'ref') target[p.name] = Object.assign(Object.create(stubPrototype) as object, { id: value });
+      else if (p.kind === 'ref') target[p.name] = Object.assign(Object.create(stubPrototype) as object, { [p.key]: value });
       else if (p.kind === 'date') target[p.name] = new Date(value as string);
-      // row_to_json prints numeric as a JSON number; the entity keeps money as a two-place string.
+      // JSON prints numeric as a number; the entity keeps money as a two-place string.
       else if (p.kind === 'decimal') target[p.name] = typeof value === 'number' ? value.toFixed(p.scale) : String(value);
       else target[p.name] = value;
     }
-    return target as T;
+    return target;
   };
 }

@@ -34,6 +34,8 @@ export interface EffectBlocker {
     "create unique index termination_one_active_per_order on termination (order_id) where status in ('PENDING_APPROVAL', 'AWAITING_CUSTOMER')",
 })
 @Index({ name: 'termination_list_idx', properties: ['createdAt', 'id'] })
+// Lists filtered by status (boards, partners' pending lists) read their page straight off this index.
+@Index({ name: 'termination_status_list_idx', properties: ['status', 'createdAt', 'id'] })
 export class Termination extends BaseEntity<
   'version' | 'effectiveAt' | 'closedAt' | 'effectBlockers' | 'effectBlockedAt' | 'statusChangedAt' | 'bulkRunId' | 'requestedAt'
 > {
@@ -52,7 +54,7 @@ export class Termination extends BaseEntity<
   explanation!: string;
 
   @Field(() => TerminationStatusEnum)
-  @Enum({ items: () => [...TERMINATION_STATUSES], type: 'string', index: true })
+  @Enum({ items: () => [...TERMINATION_STATUSES], type: 'string' })
   status!: TerminationStatus;
 
   @Field(() => TerminationScope)

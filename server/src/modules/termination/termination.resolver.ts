@@ -16,6 +16,7 @@ import { ImpactIssue, TerminationImpact, TerminationImpactInput } from './impact
 import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason } from './termination-reason.entity.js';
 import { Termination } from './termination.entity.js';
+import { selectionBelow } from './termination-page.js';
 import {
   RetryTerminationEffectResult,
   SubmitTerminationInput,
@@ -27,9 +28,6 @@ import {
   WithdrawTerminationResult,
 } from './termination.types.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
-
-/** Relations the list loads in its one joined query when the client selects them. */
-const LIST_RELATIONS = ['reason', 'requestedBy', 'order', 'order.customer', 'order.lines', 'order.lines.product', 'approvalSteps'];
 
 @Resolver(() => Termination)
 export class TerminationResolver {
@@ -48,13 +46,7 @@ export class TerminationResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    const selected = selectedPaths(info);
-    const populate = LIST_RELATIONS.filter((relation) => selected.has(`edges.node.${relation}`));
-    // Top-level keys of the impact snapshot the query reads.
-    const impactFields = [...selected]
-      .filter((p) => /^edges\.node\.impact\.[A-Za-z]+$/.test(p))
-      .map((p) => p.slice('edges.node.impact.'.length));
-    return ctx.services.terminations.list(ctx, filter, first, after, populate, impactFields);
+    return ctx.services.terminations.list(ctx, filter, first, after, selectionBelow(selectedPaths(info), 'edges.node'));
   }
 
   @Authorized('terminations:read')

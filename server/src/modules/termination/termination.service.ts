@@ -13,10 +13,6 @@ import {
 } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { readModel } from '../../common/read-model.js';
-import { Customer } from '../order/customer.entity.js';
-import { Product } from '../order/product.entity.js';
-import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { inTransaction, isUniqueViolation, type TransactionScope } from '../../common/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
@@ -28,7 +24,6 @@ import type { FollowUpService } from '../follow-up/follow-up.service.js';
 import { User } from '../identity/user.entity.js';
 import type { MailService } from '../notification/mail.service.js';
 import type { NotificationService } from '../notification/notification.service.js';
-import { likePattern } from '../order/order.service.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { EffectService } from './effect.service.js';
 import type { ImpactService } from './impact.service.js';
@@ -38,6 +33,7 @@ import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason } from './termination-reason.entity.js';
 import { lockOrder, lockTermination, releaseOrder, type TerminationLifecycle } from './termination-lifecycle.js';
 import { Termination, TerminationScope } from './termination.entity.js';
+import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
 
 export const EXPLANATION_MAX = 2000;
@@ -324,116 +320,19 @@ export class TerminationService {
   }
 
   /**
-   * One statement returns the page with the relations named in `populate`, aggregated per row in
-   * PostgreSQL (no row multiplication, the impact snapshot trimmed to `impactFields`), as read
-   * models the field resolvers use directly. totalCount is counted only when selected.
+   * A page of terminations, newest first, reading what `selection` names (see loadTerminationPage).
+   * totalCount is counted only when read.
    */
   async list(
     ctx: RequestContext,
     filter: TerminationFilter | null | undefined,
-    first?: number | null,
-    after?: string | null,
-    populate: readonly string[] = [],
-    impactFields: readonly string[] | null = null,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    selection: PageSelection,
   ) {
     const page = pageRequest(first, after);
-    const qb = ctx.em.createQueryBuilder(Termination, 't');
-    // Order and customer are joined only for the filters that read them.
-    if (filter?.orderNumber || filter?.search?.trim()) qb.join('t.order', 'o').join('o.customer', 'c');
-    if (filter?.status?.length) qb.andWhere({ status: { $in: filter.status } });
-    if (filter?.reasonCode) qb.andWhere('t.reason_id = (select id from termination_reason where code = ?)', [filter.reasonCode]);
-    if (filter?.orderNumber) qb.andWhere('o.number = ?', [filter.orderNumber.trim()]);
-    if (filter?.search?.trim()) {
-      const p = likePattern(filter.search.trim());
-      qb.andWhere('(t.number ilike ? or o.number ilike ? or c.name ilike ?)', [p, p, p]);
-    }
-    if (filter?.pendingDepartment) {
-      qb.andWhere(`exists (select 1 from approval_step s where s.termination_id = t.id and s.status = 'PENDING' and s.department = ?)`, [
-        filter.pendingDepartment,
-      ]);
-    }
-    if (filter?.mine && ctx.actor?.kind === 'user') qb.andWhere({ requestedBy: ctx.actor.userId });
-    if (filter?.bulkRunId) qb.andWhere({ bulkRunId: parseId(filter.bulkRunId, 'bulkRunId') });
-    if (filter?.overdue) {
-      qb.andWhere(`exists (select 1 from approval_step s where s.termination_id = t.id and s.status = 'PENDING' and s.due_at < now())`);
-    }
-    if (filter?.effectiveFrom) qb.andWhere({ effectiveAt: { $gte: filter.effectiveFrom } });
-    if (filter?.effectiveTo) qb.andWhere({ effectiveAt: { $lt: filter.effectiveTo } });
-    const counter = qb.clone();
-    if (page.after) qb.andWhere('(t.created_at, t.id) < (?::timestamptz, ?)', page.after);
-    qb.select('t.*')
-      .orderBy({ createdAt: 'desc', id: 'desc' })
-      .limit(page.limit + 1);
-    const rows = await this.pageWithRelations(ctx, qb.getKnexQuery().toSQL(), new Set(populate), impactFields);
-    return toConnection(
-      rows,
-      page,
-      () => counter.getCount('t.id'),
-      (t) => t.createdAt.toISOString(),
-    );
-  }
-
-  private async pageWithRelations(
-    ctx: RequestContext,
-    page: { sql: string; bindings: readonly unknown[] },
-    populate: Set<string>,
-    impactFields: readonly string[] | null,
-  ): Promise<Termination[]> {
-    const product = populate.has('order.lines.product');
-    const lines = populate.has('order.lines') || product;
-    const customer = populate.has('order.customer');
-    const order = populate.has('order') || lines || customer;
-    const lineJson = `json_build_object('l', row_to_json(l)${product ? `, 'p', (select row_to_json(p) from product p where p.id = l.product_id)` : ''})`;
-    const orderJson = `json_build_object('o', row_to_json(o)${customer ? `, 'c', (select row_to_json(c) from customer c where c.id = o.customer_id)` : ''}${
-      lines
-        ? `, 'lines', (select coalesce(json_agg(${lineJson} order by l.line_no), '[]') from sales_order_line l where l.order_id = o.id)`
-        : ''
-    })`;
-    // The impact snapshot is large: only the keys the query reads (and computedAt) when it says which.
-    const terminationJson = impactFields
-      ? `to_jsonb(t) - 'impact' || jsonb_build_object('impact', (select coalesce(jsonb_object_agg(e.key, e.value), '{}') from jsonb_each(t.impact) e where e.key = any(string_to_array(?, ','))))`
-      : 'row_to_json(t)';
-    const columns = [
-      `${terminationJson} as t`,
-      order ? `(select ${orderJson} from sales_order o where o.id = t.order_id) as o` : null,
-      populate.has('reason') ? '(select row_to_json(r) from termination_reason r where r.id = t.reason_id) as r' : null,
-      populate.has('requestedBy') ? `(select to_jsonb(u) - 'password_hash' from app_user u where u.id = t.requested_by_id) as u` : null,
-      populate.has('approvalSteps')
-        ? `(select coalesce(json_agg(row_to_json(s) order by s.stage, s.department), '[]') from approval_step s where s.termination_id = t.id) as s`
-        : null,
-    ].filter(Boolean);
-    const statement = `select ${columns.join(', ')} from (${page.sql}) t order by t.created_at desc, t.id desc`;
-    const bindings = impactFields ? [[...impactFields, 'computedAt'].join(','), ...page.bindings] : [...page.bindings];
-    type Json = Record<string, unknown>;
-    const result = await ctx.em.getConnection().execute<{ t: Json; o?: Json; r?: Json; u?: Json; s?: Json[] }[]>(statement, bindings);
-    const { em } = ctx;
-    const asTermination = readModel(em, Termination);
-    const asOrder = readModel(em, SalesOrder);
-    const asCustomer = readModel(em, Customer);
-    const asLine = readModel(em, SalesOrderLine);
-    const asProduct = readModel(em, Product);
-    const asReason = readModel(em, TerminationReason);
-    const asUser = readModel(em, User);
-    const asStep = readModel(em, ApprovalStep);
-    return result.map((row) => {
-      const t = asTermination(row.t) as Termination & Record<string, unknown>;
-      if (row.o) {
-        const o = asOrder(row.o.o as Json) as SalesOrder & Record<string, unknown>;
-        if (row.o.c) o.customer = asCustomer(row.o.c as Json);
-        if (row.o.lines) {
-          o.lines = (row.o.lines as { l: Json; p?: Json }[]).map((x) => {
-            const line = asLine(x.l);
-            if (x.p) line.product = asProduct(x.p);
-            return line;
-          }) as never;
-        }
-        t.order = o;
-      }
-      if (row.r) t.reason = asReason(row.r);
-      if (row.u) t.requestedBy = asUser(row.u);
-      if (row.s) t.approvalSteps = row.s.map(asStep) as never;
-      return t;
-    });
+    const { rows, count } = await loadTerminations(ctx, filter, page, selection);
+    return toConnection(rows, page, count, (t) => t.createdAt.toISOString());
   }
 
   async get(ctx: RequestContext, id: string | null | undefined, number: string | null | undefined): Promise<Termination | null> {
