@@ -44,4 +44,32 @@ describe.skipIf(!REDIS_URL)('two API instances sharing events through Redis', ()
     expect(event.terminationId).toBe(t.id);
     expect(board.events.some((e) => e.terminationId === t.id && e.kind === 'termination.submitted')).toBe(true);
   });
+
+  it('a key revoked through instance A is refused at once by instance B, which had just verified it', async () => {
+    const admin = await a.login('admin@example.com');
+    const created = await a.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      `mutation { createApiKey(input: { name: "cross-instance", scopes: [TERMINATIONS_READ] }) { ... on CreateApiKeySuccess { secret apiKey { id } } } }`,
+      {},
+      admin,
+    );
+    const { secret, apiKey } = created.data!.createApiKey;
+    const viaB = () =>
+      httpClient(b.url).gql<{ terminations: { totalCount: number } }>(`{ terminations(first: 1) { totalCount } }`, {}, secret);
+    // B verifies the key and keeps it for a few seconds.
+    expect((await viaB()).errors).toBeUndefined();
+    const revoked = await a.gql<{ revokeApiKey: { __typename: string } }>(
+      `mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`,
+      { id: apiKey.id },
+      admin,
+    );
+    expect(revoked.data!.revokeApiKey.__typename).toBe('ApiKey');
+    // The revocation travels through Redis; B answers UNAUTHENTICATED well before its cache would expire.
+    const deadline = Date.now() + 2_000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = (await viaB()).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED';
+      if (!refused) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(refused).toBe(true);
+  });
 });

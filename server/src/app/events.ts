@@ -6,6 +6,7 @@ export const TOPICS = {
   followUpTaskChanged: 'FOLLOW_UP_TASK_CHANGED',
   notificationAdded: 'NOTIFICATION_ADDED',
   bulkRunChanged: 'BULK_RUN_CHANGED',
+  apiKeyRevoked: 'API_KEY_REVOKED',
 } as const;
 
 export interface BulkRunEvent {
@@ -60,6 +61,11 @@ export class EventPublisher {
 
   bulkRun(event: BulkRunEvent): void {
     this.pubSub.publish(TOPICS.bulkRunChanged, event);
+  }
+
+  /** Every instance forgets the key it may have verified lately. */
+  apiKeyRevoked(prefix: string): void {
+    this.pubSub.publish(TOPICS.apiKeyRevoked, { prefix });
   }
 
   /** Events of a topic that pass `accept` (checked per subscriber when the event is published). */

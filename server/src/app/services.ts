@@ -62,7 +62,7 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   );
   const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
-  const apiKeys = new ApiKeyService();
+  const apiKeys = new ApiKeyService(events);
   return {
     rateLimits,
     auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits),

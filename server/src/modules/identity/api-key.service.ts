@@ -6,6 +6,7 @@ import type { RequestContext } from '../../app/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId, unauthenticated } from '../../common/errors.js';
 import { inTransaction } from '../../common/transaction.js';
+import { TOPICS, type EventPublisher } from '../../app/events.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';
@@ -14,13 +15,46 @@ const KEY_RE = /^otk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 /** lastUsedAt is refreshed at most this often, so reads do not all become writes. */
 const TOUCH_EVERY_MS = 60_000;
 
+/**
+ * How long a verified key is trusted without reading it again. Revoking drops it at once on every
+ * instance that hears the revocation (pub/sub); this bounds the rest, e.g. an instance cut off
+ * from Redis. Expiry is checked on every request.
+ */
+const VERIFIED_KEY_TTL_MS = 5_000;
+/** Most keys remembered; the oldest are forgotten first. */
+const VERIFIED_KEY_LIMIT = 1_000;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+interface VerifiedKey {
+  id: string;
+  name: string;
+  prefix: string;
+  secretHash: string;
+  scopes: readonly string[];
+  ownerUserId: string;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revoked: boolean;
+  readAt: number;
+}
 
 export function looksLikeApiKey(token: string): boolean {
   return token.startsWith('otk_');
 }
 
 export class ApiKeyService {
+  /** Keys verified lately, by prefix: partner traffic does not read its key on every request. */
+  private readonly verified = new Map<string, VerifiedKey>();
+
+  constructor(private readonly events: EventPublisher) {
+    void this.forgetRevokedKeys();
+  }
+
+  private async forgetRevokedKeys(): Promise<void> {
+    for await (const { prefix } of this.events.subscribe<{ prefix: string }>(TOPICS.apiKeyRevoked)) this.verified.delete(prefix);
+  }
+
   async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date | null }) {
     return resultOf(async () => {
       const name = input.name.trim();
@@ -58,10 +92,15 @@ export class ApiKeyService {
   async revoke(ctx: RequestContext, id: string) {
     const keyId = parseId(id);
     return resultOf(() =>
-      inTransaction(ctx, async ({ em }) => {
+      inTransaction(ctx, async ({ em, afterCommit }) => {
         const apiKey = await em.findOne(ApiKey, { id: keyId });
         if (!apiKey) refuse(NotFoundError, 'NOT_FOUND', 'No such API key.');
         apiKey.revokedAt ??= new Date();
+        this.verified.delete(apiKey.prefix);
+        afterCommit(() => {
+          this.verified.delete(apiKey.prefix);
+          this.events.apiKeyRevoked(apiKey.prefix);
+        });
         appendAudit(em, ctx.actor, {
           action: 'api_key.revoked',
           entityType: 'ApiKey',
@@ -81,23 +120,49 @@ export class ApiKeyService {
   async authenticate(em: EntityManager, token: string): Promise<ApiKeyActor> {
     const match = KEY_RE.exec(token);
     if (!match) throw unauthenticated('The API key is malformed.');
-    const apiKey = await em.findOne(ApiKey, { prefix: match[1]! });
+    const apiKey = await this.verifiedKey(em, match[1]!);
     const expected = Buffer.from(apiKey?.secretHash ?? sha256('none'), 'hex');
     const presented = Buffer.from(sha256(match[2]!), 'hex');
     if (!apiKey || !timingSafeEqual(expected, presented)) throw unauthenticated('The API key is not valid.');
-    if (apiKey.revokedAt) throw unauthenticated('The API key was revoked.');
+    if (apiKey.revoked) throw unauthenticated('The API key was revoked.');
     if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= Date.now()) throw unauthenticated('The API key has expired.');
     if (!apiKey.lastUsedAt || Date.now() - apiKey.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: new Date() });
+      apiKey.lastUsedAt = new Date();
+      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: apiKey.lastUsedAt });
     }
-    const permissions = new Set<Permission>(apiKey.scopes.flatMap((s) => SCOPE_PERMISSIONS[s] ?? []));
+    const permissions = new Set<Permission>(apiKey.scopes.flatMap((s) => SCOPE_PERMISSIONS[s as ApiKeyScope] ?? []));
     return {
       kind: 'apiKey',
       apiKeyId: apiKey.id,
       name: `API key ${apiKey.name} (${apiKey.prefix})`,
       permissions,
+      ownerUserId: apiKey.ownerUserId,
+      expiresAt: apiKey.expiresAt,
+    };
+  }
+
+  /** The key with this prefix, from the recent cache or the database; revoked keys are never cached. */
+  private async verifiedKey(em: EntityManager, prefix: string): Promise<VerifiedKey | null> {
+    const cached = this.verified.get(prefix);
+    if (cached && Date.now() - cached.readAt < VERIFIED_KEY_TTL_MS) return cached;
+    this.verified.delete(prefix);
+    const apiKey = await em.findOne(ApiKey, { prefix });
+    if (!apiKey) return null;
+    const key: VerifiedKey = {
+      id: apiKey.id,
+      name: apiKey.name,
+      prefix: apiKey.prefix,
+      secretHash: apiKey.secretHash,
+      scopes: apiKey.scopes,
       ownerUserId: apiKey.createdBy.id,
       expiresAt: apiKey.expiresAt ?? null,
+      lastUsedAt: apiKey.lastUsedAt ?? null,
+      revoked: apiKey.revokedAt != null,
+      readAt: Date.now(),
     };
+    if (key.revoked) return key;
+    if (this.verified.size >= VERIFIED_KEY_LIMIT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(prefix, key);
+    return key;
   }
 }
