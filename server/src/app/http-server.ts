@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { compiledExecution } from './compiled-executor.js';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -212,7 +213,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   );
 
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    // The schema, executed by graphql-jit for queries (see compiledExecution).
+    gateway: compiledExecution(schema),
     // Production allows introspection to signed-in callers only (introspectionGuard).
     introspection: true,
     validationRules: armor.validationRules,

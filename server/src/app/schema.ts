@@ -1,5 +1,6 @@
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
+import { defaultFieldResolver, isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { ErrorResult } from '../common/error-result.js';
 import { ApprovalRuleResolver } from '../modules/approval/approval-rule.resolver.js';
 import { ApprovalResolver } from '../modules/approval/approval.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
@@ -58,7 +59,27 @@ export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema>
     emitSchemaFile: false,
   });
   requireActorOnRootFields(schema);
+  resolveResultTypesSynchronously(schema);
   return schema;
+}
+
+/**
+ * Our abstract types are the operation results (success | ErrorResult …) and ErrorResult itself:
+ * an ErrorResult instance names its own type, anything else is the union's success type.
+ * type-graphql wraps every resolveType in an async function; the compiled executor needs the
+ * answer synchronously (graphql-js accepts both).
+ */
+function resolveResultTypesSynchronously(schema: GraphQLSchema): void {
+  const nameOfClass = new Map<unknown, string>(getMetadataStorage().objectTypes.map((t) => [t.target, t.name]));
+  const errorName = (value: unknown) => (value instanceof ErrorResult ? nameOfClass.get(value.constructor) : undefined);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isUnionType(type)) {
+      const success = type.getTypes().find((member) => !member.getInterfaces().some((i) => i.name === 'ErrorResult'));
+      type.resolveType = (value) => errorName(value) ?? success?.name;
+    } else if (isInterfaceType(type)) {
+      type.resolveType = errorName;
+    }
+  }
 }
 
 /**
