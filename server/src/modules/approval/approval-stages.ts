@@ -4,13 +4,20 @@ import type { NotificationService } from '../notification/notification.service.j
 import type { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
 
-/** Opens the lowest stage that still has waiting steps: due times start, SLA checks are scheduled. */
+/**
+ * Opens the lowest stage that still has waiting steps: due times start, SLA checks are scheduled.
+ * `steps` are all the termination's steps when the caller holds them (locked, current), which
+ * saves reading them again.
+ */
 export async function activateNextStage(
   scope: TransactionScope,
   t: Termination,
   notifications: NotificationService,
+  steps?: readonly ApprovalStep[],
 ): Promise<ApprovalStep[]> {
-  const waiting = await scope.em.find(ApprovalStep, { termination: t, status: ApprovalStepStatus.WAITING }, { orderBy: { stage: 'asc' } });
+  const waiting = steps
+    ? steps.filter((s) => s.status === ApprovalStepStatus.WAITING).sort((a, b) => a.stage - b.stage)
+    : await scope.em.find(ApprovalStep, { termination: t, status: ApprovalStepStatus.WAITING }, { orderBy: { stage: 'asc' } });
   if (!waiting.length) return [];
   const stage = waiting[0]!.stage;
   const now = new Date();

@@ -56,11 +56,15 @@ export class ApprovalService {
           const replay = await findReplay(scope.em, claim);
           if (replay) return { step: await scope.em.findOneOrFail(ApprovalStep, { id: stepId }), termination: t };
         }
-        const step = await scope.em.findOneOrFail(ApprovalStep, { id: stepId }, { refresh: true, populate: ['decidedBy'] });
+        // Every step of the termination, read once under its lock: the one decided and its stage.
+        const steps = await scope.em.find(ApprovalStep, { termination: t }, { refresh: true });
+        const step = steps.find((s) => s.id === stepId);
+        if (!step) refuse(NotFoundError, 'NOT_FOUND', 'No such approval step.');
         if (t.status !== 'PENDING_APPROVAL') {
           refuse(InvalidTransitionError, 'INVALID_TRANSITION', `The termination is ${t.status}; approvals are closed.`);
         }
         if (step.status !== ApprovalStepStatus.PENDING) {
+          if (step.decidedBy) await scope.em.populate(step, ['decidedBy']);
           const by = step.decidedBy ? ` by ${step.decidedBy.name}` : '';
           refuse(
             StepNotActiveError,
@@ -98,10 +102,9 @@ export class ApprovalService {
           await this.lifecycle.apply(scope, t, 'REJECT', ctx.actor, { step: step.id, department: step.department, comment });
         } else {
           await scope.em.flush();
-          const steps = await scope.em.find(ApprovalStep, { termination: t });
           const stageDone = steps.filter((s) => s.stage === step.stage).every((s) => s.status === ApprovalStepStatus.APPROVED);
           if (stageDone) {
-            const activated = await activateNextStage(scope, t, this.notifications);
+            const activated = await activateNextStage(scope, t, this.notifications, steps);
             if (activated.length) {
               this.lifecycle.publishAfterCommit(scope, t, 'approval.stage_activated', t.status, ctx.actor, {
                 departments: activated.map((s) => s.department),
