@@ -92,6 +92,17 @@ export function decodeCursor(cursor: string): [string, string] {
   throw badInput('after is not a cursor returned by this API.', 'after');
 }
 
+class LazyEdge<T extends { id: string }> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly sortValue: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.sortValue(this.node), this.node.id);
+  }
+}
+
 /** Turns rows fetched with limit + 1 into a connection page. */
 export function toConnection<T extends { id: string }>(
   rows: T[],
@@ -101,7 +112,8 @@ export function toConnection<T extends { id: string }>(
 ): Connection<T> {
   const hasNextPage = rows.length > page.limit;
   const pageRows = hasNextPage ? rows.slice(0, page.limit) : rows;
-  const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(sortValue(node), node.id) }));
+  // A cursor is encoded only when read (most list queries select none, or only endCursor).
+  const edges = pageRows.map((node) => new LazyEdge(node, sortValue));
   const connection: Connection<T> = {
     edges,
     totalCount: 0,

@@ -132,21 +132,23 @@ async function loadTerminationPage(
     : '';
   const orderJson = `json_build_object('o', ${rowJson(em, SalesOrder, 'o', fields('order'))}${customerJson}${linesJson})`;
 
-  const columns = [
-    `${terminationJson} as t`,
-    populate.has('order') ? `(select ${orderJson} from sales_order o where o.id = t.order_id) as o` : null,
+  // One JSON document per row, aggregated into one value for the page: the driver parses a
+  // single result instead of a column per relation and row.
+  const parts = [
+    `'t', ${terminationJson}`,
+    populate.has('order') ? `'o', (select ${orderJson} from sales_order o where o.id = t.order_id)` : null,
     populate.has('reason')
-      ? `(select ${rowJson(em, TerminationReason, 'r', fields('reason'))} from termination_reason r where r.id = t.reason_id) as r`
+      ? `'r', (select ${rowJson(em, TerminationReason, 'r', fields('reason'))} from termination_reason r where r.id = t.reason_id)`
       : null,
     populate.has('requestedBy')
-      ? `(select ${rowJson(em, User, 'u', fields('requestedBy'), { omit: ['password_hash'] })} from app_user u where u.id = t.requested_by_id) as u`
+      ? `'u', (select ${rowJson(em, User, 'u', fields('requestedBy'), { omit: ['password_hash'] })} from app_user u where u.id = t.requested_by_id)`
       : null,
     populate.has('approvalSteps')
-      ? `(select coalesce(json_agg(${rowJson(em, ApprovalStep, 's', fields('approvalSteps'))} order by s.stage, s.department), '[]') from approval_step s where s.termination_id = t.id) as s`
+      ? `'s', (select coalesce(json_agg(${rowJson(em, ApprovalStep, 's', fields('approvalSteps'))} order by s.stage, s.department), '[]') from approval_step s where s.termination_id = t.id)`
       : null,
   ].filter(Boolean);
-  const statement = `select ${columns.join(', ')} from (${page.sql}) t order by t.created_at desc, t.id desc`;
-  const result = await queryPrepared<PageRow>(em, statement, page.values);
+  const statement = `select coalesce(json_agg(json_build_object(${parts.join(', ')}) order by t.created_at desc, t.id desc), '[]') as page from (${page.sql}) t`;
+  const [{ page: result }] = (await queryPrepared<{ page: PageRow[] }>(em, statement, page.values)) as [{ page: PageRow[] }];
 
   const asTermination = readModel(em, Termination);
   const asOrder = readModel(em, SalesOrder);
