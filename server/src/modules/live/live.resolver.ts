@@ -27,7 +27,11 @@ function domainStream(topic: string, { context }: SubscribeData, department: str
   );
 }
 
-/** Live updates over graphql-ws. Events are published only after their transaction commits. */
+/**
+ * Live updates over graphql-ws. Events are published only after their transaction commits. Each
+ * method returns its root, the event: the schema resolves these fields to the event directly
+ * (see resolveSubscriptionsToTheirEvent), so keep it that way.
+ */
 @Resolver()
 export class LiveResolver {
   @Subscription(() => TerminationEvent, {
