@@ -6,7 +6,7 @@ export const TOPICS = {
   followUpTaskChanged: 'FOLLOW_UP_TASK_CHANGED',
   notificationAdded: 'NOTIFICATION_ADDED',
   bulkRunChanged: 'BULK_RUN_CHANGED',
-  apiKeyRevoked: 'API_KEY_REVOKED',
+  credentialsEnded: 'CREDENTIALS_ENDED',
 } as const;
 
 export interface BulkRunEvent {
@@ -18,6 +18,12 @@ export interface BulkRunEvent {
   failed: number;
   at: string;
 }
+
+/** Credentials that stopped being valid: instances drop what they cached and close live sockets. */
+export type CredentialsEnded =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'user'; userId: string; exceptSessionId?: string }
+  | { kind: 'apiKey'; apiKeyId: string; prefix: string };
 
 /** Plain, serializable event data (survives Redis); subscribers re-check who may see it. */
 export interface DomainEvent {
@@ -63,9 +69,9 @@ export class EventPublisher {
     this.pubSub.publish(TOPICS.bulkRunChanged, event);
   }
 
-  /** Every instance forgets the key it may have verified lately. */
-  apiKeyRevoked(prefix: string): void {
-    this.pubSub.publish(TOPICS.apiKeyRevoked, { prefix });
+  /** Every instance forgets what it verified of these credentials and closes their sockets. */
+  credentialsEnded(event: CredentialsEnded): void {
+    this.pubSub.publish(TOPICS.credentialsEnded, event);
   }
 
   /** Events of a topic that pass `accept` (checked per subscriber when the event is published). */

@@ -21,6 +21,7 @@ import { createContext, type RequestContext } from './context.js';
 import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
+import { TOPICS, type CredentialsEnded } from './events.js';
 import { mountExports } from './exports.js';
 import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
@@ -147,6 +148,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
 
   const armor = armorProtection(config);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const liveSockets = closeSocketsWhenCredentialsEnd(services);
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
       schema,
@@ -160,6 +162,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
           const { actor } = await authenticateOrExplain(services, orm, authorization);
           (ctx.extra as { actor?: Actor | null }).actor = actor;
           closeWhenExpired(ctx.extra.socket, actor?.expiresAt ?? null);
+          if (actor) liveSockets.add(ctx.extra.socket, actor);
           return true;
         } catch (error) {
           const message = error instanceof GraphQLError ? error.message : 'Unauthorized';
@@ -309,6 +312,31 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
 }
 
 /** A live connection lasts no longer than its credentials: closed with 4401 when they expire. */
+/**
+ * The open sockets and who they belong to; when credentials end (logout, password change,
+ * deactivation, a revoked key) on any instance, their sockets here close with 4401.
+ */
+function closeSocketsWhenCredentialsEnd(services: Services) {
+  const sockets = new Map<import('ws').WebSocket, Actor>();
+  const ended = (actor: Actor, event: CredentialsEnded): boolean => {
+    if (event.kind === 'apiKey') return actor.kind === 'apiKey' && actor.apiKeyId === event.apiKeyId;
+    if (actor.kind !== 'user') return false;
+    if (event.kind === 'session') return actor.sessionId === event.sessionId;
+    return actor.userId === event.userId && actor.sessionId !== event.exceptSessionId;
+  };
+  void (async () => {
+    for await (const event of services.events.subscribe<CredentialsEnded>(TOPICS.credentialsEnded)) {
+      for (const [socket, actor] of sockets) if (ended(actor, event)) socket.close(4401, 'Signed out; sign in again');
+    }
+  })();
+  return {
+    add(socket: import('ws').WebSocket, actor: Actor): void {
+      sockets.set(socket, actor);
+      socket.once('close', () => sockets.delete(socket));
+    },
+  };
+}
+
 function closeWhenExpired(socket: import('ws').WebSocket, expiresAt: Date | null): void {
   if (!expiresAt) return;
   const delay = expiresAt.getTime() - Date.now();

@@ -4,6 +4,8 @@ import { ApprovalPolicyService } from '../modules/approval/approval-policy.servi
 import { ApprovalService } from '../modules/approval/approval.service.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
 import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
+import { ApprovalRuleService } from '../modules/approval/approval-rule.service.js';
+import { UserAdminService } from '../modules/identity/user-admin.service.js';
 import { ApiKeyService } from '../modules/identity/api-key.service.js';
 import { AuthService } from '../modules/identity/auth.service.js';
 import { TokenSigner } from '../modules/identity/token.js';
@@ -43,6 +45,8 @@ export interface Services {
   reporting: ReportingService;
   dossiers: DossierService;
   bulk: BulkTerminationService;
+  userAdmin: UserAdminService;
+  approvalRules: ApprovalRuleService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -65,7 +69,9 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   const apiKeys = new ApiKeyService(events);
   return {
     rateLimits,
-    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits),
+    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events),
+    userAdmin: new UserAdminService(events),
+    approvalRules: new ApprovalRuleService(),
     apiKeys,
     orders: new OrderService(),
     reasons: new ReasonService(),

@@ -1,5 +1,6 @@
 import type { ClassType } from 'type-graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, UUID_RE } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -131,4 +132,31 @@ export function toConnection<T extends { id: string }>(
     Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) });
   }
   return connection;
+}
+
+/**
+ * A page of `entity` rows matching `where`, newest first (createdAt, then id), by keyset from
+ * `page.after`; the total is counted only when read.
+ */
+export async function newestFirstPage<T extends { id: string; createdAt: Date }>(
+  em: EntityManager,
+  entity: { new (...args: never[]): T },
+  where: Record<string, unknown>,
+  page: PageRequest,
+): Promise<Connection<T>> {
+  const keyset = page.after
+    ? {
+        $or: [{ createdAt: { $lt: new Date(page.after[0]) } }, { createdAt: new Date(page.after[0]), id: { $lt: page.after[1] } }],
+      }
+    : {};
+  const rows = (await em.find(entity, { ...where, ...keyset } as never, {
+    orderBy: { createdAt: 'desc', id: 'desc' } as never,
+    limit: page.limit + 1,
+  })) as T[];
+  return toConnection(
+    rows,
+    page,
+    () => em.count(entity, where as never),
+    (row) => row.createdAt.toISOString(),
+  );
 }

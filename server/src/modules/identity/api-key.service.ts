@@ -6,7 +6,7 @@ import type { RequestContext } from '../../app/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId, unauthenticated } from '../../common/errors.js';
 import { inTransaction } from '../../common/transaction.js';
-import { TOPICS, type EventPublisher } from '../../app/events.js';
+import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/events.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';
@@ -52,7 +52,9 @@ export class ApiKeyService {
   }
 
   private async forgetRevokedKeys(): Promise<void> {
-    for await (const { prefix } of this.events.subscribe<{ prefix: string }>(TOPICS.apiKeyRevoked)) this.verified.delete(prefix);
+    for await (const ended of this.events.subscribe<CredentialsEnded>(TOPICS.credentialsEnded)) {
+      if (ended.kind === 'apiKey') this.verified.delete(ended.prefix);
+    }
   }
 
   async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date | null }) {
@@ -99,7 +101,7 @@ export class ApiKeyService {
         this.verified.delete(apiKey.prefix);
         afterCommit(() => {
           this.verified.delete(apiKey.prefix);
-          this.events.apiKeyRevoked(apiKey.prefix);
+          this.events.credentialsEnded({ kind: 'apiKey', apiKeyId: apiKey.id, prefix: apiKey.prefix });
         });
         appendAudit(em, ctx.actor, {
           action: 'api_key.revoked',

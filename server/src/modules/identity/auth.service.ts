@@ -10,6 +10,7 @@ import { ForbiddenActionError, InputError } from '../../common/business-errors.j
 import { appendAudit } from '../audit/audit.service.js';
 import { looksLikeApiKey, type ApiKeyService } from './api-key.service.js';
 import { Session } from './session.entity.js';
+import type { EventPublisher } from '../../app/events.js';
 import { TokenSigner } from './token.js';
 import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
 import { User } from './user.entity.js';
@@ -46,6 +47,7 @@ export class AuthService {
     private readonly tokenTtlSeconds: number,
     private readonly apiKeys: ApiKeyService,
     private readonly rateLimits: RateLimits,
+    private readonly events: EventPublisher,
   ) {}
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
@@ -85,12 +87,14 @@ export class AuthService {
     await ctx.em.nativeUpdate(Session, { user: user.id, id: { $ne: actor.sessionId }, revokedAt: null }, { revokedAt: new Date() });
     appendAudit(ctx.em, actor, { action: 'user.password_changed', entityType: 'User', entityId: user.id });
     await ctx.em.flush();
+    this.events.credentialsEnded({ kind: 'user', userId: user.id, exceptSessionId: actor.sessionId });
     return user;
   }
 
   async logout(ctx: RequestContext): Promise<boolean> {
     if (ctx.actor?.kind !== 'user') return false;
     await ctx.em.nativeUpdate(Session, { id: ctx.actor.sessionId, revokedAt: null }, { revokedAt: new Date() });
+    this.events.credentialsEnded({ kind: 'session', sessionId: ctx.actor.sessionId });
     return true;
   }
 

@@ -1,16 +1,9 @@
-import { isDepartmentCode, ROLES, type Role } from '@ot/shared';
+import { ROLES, type Role } from '@ot/shared';
 import { IsEmail, IsOptional, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
-import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
-import { parseId } from '../../common/errors.js';
+import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
-import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
-import { passwordProblem } from './auth.service.js';
-import { Department } from './department.entity.js';
-import { hashPassword } from './password.js';
-import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
 
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
@@ -40,88 +33,24 @@ export class UserInput {
 
 export const UserResult = resultUnion('UserResult', User, [InputError, NotFoundError]);
 
-function checkUser(input: UserInput): void {
-  if (!input.name.trim()) refuse(InputError, 'VALIDATION_FAILED', 'Give the user a name.', { field: 'name' });
-  if (input.department && !isDepartmentCode(input.department))
-    refuse(InputError, 'VALIDATION_FAILED', `Unknown department ${input.department}.`, { field: 'department' });
-  if (input.role === 'DEPT_HEAD' && !input.department)
-    refuse(InputError, 'VALIDATION_FAILED', 'A department head needs a department.', { field: 'department' });
-  const problem = input.password ? passwordProblem(input.password) : null;
-  if (problem) refuse(InputError, 'VALIDATION_FAILED', problem, { field: 'password' });
-}
-
 /** Administrators maintain who may sign in, with which role and department. */
 @Resolver(() => User)
 export class UserAdminResolver {
   @Authorized('admin:manage')
   @Query(() => [User])
   users(@Ctx() ctx: RequestContext) {
-    return ctx.em.find(User, {}, { orderBy: { email: 'asc' } });
+    return ctx.services.userAdmin.list(ctx);
   }
 
   @Authorized('admin:manage')
   @Mutation(() => UserResult)
   createUser(@Ctx() ctx: RequestContext, @Arg('input', () => UserInput) input: UserInput) {
-    return resultOf(async () => {
-      checkUser(input);
-      if (!input.email) refuse(InputError, 'VALIDATION_FAILED', 'Give an e-mail address.', { field: 'email' });
-      if (!input.password) refuse(InputError, 'VALIDATION_FAILED', 'Give an initial password.', { field: 'password' });
-      const passwordHash = await hashPassword(input.password);
-      try {
-        return await inTransaction(ctx, async ({ em }) => {
-          const user = em.create(User, {
-            email: input.email!.trim().toLowerCase(),
-            name: input.name.trim(),
-            role: input.role,
-            passwordHash,
-            department: input.department ? em.getReference(Department, input.department) : null,
-            active: input.active ?? true,
-          });
-          appendAudit(em, ctx.actor, {
-            action: 'user.created',
-            entityType: 'User',
-            entityId: user.id,
-            data: { email: user.email, role: user.role, department: input.department ?? null },
-          });
-          return user;
-        });
-      } catch (error) {
-        if (isUniqueViolation(error))
-          refuse(InputError, 'VALIDATION_FAILED', 'A user with this e-mail exists already.', { field: 'email' });
-        throw error;
-      }
-    });
+    return ctx.services.userAdmin.create(ctx, input);
   }
 
   @Authorized('admin:manage')
   @Mutation(() => UserResult)
   updateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input', () => UserInput) input: UserInput) {
-    const userId = parseId(id);
-    return resultOf(async () => {
-      checkUser(input);
-      const passwordHash = input.password ? await hashPassword(input.password) : null;
-      return inTransaction(ctx, async ({ em }) => {
-        const user = await em.findOne(User, { id: userId });
-        if (!user) refuse(NotFoundError, 'NOT_FOUND', 'No such user.');
-        const before = { role: user.role, department: user.department?.code ?? null, active: user.active };
-        user.name = input.name.trim();
-        user.role = input.role;
-        user.department = input.department ? em.getReference(Department, input.department) : null;
-        user.active = input.active ?? user.active;
-        const signOut = passwordHash !== null || !user.active;
-        if (passwordHash) {
-          user.passwordHash = passwordHash;
-          user.passwordChangedAt = new Date();
-        }
-        if (signOut) await em.nativeUpdate(Session, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
-        appendAudit(em, ctx.actor, {
-          action: 'user.updated',
-          entityType: 'User',
-          entityId: user.id,
-          data: { before, passwordReset: passwordHash !== null },
-        });
-        return user;
-      });
-    });
+    return ctx.services.userAdmin.update(ctx, id, input);
   }
 }

@@ -3,6 +3,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { enqueueJob, JOBS } from '../../app/jobs.js';
 import type { Logger } from '../../app/logger.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
+import type { RequestContext } from '../../app/context.js';
+import { limitLength } from '../../common/errors.js';
+import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
+import { likePattern } from '../order/order.service.js';
 
 export interface OutgoingMail {
   recipient: string;
@@ -38,6 +42,12 @@ export class MailService {
     await em.flush();
     await enqueueJob(em, JOBS.sendMail, { messageId: message.id }, { jobKey: `mail:${message.id}` });
     return message;
+  }
+
+  /** The outbox (the dev mailbox without SMTP), newest first, optionally by recipient. */
+  mailbox(ctx: RequestContext, recipient: string | null, page: PageRequest) {
+    if (recipient) limitLength(recipient, 200, 'recipient');
+    return newestFirstPage(ctx.em, MailMessage, recipient ? { recipient: { $ilike: likePattern(recipient) } } : {}, page);
   }
 
   /** The send job. Keyed by message id: a message already sent is never sent again. */

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventPublisher } from '../../app/events.js';
+import type { RequestContext } from '../../app/context.js';
+import { parseId } from '../../common/errors.js';
+import { newestFirstPage, toConnection, type PageRequest } from '../../common/pagination.js';
 import type { TransactionScope } from '../../common/transaction.js';
 import { User } from '../identity/user.entity.js';
 import { Notification } from './notification.entity.js';
@@ -15,6 +18,19 @@ export interface NotificationInput {
 /** In-app messages: stored in the transaction, pushed to subscribers after commit. */
 export class NotificationService {
   constructor(private readonly events: EventPublisher) {}
+
+  /** The signed-in user's notifications, newest first (API keys have none). */
+  mine(ctx: RequestContext, unreadOnly: boolean, page: PageRequest) {
+    if (ctx.actor?.kind !== 'user') return toConnection<Notification>([], page, 0, () => '');
+    return newestFirstPage(ctx.em, Notification, { userId: ctx.actor.userId, ...(unreadOnly ? { readAt: null } : {}) }, page);
+  }
+
+  /** Marks some of my notifications read (at most 500 at once); returns how many changed. */
+  async markRead(ctx: RequestContext, ids: string[]): Promise<number> {
+    if (ctx.actor?.kind !== 'user') return 0;
+    const parsed = ids.slice(0, 500).map((id) => parseId(id, 'ids'));
+    return ctx.em.nativeUpdate(Notification, { id: { $in: parsed }, userId: ctx.actor.userId, readAt: null }, { readAt: new Date() });
+  }
 
   async toUsers(scope: TransactionScope, userIds: string[], input: NotificationInput): Promise<void> {
     for (const userId of new Set(userIds)) {

@@ -1,0 +1,91 @@
+import { isDepartmentCode } from '@ot/shared';
+import type { RequestContext } from '../../app/context.js';
+import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
+import { parseId } from '../../common/errors.js';
+import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { ApprovalRule } from './approval-rule.entity.js';
+import type { ApprovalRuleInput } from './approval-rule.resolver.js';
+import { validateCondition, type RuleCondition } from './rule-condition.js';
+
+function check(input: ApprovalRuleInput): void {
+  if (!isDepartmentCode(input.department))
+    refuse(InputError, 'VALIDATION_FAILED', `Unknown department ${input.department}.`, { field: 'department' });
+  if (!Number.isInteger(input.stage) || input.stage < 1 || input.stage > 9)
+    refuse(InputError, 'VALIDATION_FAILED', 'The stage is 1 to 9.', { field: 'stage' });
+  if (!Number.isInteger(input.slaHours) || input.slaHours < 1 || input.slaHours > 720) {
+    refuse(InputError, 'VALIDATION_FAILED', 'The SLA is 1 to 720 hours.', { field: 'slaHours' });
+  }
+  const problem = validateCondition(input.condition);
+  if (problem) refuse(InputError, 'VALIDATION_FAILED', problem, { field: 'condition' });
+}
+
+/** The approval policy is data: admins read and change the rules; every change is audited. */
+export class ApprovalRuleService {
+  list(ctx: RequestContext) {
+    return ctx.em.find(ApprovalRule, {}, { orderBy: { stage: 'asc', department: 'asc' } });
+  }
+
+  create(ctx: RequestContext, input: ApprovalRuleInput) {
+    return resultOf(async () => {
+      check(input);
+      const code = (input.code ?? '').trim().toUpperCase();
+      if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code))
+        refuse(InputError, 'VALIDATION_FAILED', 'The code is 2–40 capital letters, digits or _.', { field: 'code' });
+      try {
+        return await inTransaction(ctx, async ({ em }) => {
+          const rule = em.create(ApprovalRule, {
+            ...input,
+            code,
+            condition: input.condition as RuleCondition,
+            active: input.active ?? true,
+          });
+          appendAudit(em, ctx.actor, {
+            action: 'approval_rule.created',
+            entityType: 'ApprovalRule',
+            entityId: rule.id,
+            data: { code, condition: input.condition as object },
+          });
+          return rule;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) refuse(InputError, 'VALIDATION_FAILED', `A rule ${code} exists already.`, { field: 'code' });
+        throw error;
+      }
+    });
+  }
+
+  update(ctx: RequestContext, id: string, input: ApprovalRuleInput) {
+    const ruleId = parseId(id);
+    return resultOf(async () => {
+      check(input);
+      return inTransaction(ctx, async ({ em }) => {
+        const rule = await em.findOne(ApprovalRule, { id: ruleId });
+        if (!rule) refuse(NotFoundError, 'NOT_FOUND', 'No such rule.');
+        const before = {
+          department: rule.department,
+          stage: rule.stage,
+          condition: rule.condition,
+          slaHours: rule.slaHours,
+          active: rule.active,
+        };
+        Object.assign(rule, {
+          department: input.department,
+          stage: input.stage,
+          condition: input.condition as RuleCondition,
+          slaHours: input.slaHours,
+          descriptionZh: input.descriptionZh,
+          descriptionEn: input.descriptionEn,
+          active: input.active ?? rule.active,
+        });
+        appendAudit(em, ctx.actor, {
+          action: 'approval_rule.updated',
+          entityType: 'ApprovalRule',
+          entityId: rule.id,
+          data: { code: rule.code, before },
+        });
+        return rule;
+      });
+    });
+  }
+}
