@@ -93,4 +93,23 @@ describe('live connections end with their credentials', () => {
     await server.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`, { id: apiKey.id }, admin);
     expect(await closeCode(socket, 5_000)).toBe(4401);
   });
+
+  it('a new role applies to the very next request, and the user’s live connections are closed to reconnect with it', async () => {
+    const id = await newUser('live.promoted@example.com');
+    const token = await server.login('live.promoted@example.com', 'first-Pass-2026');
+    const socket = await listening(token);
+    const asClerk = await server.gql(`{ users { id } }`, {}, token);
+    expect(asClerk.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const res = await server.gql<{ updateUser: { __typename: string } }>(
+      `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { __typename } }`,
+      { id, i: { name: 'promoted', role: 'ADMIN' } },
+      admin,
+    );
+    expect(res.data!.updateUser.__typename).toBe('User');
+    // The same token, verified moments ago as a clerk, now carries the new role.
+    const asAdmin = await server.gql<{ users: unknown[] }>(`{ users { id } }`, {}, token);
+    expect(asAdmin.errors).toBeUndefined();
+    expect(asAdmin.data!.users.length).toBeGreaterThan(0);
+    expect(await closeCode(socket, 5_000)).toBe(4401);
+  });
 });

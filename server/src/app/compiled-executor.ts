@@ -1,5 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -45,7 +45,7 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           const result = query
             ? await query.query(undefined, contextValue, request.variables ?? {})
             : await execute({ schema, document, operationName, contextValue, variableValues: request.variables });
-          return result as ExecutionResult;
+          return query && result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : (result as ExecutionResult);
         },
       };
     },
@@ -55,4 +55,17 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit reports an exception thrown by a resolver as its own error object, without
+ * `extensions`, which Apollo's error formatting cannot read. Rebuilt as graphql's own error with
+ * the original kept, our masking sees the cause (e.g. the database being down) as it does on
+ * graphql-js.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  if (error instanceof GraphQLError && error.extensions) return error;
+  const original = (error as { originalError?: Error }).originalError ?? error;
+  if (original instanceof GraphQLError && original.extensions) return original;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: original });
 }

@@ -67,6 +67,26 @@ function publicError(error: GraphQLError, production: boolean): GraphQLError {
   return new GraphQLError(message, { path: formatted.path, extensions: formatted.extensions });
 }
 
+/**
+ * A response that is nothing but "the database is unreachable" is a 503, so clients and load
+ * balancers retry, wherever the outage was noticed (signing in, or a resolver's first query).
+ */
+function unavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data == null && errors?.length && errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+            response.http.status = 503;
+          }
+        },
+      };
+    },
+  };
+}
+
 /** Logs every error with the request id, and adds the id to what the client sees. */
 function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -235,6 +255,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       // instrument every field resolver (willResolveField) of every response.
       ApolloServerPluginCacheControlDisabled(),
       requestIdPlugin(),
+      unavailableStatusPlugin(),
       {
         async serverWillStart() {
           return {

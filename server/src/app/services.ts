@@ -67,10 +67,11 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
   const apiKeys = new ApiKeyService(events);
+  const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events);
   return {
     rateLimits,
-    auth: new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events),
-    userAdmin: new UserAdminService(events),
+    auth,
+    userAdmin: new UserAdminService(events, auth),
     approvalRules: new ApprovalRuleService(),
     apiKeys,
     orders: new OrderService(),

@@ -5,6 +5,7 @@ import type { ApiKeyActor } from '../../app/actor.js';
 import type { RequestContext } from '../../app/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId, unauthenticated } from '../../common/errors.js';
+import { RecentlyVerified } from '../../common/recently-verified.js';
 import { inTransaction } from '../../common/transaction.js';
 import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/events.js';
 import { appendAudit } from '../audit/audit.service.js';
@@ -21,8 +22,6 @@ const TOUCH_EVERY_MS = 60_000;
  * from Redis. Expiry is checked on every request.
  */
 const VERIFIED_KEY_TTL_MS = 5_000;
-/** Most keys remembered; the oldest are forgotten first. */
-const VERIFIED_KEY_LIMIT = 1_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -36,7 +35,6 @@ interface VerifiedKey {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revoked: boolean;
-  readAt: number;
 }
 
 export function looksLikeApiKey(token: string): boolean {
@@ -45,7 +43,7 @@ export function looksLikeApiKey(token: string): boolean {
 
 export class ApiKeyService {
   /** Keys verified lately, by prefix: partner traffic does not read its key on every request. */
-  private readonly verified = new Map<string, VerifiedKey>();
+  private readonly verified = new RecentlyVerified<VerifiedKey>(VERIFIED_KEY_TTL_MS);
 
   constructor(private readonly events: EventPublisher) {
     void this.forgetRevokedKeys();
@@ -53,7 +51,7 @@ export class ApiKeyService {
 
   private async forgetRevokedKeys(): Promise<void> {
     for await (const ended of this.events.subscribe<CredentialsEnded>(TOPICS.credentialsEnded)) {
-      if (ended.kind === 'apiKey') this.verified.delete(ended.prefix);
+      if (ended.kind === 'apiKey') this.verified.forget(ended.prefix);
     }
   }
 
@@ -98,9 +96,9 @@ export class ApiKeyService {
         const apiKey = await em.findOne(ApiKey, { id: keyId });
         if (!apiKey) refuse(NotFoundError, 'NOT_FOUND', 'No such API key.');
         apiKey.revokedAt ??= new Date();
-        this.verified.delete(apiKey.prefix);
+        this.verified.forget(apiKey.prefix);
         afterCommit(() => {
-          this.verified.delete(apiKey.prefix);
+          this.verified.forget(apiKey.prefix);
           this.events.credentialsEnded({ kind: 'apiKey', apiKeyId: apiKey.id, prefix: apiKey.prefix });
         });
         appendAudit(em, ctx.actor, {
@@ -146,8 +144,7 @@ export class ApiKeyService {
   /** The key with this prefix, from the recent cache or the database; revoked keys are never cached. */
   private async verifiedKey(em: EntityManager, prefix: string): Promise<VerifiedKey | null> {
     const cached = this.verified.get(prefix);
-    if (cached && Date.now() - cached.readAt < VERIFIED_KEY_TTL_MS) return cached;
-    this.verified.delete(prefix);
+    if (cached) return cached;
     const apiKey = await em.findOne(ApiKey, { prefix });
     if (!apiKey) return null;
     const key: VerifiedKey = {
@@ -160,10 +157,8 @@ export class ApiKeyService {
       expiresAt: apiKey.expiresAt ?? null,
       lastUsedAt: apiKey.lastUsedAt ?? null,
       revoked: apiKey.revokedAt != null,
-      readAt: Date.now(),
     };
     if (key.revoked) return key;
-    if (this.verified.size >= VERIFIED_KEY_LIMIT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(prefix, key);
     return key;
   }

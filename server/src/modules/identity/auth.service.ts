@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { makeError } from '../../common/error-result.js';
 import { unauthenticated } from '../../common/errors.js';
-import { userActor, type Actor } from '../../app/actor.js';
+import { userActor, type Actor, type UserActor } from '../../app/actor.js';
 import type { RequestContext } from '../../app/context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { RateLimits } from '../../app/rate-limits.js';
@@ -10,7 +10,8 @@ import { ForbiddenActionError, InputError } from '../../common/business-errors.j
 import { appendAudit } from '../audit/audit.service.js';
 import { looksLikeApiKey, type ApiKeyService } from './api-key.service.js';
 import { Session } from './session.entity.js';
-import type { EventPublisher } from '../../app/events.js';
+import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/events.js';
+import { RecentlyVerified } from '../../common/recently-verified.js';
 import { TokenSigner } from './token.js';
 import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
 import { User } from './user.entity.js';
@@ -41,14 +42,36 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+/** How long a verified session is trusted without reading it again (see RecentlyVerified). */
+const VERIFIED_SESSION_TTL_MS = 5_000;
+
+type SessionFacts = Omit<UserActor, 'kind' | 'permissions'>;
+
 export class AuthService {
+  /** Sessions verified lately, by session id: the SPA's requests do not each read their session. */
+  private readonly sessions = new RecentlyVerified<SessionFacts>(VERIFIED_SESSION_TTL_MS);
+
   constructor(
     private readonly signer: TokenSigner,
     private readonly tokenTtlSeconds: number,
     private readonly apiKeys: ApiKeyService,
     private readonly rateLimits: RateLimits,
     private readonly events: EventPublisher,
-  ) {}
+  ) {
+    void this.forgetEndedSessions();
+  }
+
+  /** This instance re-reads the user's sessions on their next request (others hear the event). */
+  forgetUser(userId: string): void {
+    this.sessions.forgetWhere((session) => session.userId === userId);
+  }
+
+  private async forgetEndedSessions(): Promise<void> {
+    for await (const ended of this.events.subscribe<CredentialsEnded>(TOPICS.credentialsEnded)) {
+      if (ended.kind === 'session') this.sessions.forget(ended.sessionId);
+      else if (ended.kind === 'user') this.forgetUser(ended.userId);
+    }
+  }
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
     const account = email.trim().toLowerCase().slice(0, 200);
@@ -87,6 +110,7 @@ export class AuthService {
     await ctx.em.nativeUpdate(Session, { user: user.id, id: { $ne: actor.sessionId }, revokedAt: null }, { revokedAt: new Date() });
     appendAudit(ctx.em, actor, { action: 'user.password_changed', entityType: 'User', entityId: user.id });
     await ctx.em.flush();
+    this.forgetUser(user.id);
     this.events.credentialsEnded({ kind: 'user', userId: user.id, exceptSessionId: actor.sessionId });
     return user;
   }
@@ -94,6 +118,7 @@ export class AuthService {
   async logout(ctx: RequestContext): Promise<boolean> {
     if (ctx.actor?.kind !== 'user') return false;
     await ctx.em.nativeUpdate(Session, { id: ctx.actor.sessionId, revokedAt: null }, { revokedAt: new Date() });
+    this.sessions.forget(ctx.actor.sessionId);
     this.events.credentialsEnded({ kind: 'session', sessionId: ctx.actor.sessionId });
     return true;
   }
@@ -110,6 +135,8 @@ export class AuthService {
     const claims = await this.signer.verify(token);
     if (claims === 'expired') throw unauthenticated('Your session has expired; sign in again.');
     if (!claims) throw unauthenticated('The token is not valid; sign in again.');
+    const cached = this.sessions.get(claims.sessionId);
+    if (cached && cached.userId === claims.userId && cached.expiresAt.getTime() > Date.now()) return userActor(cached);
     const session = await em.findOne(
       Session,
       { id: claims.sessionId, user: claims.userId, revokedAt: null, expiresAt: { $gt: new Date() } },
@@ -117,7 +144,7 @@ export class AuthService {
     );
     if (!session || !session.user.active) throw unauthenticated('Your session has ended; sign in again.');
     const user = session.user;
-    return userActor({
+    const facts: SessionFacts = {
       userId: user.id,
       sessionId: session.id,
       name: user.name,
@@ -125,6 +152,8 @@ export class AuthService {
       role: user.role,
       departmentCode: user.department?.code ?? null,
       expiresAt: session.expiresAt,
-    });
+    };
+    this.sessions.set(session.id, facts);
+    return userActor(facts);
   }
 }

@@ -5,7 +5,7 @@ import { InputError, NotFoundError, refuse, resultOf } from '../../common/busine
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { passwordProblem } from './auth.service.js';
+import { passwordProblem, type AuthService } from './auth.service.js';
 import { Department } from './department.entity.js';
 import { hashPassword } from './password.js';
 import { Session } from './session.entity.js';
@@ -24,7 +24,10 @@ function checkUser(input: UserInput): void {
 
 /** Administrators maintain who may sign in, with which role and department. */
 export class UserAdminService {
-  constructor(private readonly events: EventPublisher) {}
+  constructor(
+    private readonly events: EventPublisher,
+    private readonly auth: AuthService,
+  ) {}
 
   list(ctx: RequestContext) {
     return ctx.em.find(User, {}, { orderBy: { email: 'asc' } });
@@ -62,7 +65,10 @@ export class UserAdminService {
     });
   }
 
-  /** A new password or deactivation signs the user out everywhere, open live connections included. */
+  /**
+   * A new password or deactivation signs the user out everywhere; any change closes the user's
+   * live connections (clients reconnect with the new role and department, if still signed in).
+   */
   update(ctx: RequestContext, id: string, input: UserInput) {
     const userId = parseId(id);
     return resultOf(async () => {
@@ -81,10 +87,13 @@ export class UserAdminService {
           user.passwordHash = passwordHash;
           user.passwordChangedAt = new Date();
         }
-        if (signOut) {
-          await em.nativeUpdate(Session, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
-          afterCommit(() => this.events.credentialsEnded({ kind: 'user', userId: user.id }));
-        }
+        if (signOut) await em.nativeUpdate(Session, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
+        // Every instance re-reads the user's sessions and reconnects their live sockets, so a new
+        // role or department (or the sign-out) applies at once.
+        afterCommit(() => {
+          this.auth.forgetUser(user.id);
+          this.events.credentialsEnded({ kind: 'user', userId: user.id });
+        });
         appendAudit(em, ctx.actor, {
           action: 'user.updated',
           entityType: 'User',
