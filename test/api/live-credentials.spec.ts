@@ -100,6 +100,7 @@ describe('live connections end with their credentials', () => {
     const socket = await listening(token);
     const asClerk = await server.gql(`{ users { id } }`, {}, token);
     expect(asClerk.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(asClerk.errors?.[0]?.path).toEqual(['users']);
     const res = await server.gql<{ updateUser: { __typename: string } }>(
       `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { __typename } }`,
       { id, i: { name: 'promoted', role: 'ADMIN' } },

@@ -66,6 +66,14 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
 function asGraphQLError(error: GraphQLError): GraphQLError {
   if (error instanceof GraphQLError && error.extensions) return error;
   const original = (error as { originalError?: Error }).originalError ?? error;
-  if (original instanceof GraphQLError && original.extensions) return original;
+  // Our own refusals (FORBIDDEN, BAD_USER_INPUT …) keep their code and cause, at the field's path.
+  if (original instanceof GraphQLError && original.extensions) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      originalError: original.originalError,
+      extensions: original.extensions,
+    });
+  }
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: original });
 }
