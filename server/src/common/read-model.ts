@@ -26,15 +26,23 @@ export function readModel<T extends object>(em: EntityManager, entity: EntityCla
   return build as (row: Record<string, unknown>) => T;
 }
 
+/**
+ * The one column behind a property that rows and read models carry: a scalar, or the foreign
+ * key of a many-to-one / owning one-to-one. Null for collections and computed properties.
+ */
+export function plainColumn(prop: EntityMetadata['props'][number] | undefined): string | null {
+  if (!prop || prop.persist === false || prop.fieldNames?.length !== 1) return null;
+  const plain =
+    prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
+  return plain ? prop.fieldNames[0]! : null;
+}
+
 /** One builder per entity (metadata is fixed once the ORM has started). */
 const builders = new WeakMap<object, (row: Record<string, unknown>) => object>();
 
 function readModelBuilder(meta: EntityMetadata): (row: Record<string, unknown>) => object {
   const props = meta.props
-    .filter((p) => p.persist !== false && p.fieldNames?.length === 1)
-    .filter(
-      (p) => p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner),
-    )
+    .filter((p) => plainColumn(p) !== null)
     .map((p) => {
       const column = String(p.columnTypes?.[0] ?? p.type).toLowerCase();
       const kind =

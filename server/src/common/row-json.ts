@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
+import { plainColumn } from './read-model.js';
 
 type EntityClass = { name: string };
 
@@ -12,13 +13,9 @@ export interface RowJsonOptions {
   custom?: Readonly<Record<string, string>>;
 }
 
-/** A plain column behind a property, or null when the property is not one. */
+/** The column behind a property of `meta`, or null (see plainColumn). */
 function columnOf(meta: EntityMetadata, name: string): string | null {
-  const prop = meta.properties[name as never] as EntityMetadata['props'][number] | undefined;
-  if (!prop || prop.persist === false || prop.fieldNames?.length !== 1) return null;
-  const plain =
-    prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
-  return plain ? prop.fieldNames[0]! : null;
+  return plainColumn(meta.properties[name as never] as EntityMetadata['props'][number] | undefined);
 }
 
 function isCollection(meta: EntityMetadata, name: string): boolean {
@@ -33,13 +30,13 @@ function isCollection(meta: EntityMetadata, name: string): boolean {
  * prints what nobody asked for. When a selected field is computed (a getter or a field resolver
  * with no column of its own) its inputs are unknown, and the whole row is sent instead.
  *
- * `fields` are the names of the fields selected on this object; `null` means "the whole row".
+ * `fields` are the names of the fields selected on this object.
  */
 export function rowJson(
   em: EntityManager,
   entity: EntityClass,
   alias: string,
-  fields: Iterable<string> | null,
+  fields: Iterable<string>,
   options: RowJsonOptions = {},
 ): string {
   const meta = em.getMetadata().get(entity.name);
@@ -47,7 +44,7 @@ export function rowJson(
   const pairs = new Map<string, string>();
   const add = (name: string): boolean => {
     if (custom[name]) {
-      pairs.set(meta.properties[name as never] ? (columnOf(meta, name) ?? name) : name, custom[name]);
+      pairs.set(columnOf(meta, name) ?? name, custom[name]);
       return true;
     }
     const column = columnOf(meta, name);
@@ -60,7 +57,6 @@ export function rowJson(
     const extra = Object.entries(custom).map(([name, sql]) => `${quoteLiteral(columnOf(meta, name) ?? name)}, ${sql}`);
     return extra.length ? `${base} || jsonb_build_object(${extra.join(', ')})` : base;
   };
-  if (fields === null) return wholeRow();
   for (const pk of meta.primaryKeys) add(pk);
   for (const name of options.always ?? []) add(name);
   for (const name of fields) {
