@@ -16,6 +16,7 @@ import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
 import { ReportingService } from '../modules/reporting/reporting.service.js';
 import { EffectService } from '../modules/termination/effect.service.js';
+import { FeeAdjustmentService } from '../modules/termination/fee-adjustment.service.js';
 import { ImpactService } from '../modules/termination/impact.service.js';
 import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
@@ -34,6 +35,7 @@ export interface Services {
   orders: OrderService;
   reasons: ReasonService;
   terminations: TerminationService;
+  feeAdjustments: FeeAdjustmentService;
   approvals: ApprovalService;
   confirmations: ConfirmationService;
   followUps: FollowUpService;
@@ -77,6 +79,7 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     orders: new OrderService(),
     reasons: new ReasonService(),
     terminations,
+    feeAdjustments: new FeeAdjustmentService(impacts, lifecycle),
     approvals: new ApprovalService(lifecycle, terminations, notifications),
     confirmations,
     followUps,

@@ -68,6 +68,8 @@ interface RefReason {
   code: string;
   category: string;
   confirmationDefault: boolean;
+  /** Who causes it: only BUYER reasons charge the contract fee (as ImpactService does). */
+  fault: string;
 }
 interface RefRule {
   code: string;
@@ -95,8 +97,8 @@ async function loadReference(client: pg.Client): Promise<Reference> {
   const heads = new Map<string, RefUser>();
   for (const u of users.rows)
     if (u.role === 'DEPT_HEAD' && u.department_code && !heads.has(u.department_code)) heads.set(u.department_code, u);
-  const reasons = await client.query<{ id: string; code: string; category: string; customer_confirmation_default: boolean }>(
-    `select id, code, category, customer_confirmation_default from termination_reason where active`,
+  const reasons = await client.query<{ id: string; code: string; category: string; customer_confirmation_default: boolean; fault: string }>(
+    `select id, code, category, customer_confirmation_default, fault from termination_reason where active`,
   );
   const rules = await client.query<{ code: string; department: string; stage: number; sla_hours: number; condition: RuleCondition }>(
     `select code, department, stage, sla_hours, condition from approval_rule where active order by stage, department`,
@@ -109,7 +111,7 @@ async function loadReference(client: pg.Client): Promise<Reference> {
     reasons: new Map(
       reasons.rows.map((r) => [
         r.code,
-        { id: r.id, code: r.code, category: r.category, confirmationDefault: r.customer_confirmation_default },
+        { id: r.id, code: r.code, category: r.category, confirmationDefault: r.customer_confirmation_default, fault: r.fault },
       ]),
     ),
     rules: rules.rows.map((r) => ({
@@ -557,7 +559,8 @@ function computeImpact(order: OOrder, reason: RefReason, rules: RefRule[], force
   }
 
   const feeRate = order.feeSchedule.find((e) => e.stage === order.stage)?.rate ?? '0';
-  const feeCents = Math.round(terminatedCents * Number(feeRate));
+  const contractFeeCents = Math.round(terminatedCents * Number(feeRate));
+  const feeCents = reason.fault === 'BUYER' ? contractFeeCents : 0;
   const retainedCents = order.totalCents - alreadyTerminatedCents - terminatedCents;
   const paidBeyondKept = Math.max(0, order.paidCents - retainedCents);
   const refundCents = Math.max(0, paidBeyondKept - feeCents);
@@ -617,7 +620,10 @@ function computeImpact(order: OOrder, reason: RefReason, rules: RefRule[], force
     amountPaid: money(order.paidCents),
     orderStage: order.stage,
     feeRate,
+    fault: reason.fault,
+    contractFee: money(contractFeeCents),
     cancellationFee: money(feeCents),
+    feeAdjusted: false,
     refundDue: money(refundCents),
     feeOutstanding: money(feeOutstandingCents),
     supplierPenalties: money(supplierPenaltyCents),
@@ -694,6 +700,7 @@ function batchTables() {
       ['reason_id', 'uuid'],
       ['explanation', 'text'],
       ['status', 'text'],
+      ['fault', 'text'],
       ['scope', 'text'],
       ['requested_by_id', 'uuid'],
       ['customer_confirmation_required', 'bool'],
@@ -1079,6 +1086,7 @@ class TerminationGenerator {
       reason.id,
       rng.pick(EXPLANATIONS[reason.code] ?? EXPLANATIONS.OTHER!),
       status,
+      reason.fault,
       'FULL',
       ref.clerk.id,
       impact.confirmationRequired,

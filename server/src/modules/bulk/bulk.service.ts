@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/audit.service.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { Product, ProductStatus } from '../order/product.entity.js';
-import { TerminationReason } from '../termination/termination-reason.entity.js';
+import { TerminationFault, TerminationReason } from '../termination/termination-reason.entity.js';
 import type { TerminationService } from '../termination/termination.service.js';
 import { BulkRunStatus, BulkTerminationItem, BulkTerminationRun } from './bulk-run.entity.js';
 
@@ -211,7 +211,8 @@ export class BulkTerminationService {
       const result = await this.terminations.submit(
         createContext({ ...ctx, em: ctx.em.fork() }),
         { orderNumber: order.number, reasonCode: run.reasonCode, explanation: run.explanation, lines: order.lines },
-        { bulkRunId: run.id },
+        // Discontinuing a product is our decision, whatever reason was picked: no customer pays a fee for it.
+        { bulkRunId: run.id, fault: TerminationFault.SELLER },
       );
       if (result instanceof ErrorResult) outcome = { code: result.code, message: result.message, failed: false };
       // A twin worker on the same run got there first: that is this run's termination, not a skip.

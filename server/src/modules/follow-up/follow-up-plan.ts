@@ -1,6 +1,6 @@
 import type { PreferredResolution } from '@ot/shared';
 import type { TerminationImpact } from '../termination/impact.types.js';
-import { PurchaseOrderAction } from '../termination/impact.types.js';
+import type { AppliedPurchaseOrderChangeRecord } from '../termination/termination.entity.js';
 import { FollowUpKind, type Outcome } from './follow-up-task.entity.js';
 
 export interface PlannedTask {
@@ -11,25 +11,30 @@ export interface PlannedTask {
   outcome?: Outcome | null;
 }
 
-/** The checklist for a termination that took effect, saying exactly what each department must do. */
-export function planFollowUps(impact: TerminationImpact, preferred: PreferredResolution | null): PlannedTask[] {
+/**
+ * The checklist for a termination that took effect, saying exactly what each department must do.
+ * Purchasing gets what the effect actually did to each PO (`applied`), not what was planned.
+ */
+export function planFollowUps(
+  impact: TerminationImpact,
+  preferred: PreferredResolution | null,
+  applied: readonly AppliedPurchaseOrderChangeRecord[],
+): PlannedTask[] {
   const tasks: PlannedTask[] = [];
-  const pos = impact.purchaseOrders.filter((p) => p.action !== PurchaseOrderAction.NONE);
-  if (pos.length) {
+  if (applied.length) {
     tasks.push({
       kind: FollowUpKind.SUPPLIER_CANCELLATION,
       department: 'PURCHASING',
       dueInHours: 72,
-      instructions: pos
-        .map(
-          (p) =>
+      instructions: applied
+        .map((p) => {
+          const penalty = impact.purchaseOrders.find((x) => x.purchaseOrderId === p.purchaseOrderId)?.penalty ?? '0';
+          return (
             `${p.number} (${p.supplierName}): ${p.action === 'CANCEL' ? '整单取消 cancel' : '减量 reduce'} ` +
-            p.lines
-              .filter((l) => l.cancelQuantity > 0)
-              .map((l) => `${l.sku} −${l.cancelQuantity}`)
-              .join(', ') +
-            (Number(p.penalty) > 0 ? `; penalty ${p.penalty} ${impact.currency}` : ''),
-        )
+            p.lines.map((l) => `${l.sku} ${l.quantityBefore} −${l.quantityCancelled} → ${l.quantityAfter}`).join(', ') +
+            (Number(penalty) > 0 ? `; penalty ${penalty} ${impact.currency}` : '')
+          );
+        })
         .join('\n'),
     });
   }

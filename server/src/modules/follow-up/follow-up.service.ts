@@ -18,7 +18,7 @@ import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.j
 import { User } from '../identity/user.entity.js';
 import { Settlement, SettlementStatus } from '../settlement/settlement.entity.js';
 import type { TerminationImpact } from '../termination/impact.types.js';
-import type { Termination } from '../termination/termination.entity.js';
+import type { AppliedPurchaseOrderChangeRecord, Termination } from '../termination/termination.entity.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { planFollowUps } from './follow-up-plan.js';
 import { FollowUpKind, FollowUpStatus, FollowUpTask } from './follow-up-task.entity.js';
@@ -32,9 +32,10 @@ export class FollowUpService {
     t: Termination,
     impact: TerminationImpact,
     preferred: PreferredResolution | null,
+    applied: AppliedPurchaseOrderChangeRecord[],
   ): Promise<FollowUpTask[]> {
     const now = Date.now();
-    const tasks = planFollowUps(impact, preferred).map((plan) =>
+    const tasks = planFollowUps(impact, preferred, applied).map((plan) =>
       scope.em.create(FollowUpTask, {
         termination: t,
         kind: plan.kind,

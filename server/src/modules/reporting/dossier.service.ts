@@ -5,7 +5,7 @@ import { CustomerConfirmation } from '../confirmation/customer-confirmation.enti
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { escapeHtml } from '../notification/mail.service.js';
 import { Settlement } from '../settlement/settlement.entity.js';
-import { Termination } from '../termination/termination.entity.js';
+import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
 
 /** Everything on record about one termination, as plain data (数据记录存档). */
 export interface Dossier {
@@ -56,6 +56,12 @@ export interface Dossier {
     outcomeDetails: string | null;
   }[];
   negotiatedOutcome: { outcome: string | null; details: string | null } | null;
+  /** Who causes it: the contract fee is charged only when BUYER. */
+  fault: string;
+  /** Finance's adjustment of the fee before the effect, if any. */
+  feeAdjustment: FeeAdjustment | null;
+  /** What the effect actually did to purchase orders. */
+  appliedPurchaseOrderChanges: AppliedPurchaseOrderChangeRecord[];
   auditTrail: { at: string; actorType: string; actor: string; action: string; data: Record<string, unknown> }[];
 }
 
@@ -141,6 +147,9 @@ export class DossierService {
         outcomeDetails: x.outcomeDetails ?? null,
       })),
       negotiatedOutcome: outcomeTask ? { outcome: outcomeTask.outcome ?? null, details: outcomeTask.outcomeDetails ?? null } : null,
+      fault: t.fault,
+      feeAdjustment: t.feeAdjustment ?? null,
+      appliedPurchaseOrderChanges: t.appliedPurchaseOrderChanges ?? [],
       auditTrail: audit.map((a) => ({
         at: a.createdAt.toISOString(),
         actorType: a.actorType,
@@ -168,7 +177,12 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
 <dl><dt>状态 Status</dt><dd>${e(t.status)}</dd><dt>订单 Order</dt><dd>${e(d.order.number)} · ${e(d.order.customer)} (${e(d.order.customerCode)})</dd>
 <dt>原因 Reason</dt><dd>${e(t.reason.labelZh)} / ${e(t.reason.labelEn)}</dd><dt>说明 Explanation</dt><dd>${e(t.explanation)}</dd>
 <dt>申请人 Requested by</dt><dd>${e(t.requestedBy)} · ${e(t.requestedAt)}</dd><dt>生效 Effective</dt><dd>${e(t.effectiveAt)}</dd><dt>关闭 Closed</dt><dd>${e(t.closedAt)}</dd>
-<dt>金额 Money</dt><dd>违约金 fee ${e(d.impact.cancellationFee)} · 退款 refund ${e(d.impact.refundDue)} ${e(d.order.currency)}</dd></dl>
+<dt>金额 Money</dt><dd>违约金 fee ${e(d.impact.cancellationFee)} · 退款 refund ${e(d.impact.refundDue)} ${e(d.order.currency)}</dd>
+<dt>责任方 Caused by</dt><dd>${e(d.fault)}</dd>${
+    d.feeAdjustment
+      ? `<dt>违约金调整 Fee adjusted</dt><dd>${e(d.feeAdjustment.previousAmount)} → ${e(d.feeAdjustment.amount)} ${e(d.order.currency)} · ${e(d.feeAdjustment.actorName)} · ${e(d.feeAdjustment.at)} · ${e(d.feeAdjustment.reason)}</dd>`
+      : ''
+  }</dl>
 <h2>审批 Approvals</h2>${table(
     ['阶段 Stage', '部门 Dept', '状态 Status', '审批人 By', '时间 At', '意见 Comment', '期限 Due'],
     d.approvals.map((a) => [a.stage, a.department, a.status, a.decidedBy, a.decidedAt, a.comment, a.dueAt]),
@@ -176,6 +190,12 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
 <h2>客户通知 Customer notifications</h2>${table(
     ['收件人 To', '状态 Status', '发送 Sent', '提醒 Reminded', '答复 Responded', '备注 Note', '倾向 Preference'],
     d.customerNotifications.map((c) => [c.recipient, c.status, c.sentAt, c.remindedAt, c.respondedAt, c.note, c.preferredResolution]),
+  )}
+<h2>采购单变更 Purchase orders changed</h2>${table(
+    ['采购单 PO', '动作 Action', '物料 SKU', '原数量 Before', '取消 Cancelled', '剩余 After'],
+    d.appliedPurchaseOrderChanges.flatMap((p) =>
+      p.lines.map((l) => [p.number, p.action, l.sku, l.quantityBefore, l.quantityCancelled, l.quantityAfter]),
+    ),
   )}
 <h2>结算 Settlement</h2>${d.settlement ? table(Object.keys(d.settlement), [Object.values(d.settlement)]) : '<p>—</p>'}
 <h2>协商结果 Negotiated outcome</h2><p>${e(d.negotiatedOutcome?.outcome)} ${e(d.negotiatedOutcome?.details)}</p>

@@ -11,7 +11,7 @@ import { PurchaseOrderLine } from '../purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
 import { Settlement, SettlementKind, SettlementStatus } from '../settlement/settlement.entity.js';
 import type { TerminationImpact } from './impact.types.js';
-import type { Termination } from './termination.entity.js';
+import type { AppliedPurchaseOrderChangeRecord, Termination } from './termination.entity.js';
 
 /** Names of the steps of taking effect; fault injection targets them one by one. */
 export const EFFECT_STEPS = [
@@ -43,7 +43,8 @@ export class EffectService {
     order.statusBeforeTermination = null;
 
     this.faults.check('effect.purchaseOrders');
-    await this.applyPurchaseOrders(scope, impact);
+    // Kept with the termination: what was done, which may differ from the plan at submission.
+    t.appliedPurchaseOrderChanges = await this.applyPurchaseOrders(scope, impact);
 
     this.faults.check('effect.stock');
     await this.releaseReservations(scope, impact);
@@ -60,6 +61,7 @@ export class EffectService {
       currency: impact.currency,
       terminatedValue: impact.terminatedValue,
       amountPaid: impact.amountPaid,
+      // The fee charged: by fault, as adjusted by finance (the impact applied both).
       cancellationFee: impact.cancellationFee,
       refundDue: impact.refundDue,
       feeOutstanding: impact.feeOutstanding,
@@ -76,25 +78,51 @@ export class EffectService {
     return settlement;
   }
 
-  private async applyPurchaseOrders(scope: TransactionScope, impact: TerminationImpact): Promise<void> {
+  private async applyPurchaseOrders(scope: TransactionScope, impact: TerminationImpact): Promise<AppliedPurchaseOrderChangeRecord[]> {
     const { em } = scope;
     const affected = impact.purchaseOrders.filter((p) => p.lines.some((l) => l.cancelQuantity > 0));
-    if (!affected.length) return;
+    if (!affected.length) return [];
     const pos = await em.find(
       PurchaseOrder,
       { id: { $in: affected.map((p) => p.purchaseOrderId) } },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    const poLines = await em.find(PurchaseOrderLine, { purchaseOrder: { $in: pos } });
-    for (const change of affected.flatMap((p) => p.lines)) {
-      const line = poLines.find((l) => l.id === change.purchaseOrderLineId)!;
-      line.cancelledQuantity += Math.min(change.cancelQuantity, line.openQuantity);
+    const poLines = await em.find(PurchaseOrderLine, { purchaseOrder: { $in: pos } }, { populate: ['product'] });
+    const records = new Map<string, AppliedPurchaseOrderChangeRecord>();
+    for (const po of pos) {
+      const planned = affected.find((p) => p.purchaseOrderId === po.id)!;
+      records.set(po.id, {
+        purchaseOrderId: po.id,
+        number: po.number,
+        supplierName: po.supplierName,
+        action: 'REDUCE',
+        statusBefore: po.status,
+        statusAfter: po.status,
+        lines: [],
+      });
+      for (const change of planned.lines.filter((l) => l.cancelQuantity > 0)) {
+        const line = poLines.find((l) => l.id === change.purchaseOrderLineId)!;
+        const cancelled = Math.min(change.cancelQuantity, line.openQuantity);
+        const before = line.quantity - line.cancelledQuantity;
+        line.cancelledQuantity += cancelled;
+        records.get(po.id)!.lines.push({
+          purchaseOrderLineId: line.id,
+          sku: line.product.sku,
+          quantityBefore: before,
+          quantityCancelled: cancelled,
+          quantityAfter: before - cancelled,
+        });
+      }
     }
     for (const po of pos) {
       const ofPo = poLines.filter((l) => l.purchaseOrder.id === po.id);
-      if (ofPo.some((l) => l.openQuantity > 0)) continue;
-      po.status = ofPo.some((l) => l.receivedQuantity > 0) ? 'RECEIVED' : 'CANCELLED';
+      if (ofPo.every((l) => l.openQuantity === 0)) po.status = ofPo.some((l) => l.receivedQuantity > 0) ? 'RECEIVED' : 'CANCELLED';
+      const record = records.get(po.id)!;
+      record.statusAfter = po.status;
+      // The action is what happened: the PO ended cancelled, or it was only reduced.
+      record.action = po.status === 'CANCELLED' ? 'CANCEL' : 'REDUCE';
     }
+    return [...records.values()].filter((r) => r.lines.length).sort((a, b) => a.number.localeCompare(b.number));
   }
 
   private async releaseReservations(scope: TransactionScope, impact: TerminationImpact): Promise<void> {

@@ -22,7 +22,7 @@ import {
   type SharedPurchaseOrderOrder,
   type TerminationImpact,
 } from './impact.types.js';
-import type { TerminationReason } from './termination-reason.entity.js';
+import { TerminationFault, type TerminationReason } from './termination-reason.entity.js';
 import { Termination } from './termination.entity.js';
 
 export interface ImpactRequest {
@@ -34,6 +34,35 @@ export interface ImpactRequest {
   customerConfirmationRequested?: boolean | null;
   /** When recomputing for an existing termination, it does not block itself. */
   excludeTerminationId?: string;
+  /** Who causes it; default: the reason's fault (a termination keeps the one it was submitted with). */
+  fault?: TerminationFault;
+  /** The fee finance set for this termination (see FeeAdjustment); never above what the contract allows. */
+  feeAdjustment?: { amount: string; reason: string } | null;
+}
+
+/**
+ * The fee actually charged. The contract's fee clause applies only 因买方原因 (when the buyer
+ * causes the termination): for anything else the ceiling is zero. Finance may lower it (or
+ * waive it) but never raise it above that ceiling. The one place this rule lives.
+ */
+export function chargedFee(
+  contractFee: string,
+  fault: TerminationFault,
+  adjustment: { amount: string } | null | undefined,
+): { fee: string; ceiling: string; capped: boolean } {
+  const ceiling = fault === TerminationFault.BUYER ? money(contractFee) : '0.00';
+  if (!adjustment) return { fee: ceiling, ceiling, capped: false };
+  const capped = new Decimal(adjustment.amount).gt(ceiling);
+  return { fee: capped ? ceiling : money(adjustment.amount), ceiling, capped };
+}
+
+/** Refund and outstanding fee for a fee charged: one rule for the impact and for adjustments. */
+export function moneyOwed(amountPaid: string, retainedValue: Decimal | string, fee: string): { refundDue: string; feeOutstanding: string } {
+  const paidBeyondKept = Decimal.max(0, new Decimal(amountPaid).minus(retainedValue));
+  return {
+    refundDue: money(Decimal.max(0, paidBeyondKept.minus(fee))),
+    feeOutstanding: money(Decimal.max(0, new Decimal(fee).minus(paidBeyondKept))),
+  };
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,10 +162,12 @@ export class ImpactService {
     const amountInvoiced = sumMoney(invoices.map((i) => i.amount));
     const amountPaid = sumMoney(payments.map((p) => p.amount));
     const feeRate = feeRateAt(contract, order.stage);
-    const cancellationFee = money(new Decimal(terminatedValue).times(feeRate));
-    const paidBeyondKept = Decimal.max(0, new Decimal(amountPaid).minus(retainedValue));
-    const refundDue = money(Decimal.max(0, paidBeyondKept.minus(cancellationFee)));
-    const feeOutstanding = money(Decimal.max(0, new Decimal(cancellationFee).minus(paidBeyondKept)));
+    const contractFee = money(new Decimal(terminatedValue).times(feeRate));
+    const fault = request.fault ?? reason.fault;
+    const charged = chargedFee(contractFee, fault, request.feeAdjustment);
+    const cancellationFee = charged.fee;
+    const { refundDue, feeOutstanding } = moneyOwed(amountPaid, retainedValue, cancellationFee);
+    this.feeNotes(order.currency, contractFee, fault, charged, request.feeAdjustment, warnings);
     const supplierPenalties = sumMoney(purchaseOrders.map((p) => p.penalty));
     if (new Decimal(supplierPenalties).gt(0)) {
       warnings.push(issue('SUPPLIER_PENALTY', `Suppliers will charge ${supplierPenalties} ${order.currency} in cancellation penalties.`));
@@ -184,7 +215,10 @@ export class ImpactService {
       amountPaid,
       orderStage: order.stage,
       feeRate,
+      fault,
+      contractFee,
       cancellationFee,
+      feeAdjusted: Boolean(request.feeAdjustment),
       refundDue,
       feeOutstanding,
       supplierPenalties,
@@ -263,7 +297,9 @@ export class ImpactService {
     for (const poId of poIds) {
       const po = ourPoLines.find((l) => l.purchaseOrder.id === poId)!.purchaseOrder;
       const lines = allLines.filter((l) => l.purchaseOrder.id === poId);
-      const shared = lines.some((l) => l.salesOrderLine.order.id !== order.id);
+      // Shared only with orders still buying on it: a line another termination cancelled (or
+      // one the supplier never delivers) no longer keeps the PO alive.
+      const shared = lines.some((l) => l.salesOrderLine.order.id !== order.id && l.quantity - l.cancelledQuantity > 0);
       const ours = ourPoLines.filter((l) => l.purchaseOrder.id === poId);
       const closed = po.status === 'CANCELLED' || po.status === 'RECEIVED';
       const impactLines = ours.map((l) => ({
@@ -339,13 +375,52 @@ export class ImpactService {
          join sales_order_line l on l.id = pol.sales_order_line_id
          join sales_order o on o.id = l.order_id
          join customer c on c.id = o.customer_id
-        where po.id in (${shared.map(() => '?').join(',')}) and o.id <> ?
+        where po.id in (${shared.map(() => '?').join(',')}) and o.id <> ? and pol.quantity > pol.cancelled_quantity
         order by po.number, o.number`,
       [...shared.map((p) => p.purchaseOrderId), order.id],
       'all',
       em.getTransactionContext(),
     );
     return rows.map((r) => ({ purchaseOrderNumber: r.po, orderNumber: r.number, customerName: r.customer }));
+  }
+
+  /** Says why the fee charged differs from the contract's rate (clients translate by code). */
+  private feeNotes(
+    currency: string,
+    contractFee: string,
+    fault: TerminationFault,
+    charged: ReturnType<typeof chargedFee>,
+    adjustment: ImpactRequest['feeAdjustment'],
+    warnings: ImpactIssue[],
+  ): void {
+    if (fault !== TerminationFault.BUYER && new Decimal(contractFee).gt(0)) {
+      const who = fault === TerminationFault.SELLER ? 'seller-caused' : 'caused by neither party';
+      warnings.push(
+        issue(
+          'FEE_NOT_CHARGED',
+          `Fee not charged: the termination is ${who}; the contract's fee (${contractFee} ${currency}) applies only when the buyer causes the termination.`,
+          fault,
+        ),
+      );
+    }
+    if (adjustment) {
+      warnings.push(
+        issue(
+          'FEE_ADJUSTED',
+          new Decimal(charged.fee).isZero()
+            ? `Finance waived the cancellation fee: ${adjustment.reason}`
+            : `Finance set the cancellation fee to ${charged.fee} ${currency}: ${adjustment.reason}`,
+        ),
+      );
+    }
+    if (charged.capped) {
+      warnings.push(
+        issue(
+          'FEE_ADJUSTMENT_CAPPED',
+          `The adjusted fee is above what the contract now allows (${charged.ceiling} ${currency}); ${charged.ceiling} is charged.`,
+        ),
+      );
+    }
   }
 
   private noticeWarning(order: SalesOrder, contract: Contract, warnings: ImpactIssue[]): void {

@@ -3,6 +3,7 @@ import { ID } from 'type-graphql';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
 import { ContractClause, OrderStageEnum } from '../order/contract.entity.js';
 import type { OrderStage } from '@ot/shared';
+import { TerminationFault } from './termination-reason.entity.js';
 
 export enum PurchaseOrderAction {
   CANCEL = 'CANCEL',
@@ -184,8 +185,14 @@ export class TerminationImpact {
   orderStage!: OrderStage;
   @Field(() => String, { description: 'Fee rate of the contract at the order stage' })
   feeRate!: string;
-  @Field(() => String)
+  @Field(() => TerminationFault, { description: 'Who causes the termination; only BUYER is charged the contract fee' })
+  fault!: TerminationFault;
+  @Field(() => String, { description: "The contract's fee rate × terminated value, owed only when the buyer causes the termination" })
+  contractFee!: string;
+  @Field(() => String, { description: 'The fee actually charged: contractFee when buyer-caused, else 0; or as adjusted by finance' })
   cancellationFee!: string;
+  @Field(() => Boolean, { description: 'Whether finance adjusted (or waived) the fee; a FEE_ADJUSTED warning says why' })
+  feeAdjusted!: boolean;
   @Field(() => String, { description: 'Paid minus (value kept + fee), never negative' })
   refundDue!: string;
   @Field(() => String, { description: 'Fee not covered by what the customer has paid' })
@@ -212,5 +219,50 @@ export class TerminationImpact {
   computedAt!: Date;
 }
 
-/** The stored snapshot is the impact as plain JSON. */
-export type ImpactSnapshot = Omit<TerminationImpact, 'computedAt'> & { computedAt: string | Date };
+/** The stored snapshot is the impact as plain JSON (snapshots from before fees by fault lack those keys). */
+export type ImpactSnapshot = Omit<TerminationImpact, 'computedAt' | 'fault' | 'contractFee' | 'feeAdjusted'> &
+  Partial<Pick<TerminationImpact, 'fault' | 'contractFee' | 'feeAdjusted'>> & { computedAt: string | Date };
+
+@ObjectType({ simpleResolvers: true })
+export class AppliedPurchaseOrderLineChange {
+  @Field(() => String)
+  sku!: string;
+  @Field(() => Int, { description: 'On the PO line before (ordered minus earlier cancellations)' })
+  quantityBefore!: number;
+  @Field(() => Int, { description: 'Cancelled with the supplier by this termination' })
+  quantityCancelled!: number;
+  @Field(() => Int)
+  quantityAfter!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'What the effect actually did to a purchase order' })
+export class AppliedPurchaseOrderChange {
+  @Field(() => String)
+  purchaseOrderNumber!: string;
+  @Field(() => String)
+  supplierName!: string;
+  @Field(() => PurchaseOrderAction, { description: 'CANCEL when the PO ended cancelled, else REDUCE' })
+  action!: PurchaseOrderAction;
+  @Field(() => String)
+  statusBefore!: string;
+  @Field(() => String)
+  statusAfter!: string;
+  @Field(() => [AppliedPurchaseOrderLineChange])
+  lines!: AppliedPurchaseOrderLineChange[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Finance's adjustment of the cancellation fee before the effect" })
+export class CancellationFeeAdjustment {
+  @Field(() => String)
+  amount!: string;
+  @Field(() => String, { description: 'The fee charged before the adjustment' })
+  previousAmount!: string;
+  @Field(() => String, { description: 'The most the contract allowed when adjusted' })
+  contractFee!: string;
+  @Field(() => String)
+  reason!: string;
+  @Field(() => String)
+  adjustedByName!: string;
+  @Field(() => Date)
+  adjustedAt!: Date;
+}

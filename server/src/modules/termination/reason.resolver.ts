@@ -3,7 +3,7 @@ import { MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../app/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
-import { ReasonCategoryEnum, TerminationReason } from './termination-reason.entity.js';
+import { ReasonCategoryEnum, TerminationFault, TerminationReason } from './termination-reason.entity.js';
 import { resultUnion } from '../../common/result-union.js';
 
 @InputType()
@@ -19,6 +19,8 @@ export class TerminationReasonInput {
   labelEn!: string;
   @Field(() => ReasonCategoryEnum)
   category!: ReasonCategory;
+  @Field(() => TerminationFault, { nullable: true, description: 'Who causes it; required when creating, kept when omitted on update' })
+  fault?: TerminationFault | null;
   @Field(() => Boolean)
   customerConfirmationDefault!: boolean;
   @Field(() => Boolean, { nullable: true })

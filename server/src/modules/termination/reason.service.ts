@@ -4,13 +4,15 @@ import { InputError, NotFoundError, refuse, resultOf } from '../../common/busine
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { TerminationReason } from './termination-reason.entity.js';
+import { TerminationFault, TerminationReason } from './termination-reason.entity.js';
 
 export interface ReasonInput {
   code?: string;
   labelZh: string;
   labelEn: string;
   category: ReasonCategory;
+  /** Required when creating; kept when omitted on update. */
+  fault?: TerminationFault | null;
   customerConfirmationDefault: boolean;
   explanationRequired?: boolean | null;
   sortOrder?: number | null;
@@ -29,6 +31,10 @@ export class ReasonService {
       const code = input.code.trim().toUpperCase();
       if (!CODE_RE.test(code)) refuse(InputError, 'VALIDATION_FAILED', 'The code is 2–40 capital letters, digits or _.', { field: 'code' });
       this.checkLabels(input);
+      // Deciding who causes it decides whether customers pay the fee: never guessed.
+      if (!input.fault)
+        refuse(InputError, 'VALIDATION_FAILED', 'Say who causes a termination for this reason (fault).', { field: 'fault' });
+      const fault = input.fault;
       try {
         return await inTransaction(ctx, async ({ em }) => {
           const reason = em.create(TerminationReason, {
@@ -36,11 +42,17 @@ export class ReasonService {
             labelZh: input.labelZh.trim(),
             labelEn: input.labelEn.trim(),
             category: input.category,
+            fault,
             customerConfirmationDefault: input.customerConfirmationDefault,
             explanationRequired: input.explanationRequired ?? false,
             sortOrder: input.sortOrder ?? 100,
           });
-          appendAudit(em, ctx.actor, { action: 'reason.created', entityType: 'TerminationReason', entityId: reason.id, data: { code } });
+          appendAudit(em, ctx.actor, {
+            action: 'reason.created',
+            entityType: 'TerminationReason',
+            entityId: reason.id,
+            data: { code, fault },
+          });
           return reason;
         });
       } catch (error) {
@@ -58,11 +70,12 @@ export class ReasonService {
       return inTransaction(ctx, async ({ em }) => {
         const reason = await em.findOne(TerminationReason, { id: reasonId });
         if (!reason) refuse(NotFoundError, 'NOT_FOUND', 'No such reason.');
-        const before = { labelZh: reason.labelZh, labelEn: reason.labelEn, active: reason.active };
+        const before = { labelZh: reason.labelZh, labelEn: reason.labelEn, active: reason.active, fault: reason.fault };
         Object.assign(reason, {
           labelZh: input.labelZh.trim(),
           labelEn: input.labelEn.trim(),
           category: input.category,
+          fault: input.fault ?? reason.fault,
           customerConfirmationDefault: input.customerConfirmationDefault,
           explanationRequired: input.explanationRequired ?? reason.explanationRequired,
           sortOrder: input.sortOrder ?? reason.sortOrder,
@@ -72,7 +85,7 @@ export class ReasonService {
           action: 'reason.updated',
           entityType: 'TerminationReason',
           entityId: reason.id,
-          data: { code: reason.code, before },
+          data: { code: reason.code, before, fault: reason.fault },
         });
         return reason;
       });

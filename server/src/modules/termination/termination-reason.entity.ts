@@ -6,6 +6,25 @@ import { BaseEntity } from '../../common/base.entity.js';
 export const ReasonCategoryEnum = Object.fromEntries(REASON_CATEGORIES.map((c) => [c, c])) as { [K in ReasonCategory]: K };
 registerEnumType(ReasonCategoryEnum, { name: 'ReasonCategory' });
 
+/**
+ * Who causes a termination for this reason. The contract's cancellation fee is owed only
+ * "因买方原因" (when the buyer causes it), so only BUYER reasons charge it.
+ */
+export enum TerminationFault {
+  BUYER = 'BUYER',
+  SELLER = 'SELLER',
+  NONE = 'NONE',
+}
+registerEnumType(TerminationFault, {
+  name: 'TerminationFault',
+  description: 'Who causes the termination: the buyer (the contract fee applies), the seller, or neither (e.g. force majeure)',
+  valuesConfig: {
+    BUYER: { description: 'The buyer causes it: the contract cancellation fee applies' },
+    SELLER: { description: 'We cause it (supply, discontinuation, our decision or error): no fee' },
+    NONE: { description: 'Neither party (e.g. force majeure): no fee' },
+  },
+});
+
 /** A controlled reason for terminating; admins maintain the catalog, used ones are never deleted. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'termination_reason' })
@@ -25,6 +44,10 @@ export class TerminationReason extends BaseEntity<'active' | 'sortOrder' | 'expl
   @Field(() => ReasonCategoryEnum)
   @Enum({ items: () => [...REASON_CATEGORIES], type: 'string' })
   category!: ReasonCategory;
+
+  @Field(() => TerminationFault, { description: 'Who causes a termination for this reason; only BUYER charges the contract fee' })
+  @Enum({ items: () => TerminationFault, type: 'string' })
+  fault!: TerminationFault;
 
   @Field(() => Boolean, { description: 'Whether the customer must confirm by default' })
   @Property({ type: 'boolean' })

@@ -7,7 +7,7 @@ import { User } from '../identity/user.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactSnapshot } from './impact.types.js';
 import { TerminationLine } from './termination-line.entity.js';
-import { TerminationReason } from './termination-reason.entity.js';
+import { TerminationFault, TerminationReason } from './termination-reason.entity.js';
 
 export const TerminationStatusEnum = Object.fromEntries(TERMINATION_STATUSES.map((s) => [s, s])) as {
   [K in TerminationStatus]: K;
@@ -19,6 +19,30 @@ export enum TerminationScope {
   PARTIAL = 'PARTIAL',
 }
 registerEnumType(TerminationScope, { name: 'TerminationScope' });
+
+/** Finance's decision on the fee before the effect (amount 0 waives it). */
+export interface FeeAdjustment {
+  amount: string;
+  /** The fee charged before this adjustment. */
+  previousAmount: string;
+  /** The contract's fee for this termination when adjusted: the ceiling. */
+  contractFee: string;
+  reason: string;
+  actorId: string;
+  actorName: string;
+  at: string;
+}
+
+/** What the effect actually did to one purchase order (not what the preview planned). */
+export interface AppliedPurchaseOrderChangeRecord {
+  purchaseOrderId: string;
+  number: string;
+  supplierName: string;
+  action: 'CANCEL' | 'REDUCE';
+  statusBefore: string;
+  statusAfter: string;
+  lines: { purchaseOrderLineId: string; sku: string; quantityBefore: number; quantityCancelled: number; quantityAfter: number }[];
+}
 
 export interface EffectBlocker {
   code: string;
@@ -37,7 +61,16 @@ export interface EffectBlocker {
 // Lists filtered by status (boards, partners' pending lists) read their page straight off this index.
 @Index({ name: 'termination_status_list_idx', properties: ['status', 'createdAt', 'id'] })
 export class Termination extends BaseEntity<
-  'version' | 'effectiveAt' | 'closedAt' | 'effectBlockers' | 'effectBlockedAt' | 'statusChangedAt' | 'bulkRunId' | 'requestedAt'
+  | 'version'
+  | 'effectiveAt'
+  | 'closedAt'
+  | 'effectBlockers'
+  | 'effectBlockedAt'
+  | 'statusChangedAt'
+  | 'bulkRunId'
+  | 'requestedAt'
+  | 'feeAdjustment'
+  | 'appliedPurchaseOrderChanges'
 > {
   @Field(() => String)
   @Property({ type: 'string', length: 20, unique: true })
@@ -56,6 +89,22 @@ export class Termination extends BaseEntity<
   @Field(() => TerminationStatusEnum)
   @Enum({ items: () => [...TERMINATION_STATUSES], type: 'string' })
   status!: TerminationStatus;
+
+  /**
+   * Who causes it, fixed at submission: the reason's fault, or SELLER for a bulk
+   * discontinuation (our decision whatever reason was picked). Decides the fee.
+   */
+  @Field(() => TerminationFault)
+  @Enum({ items: () => TerminationFault, type: 'string' })
+  fault!: TerminationFault;
+
+  /** Set by the head of finance before the effect; the effect charges this amount. */
+  @Property({ type: 'json', nullable: true })
+  feeAdjustment?: FeeAdjustment | null;
+
+  /** Written by the effect, in its transaction: what was done to each purchase order. */
+  @Property({ type: 'json', nullable: true })
+  appliedPurchaseOrderChanges?: AppliedPurchaseOrderChangeRecord[] | null;
 
   @Field(() => TerminationScope)
   @Enum({ items: () => TerminationScope, type: 'string' })

@@ -12,12 +12,21 @@ import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { User } from '../identity/user.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import { Settlement } from '../settlement/settlement.entity.js';
-import { ImpactIssue, TerminationImpact, TerminationImpactInput } from './impact.types.js';
+import {
+  AppliedPurchaseOrderChange,
+  CancellationFeeAdjustment,
+  ImpactIssue,
+  PurchaseOrderAction,
+  TerminationImpact,
+  TerminationImpactInput,
+} from './impact.types.js';
 import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason } from './termination-reason.entity.js';
 import { Termination } from './termination.entity.js';
 import { selectionBelow } from './termination-page.js';
 import {
+  AdjustCancellationFeeInput,
+  AdjustCancellationFeeResult,
   RetryTerminationEffectResult,
   SubmitTerminationInput,
   SubmitTerminationResult,
@@ -81,6 +90,47 @@ export class TerminationResolver {
     return ctx.services.terminations.retryEffect(ctx, terminationId, idempotencyKey);
   }
 
+  @Authorized('approvals:decide')
+  @Mutation(() => AdjustCancellationFeeResult, {
+    description: 'The head of finance adjusts or waives (amount "0") the cancellation fee before the effect',
+  })
+  adjustCancellationFee(@Ctx() ctx: RequestContext, @Arg('input', () => AdjustCancellationFeeInput) input: AdjustCancellationFeeInput) {
+    return ctx.services.feeAdjustments.adjust(ctx, input);
+  }
+
+  @FieldResolver(() => CancellationFeeAdjustment, { nullable: true, description: "Finance's fee adjustment, if any" })
+  feeAdjustment(@Root() t: Termination): CancellationFeeAdjustment | null {
+    const a = t.feeAdjustment;
+    if (!a) return null;
+    return {
+      amount: a.amount,
+      previousAmount: a.previousAmount,
+      contractFee: a.contractFee,
+      reason: a.reason,
+      adjustedByName: a.actorName,
+      adjustedAt: new Date(a.at),
+    };
+  }
+
+  @FieldResolver(() => [AppliedPurchaseOrderChange], {
+    description: 'What the effect actually did to purchase orders (empty before the effect)',
+  })
+  appliedPurchaseOrderChanges(@Root() t: Termination): AppliedPurchaseOrderChange[] {
+    return (t.appliedPurchaseOrderChanges ?? []).map((p) => ({
+      purchaseOrderNumber: p.number,
+      supplierName: p.supplierName,
+      action: p.action === 'CANCEL' ? PurchaseOrderAction.CANCEL : PurchaseOrderAction.REDUCE,
+      statusBefore: p.statusBefore,
+      statusAfter: p.statusAfter,
+      lines: p.lines.map((l) => ({
+        sku: l.sku,
+        quantityBefore: l.quantityBefore,
+        quantityCancelled: l.quantityCancelled,
+        quantityAfter: l.quantityAfter,
+      })),
+    }));
+  }
+
   @FieldResolver(() => SalesOrder)
   order(@Root() t: Termination, @Ctx() ctx: RequestContext) {
     return loaded(t.order) ?? ctx.loaders.one(SalesOrder, t.order.id);
@@ -103,7 +153,15 @@ export class TerminationResolver {
 
   @FieldResolver(() => TerminationImpact, { description: 'Snapshot taken at submission' })
   impact(@Root() t: Termination) {
-    return { ...t.impact, computedAt: new Date(t.impact.computedAt) };
+    // Snapshots from before fees by fault lack these keys; their fee was charged as if buyer-caused.
+    const i = t.impact;
+    return {
+      ...i,
+      fault: i.fault ?? 'BUYER',
+      contractFee: i.contractFee ?? i.cancellationFee,
+      feeAdjusted: i.feeAdjusted ?? false,
+      computedAt: new Date(i.computedAt),
+    };
   }
 
   @FieldResolver(() => [ApprovalStep])

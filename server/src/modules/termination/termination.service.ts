@@ -30,7 +30,7 @@ import type { ImpactService } from './impact.service.js';
 import type { TerminationImpactInput } from './impact.types.js';
 import { effectiveMail } from './termination-mail.js';
 import { TerminationLine } from './termination-line.entity.js';
-import { TerminationReason } from './termination-reason.entity.js';
+import { TerminationReason, type TerminationFault } from './termination-reason.entity.js';
 import { lockOrder, lockTermination, releaseOrder, type TerminationLifecycle } from './termination-lifecycle.js';
 import { Termination, TerminationScope } from './termination.entity.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
@@ -71,7 +71,7 @@ export class TerminationService {
     });
   }
 
-  async submit(ctx: RequestContext, input: SubmitTerminationInput, options: { bulkRunId?: string } = {}) {
+  async submit(ctx: RequestContext, input: SubmitTerminationInput, options: { bulkRunId?: string; fault?: TerminationFault } = {}) {
     const claim = idempotencyClaim(ctx, 'submitTermination', input.idempotencyKey, input);
     const explanation = input.explanation.trim();
     return resultOf(async () => {
@@ -98,6 +98,7 @@ export class TerminationService {
             reason,
             lines: input.lines,
             customerConfirmationRequested: input.customerConfirmationRequired,
+            fault: options.fault,
           });
           if (impact.blockers.length) {
             const active = impact.blockers.find((b) => b.code === 'TERMINATION_ACTIVE');
@@ -115,6 +116,7 @@ export class TerminationService {
             reason,
             explanation,
             status: 'PENDING_APPROVAL',
+            fault: impact.fault,
             scope: impact.scope === 'FULL' ? TerminationScope.FULL : TerminationScope.PARTIAL,
             requestedBy: this.requester(ctx, em),
             customerConfirmationRequired: impact.customerConfirmationRequired,
@@ -146,6 +148,8 @@ export class TerminationService {
             data: {
               order: order.number,
               reason: reason.code,
+              fault: t.fault,
+              cancellationFee: impact.cancellationFee,
               scope: t.scope,
               lines: impact.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
               route: impact.approvalRoute.map((s) => `${s.stage}:${s.department}`),
@@ -248,6 +252,8 @@ export class TerminationService {
       lines: lines.map((l) => ({ lineId: l.salesOrderLine.id, quantity: l.quantity })),
       customerConfirmationRequested: t.customerConfirmationRequired,
       excludeTerminationId: t.id,
+      fault: t.fault,
+      feeAdjustment: t.feeAdjustment,
     });
     const blockers = impact.blockers.filter((b) => b.code !== 'REASON_INACTIVE');
     if (blockers.length) {
@@ -282,7 +288,13 @@ export class TerminationService {
       { orderBy: { respondedAt: 'desc' } },
     );
     this.effects.faults.check('effect.tasks');
-    const tasks = await this.followUps.createFor(scope, t, impact, accepted?.preferredResolution ?? null);
+    const tasks = await this.followUps.createFor(
+      scope,
+      t,
+      impact,
+      accepted?.preferredResolution ?? null,
+      t.appliedPurchaseOrderChanges ?? [],
+    );
     await scope.em.populate(order, ['customer']);
     this.effects.faults.check('effect.messages');
     await this.mail.queue(scope.em, { ...effectiveMail(t, order, impact), terminationId: t.id });
@@ -303,7 +315,11 @@ export class TerminationService {
         terminationId: t.id,
         data: {
           orderStatus: order.status,
-          purchaseOrders: impact.purchaseOrders.map((p) => ({ number: p.number, action: p.action })),
+          purchaseOrders: (t.appliedPurchaseOrderChanges ?? []).map((p) => ({
+            number: p.number,
+            action: p.action,
+            lines: p.lines.map((l) => ({ sku: l.sku, before: l.quantityBefore, cancelled: l.quantityCancelled, after: l.quantityAfter })),
+          })),
           reservationsReleased: impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
           settlement: { kind: settlement.kind, refundDue: settlement.refundDue, fee: settlement.cancellationFee },
           tasks: tasks.map((task) => task.kind),

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, MaxLength } from 'class-validator';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import {
   ActiveTerminationExistsError,
   ConflictError,
@@ -51,6 +51,27 @@ export class WithdrawTerminationInput {
   @Field(() => String)
   @MaxLength(2000)
   reason!: string;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class AdjustCancellationFeeInput {
+  @Field(() => ID)
+  terminationId!: string;
+
+  @Field(() => String, { description: 'The fee to charge: a decimal string ≥ 0, at most the contract fee; "0" waives it' })
+  @MaxLength(32)
+  amount!: string;
+
+  @Field(() => String, { description: 'Why (1 to 1000 characters); audited and shown to the departments' })
+  @MaxLength(1000)
+  reason!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The version you saw; a different current version is STALE_VERSION' })
+  expectedVersion?: number | null;
 
   @Field(() => String, { nullable: true })
   @MaxLength(200)
@@ -134,3 +155,12 @@ export const RetryTerminationEffectResult = resultUnion('RetryTerminationEffectR
 ]);
 
 export const TerminationConnection = ConnectionType('Termination', Termination);
+
+export const AdjustCancellationFeeResult = resultUnion('AdjustCancellationFeeResult', TerminationSuccess, [
+  NotFoundError,
+  InputError,
+  InvalidTransitionError,
+  ForbiddenActionError,
+  ConflictError,
+  IdempotencyKeyReusedError,
+]);

@@ -1,0 +1,150 @@
+import type { RequestContext } from '../../app/context.js';
+import {
+  ConflictError,
+  ForbiddenActionError,
+  InputError,
+  InvalidTransitionError,
+  NotFoundError,
+  refuse,
+  resultOf,
+} from '../../common/business-errors.js';
+import { parseId } from '../../common/errors.js';
+import { Decimal, money } from '../../common/money.js';
+import { inTransaction } from '../../common/transaction.js';
+import { appendAudit } from '../audit/audit.service.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
+import { chargedFee, type ImpactService } from './impact.service.js';
+import type { ImpactSnapshot } from './impact.types.js';
+import { TerminationLine } from './termination-line.entity.js';
+import { lockOrder, lockTermination, type TerminationLifecycle } from './termination-lifecycle.js';
+
+export interface AdjustCancellationFeeInput {
+  terminationId: string;
+  amount: string;
+  reason: string;
+  expectedVersion?: number | null;
+  idempotencyKey?: string | null;
+}
+
+/** A plain non-negative decimal with at most two places: no exponent, sign, grouping or spaces inside. */
+const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
+/** Statuses before the effect: the fee can still change. */
+const ADJUSTABLE = ['PENDING_APPROVAL', 'AWAITING_CUSTOMER'];
+const REASON_MAX = 1000;
+
+/** The impact fields that depend on the fee: rewritten together so the snapshot stays consistent. */
+const FEE_KEYS = [
+  'fault',
+  'contractFee',
+  'cancellationFee',
+  'feeAdjusted',
+  'refundDue',
+  'feeOutstanding',
+  'amountPaid',
+  'amountInvoiced',
+] as const;
+
+/**
+ * The head of finance lowers or waives (0) the cancellation fee before the termination takes
+ * effect. Money decisions are finance's alone: administrators configure, they do not settle.
+ */
+export class FeeAdjustmentService {
+  constructor(
+    private readonly impacts: ImpactService,
+    private readonly lifecycle: TerminationLifecycle,
+  ) {}
+
+  async adjust(ctx: RequestContext, input: AdjustCancellationFeeInput) {
+    const id = parseId(input.terminationId, 'terminationId');
+    const claim = idempotencyClaim(ctx, 'adjustCancellationFee', input.idempotencyKey, input);
+    const reasonText = input.reason.trim();
+    const amountText = input.amount.trim();
+    return resultOf(async () => {
+      const actor = ctx.actor;
+      if (actor?.kind !== 'user' || actor.role !== 'DEPT_HEAD' || actor.departmentCode !== 'FINANCE') {
+        refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the head of finance may adjust the cancellation fee.');
+      }
+      if (!AMOUNT_RE.test(amountText)) {
+        refuse(InputError, 'VALIDATION_FAILED', 'The amount is a number ≥ 0 with at most two decimals, e.g. 12000.00.', {
+          field: 'amount',
+        });
+      }
+      if (!reasonText || reasonText.length > REASON_MAX) {
+        refuse(InputError, 'VALIDATION_FAILED', `Say why the fee is adjusted (1 to ${REASON_MAX} characters).`, { field: 'reason' });
+      }
+      const amount = money(amountText);
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
+        // Concurrent adjustments, approvals and the effect queue on this row lock.
+        const t = await lockTermination(scope, id);
+        if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
+        if (claim && (await findReplay(em, claim))) return { termination: t };
+        if (input.expectedVersion != null && input.expectedVersion !== t.version) {
+          refuse(ConflictError, 'STALE_VERSION', `The termination changed meanwhile (version ${t.version}); reload and try again.`);
+        }
+        if (!ADJUSTABLE.includes(t.status)) {
+          refuse(InvalidTransitionError, 'INVALID_TRANSITION', `The fee of a ${t.status} termination can no longer be adjusted.`);
+        }
+        // The ceiling is the contract's fee for this termination now, from live data.
+        const order = await lockOrder(scope, t.order.id);
+        const lines = await em.find(TerminationLine, { termination: t });
+        const request = {
+          order,
+          reason: t.reason,
+          lines: lines.map((l) => ({ lineId: l.salesOrderLine.id, quantity: l.quantity })),
+          customerConfirmationRequested: t.customerConfirmationRequired,
+          excludeTerminationId: t.id,
+          fault: t.fault,
+        };
+        const current = await this.impacts.compute(em, { ...request, feeAdjustment: t.feeAdjustment });
+        const { ceiling } = chargedFee(current.contractFee, t.fault, null);
+        if (new Decimal(amount).gt(ceiling)) {
+          refuse(
+            InputError,
+            'VALIDATION_FAILED',
+            new Decimal(ceiling).isZero()
+              ? `This termination is not buyer-caused (${t.fault}): the contract charges no fee, so only 0 is possible.`
+              : `The fee cannot exceed what the contract allows: ${ceiling} ${current.currency}.`,
+            { field: 'amount' },
+          );
+        }
+        const adjusted = await this.impacts.compute(em, { ...request, feeAdjustment: { amount, reason: reasonText } });
+        const previous = current.cancellationFee;
+        t.feeAdjustment = {
+          amount,
+          previousAmount: previous,
+          contractFee: ceiling,
+          reason: reasonText,
+          actorId: actor.userId,
+          actorName: actor.name,
+          at: new Date().toISOString(),
+        };
+        // What the customer sees (confirmation page, mails) and the detail read the snapshot.
+        const snapshot: ImpactSnapshot = { ...t.impact };
+        for (const key of FEE_KEYS) (snapshot as Record<string, unknown>)[key] = adjusted[key];
+        const isFeeNote = (code: string) => code.startsWith('FEE_');
+        snapshot.warnings = [...t.impact.warnings.filter((w) => !isFeeNote(w.code)), ...adjusted.warnings.filter((w) => isFeeNote(w.code))];
+        t.impact = snapshot;
+        t.version += 1;
+        appendAudit(em, actor, {
+          action: 'termination.fee_adjusted',
+          terminationId: t.id,
+          entityType: 'Termination',
+          entityId: t.id,
+          data: {
+            from: previous,
+            to: adjusted.cancellationFee,
+            contractFee: ceiling,
+            reason: reasonText,
+            refundDue: adjusted.refundDue,
+            feeOutstanding: adjusted.feeOutstanding,
+            currency: adjusted.currency,
+          },
+        });
+        if (claim) await saveReplay(em, claim, { terminationId: t.id });
+        this.lifecycle.publishAfterCommit(scope, t, 'termination.fee_adjusted', t.status, actor, { departments: ['FINANCE'] });
+        return { termination: t };
+      });
+    });
+  }
+}
