@@ -254,6 +254,7 @@ const ROWS: Record<string, Row> = {
         labelZh: '矩阵',
         labelEn: 'Matrix',
         category: 'OTHER',
+        fault: 'NONE',
         customerConfirmationDefault: false,
         active: false,
       },
@@ -288,6 +289,20 @@ const ROWS: Record<string, Row> = {
     variables: (actor) => ({
       i: { terminationId: actor === 'admin' ? fx.withdrawByAdmin : fx.withdrawByClerk, reason: `matrix: ${actor}` },
     }),
+  },
+  adjustCancellationFee: {
+    kind: 'mutation',
+    document: `mutation($i: AdjustCancellationFeeInput!) { adjustCancellationFee(input: $i) { ${RESULT} } }`,
+    // Money decisions are the head of finance's alone; admins configure, they do not settle.
+    allow: ['head:FINANCE'],
+    refuse: {
+      admin: 'FORBIDDEN_ACTION',
+      'head:SALES': 'FORBIDDEN_ACTION',
+      'head:PURCHASING': 'FORBIDDEN_ACTION',
+      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
+      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
+    },
+    variables: () => ({ i: { terminationId: fx.terminationId, amount: '0', reason: 'matrix: fee waived' } }),
   },
   retryTerminationEffect: {
     kind: 'mutation',

@@ -36,6 +36,7 @@ describe('termination reason catalog', () => {
       labelZh: '质量问题',
       labelEn: 'Quality issue',
       category: 'PRODUCT',
+      fault: 'SELLER',
       customerConfirmationDefault: true,
     };
     const created = await wf.as<{ createTerminationReason: { __typename: string; id: string; reasonCode: string } }>(
@@ -74,11 +75,61 @@ describe('termination reason catalog', () => {
   it('only admins maintain the catalog', async () => {
     const res = await server.gql(
       CREATE,
-      { i: { code: 'X_Y', labelZh: 'x', labelEn: 'x', category: 'OTHER', customerConfirmationDefault: false } },
+      { i: { code: 'X_Y', labelZh: 'x', labelEn: 'x', category: 'OTHER', fault: 'NONE', customerConfirmationDefault: false } },
       await wf.token('sales.head@example.com'),
     );
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const rows = await server.sql(`select 1 from termination_reason where code = 'X_Y'`);
     expect(rows).toHaveLength(0);
+  });
+
+  it('every reason says who causes it; admins set it, and the fee follows', async () => {
+    const data = await wf.as<{ terminationReasons: { code: string; fault: string }[] }>(
+      'clerk@example.com',
+      `{ terminationReasons { code fault } }`,
+    );
+    expect(Object.fromEntries(data.terminationReasons.map((r) => [r.code, r.fault]))).toEqual({
+      CUSTOMER_CANCELLATION: 'BUYER',
+      CUSTOMER_CHANGE: 'BUYER',
+      PRODUCT_DISCONTINUED: 'SELLER',
+      SUPPLY_UNAVAILABLE: 'SELLER',
+      CREDIT_RISK: 'BUYER',
+      DUPLICATE_ORDER: 'BUYER',
+      INTERNAL_DECISION: 'SELLER',
+      OTHER: 'NONE',
+    });
+    const input = {
+      code: 'FORCE_MAJEURE_X',
+      labelZh: '不可抗力',
+      labelEn: 'Force majeure',
+      category: 'OTHER',
+      customerConfirmationDefault: true,
+    };
+    const missing = await wf.as<{ createTerminationReason: { code: string; field: string } }>(
+      'admin@example.com',
+      `mutation($i: TerminationReasonInput!) { createTerminationReason(input: $i) { ... on InputError { code field } } }`,
+      { i: input },
+    );
+    expect(missing.createTerminationReason).toEqual({ code: 'VALIDATION_FAILED', field: 'fault' });
+    expect(await server.sql(`select 1 from termination_reason where code = 'FORCE_MAJEURE_X'`)).toHaveLength(0);
+
+    const created = await wf.as<{ createTerminationReason: { id: string } }>('admin@example.com', CREATE, {
+      i: { ...input, fault: 'BUYER' },
+    });
+    const fee = async () =>
+      (
+        await wf.as<{ terminationImpact: { cancellationFee: string; fault: string } }>(
+          'clerk@example.com',
+          `{ terminationImpact(input: { orderNumber: "SO-2026-00006", reasonCode: "FORCE_MAJEURE_X" }) { ... on TerminationImpact { cancellationFee fault } } }`,
+        )
+      ).terminationImpact;
+    expect(Number((await fee()).cancellationFee)).toBeGreaterThan(0);
+    await wf.as('admin@example.com', UPDATE, { id: created.createTerminationReason.id, i: { ...input, fault: 'NONE' } });
+    expect(await fee()).toEqual({ cancellationFee: '0.00', fault: 'NONE' });
+    const [audit] = await server.sql<{ data: { fault: string; before: { fault: string } } }>(
+      `select data from audit_event where action = 'reason.updated' and entity_id = $1`,
+      [created.createTerminationReason.id],
+    );
+    expect(audit!.data).toMatchObject({ fault: 'NONE', before: { fault: 'BUYER' } });
   });
 });

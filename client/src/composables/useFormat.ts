@@ -26,6 +26,7 @@ export type EnumGroup = keyof Pick<
   | 'followUpStatus'
   | 'followUpOutcome'
   | 'reasonCategory'
+  | 'terminationFault'
   | 'department'
   | 'purchaseOrderAction'
   | 'role'

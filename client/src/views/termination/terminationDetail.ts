@@ -16,6 +16,15 @@ export const TerminationDetailQuery = graphql(`
       closedAt
       effectBlockedAt
       version
+      fault
+      feeAdjustment {
+        amount
+        previousAmount
+        contractFee
+        reason
+        adjustedByName
+        adjustedAt
+      }
       order {
         id
         number
@@ -48,6 +57,9 @@ export const TerminationDetailQuery = graphql(`
       impact {
         currency
         terminatedValue
+        contractFee
+        cancellationFee
+        feeAdjusted
         ...ImpactPreview
       }
       followUpTasks {
@@ -59,6 +71,7 @@ export const TerminationDetailQuery = graphql(`
       ...TerminationApprovalSteps
       ...TerminationConfirmation
       ...TerminationSettlement
+      ...TerminationAppliedPurchaseOrders
       ...TerminationAuditTrail
     }
   }
