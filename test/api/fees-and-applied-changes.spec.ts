@@ -323,16 +323,15 @@ describe('the head of finance adjusts the fee before the effect', () => {
     const waived = await adjust('finance.head@example.com', { amount: '0', reason: '免收违约金：长期客户。' });
     expect(waived.termination!.impact.cancellationFee).toBe('0.00');
     const t = await wf.approveAll(id);
-    let status = t.status;
-    if (status === 'AWAITING_CUSTOMER') {
-      const view = await server.gql<{ customerConfirmation: { cancellationFee: string } }>(
-        `query($t: String!) { customerConfirmation(token: $t) { ... on CustomerConfirmationView { cancellationFee } } }`,
-        { t: await wf.confirmationToken(t.customerConfirmation!.recipient) },
-      );
-      expect(view.data!.customerConfirmation.cancellationFee).toBe('0.00');
-      status = (await wf.respond(await wf.confirmationToken(t.customerConfirmation!.recipient), true)).status!;
-    }
-    expect(status).toBe('EFFECTIVE');
+    // CUSTOMER_CHANGE asks the customer: the page shows the waived fee.
+    expect(t.status).toBe('AWAITING_CUSTOMER');
+    const token = await wf.confirmationToken(t.customerConfirmation!.recipient);
+    const view = await server.gql<{ customerConfirmation: { cancellationFee: string } }>(
+      `query($t: String!) { customerConfirmation(token: $t) { ... on CustomerConfirmationView { cancellationFee } } }`,
+      { t: token },
+    );
+    expect(view.data!.customerConfirmation.cancellationFee).toBe('0.00');
+    expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
     const done = await wf.get(id);
     expect(done.settlement).toMatchObject({ cancellationFee: '0.00', feeOutstanding: '0.00' });
     expect(cents(done.settlement!.refundDue)).toBe(cents(refund) + cents(fee) - cents(outstanding));
