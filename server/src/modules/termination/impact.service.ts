@@ -297,8 +297,8 @@ export class ImpactService {
     for (const poId of poIds) {
       const po = ourPoLines.find((l) => l.purchaseOrder.id === poId)!.purchaseOrder;
       const lines = allLines.filter((l) => l.purchaseOrder.id === poId);
-      // Shared only with orders still buying on it: a line another termination cancelled (or
-      // one the supplier never delivers) no longer keeps the PO alive.
+      // Shared only with orders still buying on it: a line another termination already cancelled
+      // no longer keeps the PO alive, so the last order on it cancels it (what the effect will do).
       const shared = lines.some((l) => l.salesOrderLine.order.id !== order.id && l.quantity - l.cancelledQuantity > 0);
       const ours = ourPoLines.filter((l) => l.purchaseOrder.id === poId);
       const closed = po.status === 'CANCELLED' || po.status === 'RECEIVED';
