@@ -3,7 +3,9 @@ import type { OrderStage } from '@ot/shared';
 import { ACTIVE_STATUSES } from '@ot/shared';
 import { Decimal, money, sumMoney } from '../../common/money.js';
 import type { ApprovalPolicyService } from '../approval/approval-policy.service.js';
-import type { Facts } from '../approval/rule-condition.js';
+import { inBaseCurrency, type Facts } from '../approval/rule-condition.js';
+import { toBase } from '../currency/currency.js';
+import type { ExchangeRateService } from '../currency/exchange-rate.service.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { Reservation, ReservationStatus } from '../inventory/reservation.entity.js';
@@ -49,7 +51,10 @@ export function feeRateAt(contract: Contract, stage: OrderStage): string {
  * the preview, the submission and the effect all call it, so they can never disagree.
  */
 export class ImpactService {
-  constructor(private readonly policy: ApprovalPolicyService) {}
+  constructor(
+    private readonly policy: ApprovalPolicyService,
+    private readonly rates: ExchangeRateService,
+  ) {}
 
   async compute(em: EntityManager, request: ImpactRequest): Promise<TerminationImpact> {
     const { order, reason } = request;
@@ -161,7 +166,20 @@ export class ImpactService {
       reasonCategory: reason.category,
       customerConfirmationRequired,
     };
-    const approvalRoute = await this.policy.route(em, facts);
+    // Thresholds are in the base currency: the order's amounts convert at today's rate.
+    const baseCurrency = this.rates.baseCurrency;
+    const exchangeRate = await this.rates.rateOn(em, order.currency, new Date());
+    if (exchangeRate === null) {
+      warnings.push(
+        issue(
+          'EXCHANGE_RATE_MISSING',
+          `No exchange rate from ${order.currency} into ${baseCurrency} is on record; the amounts cannot be compared with the approval thresholds, so every approval a threshold could require (management included) is required.`,
+          order.currency,
+        ),
+      );
+    }
+    const converted = inBaseCurrency(facts, exchangeRate);
+    const approvalRoute = await this.policy.route(em, converted.facts, converted.unknown);
     const notify = new Set<string>(['SALES', ...approvalRoute.map((s) => s.department)]);
     if (facts.purchaseOrdersAffected) notify.add('PURCHASING');
     if (facts.reservationsReleased || facts.shipmentsAffected) notify.add('WAREHOUSE');
@@ -178,6 +196,9 @@ export class ImpactService {
       shipments: shipmentImpact,
       sharedPurchaseOrderOrders: await this.sharedOrders(em, order, purchaseOrders),
       currency: order.currency,
+      baseCurrency,
+      exchangeRate,
+      orderValueInBase: exchangeRate === null ? null : money(toBase(orderValue, exchangeRate)),
       orderValue,
       terminatedValue,
       amountInvoiced,

@@ -172,6 +172,19 @@ export class TerminationImpact {
   sharedPurchaseOrderOrders!: SharedPurchaseOrderOrder[];
   @Field(() => String)
   currency!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The currency approval thresholds are in (null on impacts recorded before it was kept)',
+  })
+  baseCurrency?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Rate of `currency` into baseCurrency used for the approval route; null when none was on record (see warning EXCHANGE_RATE_MISSING)',
+  })
+  exchangeRate?: string | null;
+  @Field(() => String, { nullable: true, description: 'orderValue in baseCurrency; null without a rate' })
+  orderValueInBase?: string | null;
   @Field(() => String)
   orderValue!: string;
   @Field(() => String, { description: 'Value of the quantities being terminated' })
