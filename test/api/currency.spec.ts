@@ -117,6 +117,59 @@ async function makeEffective(orderNumber: string, reasonCode: string): Promise<s
 }
 
 describe('approval thresholds in the base currency', () => {
+  it('a USD order whose converted value is above the management threshold goes to management', async () => {
+    // Only fields main had: lower the threshold to 213,000 (CNY), between the order's 29,982.25
+    // USD and its 213,473.62 CNY at the demo rate 7.12. Main compared 29,982.25 with 213,000.
+    const UPDATE = `mutation($id: ID!, $i: ApprovalRuleInput!) { updateApprovalRule(id: $id, input: $i) { __typename } }`;
+    const rules = await wf.as<{
+      approvalRules: {
+        id: string;
+        code: string;
+        department: string;
+        stage: number;
+        slaHours: number;
+        descriptionZh: string;
+        descriptionEn: string;
+        condition: unknown;
+      }[];
+    }>('admin@example.com', `{ approvalRules { id code department stage slaHours descriptionZh descriptionEn condition } }`);
+    const rule = rules.approvalRules.find((r) => r.code === 'MANAGEMENT_LARGE_OR_INTERNAL')!;
+    const { id, code: _code, ...input } = rule;
+    const withThreshold = (value: number) => ({
+      ...input,
+      condition: {
+        any: [
+          { fact: 'orderValue', op: 'gt', value },
+          { fact: 'reasonCode', op: 'eq', value: 'INTERNAL_DECISION' },
+        ],
+      },
+    });
+    const route = async (orderNumber: string) =>
+      (
+        await wf.as<{ terminationImpact: { approvalRoute: { department: string }[] } }>(
+          'clerk@example.com',
+          `query($i: TerminationImpactInput!) { terminationImpact(input: $i) { ... on TerminationImpact { approvalRoute { department } } } }`,
+          { i: { orderNumber, reasonCode: 'CUSTOMER_CANCELLATION' } },
+        )
+      ).terminationImpact.approvalRoute.map((s) => s.department);
+    try {
+      expect(
+        (await wf.as<{ updateApprovalRule: { __typename: string } }>('admin@example.com', UPDATE, { id, i: withThreshold(213000) }))
+          .updateApprovalRule.__typename,
+      ).toBe('ApprovalRule');
+      expect(await route('SO-2026-00284')).toContain('MANAGEMENT');
+      // A CNY order of 122,760 stays below it.
+      expect(await route('SO-2026-00002')).not.toContain('MANAGEMENT');
+      // Just above the converted value: no management.
+      await wf.as('admin@example.com', UPDATE, { id, i: withThreshold(213473.63) });
+      expect(await route('SO-2026-00284')).not.toContain('MANAGEMENT');
+      await wf.as('admin@example.com', UPDATE, { id, i: withThreshold(213473.61) });
+      expect(await route('SO-2026-00284')).toContain('MANAGEMENT');
+    } finally {
+      await wf.as('admin@example.com', UPDATE, { id, i: withThreshold(500000) });
+    }
+  });
+
   // SO-2026-00284: a USD order of 29,982.25 (demo customer C0025), far below 500,000 in its own
   // currency. The management rule asks for orderValue > 500,000 (CNY, the base currency).
   const USD_ORDER = 'SO-2026-00284';
@@ -185,6 +238,14 @@ describe('termination statistics by currency', () => {
     const [cny, usd] = settlements;
     expect([cny!.currency, usd!.currency]).toEqual(['CNY', 'USD']);
     expect(cents(usd!.value)).toBeGreaterThan(0n);
+
+    // The field main had: it added 1 USD to 1 CNY.
+    const old = await wf.as<{ terminationStats: { terminatedValue: string } }>(
+      'auditor@example.com',
+      `query($from: DateTimeISO) { terminationStats(from: $from) { terminatedValue } }`,
+      { from },
+    );
+    expect(old.terminationStats.terminatedValue).toBe(fromCents(cents(cny!.value) + cents(convert(usd!.value, '7.12'))));
 
     const s = (await wf.as<{ terminationStats: Stats }>('auditor@example.com', STATS, { from })).terminationStats;
     expect(s.baseCurrency).toBe('CNY');

@@ -45,6 +45,10 @@ export const possibleTypes: Record<string, string[]> = {
     "NotYourDepartmentError",
     "StepNotActiveError"
   ],
+  "DeleteExchangeRateResult": [
+    "ExchangeRateDeleted",
+    "NotFoundError"
+  ],
   "ErrorResult": [
     "ActiveTerminationExistsError",
     "ConflictError",
@@ -91,6 +95,10 @@ export const possibleTypes: Record<string, string[]> = {
   "RevokeApiKeyResult": [
     "ApiKey",
     "NotFoundError"
+  ],
+  "SetExchangeRateResult": [
+    "ExchangeRate",
+    "InputError"
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",
