@@ -225,6 +225,48 @@ describe('approval thresholds in the base currency', () => {
   });
 });
 
+describe('the impact of one order', () => {
+  it('keeps a purchase order in another currency apart from the order currency', async () => {
+    const PENALTIES = `query($i: TerminationImpactInput!) { terminationImpact(input: $i) { ... on TerminationImpact { currency supplierPenalties
+      purchaseOrders { number penalty } warnings { code message } } } }`;
+    const read = async () =>
+      (
+        await wf.as<{
+          terminationImpact: {
+            currency: string;
+            supplierPenalties: string;
+            purchaseOrders: { number: string; penalty: string }[];
+            warnings: { code: string; message: string }[];
+          };
+        }>('clerk@example.com', PENALTIES, { i: { orderNumber: 'SO-2026-00001', reasonCode: 'CUSTOMER_CANCELLATION' } })
+      ).terminationImpact;
+    const before = await read();
+    const confirmed = before.purchaseOrders.find((p) => p.number === 'PO-2026-00001')!;
+    expect(cents(confirmed.penalty)).toBeGreaterThan(0n);
+    expect(before.supplierPenalties).toBe(confirmed.penalty);
+    // The supplier of PO-2026-00001 bills in USD (fixture change: the ERP owns purchase orders).
+    await server.sql(`update purchase_order set currency = 'USD' where number = 'PO-2026-00001'`);
+    const after = await read();
+    expect(after.currency).toBe('CNY');
+    expect(after.supplierPenalties).toBe('0.00');
+    expect(after.warnings.find((w) => w.code === 'SUPPLIER_PENALTY')?.message).toContain(`${confirmed.penalty} USD`);
+    const perCurrency = await wf.as<{
+      terminationImpact: {
+        supplierPenaltiesByCurrency: { currency: string; amount: string }[];
+        purchaseOrders: { number: string; currency: string }[];
+      };
+    }>(
+      'clerk@example.com',
+      `query($i: TerminationImpactInput!) { terminationImpact(input: $i) { ... on TerminationImpact {
+        supplierPenaltiesByCurrency { currency amount } purchaseOrders { number currency } } } }`,
+      { i: { orderNumber: 'SO-2026-00001', reasonCode: 'CUSTOMER_CANCELLATION' } },
+    );
+    expect(perCurrency.terminationImpact.supplierPenaltiesByCurrency).toEqual([{ currency: 'USD', amount: confirmed.penalty }]);
+    expect(perCurrency.terminationImpact.purchaseOrders.find((p) => p.number === 'PO-2026-00001')!.currency).toBe('USD');
+    await server.sql(`update purchase_order set currency = 'CNY' where number = 'PO-2026-00001'`);
+  });
+});
+
 describe('termination statistics by currency', () => {
   it('never add CNY and USD; the base total converts each at its rate, and a missing rate is flagged, not taken as 1', async () => {
     const from = new Date(Date.now() - 1000).toISOString();

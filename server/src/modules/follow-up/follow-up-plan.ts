@@ -28,7 +28,7 @@ export function planFollowUps(impact: TerminationImpact, preferred: PreferredRes
               .filter((l) => l.cancelQuantity > 0)
               .map((l) => `${l.sku} −${l.cancelQuantity}`)
               .join(', ') +
-            (Number(p.penalty) > 0 ? `; penalty ${p.penalty} ${impact.currency}` : ''),
+            (Number(p.penalty) > 0 ? `; penalty ${p.penalty} ${p.currency ?? impact.currency}` : ''),
         )
         .join('\n'),
     });

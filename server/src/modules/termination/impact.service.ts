@@ -142,9 +142,18 @@ export class ImpactService {
     const paidBeyondKept = Decimal.max(0, new Decimal(amountPaid).minus(retainedValue));
     const refundDue = money(Decimal.max(0, paidBeyondKept.minus(cancellationFee)));
     const feeOutstanding = money(Decimal.max(0, new Decimal(cancellationFee).minus(paidBeyondKept)));
-    const supplierPenalties = sumMoney(purchaseOrders.map((p) => p.penalty));
-    if (new Decimal(supplierPenalties).gt(0)) {
-      warnings.push(issue('SUPPLIER_PENALTY', `Suppliers will charge ${supplierPenalties} ${order.currency} in cancellation penalties.`));
+    // A purchase order may be in another currency than the sales order: penalties add up per currency.
+    const penaltyCurrencies = [...new Set(purchaseOrders.map((p) => p.currency ?? order.currency))].sort();
+    const supplierPenaltiesByCurrency = penaltyCurrencies
+      .map((currency) => ({
+        currency,
+        amount: sumMoney(purchaseOrders.filter((p) => (p.currency ?? order.currency) === currency).map((p) => p.penalty)),
+      }))
+      .filter((m) => new Decimal(m.amount).gt(0));
+    const supplierPenalties = supplierPenaltiesByCurrency.find((m) => m.currency === order.currency)?.amount ?? '0.00';
+    if (supplierPenaltiesByCurrency.length) {
+      const amounts = supplierPenaltiesByCurrency.map((m) => `${m.amount} ${m.currency}`).join(' + ');
+      warnings.push(issue('SUPPLIER_PENALTY', `Suppliers will charge ${amounts} in cancellation penalties.`));
     }
     this.noticeWarning(order, contract, warnings);
 
@@ -209,6 +218,7 @@ export class ImpactService {
       refundDue,
       feeOutstanding,
       supplierPenalties,
+      supplierPenaltiesByCurrency,
       contractClauses: contract.clauses,
       noticeDays: contract.noticeDays,
       departmentsToNotify: [...notify],
@@ -322,6 +332,7 @@ export class ImpactService {
         supplierName: po.supplierName,
         status: po.status,
         action,
+        currency: po.currency,
         amount,
         penalty: penaltyApplies ? money(new Decimal(amount).times(po.cancellationPenaltyRate)) : '0.00',
         shared,

@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ID } from 'type-graphql';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { MoneyByCurrency } from '../../common/money-by-currency.js';
 import { ContractClause, OrderStageEnum } from '../order/contract.entity.js';
 import type { OrderStage } from '@ot/shared';
 
@@ -92,9 +93,14 @@ export class ImpactPurchaseOrder {
   status!: string;
   @Field(() => PurchaseOrderAction)
   action!: PurchaseOrderAction;
-  @Field(() => String, { description: 'Cost value of the cancelled quantity' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The purchase order's currency: amount and penalty are in it (null on impacts recorded before it was kept: the order's)",
+  })
+  currency?: string | null;
+  @Field(() => String, { description: 'Cost value of the cancelled quantity, in the purchase order currency' })
   amount!: string;
-  @Field(() => String, { description: 'Supplier cancellation penalty' })
+  @Field(() => String, { description: 'Supplier cancellation penalty, in the purchase order currency' })
   penalty!: string;
   @Field(() => Boolean, { description: 'Also buys for other sales orders' })
   shared!: boolean;
@@ -203,8 +209,16 @@ export class TerminationImpact {
   refundDue!: string;
   @Field(() => String, { description: 'Fee not covered by what the customer has paid' })
   feeOutstanding!: string;
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      "Penalties of the purchase orders in the order's currency; those in other currencies are in supplierPenaltiesByCurrency only",
+  })
   supplierPenalties!: string;
+  @Field(() => [MoneyByCurrency], {
+    nullable: true,
+    description: 'Supplier penalties per purchase-order currency, never added across currencies (null on impacts recorded before)',
+  })
+  supplierPenaltiesByCurrency?: MoneyByCurrency[] | null;
   @Field(() => [ContractClause])
   contractClauses!: ContractClause[];
   @Field(() => Int)
