@@ -602,6 +602,9 @@ const en: MessageSchema = {
       noShipments: 'No shipments',
     },
     finance: {
+      inBase: 'Order value in {base}',
+      atRate: '(rate {rate})',
+      noRate: 'No exchange rate: management approves',
       refundSummary: 'Refund due {amount}',
       feeSummary: 'Fee to collect {amount}',
       reconcile: 'Reconcile the accounts',

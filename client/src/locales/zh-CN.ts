@@ -604,6 +604,9 @@ const zhCN = {
       noShipments: '没有发货记录',
     },
     finance: {
+      inBase: '折合 {base} 订单金额',
+      atRate: '（汇率 {rate}）',
+      noRate: '缺少汇率：需总经办审批',
       refundSummary: '应退款 {amount}',
       feeSummary: '应收违约金 {amount}',
       reconcile: '需核对账款',
