@@ -204,6 +204,19 @@ describe('approval thresholds in the base currency', () => {
       explanation: 'above the converted threshold',
     });
     expect(submitted.termination!.approvalSteps.map((s) => s.department)).toContain('MANAGEMENT');
+    // The snapshot keeps the conversion it was routed with, on the single and the list read alike.
+    const IMPACT_FIELDS = `impact { currency baseCurrency exchangeRate orderValueInBase }`;
+    const stored = await wf.as<{
+      termination: { impact: Record<string, string> };
+      terminations: { edges: { node: { id: string; impact: Record<string, string> } }[] };
+    }>(
+      'auditor@example.com',
+      `query($id: ID) { termination(id: $id) { ${IMPACT_FIELDS} } terminations(first: 20) { edges { node { id ${IMPACT_FIELDS} } } } }`,
+      { id: submitted.termination!.id },
+    );
+    const expected = { currency: 'USD', baseCurrency: 'CNY', exchangeRate: '16.67660000', orderValueInBase: '500001.99' };
+    expect(stored.termination.impact).toEqual(expected);
+    expect(stored.terminations.edges.find((e) => e.node.id === submitted.termination!.id)!.node.impact).toEqual(expected);
   });
 
   it('without a rate, management must approve and the impact says why', async () => {
