@@ -72,6 +72,7 @@ interface Fixture {
   rule: { id: string; input: Record<string, unknown> };
   reason: { id: string; input: Record<string, unknown> };
   throwawayKeyId: string;
+  throwawayRateId: string;
   throwawayUserId: string;
   /** One untouched order per caller for submitTermination, refused callers included. */
   submitOrders: Map<ActorId, string>;
@@ -83,6 +84,7 @@ let fx: Fixture;
 const ROWS: Record<string, Row> = {
   // ---- queries
   approvalRules: { kind: 'query', document: `{ approvalRules { id code } }`, allow: TERMINATION_READERS },
+  exchangeRates: { kind: 'query', document: `{ exchangeRates { baseCurrency rates { id } } }`, allow: TERMINATION_READERS },
   approvalBoard: {
     kind: 'query',
     document: `{ approvalBoard(department: "SALES") { department pending { id } } }`,
@@ -192,6 +194,19 @@ const ROWS: Record<string, Row> = {
     allow: ['admin'],
     // The rule's own values: allowed callers change nothing that matters, refused ones nothing at all.
     variables: () => ({ id: fx.rule.id, i: { ...fx.rule.input, descriptionEn: 'matrix was here' } }),
+  },
+  setExchangeRate: {
+    kind: 'mutation',
+    document: `mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    // A currency no order uses, so that an allowed call changes no route or figure of the matrix.
+    variables: () => ({ i: { currency: 'CHF', rate: '8.1', validFrom: '2026-06-01' } }),
+  },
+  deleteExchangeRate: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { deleteExchangeRate(id: $id) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ id: fx.throwawayRateId }),
   },
   decideApproval: {
     kind: 'mutation',
@@ -552,6 +567,12 @@ async function prepareFixture(): Promise<Fixture> {
       },
     },
     throwawayKeyId: (await createKey('matrix throwaway', ['ORDERS_READ'])).id,
+    throwawayRateId: (
+      await wf.as<{ setExchangeRate: { id: string } }>(
+        EMAIL.admin,
+        `mutation { setExchangeRate(input: { currency: "SEK", rate: "0.68", validFrom: "2026-06-01" }) { ... on ExchangeRate { id } } }`,
+      )
+    ).setExchangeRate.id,
     throwawayUserId: await createThrowawayUser(),
     submitOrders,
   };

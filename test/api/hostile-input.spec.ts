@@ -160,6 +160,7 @@ const UPDATE_RULE = `mutation($id: ID!, $i: ApprovalRuleInput!) { updateApproval
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`;
 const CREATE_USER = `mutation($i: UserInput!) { createUser(input: $i) { ${RESULT} } }`;
 const UPDATE_USER = `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { ${RESULT} } }`;
+const SET_RATE = `mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { ${RESULT} } }`;
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
 const reasonInput = (patch: Record<string, unknown>) => ({
@@ -189,6 +190,18 @@ const ruleInput = (patch: Record<string, unknown>) => ({
  * termination, a wrong current password.
  */
 const TEXT_SLOTS: Slot[] = [
+  {
+    name: 'setExchangeRate.currency',
+    who: 'admin',
+    query: SET_RATE,
+    variables: (s) => ({ i: { currency: s, rate: '7.1', validFrom: '2026-06-01' } }),
+  },
+  {
+    name: 'setExchangeRate.rate',
+    who: 'admin',
+    query: SET_RATE,
+    variables: (s) => ({ i: { currency: 'CHF', rate: s, validFrom: '2026-06-01' } }),
+  },
   { name: 'login.email', who: 'anonymous', query: LOGIN, variables: (s) => ({ e: s, p: 'whatever-1' }) },
   // A new account each time: failed sign-ins of one account are slowed down on purpose.
   { name: 'login.password', who: 'anonymous', query: LOGIN, variables: (s) => ({ e: `hostile-${randomUUID()}@example.com`, p: s }) },
@@ -391,6 +404,12 @@ const TEXT_SLOTS: Slot[] = [
 
 /** Where hostile ids go. None of them names a row of the kind expected. */
 const ID_SLOTS: Slot[] = [
+  {
+    name: 'deleteExchangeRate.id',
+    who: 'admin',
+    query: `mutation($id: ID!) { deleteExchangeRate(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
   {
     name: 'updateUser.id',
     who: 'admin',

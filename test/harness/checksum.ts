@@ -11,6 +11,7 @@ const BUSINESS_TABLES: Record<string, string> = {
   approval_step: `select * from approval_step`,
   termination_reason: `select * from termination_reason`,
   approval_rule: `select * from approval_rule`,
+  exchange_rate: `select id, from_currency, to_currency, rate, valid_from, source from exchange_rate`,
   api_key: `select id, name, prefix, secret_hash, scopes, created_by_id, expires_at, revoked_at from api_key`,
   follow_up_task: `select * from follow_up_task`,
   customer_confirmation: `select * from customer_confirmation`,

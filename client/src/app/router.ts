@@ -119,6 +119,11 @@ const routes: RouteRecordRaw[] = [
           { path: 'rules', name: 'admin-rules', component: () => import('@/views/admin/RulesAdminView.vue') },
           { path: 'users', name: 'admin-users', component: () => import('@/views/admin/UsersAdminView.vue') },
           { path: 'api-keys', name: 'admin-api-keys', component: () => import('@/views/admin/ApiKeysAdminView.vue') },
+          {
+            path: 'exchange-rates',
+            name: 'admin-exchange-rates',
+            component: () => import('@/views/admin/ExchangeRatesAdminView.vue'),
+          },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
         ],
       },

@@ -54,6 +54,10 @@ export const possibleTypes: Record<string, string[]> = {
     "NotYourDepartmentError",
     "StepNotActiveError"
   ],
+  "DeleteExchangeRateResult": [
+    "ExchangeRateDeleted",
+    "NotFoundError"
+  ],
   "ErrorResult": [
     "ActiveTerminationExistsError",
     "ConflictError",
@@ -100,6 +104,10 @@ export const possibleTypes: Record<string, string[]> = {
   "RevokeApiKeyResult": [
     "ApiKey",
     "NotFoundError"
+  ],
+  "SetExchangeRateResult": [
+    "ExchangeRate",
+    "InputError"
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",

@@ -27,6 +27,8 @@ export interface AppConfig {
   runWorker: boolean;
   logLevel: string;
   clientDist: string;
+  /** ISO 4217 code every cross-currency figure and approval threshold is expressed in. */
+  baseCurrency: string;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -39,6 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const databaseUrl = env.DATABASE_URL || undefined;
   const production = env.NODE_ENV === 'production';
+  const baseCurrency = (env.BASE_CURRENCY || 'CNY').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(baseCurrency)) throw new Error(`BASE_CURRENCY must be an ISO 4217 code such as CNY, got ${env.BASE_CURRENCY}`);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -65,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runWorker: bool(env.RUN_WORKER, true),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
+    baseCurrency,
   };
 }

@@ -2,6 +2,7 @@ import { BulkTerminationItem, BulkTerminationRun } from '../modules/bulk/bulk-ru
 import { ApiKey } from '../modules/identity/api-key.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
+import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { IdempotencyRecord } from '../modules/audit/idempotency-record.entity.js';
@@ -54,6 +55,7 @@ export const ENTITIES = [
   Termination,
   TerminationLine,
   ApprovalRule,
+  ExchangeRate,
   ApprovalStep,
   CustomerConfirmation,
   Settlement,

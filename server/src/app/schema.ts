@@ -2,6 +2,7 @@ import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphq
 import { defaultFieldResolver, isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ErrorResult } from '../common/error-result.js';
 import { ApprovalRuleResolver } from '../modules/approval/approval-rule.resolver.js';
+import { ExchangeRateResolver } from '../modules/currency/exchange-rate.resolver.js';
 import { ApprovalResolver } from '../modules/approval/approval.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
 import { FollowUpResolver } from '../modules/follow-up/follow-up.resolver.js';
@@ -37,6 +38,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TerminationLineResolver,
   ApprovalResolver,
   ApprovalRuleResolver,
+  ExchangeRateResolver,
   ConfirmationResolver,
   FollowUpResolver,
   NotificationResolver,

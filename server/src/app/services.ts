@@ -5,6 +5,7 @@ import { ApprovalService } from '../modules/approval/approval.service.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
 import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
 import { ApprovalRuleService } from '../modules/approval/approval-rule.service.js';
+import { ExchangeRateService } from '../modules/currency/exchange-rate.service.js';
 import { UserAdminService } from '../modules/identity/user-admin.service.js';
 import { ApiKeyService } from '../modules/identity/api-key.service.js';
 import { AuthService } from '../modules/identity/auth.service.js';
@@ -49,6 +50,7 @@ export interface Services {
   bulk: BulkTerminationService;
   userAdmin: UserAdminService;
   approvalRules: ApprovalRuleService;
+  exchangeRates: ExchangeRateService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -58,7 +60,8 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
   const notifications = new NotificationService(events);
   const lifecycle = new TerminationLifecycle(events);
-  const impacts = new ImpactService(new ApprovalPolicyService());
+  const exchangeRates = new ExchangeRateService(config.baseCurrency);
+  const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
   const confirmations = new ConfirmationService(
     { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },
     mail,
@@ -75,6 +78,7 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     auth,
     userAdmin: new UserAdminService(events, auth),
     approvalRules: new ApprovalRuleService(),
+    exchangeRates,
     apiKeys,
     orders: new OrderService(),
     reasons: new ReasonService(),
@@ -88,7 +92,7 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     scheduled: new ScheduledWorkService(confirmations, notifications, lifecycle),
     events,
     faults,
-    reporting: new ReportingService(),
+    reporting: new ReportingService(exchangeRates),
     dossiers: new DossierService(),
     bulk: new BulkTerminationService(terminations, events, faults, config.bulkBatchSize),
   };

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../app/logger.js';
 import { Department } from '../modules/identity/department.entity.js';
 import { seedErpData } from './erp-seed.js';
+import { seedExchangeRates } from './exchange-rate-seed.js';
 import { seedDemoUsers, seedDepartments } from './identity-seed.js';
 
 /** Seeds demo data when the database holds none; an advisory lock keeps two instances from both seeding. */
@@ -14,6 +15,7 @@ export async function seedIfEmpty(em: EntityManager, logger: Logger): Promise<bo
     await seedDemoUsers(tx);
     await tx.flush();
     const counts = await seedErpData(tx);
+    seedExchangeRates(tx);
     await tx.flush();
     logger.info({ counts, ms: Date.now() - started }, 'demo data seeded');
     return true;

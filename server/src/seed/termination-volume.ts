@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { OrderStage, OrderStatus, TerminationStatus } from '@ot/shared';
 import type pg from 'pg';
-import { evaluate, type Facts, type RuleCondition } from '../modules/approval/rule-condition.js';
+import { evaluate, inBaseCurrency, type Facts, type RuleCondition } from '../modules/approval/rule-condition.js';
 import { Random } from './random.js';
 
 /*
@@ -84,6 +84,8 @@ interface Reference {
   heads: Map<string, RefUser>;
   reasons: Map<string, RefReason>;
   rules: RefRule[];
+  /** Latest rate of each currency into the base currency (thresholds are in it); none: unknown. */
+  rates: Map<string, string>;
 }
 
 async function loadReference(client: pg.Client): Promise<Reference> {
@@ -104,7 +106,14 @@ async function loadReference(client: pg.Client): Promise<Reference> {
     `select code, department, stage, sla_hours, condition from approval_rule where active order by stage, department`,
   );
   if (!reasons.rowCount || !rules.rowCount) throw new Error('seedTerminationVolume needs the reason catalog and approval rules');
+  const base = (process.env.BASE_CURRENCY || 'CNY').trim().toUpperCase();
+  const rates = await client.query<{ from_currency: string; rate: string }>(
+    `select distinct on (from_currency) from_currency, rate::text as rate from exchange_rate where to_currency = $1
+      order by from_currency, valid_from desc`,
+    [base],
+  );
   return {
+    rates: new Map([[base, '1'], ...rates.rows.map((r) => [r.from_currency, r.rate] as [string, string])]),
     clerk,
     admin,
     heads,
@@ -453,7 +462,14 @@ interface Computed {
   fullyTerminates: boolean;
 }
 
-function computeImpact(order: OOrder, reason: RefReason, rules: RefRule[], forceConfirmation: boolean, computedAt: number): Computed {
+function computeImpact(
+  order: OOrder,
+  reason: RefReason,
+  rules: RefRule[],
+  rate: string | null,
+  forceConfirmation: boolean,
+  computedAt: number,
+): Computed {
   const selected = order.lines
     .map((line) => ({ line, open: line.quantity - line.shipped - line.terminated }))
     .filter((s) => s.open > 0)
@@ -589,9 +605,18 @@ function computeImpact(order: OOrder, reason: RefReason, rules: RefRule[], force
     reasonCategory: reason.category,
     customerConfirmationRequired: confirmationRequired,
   };
+  // As the API does: thresholds in the base currency; without a rate, every rule that might apply does.
+  const converted = inBaseCurrency(facts, rate);
+  if (rate === null) {
+    warnings.push({
+      code: 'EXCHANGE_RATE_MISSING',
+      message: `No exchange rate for ${order.currency} is on record.`,
+      subject: order.currency,
+    });
+  }
   const byDepartment = new Map<string, { stage: number; department: string; ruleCode: string; slaHours: number }>();
   for (const rule of rules) {
-    if (!evaluate(rule.condition, facts)) continue;
+    if (!evaluate(rule.condition, converted.facts, converted.unknown)) continue;
     const existing = byDepartment.get(rule.department);
     if (!existing || rule.stage < existing.stage) {
       byDepartment.set(rule.department, { stage: rule.stage, department: rule.department, ruleCode: rule.code, slaHours: rule.slaHours });
@@ -852,7 +877,7 @@ class TerminationGenerator {
     const submittedAt = active
       ? this.between(Math.max(earliest, NOW - recentDays * DAY_MS), NOW - 2 * HOUR_MS)
       : this.between(earliest, Math.max(earliest, NOW - 35 * DAY_MS));
-    const impact = computeImpact(order, reason, ref.rules, needsCustomer, submittedAt);
+    const impact = computeImpact(order, reason, ref.rules, ref.rates.get(order.currency) ?? null, needsCustomer, submittedAt);
     const id = randomUUID();
     this.counter += 1;
     const number = `TR-V-${String(this.counter).padStart(7, '0')}`;

@@ -1,3 +1,5 @@
+import { toBase } from '../currency/currency.js';
+
 /**
  * The small language approval rules are written in: comparisons over named impact facts,
  * combined with all / any. Kept as JSON in the database.
@@ -28,10 +30,54 @@ export type RuleCondition =
   | { all: RuleCondition[] }
   | { any: RuleCondition[] };
 
-export function evaluate(condition: RuleCondition, facts: Facts): boolean {
+/** Facts that are amounts of money: rules compare them in the base currency. */
+export const MONEY_FACTS: readonly FactName[] = [
+  'amountInvoiced',
+  'amountPaid',
+  'cancellationFee',
+  'refundDue',
+  'orderValue',
+  'terminatedValue',
+];
+
+/**
+ * Money facts converted from the order currency into the base currency at `rate`. Without a
+ * rate the amounts cannot be compared with a threshold: they are kept as they are (their
+ * sign still holds) and listed as unknown, never taken at a rate of 1.
+ */
+export function inBaseCurrency(facts: Facts, rate: string | null): { facts: Facts; unknown: ReadonlySet<FactName> } {
+  if (rate === null) return { facts, unknown: new Set(MONEY_FACTS) };
+  const converted = { ...facts };
+  for (const name of MONEY_FACTS) converted[name] = toBase(Number(facts[name]), rate).toNumber();
+  return { facts: converted, unknown: new Set() };
+}
+
+type Truth = boolean | 'unknown';
+
+/**
+ * Whether a rule applies. A comparison over an unknown fact is unknown, except against 0
+ * (a positive rate keeps the sign); a rule that might apply, applies: without an exchange
+ * rate an order may be above any threshold, so the department it names must approve.
+ */
+export function evaluate(condition: RuleCondition, facts: Facts, unknown: ReadonlySet<FactName> = new Set()): boolean {
+  return truth(condition, facts, unknown) !== false;
+}
+
+function truth(condition: RuleCondition, facts: Facts, unknown: ReadonlySet<FactName>): Truth {
   if ('always' in condition) return true;
-  if ('all' in condition) return condition.all.every((c) => evaluate(c, facts));
-  if ('any' in condition) return condition.any.some((c) => evaluate(c, facts));
+  if ('all' in condition) {
+    const parts = condition.all.map((c) => truth(c, facts, unknown));
+    return parts.includes(false) ? false : parts.includes('unknown') ? 'unknown' : true;
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map((c) => truth(c, facts, unknown));
+    return parts.includes(true) ? true : parts.includes('unknown') ? 'unknown' : false;
+  }
+  if (unknown.has(condition.fact) && !(typeof condition.value === 'number' && condition.value === 0)) return 'unknown';
+  return compare(condition, facts);
+}
+
+function compare(condition: Extract<RuleCondition, { fact: FactName }>, facts: Facts): boolean {
   const actual = facts[condition.fact];
   const expected = condition.value;
   switch (condition.op) {

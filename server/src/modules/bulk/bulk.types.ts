@@ -1,19 +1,12 @@
 import { MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ForbiddenActionError, IdempotencyKeyReusedError, InputError, NotFoundError } from '../../common/business-errors.js';
+import { MoneyByCurrency } from '../../common/money-by-currency.js';
 import { resultUnion } from '../../common/result-union.js';
 import { DecideApprovalResult } from '../approval/approval.types.js';
 import { ApprovalDecision } from '../approval/approval.types.js';
 import { Product } from '../order/product.entity.js';
 import { BulkTerminationRun } from './bulk-run.entity.js';
-
-@ObjectType({ simpleResolvers: true })
-export class MoneyByCurrency {
-  @Field(() => String)
-  currency!: string;
-  @Field(() => String)
-  amount!: string;
-}
 
 @ObjectType({ simpleResolvers: true })
 export class DiscontinuationOrder {

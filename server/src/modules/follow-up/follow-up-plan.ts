@@ -28,11 +28,12 @@ export function planFollowUps(
       dueInHours: 72,
       instructions: applied
         .map((p) => {
-          const penalty = impact.purchaseOrders.find((x) => x.purchaseOrderId === p.purchaseOrderId)?.penalty ?? '0';
+          const planned = impact.purchaseOrders.find((x) => x.purchaseOrderId === p.purchaseOrderId);
+          const penalty = planned?.penalty ?? '0';
           return (
             `${p.number} (${p.supplierName}): ${p.action === 'CANCEL' ? '整单取消 cancel' : '减量 reduce'} ` +
             p.lines.map((l) => `${l.sku} ${l.quantityBefore} −${l.quantityCancelled} → ${l.quantityAfter}`).join(', ') +
-            (Number(penalty) > 0 ? `; penalty ${penalty} ${impact.currency}` : '')
+            (Number(penalty) > 0 ? `; penalty ${penalty} ${planned?.currency ?? impact.currency}` : '')
           );
         })
         .join('\n'),

@@ -1,11 +1,30 @@
 import type { RequestContext } from '../../app/context.js';
 import { badInput } from '../../common/errors.js';
-import { StatsGroup, type Duration, type TerminationStats } from './reporting.types.js';
+import { Decimal, money } from '../../common/money.js';
+import { rateSql } from '../currency/currency.js';
+import type { ExchangeRateService } from '../currency/exchange-rate.service.js';
+import { StatsGroup, type Duration, type TerminationStats, type ValueByKey } from './reporting.types.js';
+
+/** One row per (key, currency): the top keys by count across their currencies. */
+interface KeyCurrencyRow {
+  key: string;
+  label: string;
+  currency: string;
+  count: string;
+  value: string;
+  value_base: string | null;
+  unrated: string;
+}
+
+/** The UTC day of a timestamp column, the day whose exchange rate applies. */
+const utcDay = (column: string) => `(${column} at time zone 'UTC')::date`;
 
 const ALL_GROUPS = Object.values(StatsGroup);
 
 /** Aggregates in SQL: a dashboard costs a few statements, whatever the volume. */
 export class ReportingService {
+  constructor(private readonly rates: ExchangeRateService) {}
+
   async stats(ctx: RequestContext, from?: Date | null, to?: Date | null, groupBy: StatsGroup[] | null = null): Promise<TerminationStats> {
     const groups = new Set(groupBy?.length ? groupBy : ALL_GROUPS);
     if (from && to && from >= to) throw badInput('from must be before to.', 'from');
@@ -21,13 +40,38 @@ export class ReportingService {
          from termination t`,
       [...p, ...p],
     );
-    const [money] = await conn.execute<Record<string, string>[]>(
-      `select coalesce(sum(s.terminated_value), 0)::numeric(16, 2)::text as value, coalesce(sum(s.cancellation_fee), 0)::numeric(16, 2)::text as fees,
-              coalesce(sum(s.refund_due), 0)::numeric(16, 2)::text as refunds
+    // Money never adds up across currencies: sums per currency, and base-currency sums of
+    // amounts converted at the rate of their own day (a missing rate leaves the amount out, flagged).
+    const base = this.rates.baseCurrency;
+    const rated = [base, base];
+    const moneyRows = await conn.execute<
+      {
+        currency: string;
+        n: string;
+        value: string;
+        fees: string;
+        refunds: string;
+        value_base: string | null;
+        fees_base: string | null;
+        refunds_base: string | null;
+        unrated: string;
+      }[]
+    >(
+      `select s.currency, count(*) as n, sum(s.terminated_value)::numeric(16, 2)::text as value,
+              sum(s.cancellation_fee)::numeric(16, 2)::text as fees, sum(s.refund_due)::numeric(16, 2)::text as refunds,
+              sum(round(s.terminated_value * x.rate, 2))::numeric(16, 2)::text as value_base,
+              sum(round(s.cancellation_fee * x.rate, 2))::numeric(16, 2)::text as fees_base,
+              sum(round(s.refund_due * x.rate, 2))::numeric(16, 2)::text as refunds_base,
+              count(*) filter (where x.rate is null) as unrated
          from settlement s join termination t on t.id = s.termination_id
-        where (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)`,
-      p,
+        cross join lateral (select ${rateSql('s.currency', utcDay('t.effective_at'))} as rate) x
+        where (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)
+        group by s.currency order by s.currency`,
+      [...rated, ...p],
     );
+    const missing = new Set(moneyRows.filter((r) => Number(r.unrated) > 0).map((r) => r.currency));
+    const baseSum = (pick: (r: (typeof moneyRows)[number]) => string | null) =>
+      money(moneyRows.reduce((sum, r) => sum.plus(pick(r) ?? 0), new Decimal(0)));
     const none = Promise.resolve([] as never[]);
     const byStatus = !groups.has(StatsGroup.STATUS)
       ? await none
@@ -44,20 +88,27 @@ export class ReportingService {
         );
     const byCustomer = !groups.has(StatsGroup.CUSTOMER)
       ? await none
-      : await conn.execute<{ key: string; label: string; count: string; value: string }[]>(
-          `select c.code as key, c.name as label, count(*) as count, sum((t.impact->>'terminatedValue')::numeric)::numeric(16,2)::text as value
-         from termination t join sales_order o on o.id = t.order_id join customer c on c.id = o.customer_id
-        where ${period} group by c.code, c.name order by count desc, c.code limit 20`,
-          p,
+      : await conn.execute<KeyCurrencyRow[]>(
+          topByKey(`select c.code as key, c.name as label, o.currency, count(*) as count,
+                 sum((t.impact->>'terminatedValue')::numeric)::numeric(16,2)::text as value,
+                 sum(round((t.impact->>'terminatedValue')::numeric * x.rate, 2))::numeric(16,2)::text as value_base,
+                 count(*) filter (where x.rate is null) as unrated
+            from termination t join sales_order o on o.id = t.order_id join customer c on c.id = o.customer_id
+           cross join lateral (select ${rateSql('o.currency', utcDay('t.created_at'))} as rate) x
+           where ${period} group by c.code, c.name, o.currency`),
+          [...rated, ...p],
         );
     const byProduct = !groups.has(StatsGroup.PRODUCT)
       ? await none
-      : await conn.execute<{ key: string; label: string; count: string; value: string }[]>(
-          `select pr.sku as key, pr.name as label, count(distinct t.id) as count, sum(tl.amount)::numeric(16,2)::text as value
-         from termination t join termination_line tl on tl.termination_id = t.id join sales_order_line l on l.id = tl.sales_order_line_id
-         join product pr on pr.id = l.product_id
-        where ${period} group by pr.sku, pr.name order by count desc, pr.sku limit 20`,
-          p,
+      : await conn.execute<KeyCurrencyRow[]>(
+          topByKey(`select pr.sku as key, pr.name as label, o.currency, count(distinct t.id) as count,
+                 sum(tl.amount)::numeric(16,2)::text as value, sum(round(tl.amount * x.rate, 2))::numeric(16,2)::text as value_base,
+                 count(*) filter (where x.rate is null) as unrated
+            from termination t join termination_line tl on tl.termination_id = t.id join sales_order_line l on l.id = tl.sales_order_line_id
+            join product pr on pr.id = l.product_id join sales_order o on o.id = t.order_id
+           cross join lateral (select ${rateSql('o.currency', utcDay('t.created_at'))} as rate) x
+           where ${period} group by pr.sku, pr.name, o.currency`),
+          [...rated, ...p],
         );
     const byDepartment = !groups.has(StatsGroup.DEPARTMENT)
       ? await none
@@ -104,7 +155,11 @@ export class ReportingService {
        select month, sum(submitted) as submitted, sum(effective) as effective from months group by month order by month`,
           [...p, ...p],
         );
+    const byKeyMissing = new Set<string>();
+    const customers = foldByKey(byCustomer, byKeyMissing);
+    const products = foldByKey(byProduct, byKeyMissing);
     return {
+      missingRates: [...new Set([...missing, ...byKeyMissing])].sort(),
       from: from ?? null,
       to: to ?? null,
       total: Number(totals!.total),
@@ -112,14 +167,24 @@ export class ReportingService {
       awaitingCustomer: Number(totals!.awaiting),
       overdueSteps: Number(totals!.overdue),
       effectiveInPeriod: Number(totals!.effective),
-      terminatedValue: money!.value!,
-      cancellationFees: money!.fees!,
-      refunds: money!.refunds!,
+      baseCurrency: base,
+      terminatedValue: baseSum((r) => r.value_base),
+      cancellationFees: baseSum((r) => r.fees_base),
+      refunds: baseSum((r) => r.refunds_base),
+      byCurrency: moneyRows.map((r) => ({
+        currency: r.currency,
+        count: Number(r.n),
+        terminatedValue: r.value,
+        cancellationFees: r.fees,
+        refunds: r.refunds,
+        terminatedValueInBase: Number(r.unrated) > 0 ? null : r.value_base,
+        rateMissing: Number(r.unrated) > 0,
+      })),
       byStatus: byStatus.map((r) => ({ key: r.key, labelZh: null, labelEn: null, count: Number(r.count) })),
       byReason: byReason.map((r) => ({ key: r.key, labelZh: r.label_zh, labelEn: r.label_en, count: Number(r.count) })),
       byMonth: byMonth.map((r) => ({ month: r.month, submitted: Number(r.submitted), effective: Number(r.effective) })),
-      byCustomer: byCustomer.map((r) => ({ key: r.key, label: r.label, count: Number(r.count), value: r.value })),
-      byProduct: byProduct.map((r) => ({ key: r.key, label: r.label, count: Number(r.count), value: r.value })),
+      byCustomer: customers,
+      byProduct: products,
       byDepartment: byDepartment.map((r) => ({ department: r.department, steps: Number(r.steps), slaBreaches: Number(r.breaches) })),
       submittedToEffective: duration(durations.find((d) => d.kind === 'effective')),
       effectiveToClosed: duration(durations.find((d) => d.kind === 'closed')),
@@ -129,6 +194,31 @@ export class ReportingService {
         .sort((a, b) => a.stage - b.stage || a.department.localeCompare(b.department)),
     };
   }
+}
+
+/** The 20 keys with most terminations (all their currencies together), one row per key and currency. */
+function topByKey(perKeyAndCurrency: string): string {
+  return `with per as (${perKeyAndCurrency}),
+    totals as (select per.*, sum(per.count) over (partition by per.key) as total from per),
+    ranked as (select totals.*, dense_rank() over (order by total desc, key) as rank from totals)
+    select key, label, currency, count, value, value_base, unrated from ranked where rank <= 20 order by rank, currency`;
+}
+
+/** Per-currency rows back into one figure per key; currencies without a rate are noted in `missing`. */
+function foldByKey(rows: KeyCurrencyRow[], missing: Set<string>): ValueByKey[] {
+  const byKey = new Map<string, { item: ValueByKey; base: Decimal }>();
+  for (const r of rows) {
+    let entry = byKey.get(r.key);
+    if (!entry) {
+      entry = { item: { key: r.key, label: r.label, count: 0, value: '0.00', values: [] }, base: new Decimal(0) };
+      byKey.set(r.key, entry);
+    }
+    entry.item.count += Number(r.count);
+    entry.item.values.push({ currency: r.currency, amount: r.value, count: Number(r.count) });
+    entry.base = entry.base.plus(r.value_base ?? 0);
+    if (Number(r.unrated) > 0) missing.add(r.currency);
+  }
+  return [...byKey.values()].map(({ item, base }) => ({ ...item, value: money(base) }));
 }
 
 /** Hours to two decimals: enough for a dashboard, stable for tests. */

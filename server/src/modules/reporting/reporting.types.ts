@@ -60,6 +60,16 @@ export class DepartmentLoad {
   slaBreaches!: number;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'An amount in one currency' })
+export class CurrencyAmount {
+  @Field(() => String)
+  currency!: string;
+  @Field(() => String)
+  amount!: string;
+  @Field(() => Int, { description: 'Terminations the amount is made of' })
+  count!: number;
+}
+
 @ObjectType({ simpleResolvers: true })
 export class ValueByKey {
   @Field(() => String)
@@ -68,8 +78,34 @@ export class ValueByKey {
   label!: string;
   @Field(() => Int)
   count!: number;
-  @Field(() => String, { description: 'Terminated value (order currencies added up as they are)' })
+  @Field(() => String, {
+    description:
+      'Terminated value in the base currency, each termination converted at the rate of its submission day; amounts in currencies without a rate that day are left out (see values and missingRates)',
+  })
   value!: string;
+  @Field(() => [CurrencyAmount], { description: 'Terminated value per order currency, as it is' })
+  values!: CurrencyAmount[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Money of the terminations that took effect in the period, in one currency' })
+export class CurrencyFigures {
+  @Field(() => String)
+  currency!: string;
+  @Field(() => Int, { description: 'Terminations (settlements) in this currency' })
+  count!: number;
+  @Field(() => String)
+  terminatedValue!: string;
+  @Field(() => String)
+  cancellationFees!: string;
+  @Field(() => String)
+  refunds!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'terminatedValue in the base currency at the rate of each effective day; null when any of them had no rate',
+  })
+  terminatedValueInBase!: string | null;
+  @Field(() => Boolean, { description: 'Some of these terminations had no rate into the base currency on their effective day' })
+  rateMissing!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Counts and amounts over terminations submitted in the period' })
@@ -88,12 +124,23 @@ export class TerminationStats {
   overdueSteps!: number;
   @Field(() => Int, { description: 'Took effect in the period' })
   effectiveInPeriod!: number;
-  @Field(() => String, { description: 'Value terminated by those that took effect in the period' })
+  @Field(() => String, { description: 'ISO 4217 code of every converted figure (BASE_CURRENCY)' })
+  baseCurrency!: string;
+  @Field(() => String, {
+    description:
+      'Value terminated by those that took effect in the period, in baseCurrency: each converted at the rate of its effective day (UTC). Amounts in currencies listed in missingRates are left out, never taken at 1; byCurrency has them as they are.',
+  })
   terminatedValue!: string;
-  @Field(() => String)
+  @Field(() => String, { description: 'Cancellation fees in baseCurrency, converted like terminatedValue' })
   cancellationFees!: string;
-  @Field(() => String)
+  @Field(() => String, { description: 'Refunds in baseCurrency, converted like terminatedValue' })
   refunds!: string;
+  @Field(() => [CurrencyFigures], { description: 'The money figures per order currency, never added across currencies' })
+  byCurrency!: CurrencyFigures[];
+  @Field(() => [String], {
+    description: 'Currencies with amounts that had no rate into baseCurrency on their day: the base-currency figures leave them out',
+  })
+  missingRates!: string[];
   @Field(() => [CountByKey])
   byStatus!: CountByKey[];
   @Field(() => [CountByKey])

@@ -3,7 +3,9 @@ import type { OrderStage } from '@ot/shared';
 import { ACTIVE_STATUSES } from '@ot/shared';
 import { Decimal, money, sumMoney } from '../../common/money.js';
 import type { ApprovalPolicyService } from '../approval/approval-policy.service.js';
-import type { Facts } from '../approval/rule-condition.js';
+import { inBaseCurrency, type Facts } from '../approval/rule-condition.js';
+import { toBase } from '../currency/currency.js';
+import type { ExchangeRateService } from '../currency/exchange-rate.service.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { Reservation, ReservationStatus } from '../inventory/reservation.entity.js';
@@ -78,7 +80,10 @@ export function feeRateAt(contract: Contract, stage: OrderStage): string {
  * the preview, the submission and the effect all call it, so they can never disagree.
  */
 export class ImpactService {
-  constructor(private readonly policy: ApprovalPolicyService) {}
+  constructor(
+    private readonly policy: ApprovalPolicyService,
+    private readonly rates: ExchangeRateService,
+  ) {}
 
   async compute(em: EntityManager, request: ImpactRequest): Promise<TerminationImpact> {
     const { order, reason } = request;
@@ -168,9 +173,18 @@ export class ImpactService {
     const cancellationFee = charged.fee;
     const { refundDue, feeOutstanding } = moneyOwed(amountPaid, retainedValue, cancellationFee);
     this.feeNotes(order.currency, contractFee, fault, charged, request.feeAdjustment, warnings);
-    const supplierPenalties = sumMoney(purchaseOrders.map((p) => p.penalty));
-    if (new Decimal(supplierPenalties).gt(0)) {
-      warnings.push(issue('SUPPLIER_PENALTY', `Suppliers will charge ${supplierPenalties} ${order.currency} in cancellation penalties.`));
+    // A purchase order may be in another currency than the sales order: penalties add up per currency.
+    const penaltyCurrencies = [...new Set(purchaseOrders.map((p) => p.currency ?? order.currency))].sort();
+    const supplierPenaltiesByCurrency = penaltyCurrencies
+      .map((currency) => ({
+        currency,
+        amount: sumMoney(purchaseOrders.filter((p) => (p.currency ?? order.currency) === currency).map((p) => p.penalty)),
+      }))
+      .filter((m) => new Decimal(m.amount).gt(0));
+    const supplierPenalties = supplierPenaltiesByCurrency.find((m) => m.currency === order.currency)?.amount ?? '0.00';
+    if (supplierPenaltiesByCurrency.length) {
+      const amounts = supplierPenaltiesByCurrency.map((m) => `${m.amount} ${m.currency}`).join(' + ');
+      warnings.push(issue('SUPPLIER_PENALTY', `Suppliers will charge ${amounts} in cancellation penalties.`));
     }
     this.noticeWarning(order, contract, warnings);
 
@@ -192,7 +206,20 @@ export class ImpactService {
       reasonCategory: reason.category,
       customerConfirmationRequired,
     };
-    const approvalRoute = await this.policy.route(em, facts);
+    // Thresholds are in the base currency: the order's amounts convert at today's rate.
+    const baseCurrency = this.rates.baseCurrency;
+    const exchangeRate = await this.rates.rateOn(em, order.currency, new Date());
+    if (exchangeRate === null) {
+      warnings.push(
+        issue(
+          'EXCHANGE_RATE_MISSING',
+          `No exchange rate from ${order.currency} into ${baseCurrency} is on record; the amounts cannot be compared with the approval thresholds, so every approval a threshold could require (management included) is required.`,
+          order.currency,
+        ),
+      );
+    }
+    const converted = inBaseCurrency(facts, exchangeRate);
+    const approvalRoute = await this.policy.route(em, converted.facts, converted.unknown);
     const notify = new Set<string>(['SALES', ...approvalRoute.map((s) => s.department)]);
     if (facts.purchaseOrdersAffected) notify.add('PURCHASING');
     if (facts.reservationsReleased || facts.shipmentsAffected) notify.add('WAREHOUSE');
@@ -209,6 +236,9 @@ export class ImpactService {
       shipments: shipmentImpact,
       sharedPurchaseOrderOrders: await this.sharedOrders(em, order, purchaseOrders),
       currency: order.currency,
+      baseCurrency,
+      exchangeRate,
+      orderValueInBase: exchangeRate === null ? null : money(toBase(orderValue, exchangeRate)),
       orderValue,
       terminatedValue,
       amountInvoiced,
@@ -222,6 +252,7 @@ export class ImpactService {
       refundDue,
       feeOutstanding,
       supplierPenalties,
+      supplierPenaltiesByCurrency,
       contractClauses: contract.clauses,
       noticeDays: contract.noticeDays,
       departmentsToNotify: [...notify],
@@ -337,6 +368,7 @@ export class ImpactService {
         supplierName: po.supplierName,
         status: po.status,
         action,
+        currency: po.currency,
         amount,
         penalty: penaltyApplies ? money(new Decimal(amount).times(po.cancellationPenaltyRate)) : '0.00',
         shared,

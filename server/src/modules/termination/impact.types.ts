@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ID } from 'type-graphql';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { MoneyByCurrency } from '../../common/money-by-currency.js';
 import { ContractClause, OrderStageEnum } from '../order/contract.entity.js';
 import type { OrderStage } from '@ot/shared';
 import { TerminationFault } from './termination-reason.entity.js';
@@ -93,9 +94,14 @@ export class ImpactPurchaseOrder {
   status!: string;
   @Field(() => PurchaseOrderAction)
   action!: PurchaseOrderAction;
-  @Field(() => String, { description: 'Cost value of the cancelled quantity' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The purchase order's currency: amount and penalty are in it (null on impacts recorded before it was kept: the order's)",
+  })
+  currency?: string | null;
+  @Field(() => String, { description: 'Cost value of the cancelled quantity, in the purchase order currency' })
   amount!: string;
-  @Field(() => String, { description: 'Supplier cancellation penalty' })
+  @Field(() => String, { description: 'Supplier cancellation penalty, in the purchase order currency' })
   penalty!: string;
   @Field(() => Boolean, { description: 'Also buys for other sales orders' })
   shared!: boolean;
@@ -173,6 +179,19 @@ export class TerminationImpact {
   sharedPurchaseOrderOrders!: SharedPurchaseOrderOrder[];
   @Field(() => String)
   currency!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The currency approval thresholds are in (null on impacts recorded before it was kept)',
+  })
+  baseCurrency?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Rate of `currency` into baseCurrency used for the approval route; null when none was on record (see warning EXCHANGE_RATE_MISSING)',
+  })
+  exchangeRate?: string | null;
+  @Field(() => String, { nullable: true, description: 'orderValue in baseCurrency; null without a rate' })
+  orderValueInBase?: string | null;
   @Field(() => String)
   orderValue!: string;
   @Field(() => String, { description: 'Value of the quantities being terminated' })
@@ -197,8 +216,16 @@ export class TerminationImpact {
   refundDue!: string;
   @Field(() => String, { description: 'Fee not covered by what the customer has paid' })
   feeOutstanding!: string;
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      "Penalties of the purchase orders in the order's currency; those in other currencies are in supplierPenaltiesByCurrency only",
+  })
   supplierPenalties!: string;
+  @Field(() => [MoneyByCurrency], {
+    nullable: true,
+    description: 'Supplier penalties per purchase-order currency, never added across currencies (null on impacts recorded before)',
+  })
+  supplierPenaltiesByCurrency?: MoneyByCurrency[] | null;
   @Field(() => [ContractClause])
   contractClauses!: ContractClause[];
   @Field(() => Int)
