@@ -4,6 +4,7 @@ import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { CalendarDay } from '../modules/calendar/calendar-day.entity.js';
 import { IdempotencyRecord } from '../modules/audit/idempotency-record.entity.js';
 import { CustomerConfirmation } from '../modules/confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../modules/follow-up/follow-up-task.entity.js';
@@ -56,6 +57,7 @@ export const ENTITIES = [
   ApprovalRule,
   ApprovalStep,
   CustomerConfirmation,
+  CalendarDay,
   Settlement,
   FollowUpTask,
   AuditEvent,
