@@ -120,6 +120,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'users', name: 'admin-users', component: () => import('@/views/admin/UsersAdminView.vue') },
           { path: 'api-keys', name: 'admin-api-keys', component: () => import('@/views/admin/ApiKeysAdminView.vue') },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
+          { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
         ],
       },
       {

@@ -66,6 +66,11 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidCredentialsError",
     "LoginSuccess"
   ],
+  "RemoveCalendarDayResult": [
+    "InputError",
+    "NotFoundError",
+    "RemoveCalendarDaySuccess"
+  ],
   "ResendCustomerConfirmationResult": [
     "ForbiddenActionError",
     "InvalidTransitionError",
@@ -91,6 +96,10 @@ export const possibleTypes: Record<string, string[]> = {
   "RevokeApiKeyResult": [
     "ApiKey",
     "NotFoundError"
+  ],
+  "SetCalendarDaysResult": [
+    "InputError",
+    "SetCalendarDaysSuccess"
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",
