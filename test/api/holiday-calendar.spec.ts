@@ -64,6 +64,8 @@ describe('holiday calendar', () => {
         /twice/,
       ],
       [[{ date: '1999-12-31', kind: 'HOLIDAY', name: 'x' }], 'days.0.date', /year/],
+      [[{ date: '2026-12-07', kind: 'HOLIDAY', name: 'a\u0007b' }], 'days.0.name', /control/],
+      [[{ date: '2026-12-07', kind: 'HOLIDAY', name: 'a\uD800b' }], 'days.0.name', /control/],
       [[], 'days', /at least one/],
     ];
     for (const [days, field, message] of cases) {

@@ -13,6 +13,7 @@ export interface CalendarDayInput {
 }
 
 export const MAX_DAYS_PER_CHANGE = 366;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** The calendar years admins may edit: far enough either way for any reply period. */
 const YEAR_MIN = 2000;
 const YEAR_MAX = 2100;
@@ -64,8 +65,12 @@ export class CalendarService {
         if (!Object.values(CalendarDayKindEnum).includes(d.kind))
           refuse(InputError, 'VALIDATION_FAILED', 'The kind is HOLIDAY or WORKDAY.', { field: `days.${i}.kind` });
         const name = (d.name ?? '').trim();
-        if (!name || name.length > 100)
-          refuse(InputError, 'VALIDATION_FAILED', 'Give the day a name (1 to 100 characters).', { field: `days.${i}.name` });
+        // eslint-disable-next-line no-control-regex
+        // Control characters and lone surrogates: PostgreSQL text and jsonb (the audit entry) refuse them.
+        if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name) || LONE_SURROGATE.test(name))
+          refuse(InputError, 'VALIDATION_FAILED', 'Give the day a name (1 to 100 characters, no control characters).', {
+            field: `days.${i}.name`,
+          });
         const weekday = new Date(`${d.date}T00:00:00Z`).getUTCDay();
         // A WORKDAY on a weekday changes nothing: almost certainly a mistake for HOLIDAY.
         if (d.kind === CalendarDayKindEnum.WORKDAY && weekday !== 0 && weekday !== 6) {
