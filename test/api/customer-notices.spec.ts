@@ -28,12 +28,13 @@ interface Notice {
   status: string;
   queuedAt: string;
   sentAt: string | null;
+  lastError: string | null;
 }
 
 async function notices(terminationId: string): Promise<Notice[]> {
   const data = await wf.as<{ termination: { customerNotices: Notice[] } }>(
     'auditor@example.com',
-    `query($id: ID) { termination(id: $id) { customerNotices { kind channel recipient messageId status queuedAt sentAt } } }`,
+    `query($id: ID) { termination(id: $id) { customerNotices { kind channel recipient messageId status queuedAt sentAt lastError } } }`,
     { id: terminationId },
   );
   return data.termination.customerNotices;
@@ -301,5 +302,28 @@ describe('the contract decides the reply deadline and what silence means', () =>
     expect(await work().expireConfirmation(ctx(), c.id, new Date(c.expires_at.getTime() + 1000))).toBe(true);
     expect((await wf.get(t.id)).status).toBe('AWAITING_CUSTOMER');
     expect(await audit(t.id, 'confirmation.silence')).toHaveLength(0);
+  });
+});
+
+describe('a delivery that fails', () => {
+  // Last in the file: it stops the mail server.
+  it('is not "customer notified": the notice stays queued with the error while the job retries', async () => {
+    const [open] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+        and not exists (select 1 from termination t where t.order_id = o.id) order by o.number limit 1`,
+    );
+    const t = await awaitingCustomer(open!.number, 'smtp down');
+    await smtp.close();
+    await server.app.runDueJobs();
+    const [notice] = await notices(t.id);
+    expect(notice).toMatchObject({ kind: 'CONFIRMATION_REQUEST', status: 'QUEUED', sentAt: null });
+    const [row] = await server.sql<{ attempts: number; last_error: string | null }>(
+      `select attempts, last_error from mail_message where termination_id = $1`,
+      [t.id],
+    );
+    expect(row!.attempts).toBeGreaterThan(0);
+    expect(row!.last_error).toBeTruthy();
+    expect(notice!.lastError).toBe(row!.last_error);
+    expect(await audit(t.id, 'customer.notified')).toHaveLength(0);
   });
 });
