@@ -13,6 +13,8 @@ export interface CalendarDayInput {
 }
 
 export const MAX_DAYS_PER_CHANGE = 366;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** The calendar years admins may edit: far enough either way for any reply period. */
 const YEAR_MIN = 2000;
@@ -65,9 +67,8 @@ export class CalendarService {
         if (!Object.values(CalendarDayKindEnum).includes(d.kind))
           refuse(InputError, 'VALIDATION_FAILED', 'The kind is HOLIDAY or WORKDAY.', { field: `days.${i}.kind` });
         const name = (d.name ?? '').trim();
-        // eslint-disable-next-line no-control-regex
         // Control characters and lone surrogates: PostgreSQL text and jsonb (the audit entry) refuse them.
-        if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name) || LONE_SURROGATE.test(name))
+        if (!name || name.length > 100 || CONTROL.test(name) || LONE_SURROGATE.test(name))
           refuse(InputError, 'VALIDATION_FAILED', 'Give the day a name (1 to 100 characters, no control characters).', {
             field: `days.${i}.name`,
           });
