@@ -100,6 +100,7 @@ const ROWS: Record<string, Row> = {
   followUpTasks: { kind: 'query', document: `{ followUpTasks(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
   notifications: { kind: 'query', document: `{ notifications(first: 5) { totalCount } }`, allow: SIGNED_IN },
   mailbox: { kind: 'query', document: `{ mailbox(first: 1) { totalCount } }`, allow: ['admin'] },
+  holidayCalendar: { kind: 'query', document: `{ holidayCalendar(year: 2026) { date kind } }`, allow: TERMINATION_READERS },
   terminationReasons: { kind: 'query', document: `{ terminationReasons { code } }`, allow: SIGNED_IN },
   terminationImpact: {
     kind: 'query',
@@ -170,6 +171,20 @@ const ROWS: Record<string, Row> = {
   },
 
   // ---- mutations
+  setCalendarDays: {
+    kind: 'mutation',
+    document: `mutation($d: [CalendarDayInput!]!) { setCalendarDays(days: $d) { ${RESULT} } }`,
+    allow: ['admin'],
+    // A date far beyond any reply deadline of the matrix's own terminations.
+    variables: () => ({ d: [{ date: '2031-03-03', kind: 'HOLIDAY', name: 'matrix test' }] }),
+  },
+  removeCalendarDay: {
+    kind: 'mutation',
+    document: `mutation($d: String!) { removeCalendarDay(date: $d) { ${RESULT} } }`,
+    allow: ['admin'],
+    // Not marked: the admin meets NOT_FOUND, everyone else a refusal before any lookup.
+    variables: () => ({ d: '2031-03-04' }),
+  },
   createApprovalRule: {
     kind: 'mutation',
     document: `mutation($i: ApprovalRuleInput!) { createApprovalRule(input: $i) { ${RESULT} } }`,

@@ -342,6 +342,25 @@ const TEXT_SLOTS: Slot[] = [
     variables: (s) => ({ i: { productSku: s, reasonCode: 'PRODUCT_DISCONTINUED', explanation: 'hostile product' } }),
   },
   {
+    name: 'setCalendarDays.date',
+    who: 'admin',
+    query: `mutation($d: [CalendarDayInput!]!) { setCalendarDays(days: $d) { ${RESULT} } }`,
+    variables: (s) => ({ d: [{ date: s, kind: 'HOLIDAY', name: 'hostile' }] }),
+  },
+  {
+    name: 'setCalendarDays.name',
+    who: 'admin',
+    query: `mutation($d: [CalendarDayInput!]!) { setCalendarDays(days: $d) { ${RESULT} } }`,
+    // A weekday cannot be a make-up working day: refused whatever the name, after the name is checked.
+    variables: (s) => ({ d: [{ date: '2031-03-05', kind: 'WORKDAY', name: s }] }),
+  },
+  {
+    name: 'removeCalendarDay.date',
+    who: 'admin',
+    query: `mutation($d: String!) { removeCalendarDay(date: $d) { ${RESULT} } }`,
+    variables: (s) => ({ d: s }),
+  },
+  {
     name: 'createTerminationReason.code',
     who: 'admin',
     query: CREATE_REASON,

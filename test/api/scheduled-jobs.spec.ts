@@ -22,7 +22,7 @@ async function notificationsOf(email: string, kind: string) {
 }
 
 describe('scheduled work, driven with an explicit clock', () => {
-  it('reminds the customer 48 h before the link expires, once, with a working new link', async () => {
+  it('reminds the customer on the working day before the deadline, once, with a working new link', async () => {
     const t = (
       await wf.submit('clerk@example.com', {
         orderNumber: 'SO-2026-00001',
@@ -31,14 +31,24 @@ describe('scheduled work, driven with an explicit clock', () => {
       })
     ).termination!;
     const waiting = await wf.approveAll(t.id);
-    const [c] = await server.sql<{ id: string; expires_at: Date }>(
-      `select id, expires_at from customer_confirmation where termination_id = $1`,
+    const [c] = await server.sql<{ id: string; expires_at: Date; deadline_date: string }>(
+      `select id, expires_at, to_char(deadline_date, 'YYYY-MM-DD') as deadline_date from customer_confirmation where termination_id = $1`,
       [t.id],
     );
+    // SO-2026-00001's contract: five working days. The reminder is due at 09:00 China time on
+    // the working day before the deadline day, which is a working day itself.
     const [job] = await server.sql<{ run_at: Date }>(`select run_at from graphile_worker.jobs where key = $1`, [`reminder:${c!.id}`]);
-    expect(job!.run_at.getTime()).toBe(c!.expires_at.getTime() - 48 * HOUR);
+    const [dayOff] = await server.sql<{ off: boolean }>(
+      `select coalesce((select kind = 'HOLIDAY' from calendar_day where date = ($1::timestamptz at time zone 'Asia/Shanghai')::date),
+                       extract(isodow from ($1::timestamptz at time zone 'Asia/Shanghai')) > 5) as off`,
+      [job!.run_at],
+    );
+    expect(dayOff!.off).toBe(false);
+    expect(new Date(job!.run_at.getTime() + 8 * HOUR).toISOString().slice(11, 16)).toBe('09:00');
+    expect(job!.run_at.getTime()).toBeLessThan(c!.expires_at.getTime() - 15 * HOUR);
+    expect(c!.expires_at.toISOString()).toBe(new Date(`${c!.deadline_date}T16:00:00Z`).toISOString());
 
-    const reminderTime = new Date(c!.expires_at.getTime() - 47 * HOUR);
+    const reminderTime = new Date(job!.run_at.getTime() + 1000);
     expect(await work().remindCustomer(ctx(), c!.id, reminderTime)).toBe(true);
     expect(await work().remindCustomer(ctx(), c!.id, reminderTime)).toBe(false);
     const mails = await server.sql<{ subject: string }>(`select subject from mail_message where termination_id = $1 order by created_at`, [
@@ -49,7 +59,10 @@ describe('scheduled work, driven with an explicit clock', () => {
     expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
   });
 
-  it('expires an unanswered link at its time, once, and tells the requester', async () => {
+  it('expires an unanswered link at its time, once, and tells the requester when the contract says nothing about silence', async () => {
+    await server.sql(
+      `update contract set reply_working_days = null, silence_means = null where id = (select contract_id from sales_order where number = 'SO-2026-00003')`,
+    );
     const t = (
       await wf.submit('clerk@example.com', { orderNumber: 'SO-2026-00003', reasonCode: 'CUSTOMER_CHANGE', explanation: 'expiry test' })
     ).termination!;

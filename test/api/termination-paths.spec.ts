@@ -219,6 +219,10 @@ describe('customer decline and expiry', () => {
     const waiting = await wf.approveAll(t.id);
     expect(waiting.status).toBe('AWAITING_CUSTOMER');
     const token = await wf.confirmationToken(waiting.customerConfirmation!.recipient);
+    // A contract that says nothing about silence: the expired link just waits for a resend.
+    await server.sql(`update contract set silence_means = null where id = (select contract_id from sales_order where number = $1)`, [
+      number,
+    ]);
     await server.sql(`update customer_confirmation set expires_at = now() - interval '1 minute' where termination_id = $1`, [t.id]);
     const view = await server.gql<{ customerConfirmation: { code: string } }>(
       `query($t:String!){ customerConfirmation(token:$t){ ... on ErrorResult { code } } }`,

@@ -251,6 +251,8 @@ describe('order termination in the browser', () => {
     await phone.goto(confirmPath);
     await phone.getByRole('heading', { level: 1, name: `请确认订单 ${ORDER} 的终止` }).waitFor();
     await expectText(phone.locator('main'), number, `¥${amount(impact.refundDue)}`, EXPLANATION);
+    // The contract's reply deadline, as a date, and what silence means under it.
+    await expectText(phone.locator('main'), '请在此日期前答复', '北京时间当日 24:00 前', '逾期未答复视为不同意终止');
     await phone.locator('label', { has: phone.getByRole('radio', { name: '同意终止' }) }).click();
     expect(await phone.getByRole('radio', { name: '同意终止' }).isChecked()).toBe(true);
     await choose(phone, phone, '您希望的处理方式（可选）', '退款');

@@ -23,6 +23,7 @@ const BUSINESS_TABLES: Record<string, string> = {
   notification: `select id, user_id, kind, read_at from notification`,
   app_user: `select id, email, password_hash, active, role from app_user`,
   idempotency_record: `select scope, key, request_hash from idempotency_record`,
+  calendar_day: `select * from calendar_day`,
 };
 
 export type Checksums = Record<string, string>;

@@ -125,6 +125,7 @@ const routes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/ExchangeRatesAdminView.vue'),
           },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
+          { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
         ],
       },
       {

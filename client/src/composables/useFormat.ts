@@ -35,6 +35,10 @@ export type EnumGroup = keyof Pick<
   | 'auditAction'
   | 'actorType'
   | 'impactIssue'
+  | 'customerNoticeKind'
+  | 'noticeChannel'
+  | 'silenceMeans'
+  | 'calendarDayKind'
 >;
 
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -363,6 +363,23 @@ const en: MessageSchema = {
     SENT: 'Sent',
     FAILED: 'Failed',
   },
+  customerNoticeKind: {
+    CONFIRMATION_REQUEST: 'Confirmation request',
+    CONFIRMATION_REMINDER: 'Reminder',
+    EFFECTIVE_NOTICE: 'Termination effective notice',
+    DECLINE_ACKNOWLEDGEMENT: 'Decline acknowledgement',
+  },
+  noticeChannel: {
+    EMAIL: 'E-mail',
+  },
+  silenceMeans: {
+    REFUSAL: 'Silence counts as refusal',
+    ACCEPTANCE: 'Silence counts as acceptance',
+  },
+  calendarDayKind: {
+    HOLIDAY: 'Holiday',
+    WORKDAY: 'Make-up working day',
+  },
   auditAction: {
     termination: {
       submitted: 'Termination requested',
@@ -390,6 +407,10 @@ const en: MessageSchema = {
       expired: 'Confirmation link expired',
       accepted: 'Customer accepted',
       declined: 'Customer declined',
+      silence: 'No reply by the deadline: the contract decides',
+    },
+    customer: {
+      notified: 'Customer notified (delivered)',
     },
     followup: {
       completed: 'Follow-up completed',
@@ -719,6 +740,17 @@ const en: MessageSchema = {
     resendTitle: 'Resend the confirmation link?',
     resendMessage: 'The customer receives an e-mail with a new link; the previous link stops working.',
     resent: 'Confirmation link resent',
+    deadlineDate: 'Reply by',
+    deadlineDateValue: '{date} (end of day, China time)',
+    notices: {
+      title: 'Messages to the customer',
+      empty: 'Nothing sent to the customer yet.',
+      via: 'by {channel} to {recipient}',
+      queuedAt: 'Queued {time}',
+      sentAt: 'delivered {time}',
+      messageId: 'Message-ID',
+      lastError: 'Last delivery error: {error}',
+    },
   },
   settlement: {
     none: 'A settlement opens when the termination takes effect.',
@@ -892,6 +924,12 @@ const en: MessageSchema = {
     terminationNumber: 'Reference',
     reason: 'Reason',
     validUntil: 'Link valid until',
+    replyBy: 'Please answer by',
+    replyByDate: '{date}, end of day (China time)',
+    silence: {
+      REFUSAL: 'Under the contract, no answer by then counts as refusal.',
+      ACCEPTANCE: 'Under the contract, no answer by then counts as acceptance.',
+    },
     explanation: 'Explanation',
     lines: 'What is terminated',
     terminatedValue: 'Terminated value',
@@ -940,6 +978,25 @@ const en: MessageSchema = {
       'admin-api-keys': 'API keys',
       'admin-exchange-rates': 'Exchange rates',
       'admin-mailbox': 'Dev mailbox',
+      'admin-calendar': 'Holiday calendar',
+    },
+    calendar: {
+      hint: 'Customer reply deadlines count working days (China time): Monday to Friday, except days marked Holiday, plus weekend days marked as make-up working days. Changes apply to links sent afterwards.',
+      year: 'Year',
+      mark: 'Mark a day',
+      date: 'Date',
+      weekday: 'Weekday',
+      kind: 'Kind',
+      name: 'Name',
+      updatedAt: 'Changed',
+      remove: 'Remove',
+      removeTitle: 'Remove this mark?',
+      removeMessage: '{date} ({name}) then follows the weekday rule again.',
+      empty: 'No holidays or make-up working days marked for {year}.',
+      kindHint: {
+        HOLIDAY: 'Not a working day, even on a weekday.',
+        WORKDAY: 'A Saturday or Sunday that is worked (调休).',
+      },
     },
     actions: 'Actions',
     edit: 'Edit',

@@ -5,6 +5,7 @@ import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
 import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { CalendarDay } from '../modules/calendar/calendar-day.entity.js';
 import { IdempotencyRecord } from '../modules/audit/idempotency-record.entity.js';
 import { CustomerConfirmation } from '../modules/confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../modules/follow-up/follow-up-task.entity.js';
@@ -58,6 +59,7 @@ export const ENTITIES = [
   ExchangeRate,
   ApprovalStep,
   CustomerConfirmation,
+  CalendarDay,
   Settlement,
   FollowUpTask,
   AuditEvent,

@@ -2,6 +2,7 @@ import { FaultInjector } from '../common/faults.js';
 import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
 import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
+import { CalendarService } from '../modules/calendar/calendar.service.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
 import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
 import { ApprovalRuleService } from '../modules/approval/approval-rule.service.js';
@@ -51,6 +52,7 @@ export interface Services {
   userAdmin: UserAdminService;
   approvalRules: ApprovalRuleService;
   exchangeRates: ExchangeRateService;
+  calendar: CalendarService;
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
@@ -62,12 +64,14 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   const lifecycle = new TerminationLifecycle(events);
   const exchangeRates = new ExchangeRateService(config.baseCurrency);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
+  const calendar = new CalendarService();
   const confirmations = new ConfirmationService(
     { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },
     mail,
     lifecycle,
     notifications,
     rateLimits,
+    calendar,
   );
   const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
@@ -95,5 +99,6 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     reporting: new ReportingService(exchangeRates),
     dossiers: new DossierService(),
     bulk: new BulkTerminationService(terminations, events, faults, config.bulkBatchSize),
+    calendar,
   };
 }

@@ -7,6 +7,7 @@ import { Migration20261128211703_BulkRuns } from './Migration20261128211703_Bulk
 import { Migration20261128233151_StatusListIndex } from './Migration20261128233151_StatusListIndex.js';
 import { Migration20261130110000_FeeByFault } from './Migration20261130110000_FeeByFault.js';
 import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
+import { Migration20261130120000_CustomerNoticesAndReplyDeadlines } from './Migration20261130120000_CustomerNoticesAndReplyDeadlines.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,5 +17,9 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128211703_BulkRuns', class: Migration20261128211703_BulkRuns },
   { name: 'Migration20261128233151_StatusListIndex', class: Migration20261128233151_StatusListIndex },
   { name: 'Migration20261130110000_FeeByFault', class: Migration20261130110000_FeeByFault },
+  {
+    name: 'Migration20261130120000_CustomerNoticesAndReplyDeadlines',
+    class: Migration20261130120000_CustomerNoticesAndReplyDeadlines,
+  },
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
 ];

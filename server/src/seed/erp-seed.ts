@@ -7,7 +7,7 @@ import { Payment } from '../modules/finance/payment.entity.js';
 import { Reservation, ReservationStatus } from '../modules/inventory/reservation.entity.js';
 import { StockLevel } from '../modules/inventory/stock-level.entity.js';
 import { Warehouse } from '../modules/inventory/warehouse.entity.js';
-import { Contract, type ContractClause, type FeeScheduleEntry } from '../modules/order/contract.entity.js';
+import { Contract, SilenceMeans, type ContractClause, type FeeScheduleEntry } from '../modules/order/contract.entity.js';
 import { Customer } from '../modules/order/customer.entity.js';
 import { Product, ProductStatus } from '../modules/order/product.entity.js';
 import { SalesOrderLine } from '../modules/order/sales-order-line.entity.js';
@@ -388,6 +388,15 @@ const CONFIRMATION_CLAUSE: ContractClause = {
     "A termination or partial termination proposed by the Seller takes effect only once confirmed in writing by the Buyer's authorised representative. The Buyer shall reply within five (5) working days of receiving the request; no reply within that period counts as refusal.",
 };
 
+const SILENCE_ACCEPTANCE_CLAUSE: ContractClause = {
+  code: 'REPLY_PERIOD',
+  titleZh: '答复期限',
+  titleEn: 'Reply period',
+  textZh: '一方就订单终止征询对方意见的，对方应在收到征询后十（10）个工作日内书面答复；逾期未答复的，视为同意终止。',
+  textEn:
+    'Where a party asks the other for its position on terminating an order, the other party shall reply in writing within ten (10) working days of receiving the request; no reply within that period counts as acceptance of the termination.',
+};
+
 const OPTIONAL_CLAUSES: ContractClause[] = [
   {
     code: 'PREPAYMENT_REFUND',
@@ -646,6 +655,15 @@ class ErpSeeder {
     if (customerConfirmationRequired) clauses.push(CONFIRMATION_CLAUSE);
     const extra = this.rng.int(clauses.length >= 3 ? 0 : 1, 5 - clauses.length);
     clauses.push(...this.rng.sample(OPTIONAL_CLAUSES, extra));
+    // The reply rule follows the contract's text: the confirmation clause says five working days,
+    // silence = refusal; every other contract without it says ten working days, silence = acceptance
+    // (added after the random draws so the rest of the demo data stays as it was).
+    const reply = customerConfirmationRequired
+      ? { replyWorkingDays: 5, silenceMeans: SilenceMeans.REFUSAL }
+      : i % 4 === 1
+        ? { replyWorkingDays: 10, silenceMeans: SilenceMeans.ACCEPTANCE }
+        : { replyWorkingDays: null, silenceMeans: null };
+    if (reply.silenceMeans === SilenceMeans.ACCEPTANCE) clauses.push(SILENCE_ACCEPTANCE_CLAUSE);
     return this.make(Contract, {
       id: this.ids.uuid(),
       createdAt: CATALOG_CREATED,
@@ -655,6 +673,7 @@ class ErpSeeder {
       noticeDays,
       feeSchedule,
       customerConfirmationRequired,
+      ...reply,
       clauses,
       validFrom: VALID_FROM[i % VALID_FROM.length]!,
     });

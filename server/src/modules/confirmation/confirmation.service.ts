@@ -15,16 +15,20 @@ import {
   ValidationError,
 } from '../../common/business-errors.js';
 import { inTransaction, type TransactionScope } from '../../common/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import { appendAudit, type AuditActor } from '../audit/audit.service.js';
+import type { CalendarService } from '../calendar/calendar.service.js';
+import { headsOf } from '../notification/notification.service.js';
+import { Contract, SilenceMeans } from '../order/contract.entity.js';
+import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../audit/idempotency.js';
 import { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { MailService } from '../notification/mail.service.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { Termination } from '../termination/termination.entity.js';
-import type { TerminationLifecycle } from '../termination/termination-lifecycle.js';
+import type { EnterContext, TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { lockTermination } from '../termination/termination-lifecycle.js';
-import { confirmationMail } from './confirmation-mail.js';
+import { confirmationMail, deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
 import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
 import { hashToken, looksLikeToken, newConfirmationToken } from './token.js';
 
@@ -35,7 +39,13 @@ export interface ConfirmationSettings {
 }
 
 export interface TakeEffectFn {
-  (scope: TransactionScope, t: Termination, event: 'CUSTOMER_ACCEPT', actor: { kind: 'customer'; email: string }): Promise<boolean>;
+  (
+    scope: TransactionScope,
+    t: Termination,
+    event: 'CUSTOMER_ACCEPT',
+    actor: AuditActor,
+    enter?: Omit<EnterContext, 'impact'>,
+  ): Promise<boolean>;
 }
 
 /** Who may write to the customer about a termination. */
@@ -60,22 +70,43 @@ export class ConfirmationService {
     private readonly lifecycle: TerminationLifecycle,
     private readonly notifications: NotificationService,
     private readonly rateLimits: RateLimits,
+    private readonly calendar: CalendarService,
   ) {}
 
-  /** Creates a fresh link (voiding any earlier one), mails it, and schedules reminder and expiry. */
+  /**
+   * When the customer's answer is due: the contract's reply period in working days (Asia/Shanghai,
+   * holiday calendar), counted from sending; without one, CONFIRMATION_VALIDITY_HOURS.
+   */
+  async replyDeadline(em: TransactionScope['em'], contract: Contract, sentAt: Date) {
+    if (contract.replyWorkingDays) {
+      return this.calendar.replyDeadline(em, sentAt, contract.replyWorkingDays);
+    }
+    const expiresAt = new Date(sentAt.getTime() + this.settings.validityHours * 3_600_000);
+    const remindAt = new Date(expiresAt.getTime() - this.settings.reminderHoursBefore * 3_600_000);
+    return { deadlineDate: null, expiresAt, remindAt: remindAt > sentAt ? remindAt : null };
+  }
+
+  /**
+   * Creates a fresh link (voiding any earlier one), mails it, and schedules reminder and expiry.
+   * A reminder keeps the deadline of the request it reminds of.
+   */
   async issue(
     scope: TransactionScope,
     t: Termination,
-    options: { expiresAt?: Date; reminder?: boolean } = {},
+    options: { expiresAt?: Date; deadlineDate?: string | null; reminder?: boolean } = {},
   ): Promise<CustomerConfirmation> {
     const { em } = scope;
     const previous = await em.find(CustomerConfirmation, { termination: t, status: ConfirmationStatus.PENDING });
     for (const p of previous) p.status = ConfirmationStatus.SUPERSEDED;
-    const order = await em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer'] });
+    const order = await em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer', 'contract'] });
     const customer = order.customer as Customer;
+    const contract = order.contract as Contract;
     const { token, hash } = newConfirmationToken();
     const sentAt = new Date();
-    const expiresAt = options.expiresAt ?? new Date(sentAt.getTime() + this.settings.validityHours * 3_600_000);
+    const deadline = options.expiresAt
+      ? { expiresAt: options.expiresAt, deadlineDate: options.deadlineDate ?? null, remindAt: null }
+      : await this.replyDeadline(em, contract, sentAt);
+    const { expiresAt, deadlineDate } = deadline;
     const confirmation = em.create(CustomerConfirmation, {
       termination: t,
       tokenHash: hash,
@@ -83,6 +114,7 @@ export class ConfirmationService {
       recipient: customer.email,
       sentAt,
       expiresAt,
+      deadlineDate,
     });
     await this.mail.queue(em, {
       ...confirmationMail({
@@ -98,17 +130,18 @@ export class ConfirmationService {
         currency: t.impact.currency,
         link: `${this.settings.publicUrl}/confirm/${token}`,
         expiresAt,
+        deadlineDate,
+        silenceMeans: contract.silenceMeans ?? null,
         reminder: options.reminder,
       }),
       terminationId: t.id,
     });
-    const reminderAt = new Date(expiresAt.getTime() - this.settings.reminderHoursBefore * 3_600_000);
-    if (!options.reminder && reminderAt > sentAt) {
+    if (!options.reminder && deadline.remindAt) {
       await enqueueJob(
         em,
         JOBS.confirmationReminder,
         { confirmationId: confirmation.id },
-        { runAt: reminderAt, jobKey: `reminder:${confirmation.id}` },
+        { runAt: deadline.remindAt, jobKey: `reminder:${confirmation.id}` },
       );
     }
     await enqueueJob(
@@ -125,7 +158,7 @@ export class ConfirmationService {
         terminationId: t.id,
         entityType: 'CustomerConfirmation',
         entityId: confirmation.id,
-        data: { recipient: customer.email, expiresAt: expiresAt.toISOString(), replaced: previous.length },
+        data: { recipient: customer.email, expiresAt: expiresAt.toISOString(), deadlineDate, replaced: previous.length },
       },
     );
     return confirmation;
@@ -184,7 +217,10 @@ export class ConfirmationService {
           terminationId: t.id,
         });
         if (input.accept) await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', actor);
-        else await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', actor, { note });
+        else {
+          await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', actor, { note });
+          await this.acknowledgeDecline(scope, t, null);
+        }
         if (claim) await saveReplay(scope.em, claim, { terminationNumber: t.number, accepted: input.accept, status: t.status });
         return { termination: t, confirmation };
       }),
@@ -211,6 +247,8 @@ export class ConfirmationService {
       refundDue: t.impact.refundDue,
       contractClauses: t.impact.contractClauses,
       expiresAt: confirmation.expiresAt,
+      deadlineDate: confirmation.deadlineDate ?? null,
+      silenceMeans: t.order.contract.silenceMeans ?? null,
     };
   }
 
@@ -261,6 +299,72 @@ export class ConfirmationService {
         return { termination: t, confirmation };
       }),
     );
+  }
+
+  /** Mails the customer that the termination will not go ahead (declined, or silence counted as refusal). */
+  private async acknowledgeDecline(scope: TransactionScope, t: Termination, silence: CustomerConfirmation | null): Promise<void> {
+    const order = await scope.em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer'] });
+    await this.mail.queue(scope.em, {
+      ...declineAcknowledgementMail({
+        recipient: order.customer.email,
+        customerName: order.customer.name,
+        terminationNumber: t.number,
+        orderNumber: order.number,
+        bySilence: !!silence,
+        deadlineText: silence ? deadlineText(silence) : null,
+      }),
+      terminationId: t.id,
+    });
+  }
+
+  /**
+   * The customer did not answer by the deadline (the link is already marked EXPIRED): the
+   * contract decides. Silence = refusal declines the termination; silence = acceptance makes
+   * it take effect exactly as the customer's acceptance would; a contract that says nothing
+   * leaves it waiting (the requester may resend or withdraw). Returns the rule applied.
+   */
+  async applySilence(scope: TransactionScope, t: Termination, confirmation: CustomerConfirmation): Promise<SilenceMeans | null> {
+    if (t.status !== 'AWAITING_CUSTOMER') return null;
+    const order = await scope.em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['contract'] });
+    const rule = order.contract.silenceMeans ?? null;
+    if (!rule) return null;
+    const system = { kind: 'system' as const };
+    const deadline = deadlineText(confirmation);
+    const meaning = rule === SilenceMeans.REFUSAL ? 'refusal' : 'acceptance';
+    appendAudit(scope.em, system, {
+      action: 'confirmation.silence',
+      terminationId: t.id,
+      entityType: 'CustomerConfirmation',
+      entityId: confirmation.id,
+      data: {
+        summary: `No reply by deadline, contract treats silence as ${meaning}`,
+        silenceMeans: rule,
+        contract: order.contract.number,
+        deadlineDate: confirmation.deadlineDate ?? null,
+        expiresAt: confirmation.expiresAt.toISOString(),
+      },
+    });
+    const steps = await scope.em.find(ApprovalStep, { termination: t });
+    const heads = await headsOf(scope.em, [...new Set(steps.map((s) => s.department))]);
+    await this.notifications.toUsers(scope, [t.requestedBy.id, ...heads.map((u) => u.id)], {
+      kind: rule === SilenceMeans.REFUSAL ? 'CUSTOMER_SILENT_REFUSAL' : 'CUSTOMER_SILENT_ACCEPTANCE',
+      title:
+        rule === SilenceMeans.REFUSAL
+          ? `${t.number} 客户逾期未答复，按合同视为拒绝 / no reply by the deadline: counts as refusal`
+          : `${t.number} 客户逾期未答复，按合同视为同意 / no reply by the deadline: counts as acceptance`,
+      body: `No reply by ${deadline.en}; contract ${order.contract.number} treats silence as ${meaning}.`,
+      link: `/terminations/${t.number}`,
+      terminationId: t.id,
+    });
+    if (rule === SilenceMeans.REFUSAL) {
+      await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', system, { silence: rule });
+      await this.acknowledgeDecline(scope, t, confirmation);
+    } else {
+      await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', system, {
+        acceptedBySilence: { deadlineZh: deadline.zh, deadlineEn: deadline.en },
+      });
+    }
+    return rule;
   }
 
   private async usable(em: RequestContext['em'], token: string): Promise<CustomerConfirmation> {

@@ -10,7 +10,8 @@ import {
   TokenUsedError,
   ValidationError,
 } from '../../common/business-errors.js';
-import { ContractClause } from '../order/contract.entity.js';
+import { LocalDateResolver } from 'graphql-scalars';
+import { ContractClause, SilenceMeans } from '../order/contract.entity.js';
 import { ImpactLine } from '../termination/impact.types.js';
 import { TerminationSuccess } from '../termination/termination.types.js';
 import { PreferredResolutionEnum } from './customer-confirmation.entity.js';
@@ -44,6 +45,10 @@ export class CustomerConfirmationView {
   contractClauses!: ContractClause[];
   @Field(() => Date)
   expiresAt!: Date;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Last day to answer (Asia/Shanghai), when counted in working days' })
+  deadlineDate!: string | null;
+  @Field(() => SilenceMeans, { nullable: true, description: 'What the contract makes of no answer by the deadline' })
+  silenceMeans!: SilenceMeans | null;
 }
 
 export const CustomerConfirmationResult = resultUnion('CustomerConfirmationResult', CustomerConfirmationView, [

@@ -1,5 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { PREFERRED_RESOLUTIONS, type PreferredResolution } from '@ot/shared';
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { Termination } from '../termination/termination.entity.js';
@@ -22,7 +23,7 @@ registerEnumType(PreferredResolutionEnum, { name: 'PreferredResolution' });
 /** One e-mailed link. Only the SHA-256 of the token is stored. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'customer_confirmation' })
-export class CustomerConfirmation extends BaseEntity<'respondedAt' | 'remindedAt' | 'note' | 'preferredResolution'> {
+export class CustomerConfirmation extends BaseEntity<'respondedAt' | 'remindedAt' | 'note' | 'preferredResolution' | 'deadlineDate'> {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
 
@@ -44,6 +45,13 @@ export class CustomerConfirmation extends BaseEntity<'respondedAt' | 'remindedAt
   @Field(() => Date)
   @Property({ type: 'datetime', index: true })
   expiresAt!: Date;
+
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'Last day to answer (Asia/Shanghai) when the contract sets a reply period in working days',
+  })
+  @Property({ type: 'date', nullable: true })
+  deadlineDate?: string | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

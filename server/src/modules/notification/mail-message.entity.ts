@@ -12,7 +12,7 @@ registerEnumType(MailStatus, { name: 'MailStatus' });
 /** Outbox and, without SMTP_URL, the dev mailbox admins can read. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'mail_message' })
-export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId'> {
+export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId' | 'noticeKind'> {
   @Field(() => String)
   @Property({ type: 'string' })
   recipient!: string;
@@ -39,6 +39,10 @@ export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' 
 
   @Property({ type: 'uuid', nullable: true, index: true })
   terminationId?: string | null;
+
+  /** Set on messages to a customer about a termination: what kind of notice (see CustomerNoticeKind). */
+  @Property({ type: 'string', length: 32, nullable: true })
+  noticeKind?: string | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../app/context.js';
 import { limitLength } from '../../common/errors.js';
 import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
 import { likePattern } from '../order/order.service.js';
+import { recordNoticeDelivered, smtpMessageId, type CustomerNoticeKind } from './customer-notice.js';
 
 export interface OutgoingMail {
   recipient: string;
@@ -14,9 +15,9 @@ export interface OutgoingMail {
   text: string;
   html: string;
   terminationId?: string | null;
+  /** A message to the customer about the termination: recorded as a customer notice. */
+  noticeKind?: CustomerNoticeKind | null;
 }
-
-const MESSAGE_ID_DOMAIN = 'order-termination.local';
 
 /**
  * Mail goes through an outbox: queued in the caller's transaction with its send job, sent by
@@ -63,12 +64,13 @@ export class MailService {
           subject: message.subject,
           text: message.text,
           html: message.html,
-          messageId: `<${message.id}@${MESSAGE_ID_DOMAIN}>`,
+          messageId: smtpMessageId(message.id),
         });
       }
       message.status = MailStatus.SENT;
       message.sentAt = new Date();
       message.lastError = null;
+      recordNoticeDelivered(em, message);
       await em.flush();
     } catch (error) {
       message.lastError = error instanceof Error ? error.message.slice(0, 500) : 'send failed';

@@ -20,7 +20,11 @@ export class ScheduledWorkService {
     private readonly lifecycle: TerminationLifecycle,
   ) {}
 
-  /** 48 h before expiry: a reminder with a fresh link (only hashes are stored, so the old link cannot be re-sent). */
+  /**
+   * Before the deadline (09:00 China time on the working day before it, or 48 h before for an
+   * hours-based link): a reminder with a fresh link (only hashes are stored, so the old link
+   * cannot be re-sent).
+   */
   async remindCustomer(ctx: RequestContext, confirmationId: string, now = new Date()): Promise<boolean> {
     return inTransaction(ctx, async (scope) => {
       const probe = await scope.em.findOne(CustomerConfirmation, { id: confirmationId });
@@ -30,7 +34,11 @@ export class ScheduledWorkService {
       if (!t || t.status !== 'AWAITING_CUSTOMER' || confirmation.status !== ConfirmationStatus.PENDING || confirmation.remindedAt)
         return false;
       if (confirmation.expiresAt <= now) return false;
-      const fresh = await this.confirmations.issue(scope, t, { expiresAt: confirmation.expiresAt, reminder: true });
+      const fresh = await this.confirmations.issue(scope, t, {
+        expiresAt: confirmation.expiresAt,
+        deadlineDate: confirmation.deadlineDate ?? null,
+        reminder: true,
+      });
       fresh.remindedAt = now;
       appendAudit(
         scope.em,
@@ -48,7 +56,10 @@ export class ScheduledWorkService {
     });
   }
 
-  /** At expiry: the link is marked EXPIRED and the requester is told (they may resend or withdraw). */
+  /**
+   * At expiry: the link is marked EXPIRED and the contract's silence rule applies (refusal or
+   * acceptance); when the contract has none, the requester is told (they may resend or withdraw).
+   */
   async expireConfirmation(ctx: RequestContext, confirmationId: string, now = new Date()): Promise<boolean> {
     return inTransaction(ctx, async (scope) => {
       const probe = await scope.em.findOne(CustomerConfirmation, { id: confirmationId });
@@ -63,6 +74,7 @@ export class ScheduledWorkService {
         { kind: 'system' },
         { action: 'confirmation.expired', terminationId: t.id, entityType: 'CustomerConfirmation', entityId: confirmation.id },
       );
+      if (await this.confirmations.applySilence(scope, t, confirmation)) return true;
       await this.notifications.toUsers(scope, [t.requestedBy.id], {
         kind: 'CONFIRMATION_EXPIRED',
         title: `${t.number} 客户确认链接已过期 / customer link expired`,

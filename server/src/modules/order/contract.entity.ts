@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { ORDER_STAGES, type OrderStage } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -30,9 +30,15 @@ export class FeeScheduleEntry {
   rate!: string;
 }
 
+export enum SilenceMeans {
+  REFUSAL = 'REFUSAL',
+  ACCEPTANCE = 'ACCEPTANCE',
+}
+registerEnumType(SilenceMeans, { name: 'SilenceMeans', description: 'What the contract makes of no reply by the deadline' });
+
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'contract' })
-export class Contract extends BaseEntity {
+export class Contract extends BaseEntity<'replyWorkingDays' | 'silenceMeans'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;
@@ -55,6 +61,17 @@ export class Contract extends BaseEntity {
   @Field(() => Boolean, { description: 'Whether the customer must confirm any termination under this contract' })
   @Property({ type: 'boolean' })
   customerConfirmationRequired!: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Working days (Asia/Shanghai, holiday calendar) the customer has to answer; null: CONFIRMATION_VALIDITY_HOURS applies',
+  })
+  @Property({ type: 'integer', nullable: true })
+  replyWorkingDays?: number | null;
+
+  @Field(() => SilenceMeans, { nullable: true, description: 'No reply by the deadline counts as this; null: the link just expires' })
+  @Enum({ items: () => SilenceMeans, type: 'string', length: 16, nullable: true })
+  silenceMeans?: SilenceMeans | null;
 
   @Field(() => [ContractClause])
   @Property({ type: 'json' })

@@ -3,6 +3,7 @@ import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
+import { customerNoticesOf } from '../notification/customer-notice.js';
 import { escapeHtml } from '../notification/mail.service.js';
 import { Settlement } from '../settlement/settlement.entity.js';
 import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
@@ -38,10 +39,22 @@ export interface Dossier {
     status: string;
     sentAt: string;
     expiresAt: string;
+    deadlineDate: string | null;
     remindedAt: string | null;
     respondedAt: string | null;
     note: string | null;
     preferredResolution: string | null;
+  }[];
+  /** Every message to the customer: when queued, what kind, to whom, its Message-ID and delivery. */
+  customerNotices: {
+    kind: string;
+    channel: string;
+    recipient: string;
+    subject: string;
+    messageId: string;
+    status: string;
+    queuedAt: string;
+    sentAt: string | null;
   }[];
   settlement: Record<string, unknown> | null;
   followUps: {
@@ -78,6 +91,7 @@ export class DossierService {
     );
     const confirmations = await em.find(CustomerConfirmation, { termination: t }, { orderBy: { sentAt: 'asc' } });
     const settlement = await em.findOne(Settlement, { termination: t });
+    const notices = await customerNoticesOf(em, t.id);
     const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc' } });
     const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc' } });
     const outcomeTask = tasks.find((x) => x.kind === 'CUSTOMER_OUTCOME');
@@ -117,10 +131,21 @@ export class DossierService {
         status: c.status,
         sentAt: c.sentAt.toISOString(),
         expiresAt: c.expiresAt.toISOString(),
+        deadlineDate: c.deadlineDate ?? null,
         remindedAt: iso(c.remindedAt),
         respondedAt: iso(c.respondedAt),
         note: c.note ?? null,
         preferredResolution: c.preferredResolution ?? null,
+      })),
+      customerNotices: notices.map((n) => ({
+        kind: n.kind,
+        channel: n.channel,
+        recipient: n.recipient,
+        subject: n.subject,
+        messageId: n.messageId,
+        status: n.status,
+        queuedAt: n.queuedAt.toISOString(),
+        sentAt: iso(n.sentAt),
       })),
       settlement: settlement
         ? {
@@ -188,8 +213,21 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
     d.approvals.map((a) => [a.stage, a.department, a.status, a.decidedBy, a.decidedAt, a.comment, a.dueAt]),
   )}
 <h2>客户通知 Customer notifications</h2>${table(
-    ['收件人 To', '状态 Status', '发送 Sent', '提醒 Reminded', '答复 Responded', '备注 Note', '倾向 Preference'],
-    d.customerNotifications.map((c) => [c.recipient, c.status, c.sentAt, c.remindedAt, c.respondedAt, c.note, c.preferredResolution]),
+    ['收件人 To', '状态 Status', '发送 Sent', '答复期限 Reply by', '提醒 Reminded', '答复 Responded', '备注 Note', '倾向 Preference'],
+    d.customerNotifications.map((c) => [
+      c.recipient,
+      c.status,
+      c.sentAt,
+      c.deadlineDate ?? c.expiresAt,
+      c.remindedAt,
+      c.respondedAt,
+      c.note,
+      c.preferredResolution,
+    ]),
+  )}
+<h2>客户通知记录 Customer notices</h2>${table(
+    ['类型 Kind', '渠道 Channel', '收件人 To', '主题 Subject', 'Message-ID', '状态 Status', '排队 Queued', '发出 Sent'],
+    d.customerNotices.map((n) => [n.kind, n.channel, n.recipient, n.subject, n.messageId, n.status, n.queuedAt, n.sentAt]),
   )}
 <h2>采购单变更 Purchase orders changed</h2>${table(
     ['采购单 PO', '动作 Action', '物料 SKU', '原数量 Before', '取消 Cancelled', '剩余 After'],

@@ -12,6 +12,8 @@ import { Termination } from './termination.entity.js';
 /** What the caller already computed for the entry side effects (the fresh impact when taking effect). */
 export interface EnterContext {
   impact?: TerminationImpact;
+  /** Taking effect because the customer did not answer by the deadline and the contract treats silence as acceptance. */
+  acceptedBySilence?: { deadlineZh: string; deadlineEn: string } | null;
 }
 
 export interface TransitionHooks {

@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { loaded, loadedItems } from '../../common/loaders.js';
 import { selectedPaths } from '../../common/selection.js';
+import { CustomerNotice, toCustomerNotice } from '../notification/customer-notice.js';
+import { MailMessage } from '../notification/mail-message.entity.js';
 import type { RequestContext } from '../../app/context.js';
 import { limitLength } from '../../common/errors.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
@@ -189,6 +191,12 @@ export class TerminationResolver {
   @FieldResolver(() => [AuditEvent], { description: 'Oldest first' })
   auditTrail(@Root() t: Termination, @Ctx() ctx: RequestContext) {
     return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc' });
+  }
+
+  @FieldResolver(() => [CustomerNotice], { description: 'Every message to the customer about this termination, oldest first' })
+  async customerNotices(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    const mails = await ctx.loaders.children(MailMessage, 'terminationId', t.id, { createdAt: 'asc' });
+    return mails.filter((m) => m.noticeKind).map(toCustomerNotice);
   }
 
   @FieldResolver(() => [ImpactIssue], { description: 'Why the last attempt to take effect was refused' })

@@ -25,13 +25,14 @@ import { User } from '../identity/user.entity.js';
 import type { MailService } from '../notification/mail.service.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { EffectService } from './effect.service.js';
 import type { ImpactService } from './impact.service.js';
 import type { TerminationImpactInput } from './impact.types.js';
 import { effectiveMail } from './termination-mail.js';
 import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason, type TerminationFault } from './termination-reason.entity.js';
-import { lockOrder, lockTermination, releaseOrder, type TerminationLifecycle } from './termination-lifecycle.js';
+import { lockOrder, lockTermination, releaseOrder, type EnterContext, type TerminationLifecycle } from './termination-lifecycle.js';
 import { Termination, TerminationScope } from './termination.entity.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
@@ -48,12 +49,12 @@ export class TerminationService {
     private readonly notifications: NotificationService,
     private readonly mail: MailService,
   ) {
-    confirmations.takeEffect = (scope, t, event, actor) => this.takeEffect(scope, t, event, actor);
+    confirmations.takeEffect = (scope, t, event, actor, enter) => this.takeEffect(scope, t, event, actor, enter);
     lifecycle.hooks.onEnter = {
       AWAITING_CUSTOMER: async (scope, t) => {
         await this.confirmations.issue(scope, t);
       },
-      EFFECTIVE: async (scope, t, _actor, enter) => this.enterEffective(scope, t, enter.impact!),
+      EFFECTIVE: async (scope, t, _actor, enter) => this.enterEffective(scope, t, enter.impact!, enter.acceptedBySilence ?? null),
       REJECTED: (scope, t) => this.endWithoutEffect(scope, t),
       WITHDRAWN: (scope, t) => this.endWithoutEffect(scope, t),
       CUSTOMER_DECLINED: (scope, t) => this.endWithoutEffect(scope, t),
@@ -243,6 +244,7 @@ export class TerminationService {
     t: Termination,
     event: 'APPROVED_ALL' | 'CUSTOMER_ACCEPT',
     actor: AuditActor,
+    enter: Omit<EnterContext, 'impact'> = {},
   ): Promise<boolean> {
     const order = await lockOrder(scope, t.order.id);
     const lines = await scope.em.find(TerminationLine, { termination: t });
@@ -271,7 +273,7 @@ export class TerminationService {
       this.lifecycle.publishAfterCommit(scope, t, 'termination.effect_blocked', t.status, actor);
       return false;
     }
-    await this.lifecycle.apply(scope, t, event, actor, {}, { impact });
+    await this.lifecycle.apply(scope, t, event, actor, {}, { ...enter, impact });
     return true;
   }
 
@@ -279,6 +281,7 @@ export class TerminationService {
     scope: TransactionScope,
     t: Termination,
     impact: NonNullable<Parameters<EffectService['apply']>[3]>,
+    acceptedBySilence: EnterContext['acceptedBySilence'],
   ): Promise<void> {
     const order = await lockOrder(scope, t.order.id);
     const settlement = await this.effects.apply(scope, t, order, impact);
@@ -296,8 +299,10 @@ export class TerminationService {
       t.appliedPurchaseOrderChanges ?? [],
     );
     await scope.em.populate(order, ['customer']);
+    await scope.em.populate(t, ['reason']);
+    const orderLines = await scope.em.find(SalesOrderLine, { order }, { populate: ['product'] });
     this.effects.faults.check('effect.messages');
-    await this.mail.queue(scope.em, { ...effectiveMail(t, order, impact), terminationId: t.id });
+    await this.mail.queue(scope.em, { ...effectiveMail(t, order, impact, { orderLines, acceptedBySilence }), terminationId: t.id });
     for (const task of tasks) {
       await this.notifications.toDepartmentHeads(scope, [task.department], {
         kind: 'FOLLOW_UP_CREATED',

@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { appendAudit } from '../audit/audit.service.js';
+import { MailMessage, MailStatus } from './mail-message.entity.js';
+
+/** Every kind of message the customer gets about a termination. */
+export enum CustomerNoticeKind {
+  CONFIRMATION_REQUEST = 'CONFIRMATION_REQUEST',
+  CONFIRMATION_REMINDER = 'CONFIRMATION_REMINDER',
+  EFFECTIVE_NOTICE = 'EFFECTIVE_NOTICE',
+  DECLINE_ACKNOWLEDGEMENT = 'DECLINE_ACKNOWLEDGEMENT',
+}
+registerEnumType(CustomerNoticeKind, { name: 'CustomerNoticeKind' });
+
+export enum NoticeChannel {
+  EMAIL = 'EMAIL',
+}
+registerEnumType(NoticeChannel, { name: 'NoticeChannel' });
+
+/** The SMTP Message-ID of an outbox row: stable, so a retried send is the same message to the receiving side. */
+export function smtpMessageId(mailMessageId: string): string {
+  return `<${mailMessageId}@order-termination.local>`;
+}
+
+/**
+ * One message to the customer about a termination, on record: when, how, what, to whom, and
+ * whether it was delivered. A view of the outbox row that carries it (mail_message).
+ */
+@ObjectType({ simpleResolvers: true })
+export class CustomerNotice {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => CustomerNoticeKind)
+  kind!: CustomerNoticeKind;
+  @Field(() => NoticeChannel)
+  channel!: NoticeChannel;
+  @Field(() => String)
+  recipient!: string;
+  @Field(() => String)
+  subject!: string;
+  @Field(() => String, { description: 'The SMTP Message-ID header' })
+  messageId!: string;
+  @Field(() => MailStatus, { description: 'QUEUED until handed to the mail server, then SENT (or FAILED)' })
+  status!: MailStatus;
+  @Field(() => Date, { description: 'When the message was queued' })
+  queuedAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When the mail server accepted it' })
+  sentAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'The last delivery error while retrying or after failing' })
+  lastError!: string | null;
+}
+
+export function toCustomerNotice(m: MailMessage): CustomerNotice {
+  return {
+    id: m.id,
+    kind: m.noticeKind as CustomerNoticeKind,
+    channel: NoticeChannel.EMAIL,
+    recipient: m.recipient,
+    subject: m.subject,
+    messageId: smtpMessageId(m.id),
+    status: m.status,
+    queuedAt: m.createdAt,
+    sentAt: m.sentAt ?? null,
+    lastError: m.status === MailStatus.SENT ? null : (m.lastError ?? null),
+  };
+}
+
+/** A termination's customer notices, oldest first. */
+export async function customerNoticesOf(em: EntityManager, terminationId: string): Promise<CustomerNotice[]> {
+  const rows = await em.find(MailMessage, { terminationId, noticeKind: { $ne: null } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return rows.map(toCustomerNotice);
+}
+
+/**
+ * Called by the send job right after the mail server accepted a message, before its SENT status
+ * is flushed (so both commit together): a customer notice puts "customer notified" on the
+ * termination's audit trail — the moment the customer was told.
+ */
+export function recordNoticeDelivered(em: EntityManager, message: MailMessage): void {
+  if (!message.noticeKind || !message.terminationId) return;
+  appendAudit(
+    em,
+    { kind: 'system' },
+    {
+      action: 'customer.notified',
+      terminationId: message.terminationId,
+      entityType: 'MailMessage',
+      entityId: message.id,
+      data: {
+        kind: message.noticeKind,
+        channel: NoticeChannel.EMAIL,
+        recipient: message.recipient,
+        messageId: smtpMessageId(message.id),
+        sentAt: message.sentAt?.toISOString() ?? null,
+        transport: message.transport,
+      },
+    },
+  );
+}
