@@ -75,16 +75,15 @@ export class AuthService {
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
     const account = email.trim().toLowerCase().slice(0, 200);
-    const { delayMs } = await this.rateLimits.loginAttempt(ctx.ip, account);
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.rateLimits.loginAttempt(ctx.ip, account);
     const user = account ? await ctx.em.findOne(User, { email: { $ilike: likeExact(account) } }, { populate: ['department'] }) : null;
     const ok = await verifyPassword(password.slice(0, 200), user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok || !user.active) {
-      await this.rateLimits.loginFailed(account);
+      await this.rateLimits.loginFailed(ctx.ip, account);
       ctx.logger.info({ account }, 'login refused');
       return makeError(InvalidCredentialsError, 'INVALID_CREDENTIALS', 'E-mail or password is wrong.');
     }
-    await this.rateLimits.loginSucceeded(account);
+    await this.rateLimits.loginSucceeded(ctx.ip, account);
     const expiresAt = new Date(Date.now() + this.tokenTtlSeconds * 1000);
     const session = ctx.em.create(Session, { user, expiresAt, userAgent: userAgent?.slice(0, 255) ?? null });
     await ctx.em.flush();
@@ -102,7 +101,7 @@ export class AuthService {
     // Guessing the current password is throttled like signing in.
     await this.rateLimits.loginAttempt(ctx.ip, user.email.toLowerCase());
     if (!(await verifyPassword(oldPassword.slice(0, 200), user.passwordHash))) {
-      await this.rateLimits.loginFailed(user.email.toLowerCase());
+      await this.rateLimits.loginFailed(ctx.ip, user.email.toLowerCase());
       return makeError(InputError, 'VALIDATION_FAILED', 'The current password is wrong.', { field: 'oldPassword' });
     }
     user.passwordHash = await hashPassword(newPassword);
