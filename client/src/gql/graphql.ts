@@ -299,7 +299,7 @@ export type WithdrawTerminationInput = {
   terminationId: string | number;
 };
 
-export type SessionUserFragment = { id: string, name: string, email: string, role: string, permissions: Array<string>, department: { code: string, nameZh: string, nameEn: string } | null } & { ' $fragmentName'?: 'SessionUserFragment' };
+export type SessionUserFragment = { id: string, name: string, email: string | null, role: string | null, permissions: Array<string>, department: { code: string, nameZh: string, nameEn: string } | null } & { ' $fragmentName'?: 'SessionUserFragment' };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -421,7 +421,7 @@ export type UpdateApprovalRuleMutation = { updateApprovalRule:
 export type AdminUsersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AdminUsersQuery = { users: Array<{ id: string, email: string, name: string, role: string, active: boolean, createdAt: string, department: { code: string, nameZh: string, nameEn: string } | null }> };
+export type AdminUsersQuery = { users: Array<{ id: string, email: string | null, name: string, role: string | null, active: boolean, createdAt: string, department: { code: string, nameZh: string, nameEn: string } | null }> };
 
 export type CreateUserMutationVariables = Exact<{
   input: UserInput;
@@ -443,7 +443,7 @@ export type UpdateUserMutationVariables = Exact<{
 export type UpdateUserMutation = { updateUser:
     | { __typename: 'InputError', field: string | null, code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
-    | { __typename: 'User', id: string, name: string, role: string, active: boolean, department: { code: string, nameZh: string, nameEn: string } | null }
+    | { __typename: 'User', id: string, name: string, role: string | null, active: boolean, department: { code: string, nameZh: string, nameEn: string } | null }
    };
 
 export type ApprovalBoardQueryVariables = Exact<{
@@ -794,7 +794,7 @@ export type TerminationDetailQueryVariables = Exact<{
 
 
 export type TerminationDetailQuery = { termination: (
-    { id: string, number: string, status: TerminationStatus, scope: TerminationScope, explanation: string, customerConfirmationRequired: boolean, requestedAt: string, statusChangedAt: string, effectiveAt: string | null, closedAt: string | null, effectBlockedAt: string | null, version: number, order: { id: string, number: string, status: OrderStatus, currency: string, customer: { id: string, code: string, name: string, nameEn: string | null } }, reason: { id: string, code: string, labelZh: string, labelEn: string, category: ReasonCategory }, requestedBy: { id: string, name: string, email: string }, effectBlockers: Array<{ code: string, message: string, subject: string | null }>, impact: (
+    { id: string, number: string, status: TerminationStatus, scope: TerminationScope, explanation: string, customerConfirmationRequired: boolean, requestedAt: string, statusChangedAt: string, effectiveAt: string | null, closedAt: string | null, effectBlockedAt: string | null, version: number, order: { id: string, number: string, status: OrderStatus, currency: string, customer: { id: string, code: string, name: string, nameEn: string | null } }, reason: { id: string, code: string, labelZh: string, labelEn: string, category: ReasonCategory }, requestedBy: { id: string, name: string, email: string | null }, effectBlockers: Array<{ code: string, message: string, subject: string | null }>, impact: (
       { currency: string, terminatedValue: string }
       & { ' $fragmentRefs'?: { 'ImpactPreviewFragment': ImpactPreviewFragment } }
     ), followUpTasks: Array<(

@@ -4,6 +4,10 @@ import type { RequestContext } from '../../app/context.js';
 import { Department } from './department.entity.js';
 import { ChangePasswordResult, LoginResult } from './identity.types.js';
 import { User } from './user.entity.js';
+import { seesStaffContact, staffView } from './staff-privacy.js';
+
+const PRIVACY_NOTE =
+  'null unless the reader is this user, an administrator, a clerk or a department head (API keys and the auditor see staff by name and department only)';
 
 @Resolver(() => User)
 export class IdentityResolver {
@@ -39,8 +43,20 @@ export class IdentityResolver {
     return user.department ? ctx.loaders.one(Department, user.department.code, 'code') : null;
   }
 
-  @FieldResolver(() => [String], { description: 'What this user may do (from the role), for the client to show the right actions' })
-  permissions(@Root() user: User) {
-    return [...ROLE_PERMISSIONS[user.role]];
+  @FieldResolver(() => String, { nullable: true, description: `E-mail address; ${PRIVACY_NOTE}` })
+  email(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return staffView(ctx.actor, user).email;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `ADMIN, CLERK, DEPT_HEAD or AUDITOR; ${PRIVACY_NOTE}` })
+  role(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return staffView(ctx.actor, user).role;
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'What this user may do (from the role), for the client to show the right actions; empty where the role is null',
+  })
+  permissions(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return seesStaffContact(ctx.actor, user.id) ? [...ROLE_PERMISSIONS[user.role]] : [];
   }
 }
