@@ -327,6 +327,12 @@ const ROWS: Record<string, Row> = {
     // A user of its own: an allowed call renames it; a refused one must not, nor make it an admin.
     variables: () => ({ id: fx.throwawayUserId, i: { name: 'Matrix renamed', role: 'ADMIN' } }),
   },
+  signInOptions: {
+    kind: 'query',
+    document: `{ signInOptions { passwordSignIn demoPassword demoAccounts { email } } }`,
+    // Public, like login: the sign-in page asks before anyone has signed in.
+    allow: EVERYONE,
+  },
   login: {
     kind: 'mutation',
     document: `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`,

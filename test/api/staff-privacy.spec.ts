@@ -164,6 +164,13 @@ describe('the user themself', () => {
     expect(me.permissions).toContain('terminations:read');
   });
 
+  it('a successful login answers with the user’s own e-mail and role, though the request had no credentials', async () => {
+    const res = await server.gql<{ login: { user: Person } }>(
+      `mutation { login(email: "auditor@example.com", password: "demo1234") { ... on LoginSuccess { user { ${PERSON} } } } }`,
+    );
+    expect(res.data?.login.user).toMatchObject({ email: 'auditor@example.com', role: 'AUDITOR' });
+  });
+
   it('a key reads requestedBy of a termination it submitted for its owner without the owner’s e-mail', async () => {
     const partner = await server.gql<{ createApiKey: { secret: string } }>(
       `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ... on CreateApiKeySuccess { secret } } }`,

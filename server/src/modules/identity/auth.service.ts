@@ -14,6 +14,7 @@ import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/ev
 import { RecentlyVerified } from '../../common/recently-verified.js';
 import { TokenSigner } from './token.js';
 import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
+import { rememberSignedIn } from './staff-privacy.js';
 import { User } from './user.entity.js';
 
 const SECRET_KEY = 'auth_secret';
@@ -46,6 +47,18 @@ export function passwordProblem(password: string): string | null {
 const VERIFIED_SESSION_TTL_MS = 5_000;
 
 type SessionFacts = Omit<UserActor, 'kind' | 'permissions'>;
+
+function sessionFacts(user: User, session: Session): SessionFacts {
+  return {
+    userId: user.id,
+    sessionId: session.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    departmentCode: user.department?.code ?? null,
+    expiresAt: session.expiresAt,
+  };
+}
 
 export class AuthService {
   /** Sessions verified lately, by session id: the SPA's requests do not each read their session. */
@@ -88,6 +101,7 @@ export class AuthService {
     const session = ctx.em.create(Session, { user, expiresAt, userAgent: userAgent?.slice(0, 255) ?? null });
     await ctx.em.flush();
     const token = await this.signer.sign({ userId: user.id, sessionId: session.id }, expiresAt);
+    rememberSignedIn(ctx, userActor(sessionFacts(user, session)));
     return Object.assign(new LoginSuccess(), { token, expiresAt, user });
   }
 
@@ -142,16 +156,7 @@ export class AuthService {
       { populate: ['user'] },
     );
     if (!session || !session.user.active) throw unauthenticated('Your session has ended; sign in again.');
-    const user = session.user;
-    const facts: SessionFacts = {
-      userId: user.id,
-      sessionId: session.id,
-      name: user.name,
-      email: user.email,
-      role: user.role,
-      departmentCode: user.department?.code ?? null,
-      expiresAt: session.expiresAt,
-    };
+    const facts = sessionFacts(session.user, session);
     this.sessions.set(session.id, facts);
     return userActor(facts);
   }

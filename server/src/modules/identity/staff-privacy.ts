@@ -1,5 +1,6 @@
 import type { Role } from '@ot/shared';
-import type { Actor } from '../../app/actor.js';
+import type { Actor, UserActor } from '../../app/actor.js';
+import type { RequestContext } from '../../app/context.js';
 
 /**
  * Who may see a staff member's e-mail address and role — the one rule for every path that shows
@@ -43,3 +44,19 @@ export function staffView(viewer: Actor | null, user: StaffMember): StaffView {
  * the audit trail's actor names) carry what every reader may see, whoever fetches them.
  */
 export const RECORD_READER: Actor | null = null;
+
+/**
+ * A successful login's answer is read by the user who just proved their password, though the
+ * request came without credentials. Remembered per request, for what it may see only — it grants
+ * no permission (the request's actor stays anonymous).
+ */
+const signedInDuring = new WeakMap<RequestContext, UserActor>();
+
+export function rememberSignedIn(ctx: RequestContext, actor: UserActor): void {
+  signedInDuring.set(ctx, actor);
+}
+
+/** Whose eyes a response is for: the request's actor, or the user a login in it signed in. */
+export function viewerOf(ctx: RequestContext): Actor | null {
+  return ctx.actor ?? signedInDuring.get(ctx) ?? null;
+}
