@@ -234,7 +234,7 @@ describe('rate limits', () => {
     expect(res.errors![0]!.extensions!.retryAfter as number, context).toBeGreaterThan(0);
   };
 
-  it('locks an account after N failed sign-ins, even for the right password, with a retryAfter', async () => {
+  it('refuses an account from an address after N failed sign-ins from it, even the right password, with a retryAfter', async () => {
     for (let i = 0; i < 3; i++) {
       const res = await call<{ login: { code: string } }>(limited, LOGIN, { e: 'clerk@example.com', p: `wrong-${i}` });
       expect(res.data?.login.code).toBe('INVALID_CREDENTIALS');

@@ -160,6 +160,22 @@ describe('sign-in throttling with TRUST_PROXY=1 (one proxy in front)', () => {
   });
 });
 
+describe('failed sign-ins per address (password spraying)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { RATE_LIMIT_LOGIN_FAILURES_PER_IP: '5', RATE_LIMIT_LOGIN_PER_IP: '1000' } });
+  });
+  afterAll(async () => server?.close());
+
+  it('an address that failed on many accounts waits, every account included; other addresses do not', async () => {
+    const sprayer: Source = { localAddress: '127.0.0.6' };
+    for (let i = 0; i < 5; i++)
+      expect(code(await signIn(server, sprayer, `user-${i}@example.com`, 'Winter2026'))).toBe('INVALID_CREDENTIALS');
+    expectRateLimited(await signIn(server, sprayer, 'gm@example.com', 'demo1234'), 'the sixth sign-in from the spraying address');
+    expect((await signIn(server, { localAddress: '127.0.0.7' }, 'gm@example.com', 'demo1234')).data?.login.__typename).toBe('LoginSuccess');
+  });
+});
+
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) console.log('sign-in throttling across instances: skipped because REDIS_URL is not set (CI sets it)');
 
