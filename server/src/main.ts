@@ -33,7 +33,8 @@ async function main(command: string | undefined): Promise<void> {
       logger.info({ url: publicUrl, port: app.http.port, ms: Date.now() - started }, 'ready');
       process.stdout.write(
         `\n  Order termination is running at ${publicUrl}\n` +
-          (config.seedDemo
+          // Demo logins are advertised outside production only (as on the sign-in page).
+          (config.seedDemo && !config.production
             ? `  Demo logins (password demo1234): admin@example.com, clerk@example.com, sales.head@example.com,\n  purchasing.head@example.com, warehouse.head@example.com, finance.head@example.com, gm@example.com, auditor@example.com\n\n`
             : '\n'),
       );

@@ -372,6 +372,12 @@ const ROWS: Record<string, Row> = {
     // A user of its own: an allowed call renames it; a refused one must not, nor make it an admin.
     variables: () => ({ id: fx.throwawayUserId, i: { name: 'Matrix renamed', role: 'ADMIN' } }),
   },
+  signInOptions: {
+    kind: 'query',
+    document: `{ signInOptions { passwordSignIn demoPassword demoAccounts { email } } }`,
+    // Public, like login: the sign-in page asks before anyone has signed in.
+    allow: EVERYONE,
+  },
   login: {
     kind: 'mutation',
     document: `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`,
@@ -732,5 +738,56 @@ for (const [field, row] of Object.entries(ROWS)) {
     afterAll(() => {
       tally.fields++;
     });
+  });
+}
+
+/*
+ * Staff privacy inside allowed answers: wherever a user appears, its e-mail and role are for the
+ * user themself, administrators, clerks and department heads; API keys and the auditor get null
+ * (server/src/modules/identity/staff-privacy.ts). One row per path to a user.
+ */
+const SEES_STAFF_CONTACT: readonly ActorId[] = ['admin', 'clerk', ...HEADS];
+
+interface PrivacyRow {
+  document: string;
+  /** Callers that may read the row's root field at all. */
+  readers: readonly ActorId[];
+  variables?: () => Record<string, unknown>;
+  /** The users (email, role) in the answer. */
+  people: (data: Record<string, unknown>) => { email: string | null; role: string | null }[];
+}
+
+const PRIVACY_ROWS: Record<string, PrivacyRow> = {
+  'termination.requestedBy': {
+    document: `query($id: ID) { termination(id: $id) { requestedBy { email role } } }`,
+    readers: TERMINATION_READERS,
+    variables: () => ({ id: fx.terminationId }),
+    people: (d) => [(d.termination as { requestedBy: { email: string | null; role: string | null } }).requestedBy],
+  },
+  'terminations.requestedBy': {
+    document: `{ terminations(first: 5) { edges { node { requestedBy { email role } } } } }`,
+    readers: TERMINATION_READERS,
+    people: (d) =>
+      (d.terminations as { edges: { node: { requestedBy: { email: string | null; role: string | null } } }[] }).edges.map(
+        (e) => e.node.requestedBy,
+      ),
+  },
+};
+
+for (const [path, row] of Object.entries(PRIVACY_ROWS)) {
+  describe(`staff privacy: ${path}`, () => {
+    for (const actor of row.readers) {
+      const sees = SEES_STAFF_CONTACT.includes(actor);
+      it(`${actor} → ${sees ? 'e-mail and role' : 'name only'}`, async () => {
+        const res = await server.gql(row.document, row.variables?.() ?? {}, await bearerOf(actor));
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+        const people = row.people(res.data!);
+        expect(people.length).toBeGreaterThan(0);
+        for (const person of people) {
+          if (sees) expect(person, path).toEqual({ email: expect.stringMatching(/@/), role: expect.any(String) });
+          else expect(person, path).toEqual({ email: null, role: null });
+        }
+      });
+    }
   });
 }

@@ -29,11 +29,26 @@ export interface AppConfig {
   clientDist: string;
   /** ISO 4217 code every cross-currency figure and approval threshold is expressed in. */
   baseCurrency: string;
+  /** Express 'trust proxy': which peers' X-Forwarded-For is believed. False: the socket's peer is the client. */
+  trustProxy: boolean | number | string;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/**
+ * TRUST_PROXY as Express's 'trust proxy' takes it: unset/0/false — believe no X-Forwarded-For
+ * (rate limits count the socket's peer, even from loopback); true — believe every hop; a number
+ * — that many hops; otherwise addresses/subnets/names such as `loopback, 10.0.0.0/8`.
+ */
+export function trustProxy(value: string | undefined): boolean | number | string {
+  const text = (value ?? '').trim();
+  if (text === '' || ['0', 'false', 'no', 'off'].includes(text.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(text.toLowerCase())) return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -63,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits: {
       loginPerIpPerMinute: Number(env.RATE_LIMIT_LOGIN_PER_IP ?? DEFAULT_RATE_LIMITS.loginPerIpPerMinute),
       loginFailuresPerAccount: Number(env.RATE_LIMIT_LOGIN_FAILURES ?? DEFAULT_RATE_LIMITS.loginFailuresPerAccount),
+      loginFailuresPerIpPerHour: Number(env.RATE_LIMIT_LOGIN_FAILURES_PER_IP ?? DEFAULT_RATE_LIMITS.loginFailuresPerIpPerHour),
       publicTokenPerIpPerMinute: Number(env.RATE_LIMIT_PUBLIC_PER_IP ?? DEFAULT_RATE_LIMITS.publicTokenPerIpPerMinute),
       apiKeyPerMinute: Number(env.RATE_LIMIT_API_KEY ?? DEFAULT_RATE_LIMITS.apiKeyPerMinute),
     },
@@ -70,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

@@ -133,7 +133,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
-  app.set('trust proxy', 'loopback');
+  // Only configured proxies are believed about the client's address (rate limits count it).
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
 
   app.use((req, res, next) => {

@@ -10,6 +10,7 @@ import { ExchangeRateService } from '../modules/currency/exchange-rate.service.j
 import { UserAdminService } from '../modules/identity/user-admin.service.js';
 import { ApiKeyService } from '../modules/identity/api-key.service.js';
 import { AuthService } from '../modules/identity/auth.service.js';
+import { SignInOptionsService } from '../modules/identity/sign-in-options.js';
 import { TokenSigner } from '../modules/identity/token.js';
 import { MailService } from '../modules/notification/mail.service.js';
 import { NotificationService } from '../modules/notification/notification.service.js';
@@ -33,6 +34,7 @@ import { RateLimits } from './rate-limits.js';
 export interface Services {
   rateLimits: RateLimits;
   auth: AuthService;
+  signInOptions: SignInOptionsService;
   apiKeys: ApiKeyService;
   orders: OrderService;
   reasons: ReasonService;
@@ -80,6 +82,7 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   return {
     rateLimits,
     auth,
+    signInOptions: new SignInOptionsService(config.production),
     userAdmin: new UserAdminService(events, auth),
     approvalRules: new ApprovalRuleService(),
     exchangeRates,

@@ -14,6 +14,7 @@ import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/ev
 import { RecentlyVerified } from '../../common/recently-verified.js';
 import { TokenSigner } from './token.js';
 import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
+import { rememberSignedIn } from './staff-privacy.js';
 import { User } from './user.entity.js';
 
 const SECRET_KEY = 'auth_secret';
@@ -47,6 +48,18 @@ const VERIFIED_SESSION_TTL_MS = 5_000;
 
 type SessionFacts = Omit<UserActor, 'kind' | 'permissions'>;
 
+function sessionFacts(user: User, session: Session): SessionFacts {
+  return {
+    userId: user.id,
+    sessionId: session.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    departmentCode: user.department?.code ?? null,
+    expiresAt: session.expiresAt,
+  };
+}
+
 export class AuthService {
   /** Sessions verified lately, by session id: the SPA's requests do not each read their session. */
   private readonly sessions = new RecentlyVerified<SessionFacts>(VERIFIED_SESSION_TTL_MS);
@@ -75,20 +88,20 @@ export class AuthService {
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
     const account = email.trim().toLowerCase().slice(0, 200);
-    const { delayMs } = await this.rateLimits.loginAttempt(ctx.ip, account);
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.rateLimits.loginAttempt(ctx.ip, account);
     const user = account ? await ctx.em.findOne(User, { email: { $ilike: likeExact(account) } }, { populate: ['department'] }) : null;
     const ok = await verifyPassword(password.slice(0, 200), user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok || !user.active) {
-      await this.rateLimits.loginFailed(account);
+      await this.rateLimits.loginFailed(ctx.ip, account);
       ctx.logger.info({ account }, 'login refused');
       return makeError(InvalidCredentialsError, 'INVALID_CREDENTIALS', 'E-mail or password is wrong.');
     }
-    await this.rateLimits.loginSucceeded(account);
+    await this.rateLimits.loginSucceeded(ctx.ip, account);
     const expiresAt = new Date(Date.now() + this.tokenTtlSeconds * 1000);
     const session = ctx.em.create(Session, { user, expiresAt, userAgent: userAgent?.slice(0, 255) ?? null });
     await ctx.em.flush();
     const token = await this.signer.sign({ userId: user.id, sessionId: session.id }, expiresAt);
+    rememberSignedIn(ctx, userActor(sessionFacts(user, session)));
     return Object.assign(new LoginSuccess(), { token, expiresAt, user });
   }
 
@@ -102,7 +115,7 @@ export class AuthService {
     // Guessing the current password is throttled like signing in.
     await this.rateLimits.loginAttempt(ctx.ip, user.email.toLowerCase());
     if (!(await verifyPassword(oldPassword.slice(0, 200), user.passwordHash))) {
-      await this.rateLimits.loginFailed(user.email.toLowerCase());
+      await this.rateLimits.loginFailed(ctx.ip, user.email.toLowerCase());
       return makeError(InputError, 'VALIDATION_FAILED', 'The current password is wrong.', { field: 'oldPassword' });
     }
     user.passwordHash = await hashPassword(newPassword);
@@ -143,16 +156,7 @@ export class AuthService {
       { populate: ['user'] },
     );
     if (!session || !session.user.active) throw unauthenticated('Your session has ended; sign in again.');
-    const user = session.user;
-    const facts: SessionFacts = {
-      userId: user.id,
-      sessionId: session.id,
-      name: user.name,
-      email: user.email,
-      role: user.role,
-      departmentCode: user.department?.code ?? null,
-      expiresAt: session.expiresAt,
-    };
+    const facts = sessionFacts(session.user, session);
     this.sessions.set(session.id, facts);
     return userActor(facts);
   }

@@ -2,11 +2,20 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import { ROLE_PERMISSIONS } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
 import { Department } from './department.entity.js';
-import { ChangePasswordResult, LoginResult } from './identity.types.js';
+import { ChangePasswordResult, LoginResult, SignInOptions } from './identity.types.js';
 import { User } from './user.entity.js';
+import { seesStaffContact, staffView, viewerOf } from './staff-privacy.js';
+
+const PRIVACY_NOTE =
+  'null unless the reader is this user, an administrator, a clerk or a department head (API keys and the auditor see staff by name and department only)';
 
 @Resolver(() => User)
 export class IdentityResolver {
+  @Query(() => SignInOptions, { description: 'Public. How one can sign in here, for the sign-in page.' })
+  signInOptions(@Ctx() ctx: RequestContext) {
+    return ctx.services.signInOptions.get(ctx.em);
+  }
+
   @Mutation(() => LoginResult, { description: 'Public. Signs in and returns a bearer token.' })
   login(@Ctx() ctx: RequestContext, @Arg('email', () => String) email: string, @Arg('password', () => String) password: string) {
     return ctx.services.auth.login(ctx, email, password);
@@ -39,8 +48,20 @@ export class IdentityResolver {
     return user.department ? ctx.loaders.one(Department, user.department.code, 'code') : null;
   }
 
-  @FieldResolver(() => [String], { description: 'What this user may do (from the role), for the client to show the right actions' })
-  permissions(@Root() user: User) {
-    return [...ROLE_PERMISSIONS[user.role]];
+  @FieldResolver(() => String, { nullable: true, description: `E-mail address; ${PRIVACY_NOTE}` })
+  email(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return staffView(viewerOf(ctx), user).email;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `ADMIN, CLERK, DEPT_HEAD or AUDITOR; ${PRIVACY_NOTE}` })
+  role(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return staffView(viewerOf(ctx), user).role;
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'What this user may do (from the role), for the client to show the right actions; empty where the role is null',
+  })
+  permissions(@Root() user: User, @Ctx() ctx: RequestContext) {
+    return seesStaffContact(viewerOf(ctx), user.id) ? [...ROLE_PERMISSIONS[user.role]] : [];
   }
 }

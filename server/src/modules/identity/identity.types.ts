@@ -14,6 +14,34 @@ export class LoginSuccess {
   user!: User;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'A seeded demo login (outside production only)' })
+export class DemoAccount {
+  @Field(() => String)
+  email!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => String, { description: 'ADMIN, CLERK, DEPT_HEAD or AUDITOR' })
+  role!: string;
+  @Field(() => String, { nullable: true, description: 'Department code' })
+  department!: string | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'How one can sign in here (public, for the sign-in page); other ways, such as single sign-on, would be listed beside the password',
+})
+export class SignInOptions {
+  @Field(() => Boolean, { description: 'E-mail and password (login)' })
+  passwordSignIn!: boolean;
+  @Field(() => [DemoAccount], {
+    description: 'Demo logins: empty in production, and once the demo users are gone or their passwords changed',
+  })
+  demoAccounts!: DemoAccount[];
+  @Field(() => String, { nullable: true, description: 'The demo accounts’ password; null when there are none' })
+  demoPassword!: string | null;
+}
+
 export const InvalidCredentialsError = errorType(
   'InvalidCredentialsError',
   'The e-mail or the password is wrong (which one is not said on purpose).',

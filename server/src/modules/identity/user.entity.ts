@@ -4,10 +4,10 @@ import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { Department } from './department.entity.js';
 
+/** A staff member. `email` and `role` are exposed through field resolvers that apply the staff privacy rule (staff-privacy.ts). */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'app_user' })
 export class User extends BaseEntity<'active' | 'passwordChangedAt'> {
-  @Field(() => String)
   @Index({ name: 'app_user_email_unique', expression: 'create unique index app_user_email_unique on app_user (lower(email))' })
   @Property({ type: 'string' })
   email!: string;
@@ -19,7 +19,6 @@ export class User extends BaseEntity<'active' | 'passwordChangedAt'> {
   @Property({ type: 'string', hidden: true })
   passwordHash!: string;
 
-  @Field(() => String)
   @Enum({ items: () => [...ROLES], type: 'string' })
   role!: Role;
 

@@ -7,6 +7,11 @@ import { customerNoticesOf } from '../notification/customer-notice.js';
 import { escapeHtml } from '../notification/mail.service.js';
 import { Settlement } from '../settlement/settlement.entity.js';
 import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
+import { RECORD_READER, staffView } from '../identity/staff-privacy.js';
+import type { User } from '../identity/user.entity.js';
+
+/** The dossier is a record for anyone with read access: staff appear as every reader may see them (by name). */
+const staff = (user: User) => staffView(RECORD_READER, user).name;
 
 /** Everything on record about one termination, as plain data (数据记录存档). */
 export interface Dossier {
@@ -103,7 +108,7 @@ export class DossierService {
         scope: t.scope,
         reason: { code: t.reason.code, labelZh: t.reason.labelZh, labelEn: t.reason.labelEn },
         explanation: t.explanation,
-        requestedBy: t.requestedBy.name,
+        requestedBy: staff(t.requestedBy),
         requestedAt: t.createdAt.toISOString(),
         effectiveAt: iso(t.effectiveAt),
         closedAt: iso(t.closedAt),
@@ -121,7 +126,7 @@ export class DossierService {
         stage: s.stage,
         department: s.department,
         status: s.status,
-        decidedBy: s.decidedBy?.name ?? null,
+        decidedBy: s.decidedBy ? staff(s.decidedBy) : null,
         decidedAt: iso(s.decidedAt),
         comment: s.comment ?? null,
         dueAt: iso(s.dueAt),
@@ -166,7 +171,7 @@ export class DossierService {
         status: x.status,
         dueAt: x.dueAt.toISOString(),
         completedAt: iso(x.completedAt),
-        completedBy: x.completedBy?.name ?? null,
+        completedBy: x.completedBy ? staff(x.completedBy) : null,
         note: x.note ?? null,
         outcome: x.outcome ?? null,
         outcomeDetails: x.outcomeDetails ?? null,
