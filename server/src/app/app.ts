@@ -13,8 +13,7 @@ import { createAppPubSub, type PubSubHandle } from './pubsub.js';
 import { buildAppSchema } from './schema.js';
 import { createContext, type RequestContext } from './context.js';
 import { createServices, type Services } from './services.js';
-import { prepareJobQueue, runDueJobs, startWorker, taskList } from './worker.js';
-import type { Runner } from 'graphile-worker';
+import { prepareJobQueue, runDueJobs, startWorker, taskList, type WorkerHandle } from './worker.js';
 
 export interface RunningApp {
   config: AppConfig;
@@ -42,7 +41,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const database = await openDatabase(config, logger);
   let orm: MikroORM | undefined;
   let pubSub: PubSubHandle | undefined;
-  let worker: Runner | undefined;
+  let worker: WorkerHandle | undefined;
   try {
     orm = await initOrm({ url: database.url, logger, onQuery: options.onQuery });
     const applied = await migrate(orm);
@@ -79,8 +78,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       runDueJobs: () => runDueJobs(database.url, tasks, logger),
       systemContext: () => createContext({ requestId: randomUUID(), em: readyOrm.em.fork(), actor: null, services, logger, ip: '' }),
       close: async () => {
-        await http.close();
-        await closeWorker?.stop();
+        // Stop taking work on both fronts at once: HTTP and WebSocket drain (in-flight requests
+        // finish) while the worker takes no new job and finishes the ones it runs.
+        await Promise.all([http.close(), closeWorker?.stop()]);
         services.mail.close();
         await closePubSub.close();
         await closeOrm.close(true);

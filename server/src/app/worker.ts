@@ -1,5 +1,6 @@
 import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type TaskList } from 'graphile-worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createContext } from './context.js';
 import { JOBS } from './jobs.js';
@@ -33,9 +34,20 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
   };
 }
 
-export async function startWorker(connectionString: string, tasks: TaskList, logger: Logger, concurrency = 2): Promise<Runner> {
+export interface WorkerHandle {
+  runner: Runner;
+  /** Takes no new job, lets running ones finish, then closes the worker's connections. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(connectionString: string, tasks: TaskList, logger: Logger, concurrency = 2): Promise<WorkerHandle> {
+  // Our own pool, so that it keeps an error listener until it is closed: graphile-worker removes
+  // its listener on stop before its pool has ended, and a connection dropped in between (Ctrl-C
+  // reaches the embedded PostgreSQL too) would crash the process with an unhandled 'error'.
+  const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
+  pgPool.on('error', (err) => logger.warn({ err }, 'job queue connection lost'));
   const runner = await run({
-    connectionString,
+    pgPool,
     logger: workerLogger(logger),
     concurrency,
     taskList: tasks,
@@ -43,7 +55,13 @@ export async function startWorker(connectionString: string, tasks: TaskList, log
     pollInterval: 1000,
     crontab: `0 * * * * ${JOBS.pruneIdempotency}`,
   });
-  return runner;
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }
 
 /** Processes every job that is due now, then returns: tests use it instead of sleeping. */
