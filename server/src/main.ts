@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
-import { loadConfig, REPO_ROOT } from './app/config.js';
+import { ConfigError, loadConfig, REPO_ROOT } from './app/config.js';
 import { backupDatabase, restoreDatabase } from './app/backup.js';
 import { ensureDatabase } from './app/database.js';
 import { createLogger } from './app/logger.js';
@@ -147,6 +147,10 @@ function stopOnSignals(close: () => Promise<void>, logger: ReturnType<typeof cre
 }
 
 main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

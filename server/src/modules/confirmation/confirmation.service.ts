@@ -84,6 +84,7 @@ export class ConfirmationService {
       sentAt,
       expiresAt,
     });
+    const link = `${this.settings.publicUrl}/confirm/${token}`;
     await this.mail.queue(em, {
       ...confirmationMail({
         recipient: customer.email,
@@ -96,11 +97,12 @@ export class ConfirmationService {
         cancellationFee: t.impact.cancellationFee,
         refundDue: t.impact.refundDue,
         currency: t.impact.currency,
-        link: `${this.settings.publicUrl}/confirm/${token}`,
+        link,
         expiresAt,
         reminder: options.reminder,
       }),
       terminationId: t.id,
+      secrets: [link],
     });
     const reminderAt = new Date(expiresAt.getTime() - this.settings.reminderHoursBefore * 3_600_000);
     if (!options.reminder && reminderAt > sentAt) {
