@@ -5,7 +5,7 @@ import { Migration20261128202419_Termination } from './Migration20261128202419_T
 import { Migration20261128204427_ApiKeys } from './Migration20261128204427_ApiKeys.js';
 import { Migration20261128211703_BulkRuns } from './Migration20261128211703_BulkRuns.js';
 import { Migration20261128233151_StatusListIndex } from './Migration20261128233151_StatusListIndex.js';
-import { Migration20261130130000_MailSecretsWorkerHeartbeat } from './Migration20261130130000_MailSecretsWorkerHeartbeat.js';
+import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261130130000_SecretsHeartbeatsOrder.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,5 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128204427_ApiKeys', class: Migration20261128204427_ApiKeys },
   { name: 'Migration20261128211703_BulkRuns', class: Migration20261128211703_BulkRuns },
   { name: 'Migration20261128233151_StatusListIndex', class: Migration20261128233151_StatusListIndex },
-  { name: 'Migration20261130130000_MailSecretsWorkerHeartbeat', class: Migration20261130130000_MailSecretsWorkerHeartbeat },
+  { name: 'Migration20261130130000_SecretsHeartbeatsOrder', class: Migration20261130130000_SecretsHeartbeatsOrder },
 ];

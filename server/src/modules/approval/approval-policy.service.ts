@@ -6,7 +6,7 @@ import { evaluate, type Facts } from './rule-condition.js';
 /** Turns impact facts into an approval route by evaluating the stored rules. */
 export class ApprovalPolicyService {
   async route(em: EntityManager, facts: Facts): Promise<ApprovalRouteStep[]> {
-    const rules = await em.find(ApprovalRule, { active: true }, { orderBy: { stage: 'asc', department: 'asc' } });
+    const rules = await em.find(ApprovalRule, { active: true }, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } });
     const steps = new Map<string, ApprovalRouteStep>();
     for (const rule of rules) {
       if (!evaluate(rule.condition, facts)) continue;

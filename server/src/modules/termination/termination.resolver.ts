@@ -130,7 +130,7 @@ export class TerminationResolver {
 
   @FieldResolver(() => [AuditEvent], { description: 'Oldest first' })
   auditTrail(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc' });
+    return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc', seq: 'asc' });
   }
 
   @FieldResolver(() => [ImpactIssue], { description: 'Why the last attempt to take effect was refused' })
