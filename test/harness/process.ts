@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,10 +80,29 @@ export function ensureServerBuilt(): void {
           Math.max(max, entry.isDirectory() ? newest(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).mtimeMs),
         0,
       );
-  const built = fs.existsSync(SERVER_MAIN) ? fs.statSync(SERVER_MAIN).mtimeMs : 0;
-  if (built > Math.max(newest(path.join(root, 'server/src')), newest(path.join(root, 'packages/shared/src')))) return;
-  execFileSync('pnpm', ['--filter', '@ot/shared', 'build'], { cwd: root, stdio: 'ignore' });
-  execFileSync('pnpm', ['--filter', 'server', 'build'], { cwd: root, stdio: 'ignore' });
+  const upToDate = () =>
+    (fs.existsSync(SERVER_MAIN) ? fs.statSync(SERVER_MAIN).mtimeMs : 0) >
+    Math.max(newest(path.join(root, 'server/src')), newest(path.join(root, 'packages/shared/src')));
+  if (upToDate()) return;
+  // Test files run in parallel: one builds, the others wait for it.
+  const lock = path.join(os.tmpdir(), `ot-server-build-${Buffer.from(root).toString('hex').slice(-32)}.lock`);
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`waited 5 minutes for another server build (${lock})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (upToDate()) return;
+    execFileSync('pnpm', ['--filter', '@ot/shared', 'build'], { cwd: root, stdio: 'ignore' });
+    execFileSync('pnpm', ['--filter', 'server', 'build'], { cwd: root, stdio: 'ignore' });
+  } finally {
+    fs.rmdirSync(lock);
+  }
 }
 
 export interface CompiledProcess {

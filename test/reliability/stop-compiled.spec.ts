@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../harness/global-setup.js';
 import { liveClient } from '../harness/live.js';
-import { spawnCompiled, type CompiledProcess } from '../harness/process.js';
+import { type CompiledProcess, ensureServerBuilt, spawnCompiled } from '../harness/process.js';
 import { httpClient } from '../harness/server.js';
 import { startSmtpServer } from '../harness/smtp.js';
 import { Workflow } from '../harness/workflow.js';
@@ -19,6 +19,8 @@ import { Workflow } from '../harness/workflow.js';
 const processes: CompiledProcess[] = [];
 const databases: string[] = [];
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+// The compiled server (server/dist) runs here; build it first when the sources are newer.
+beforeAll(() => ensureServerBuilt(), 300_000);
 beforeAll(async () => {
   smtp = await startSmtpServer();
 });

@@ -16,6 +16,8 @@ import { Workflow } from '../harness/workflow.js';
 let source: TestServer;
 let restored: TestServer | undefined;
 let restoredUrl: string;
+// The compiled server (server/dist) runs here; build it first when the sources are newer.
+beforeAll(() => ensureServerBuilt(), 300_000);
 beforeAll(async () => {
   source = await startTestServer();
 });

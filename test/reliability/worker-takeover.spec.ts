@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCompiled, type CompiledProcess } from '../harness/process.js';
+import { type CompiledProcess, ensureServerBuilt, spawnCompiled } from '../harness/process.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { startSmtpServer } from '../harness/smtp.js';
 import { Workflow } from '../harness/workflow.js';
@@ -12,6 +12,8 @@ import { Workflow } from '../harness/workflow.js';
 let api: TestServer;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 const workers: CompiledProcess[] = [];
+// The compiled server (server/dist) runs here; build it first when the sources are newer.
+beforeAll(() => ensureServerBuilt(), 300_000);
 beforeAll(async () => {
   smtp = await startSmtpServer();
   // The API runs no worker; the workers are separate processes, as in a scaled-out deployment.
