@@ -79,7 +79,7 @@ describe('no live secrets at rest', () => {
     // With SMTP the dev mailbox is off: the admin gets a refusal, not the mail.
     const admin = await server.login('admin@example.com');
     const box = await server.gql(`{ mailbox(first: 50) { edges { node { text html } } } }`, {}, admin);
-    expect(box.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(box.errors?.[0]?.extensions?.code).toBe('DEV_MAILBOX_OFF');
     expect(JSON.stringify(box)).not.toContain(token);
 
     expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');

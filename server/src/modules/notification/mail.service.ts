@@ -4,7 +4,7 @@ import { enqueueJob, JOBS } from '../../app/jobs.js';
 import type { Logger } from '../../app/logger.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
 import type { RequestContext } from '../../app/context.js';
-import { forbidden, limitLength } from '../../common/errors.js';
+import { devMailboxOff, limitLength } from '../../common/errors.js';
 import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
 import { likePattern } from '../order/order.service.js';
 
@@ -58,7 +58,7 @@ export class MailService {
   /** The outbox (the dev mailbox without SMTP), newest first, optionally by recipient. */
   mailbox(ctx: RequestContext, recipient: string | null, page: PageRequest) {
     // With SMTP the mail is the recipients' alone: no copy of it is served.
-    if (this.transporter) throw forbidden('The dev mailbox is off: mail goes out through SMTP (SMTP_URL is set).');
+    if (this.transporter) throw devMailboxOff();
     if (recipient) limitLength(recipient, 200, 'recipient');
     return newestFirstPage(ctx.em, MailMessage, recipient ? { recipient: { $ilike: likePattern(recipient) } } : {}, page);
   }
