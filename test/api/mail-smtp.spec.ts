@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureServerBuilt, spawnCompiled } from '../harness/process.js';
 import { startSmtpServer } from '../harness/smtp.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { Workflow } from '../harness/workflow.js';
@@ -6,6 +7,8 @@ import { Workflow } from '../harness/workflow.js';
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let server: TestServer;
 let wf: Workflow;
+// The compiled server (server/dist) runs here; build it first when the sources are newer.
+beforeAll(() => ensureServerBuilt(), 300_000);
 beforeAll(async () => {
   smtp = await startSmtpServer();
   server = await startTestServer({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://erp.example.com' } });
@@ -44,4 +47,54 @@ describe('confirmation mail through a real SMTP server', () => {
     );
     expect(stored).toEqual({ status: 'SENT', transport: 'smtp' });
   });
+});
+
+describe('no live secrets at rest', () => {
+  it('a sent message keeps no working link in the database or the mailbox; the link in the received mail works', async () => {
+    const [order] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o join contract c on c.id = o.contract_id where o.status = 'CONFIRMED' and c.customer_confirmation_required
+         and o.number <> 'SO-2026-00001' and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity)
+       order by o.number limit 1`,
+    );
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '不再需要。' })
+    ).termination!;
+    const waiting = await wf.approveAll(t.id);
+    expect(waiting.status).toBe('AWAITING_CUSTOMER');
+    await server.app.runDueJobs();
+    const mail = smtp.received.find((m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.raw.includes(t.number));
+    const token = mail!.raw.replace(/=\r?\n/g, '').match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
+
+    const rows = await server.sql<{ status: string; text: string; html: string; secrets: unknown }>(
+      `select status, text, html, secrets from mail_message where termination_id = $1`,
+      [t.id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('SENT');
+    expect(JSON.stringify(rows[0])).not.toContain(token);
+    expect(JSON.stringify(rows[0])).not.toMatch(/\/confirm\/[A-Za-z0-9_-]{43}/);
+    expect(rows[0]!.text).toContain('[link removed after sending]');
+    expect(rows[0]!.html).toContain('[link removed after sending]');
+
+    // With SMTP the dev mailbox is off: the admin gets a refusal, not the mail.
+    const admin = await server.login('admin@example.com');
+    const box = await server.gql(`{ mailbox(first: 50) { edges { node { text html } } } }`, {}, admin);
+    expect(box.errors?.[0]?.extensions?.code).toBe('DEV_MAILBOX_OFF');
+    expect(JSON.stringify(box)).not.toContain(token);
+
+    expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
+  });
+
+  it('a production server or worker without SMTP_URL refuses to start, saying why', async () => {
+    for (const command of ['start', 'worker'] as const) {
+      const outcome = await spawnCompiled(command, { DATABASE_URL: server.databaseUrl, SMTP_URL: '' }).then(
+        (started) => {
+          started.child.kill('SIGKILL');
+          return `${command} started`;
+        },
+        (error: Error) => error.message,
+      );
+      expect(outcome).toMatch(/NODE_ENV=production needs SMTP_URL/);
+    }
+  }, 120_000);
 });

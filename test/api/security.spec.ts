@@ -369,7 +369,7 @@ describe('production mode', () => {
   let prod: TestServer;
   let token: string;
   beforeAll(async () => {
-    prod = await startTestServer({ env: { NODE_ENV: 'production' } });
+    prod = await startTestServer({ env: { NODE_ENV: 'production', DEV_MAILBOX: '1' } });
     token = await signIn(prod, 'clerk@example.com');
   });
   afterAll(async () => prod?.close());

@@ -25,6 +25,7 @@ export async function runB2() {
   const { createLogger } = await import(path.join(SERVER_DIST, 'app/logger.js'));
   const config = loadConfig({
     NODE_ENV: 'production',
+    DEV_MAILBOX: '1',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: '0',

@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,5 +65,107 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),
+  };
+}
+
+const SERVER_MAIN = path.join(root, 'server/dist/main.js');
+
+/** Builds server/dist when it is missing or older than the sources (the compiled CLI is what runs in production). */
+export function ensureServerBuilt(): void {
+  const newest = (dir: string): number =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce(
+        (max, entry) =>
+          Math.max(max, entry.isDirectory() ? newest(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).mtimeMs),
+        0,
+      );
+  const upToDate = () =>
+    (fs.existsSync(SERVER_MAIN) ? fs.statSync(SERVER_MAIN).mtimeMs : 0) >
+    Math.max(newest(path.join(root, 'server/src')), newest(path.join(root, 'packages/shared/src')));
+  if (upToDate()) return;
+  // Test files run in parallel: one builds, the others wait for it.
+  const lock = path.join(os.tmpdir(), `ot-server-build-${Buffer.from(root).toString('hex').slice(-32)}.lock`);
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`waited 5 minutes for another server build (${lock})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (upToDate()) return;
+    execFileSync('pnpm', ['--filter', '@ot/shared', 'build'], { cwd: root, stdio: 'ignore' });
+    execFileSync('pnpm', ['--filter', 'server', 'build'], { cwd: root, stdio: 'ignore' });
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+export interface CompiledProcess {
+  child: ChildProcess;
+  /** Set for `start`: the HTTP base URL. */
+  url: string;
+  output: () => string;
+  /** Resolves with the exit code and how long the process took to exit after `signal`. */
+  signal(signal: NodeJS.Signals, options?: { group?: boolean }): Promise<{ code: number | null; ms: number }>;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs the compiled CLI, `node server/dist/main.js <command>`, as its own process group (as a
+ * terminal or service manager runs it), with NODE_ENV=production unless `env` says otherwise.
+ * `start` is ready when /readyz answers; `worker` when it logs that it runs.
+ */
+export async function spawnCompiled(command: 'start' | 'worker', env: Record<string, string>): Promise<CompiledProcess> {
+  ensureServerBuilt();
+  const port = await freePort();
+  let log = '';
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|NODE_ENV$|DATABASE_URL$|TEST$)/.test(key)));
+  const child = spawn(process.execPath, [SERVER_MAIN, command], {
+    cwd: root,
+    detached: true,
+    env: { ...inherited, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited early:\n${log}`);
+    if (
+      command === 'worker'
+        ? /job worker running/.test(log)
+        : await fetch(`${url}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+    )
+      break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${command} not ready in 90 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    child,
+    url,
+    output: () => log,
+    exited,
+    signal: async (signal, options = {}) => {
+      const started = Date.now();
+      if (child.exitCode === null && child.signalCode === null) {
+        if (options.group) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
+      const code = await exited;
+      return { code, ms: Date.now() - started };
+    },
   };
 }

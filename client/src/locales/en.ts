@@ -55,6 +55,7 @@ const en: MessageSchema = {
     INVALID_CREDENTIALS: 'The e-mail or the password is wrong.',
     UNAUTHENTICATED: 'Your session has ended; please sign in again.',
     FORBIDDEN: 'You are not allowed to do this.',
+    DEV_MAILBOX_OFF: 'The dev mailbox is off: mail is sent through the SMTP server, and sent links are not kept.',
     BAD_USER_INPUT: 'Invalid input: {message}',
     SERVICE_UNAVAILABLE: 'The service is unavailable right now; try again shortly.',
     INTERNAL_SERVER_ERROR: 'The server ran into an error; please try again.',

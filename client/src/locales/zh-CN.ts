@@ -56,6 +56,7 @@ const zhCN = {
     INVALID_CREDENTIALS: '邮箱或密码错误。',
     UNAUTHENTICATED: '登录已失效，请重新登录。',
     FORBIDDEN: '您没有执行此操作的权限。',
+    DEV_MAILBOX_OFF: '开发邮箱已关闭：邮件经 SMTP 服务器发出，已发送的链接不再保留。',
     BAD_USER_INPUT: '输入有误：{message}',
     SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后重试。',
     INTERNAL_SERVER_ERROR: '服务器出错，请稍后重试。',

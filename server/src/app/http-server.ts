@@ -246,12 +246,16 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     formatError: maskError,
+    // The process owns one shutdown sequence (main.ts → app.close); Apollo's own SIGINT/SIGTERM
+    // handlers (on unless NODE_ENV=test) ran a second, concurrent stop that hung until the forced exit.
+    stopOnTerminationSignals: false,
     plugins: [
       // graphql-armor is typed against Apollo's CommonJS build; the plugins are the same objects.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       introspectionGuard(config),
       operationGuardPlugin(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // In-flight requests get 5 s to finish, so that the whole stop stays within 10 s.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       // No cache hints are used; without the default cache-control plugin Apollo does not
       // instrument every field resolver (willResolveField) of every response.
       ApolloServerPluginCacheControlDisabled(),

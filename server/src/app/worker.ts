@@ -1,5 +1,7 @@
-import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createContext } from './context.js';
 import { JOBS } from './jobs.js';
@@ -33,9 +35,38 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
   };
 }
 
-export async function startWorker(connectionString: string, tasks: TaskList, logger: Logger, concurrency = 2): Promise<Runner> {
+export interface WorkerHandle {
+  runner: Runner;
+  /** Takes no new job, lets running ones finish, then closes the worker's connections. */
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** How often this process records that its workers are alive (and looks for dead ones). */
+  heartbeatMs: number;
+  /** A worker silent this long is dead: its locked jobs are freed for others. */
+  staleMs: number;
+}
+
+export async function startWorker(
+  connectionString: string,
+  tasks: TaskList,
+  logger: Logger,
+  options: WorkerOptions,
+): Promise<WorkerHandle> {
+  const concurrency = options.concurrency ?? 2;
+  // Our own pool, so that it keeps an error listener until it is closed: graphile-worker removes
+  // its listener on stop before its pool has ended, and a connection dropped in between (Ctrl-C
+  // reaches the embedded PostgreSQL too) would crash the process with an unhandled 'error'.
+  const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
+  pgPool.on('error', (err) => logger.warn({ err }, 'job queue connection lost'));
+  const events: WorkerEvents = new EventEmitter();
+  const workerIds = new Set<string>();
+  events.on('worker:create', ({ worker }) => workerIds.add(worker.workerId));
   const runner = await run({
-    connectionString,
+    pgPool,
+    events,
     logger: workerLogger(logger),
     concurrency,
     taskList: tasks,
@@ -43,7 +74,60 @@ export async function startWorker(connectionString: string, tasks: TaskList, log
     pollInterval: 1000,
     crontab: `0 * * * * ${JOBS.pruneIdempotency}`,
   });
-  return runner;
+  const heartbeat = startHeartbeat(pgPool, workerIds, logger, options);
+  return {
+    runner,
+    stop: async () => {
+      await heartbeat.stop();
+      await runner.stop();
+      await pgPool.query(`delete from worker_heartbeat where worker_id = any($1::text[])`, [[...workerIds]]).catch(() => undefined);
+      await pgPool.end();
+    },
+  };
+}
+
+/**
+ * graphile-worker 0.16 frees the jobs of a worker that died (SIGKILL, power loss) only after 4
+ * hours. Each process records its workers' heartbeat; every live process frees the jobs locked
+ * by workers with no heartbeat for `staleMs` (or none at all, e.g. killed before their first).
+ * A job freed this way is safe to run again: sending mail is at most once per message (see
+ * MailService.deliver) and the other jobs are idempotent.
+ */
+function startHeartbeat(pool: pg.Pool, workerIds: Set<string>, logger: Logger, options: WorkerOptions) {
+  const staleSeconds = options.staleMs / 1000;
+  let running: Promise<void> = Promise.resolve();
+  const beat = async () => {
+    await pool.query(
+      `insert into worker_heartbeat (worker_id, last_seen_at) select unnest($1::text[]), now()
+         on conflict (worker_id) do update set last_seen_at = excluded.last_seen_at`,
+      [[...workerIds]],
+    );
+    const { rows } = await pool.query<{ locked_by: string }>(
+      `select distinct j.locked_by from graphile_worker._private_jobs j
+        where j.locked_by is not null and j.locked_at < now() - make_interval(secs => $1)
+          and not exists (select 1 from worker_heartbeat h where h.worker_id = j.locked_by and h.last_seen_at >= now() - make_interval(secs => $1))`,
+      [staleSeconds],
+    );
+    const dead = rows.map((r) => r.locked_by).filter((id) => !workerIds.has(id));
+    if (dead.length) {
+      await pool.query(`select graphile_worker.force_unlock_workers($1::text[])`, [dead]);
+      logger.warn({ workers: dead }, 'freed the jobs of job workers that stopped without a trace');
+    }
+    // Rows of workers long gone (their jobs were freed above).
+    await pool.query(`delete from worker_heartbeat where last_seen_at < now() - make_interval(secs => $1)`, [staleSeconds * 10]);
+  };
+  const tick = () => {
+    running = beat().catch((err: unknown) => logger.warn({ err }, 'job worker heartbeat failed'));
+  };
+  tick();
+  const timer = setInterval(tick, options.heartbeatMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** Processes every job that is due now, then returns: tests use it instead of sleeping. */

@@ -18,6 +18,13 @@ export function serviceUnavailable(message = 'The database is not reachable righ
   return new GraphQLError(message, { extensions: { code: GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE, http: { status: 503 } } });
 }
 
+/** The admin's dev mailbox is asked for while mail goes out through SMTP: there is no copy to show. */
+export function devMailboxOff(): GraphQLError {
+  return new GraphQLError('The dev mailbox is off: mail goes out through SMTP (SMTP_URL is set) and no copy is kept readable.', {
+    extensions: { code: 'DEV_MAILBOX_OFF', http: { status: 403 } },
+  });
+}
+
 /** Codes whose message is meant for the client and passes the masking unchanged. */
 export const CLIENT_SAFE_CODES = new Set<string>([
   GRAPHQL_ERROR_CODES.BAD_USER_INPUT,
@@ -30,6 +37,7 @@ export const CLIENT_SAFE_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
   'RATE_LIMITED',
+  'DEV_MAILBOX_OFF',
 ]);
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

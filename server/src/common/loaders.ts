@@ -31,7 +31,10 @@ export class Loaders {
     return loader.load(id);
   }
 
-  /** All children whose `parentProp` points at `parentId`, ordered by `orderBy`. */
+  /**
+   * All children whose `parentProp` points at `parentId`, ordered by `orderBy` and then by id, so
+   * that ties (the same due time, the same timestamp) come out in one order every time.
+   */
   children<T extends Keyed>(
     entity: EntityClass<T>,
     parentProp: string,
@@ -43,7 +46,7 @@ export class Loaders {
     if (!loader) {
       loader = new DataLoader<string, T[]>(async (parentIds) => {
         const rows = (await this.em.find(entity, { [parentProp]: { $in: [...parentIds] } } as never, {
-          orderBy: orderBy as never,
+          orderBy: { ...orderBy, ...('id' in orderBy ? {} : { id: 'asc' }) } as never,
         })) as T[];
         const grouped = new Map<string, T[]>();
         for (const row of rows) {

@@ -1,13 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128201822_ErpCore } from './Migration20261128201822_ErpCore.js';
 import { Migration20261128202419_Termination } from './Migration20261128202419_Termination.js';
-
 import { Migration20261128204427_ApiKeys } from './Migration20261128204427_ApiKeys.js';
 import { Migration20261128211703_BulkRuns } from './Migration20261128211703_BulkRuns.js';
 import { Migration20261128233151_StatusListIndex } from './Migration20261128233151_StatusListIndex.js';
 import { Migration20261130110000_FeeByFault } from './Migration20261130110000_FeeByFault.js';
-import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
 import { Migration20261130120000_CustomerNoticesAndReplyDeadlines } from './Migration20261130120000_CustomerNoticesAndReplyDeadlines.js';
+import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261130130000_SecretsHeartbeatsOrder.js';
+import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -17,9 +17,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128211703_BulkRuns', class: Migration20261128211703_BulkRuns },
   { name: 'Migration20261128233151_StatusListIndex', class: Migration20261128233151_StatusListIndex },
   { name: 'Migration20261130110000_FeeByFault', class: Migration20261130110000_FeeByFault },
-  {
-    name: 'Migration20261130120000_CustomerNoticesAndReplyDeadlines',
-    class: Migration20261130120000_CustomerNoticesAndReplyDeadlines,
-  },
+  { name: 'Migration20261130120000_CustomerNoticesAndReplyDeadlines', class: Migration20261130120000_CustomerNoticesAndReplyDeadlines },
+  { name: 'Migration20261130130000_SecretsHeartbeatsOrder', class: Migration20261130130000_SecretsHeartbeatsOrder },
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
 ];

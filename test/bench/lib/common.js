@@ -147,6 +147,8 @@ export async function startApi(name, env = {}) {
   const handle = await spawnProcess(name, [...nodeArgs, path.join(SERVER_DIST, 'main.js'), 'start'], {
     env: {
       NODE_ENV: 'production',
+      // The benchmark's customer mail stays in the database (no SMTP relay to measure).
+      DEV_MAILBOX: '1',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),

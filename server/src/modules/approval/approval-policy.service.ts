@@ -7,7 +7,7 @@ import { evaluate, type FactName, type Facts } from './rule-condition.js';
 export class ApprovalPolicyService {
   /** `facts` carry money in the base currency; `unknown` names facts that could not be converted. */
   async route(em: EntityManager, facts: Facts, unknown?: ReadonlySet<FactName>): Promise<ApprovalRouteStep[]> {
-    const rules = await em.find(ApprovalRule, { active: true }, { orderBy: { stage: 'asc', department: 'asc' } });
+    const rules = await em.find(ApprovalRule, { active: true }, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } });
     const steps = new Map<string, ApprovalRouteStep>();
     for (const rule of rules) {
       if (!evaluate(rule.condition, facts, unknown)) continue;

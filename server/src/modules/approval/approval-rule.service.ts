@@ -23,7 +23,7 @@ function check(input: ApprovalRuleInput): void {
 /** The approval policy is data: admins read and change the rules; every change is audited. */
 export class ApprovalRuleService {
   list(ctx: RequestContext) {
-    return ctx.em.find(ApprovalRule, {}, { orderBy: { stage: 'asc', department: 'asc' } });
+    return ctx.em.find(ApprovalRule, {}, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } });
   }
 
   create(ctx: RequestContext, input: ApprovalRuleInput) {

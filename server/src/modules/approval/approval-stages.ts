@@ -17,7 +17,11 @@ export async function activateNextStage(
 ): Promise<ApprovalStep[]> {
   const waiting = steps
     ? steps.filter((s) => s.status === ApprovalStepStatus.WAITING).sort((a, b) => a.stage - b.stage)
-    : await scope.em.find(ApprovalStep, { termination: t, status: ApprovalStepStatus.WAITING }, { orderBy: { stage: 'asc' } });
+    : await scope.em.find(
+        ApprovalStep,
+        { termination: t, status: ApprovalStepStatus.WAITING },
+        { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } },
+      );
   if (!waiting.length) return [];
   const stage = waiting[0]!.stage;
   const now = new Date();

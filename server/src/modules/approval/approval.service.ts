@@ -139,7 +139,7 @@ export class ApprovalService {
         status: ApprovalStepStatus.PENDING,
         termination: { status: 'PENDING_APPROVAL', ...(bulkRunId ? { bulkRunId: parseId(bulkRunId, 'bulkRunId') } : {}) },
       },
-      { orderBy: { dueAt: 'asc' }, limit: 500 },
+      { orderBy: { dueAt: 'asc', id: 'asc' }, limit: 500 },
     );
     const recentDecisions = await ctx.em.find(
       ApprovalStep,
@@ -148,7 +148,7 @@ export class ApprovalService {
         status: { $in: [ApprovalStepStatus.APPROVED, ApprovalStepStatus.REJECTED] },
         decidedAt: { $gt: new Date(Date.now() - 14 * 86_400_000) },
       },
-      { orderBy: { decidedAt: 'desc' }, limit: 20 },
+      { orderBy: { decidedAt: 'desc', id: 'desc' }, limit: 20 },
     );
     return { department, pending, recentDecisions, overdueCount: pending.filter((s) => s.overdue).length };
   }

@@ -6,7 +6,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 /** Append-only: a database trigger refuses UPDATE and DELETE. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'audit_event' })
-@Index({ properties: ['terminationId', 'createdAt'] })
+@Index({ properties: ['terminationId', 'createdAt', 'seq'] })
 export class AuditEvent extends BaseEntity {
   @Field(() => String, { description: 'USER, API_KEY, CUSTOMER or SYSTEM' })
   @Property({ type: 'string', length: 16 })
@@ -37,4 +37,11 @@ export class AuditEvent extends BaseEntity {
   @Field(() => GraphQLJSONObject)
   @Property({ type: 'json' })
   data!: Record<string, unknown>;
+
+  /**
+   * Append order, assigned by the database: events of one transaction share a timestamp, and
+   * lists order by (created_at, seq) so that they read the same everywhere, a restore included.
+   */
+  @Property({ type: 'bigint', generated: 'by default as identity' })
+  seq?: string;
 }

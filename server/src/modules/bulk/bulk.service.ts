@@ -144,11 +144,11 @@ export class BulkTerminationService {
   }
 
   list(ctx: RequestContext) {
-    return ctx.em.find(BulkTerminationRun, {}, { orderBy: { createdAt: 'desc' }, limit: 50 });
+    return ctx.em.find(BulkTerminationRun, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 50 });
   }
 
   items(ctx: RequestContext, runId: string) {
-    return ctx.em.find(BulkTerminationItem, { run: runId }, { populate: ['order'], orderBy: { createdAt: 'asc' }, limit: 1000 });
+    return ctx.em.find(BulkTerminationItem, { run: runId }, { populate: ['order'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: 1000 });
   }
 
   /**

@@ -116,6 +116,7 @@ export class ConfirmationService {
       expiresAt,
       deadlineDate,
     });
+    const link = `${this.settings.publicUrl}/confirm/${token}`;
     await this.mail.queue(em, {
       ...confirmationMail({
         recipient: customer.email,
@@ -128,13 +129,14 @@ export class ConfirmationService {
         cancellationFee: t.impact.cancellationFee,
         refundDue: t.impact.refundDue,
         currency: t.impact.currency,
-        link: `${this.settings.publicUrl}/confirm/${token}`,
+        link,
         expiresAt,
         deadlineDate,
         silenceMeans: contract.silenceMeans ?? null,
         reminder: options.reminder,
       }),
       terminationId: t.id,
+      secrets: [link],
     });
     if (!options.reminder && deadline.remindAt) {
       await enqueueJob(

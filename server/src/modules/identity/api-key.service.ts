@@ -113,7 +113,7 @@ export class ApiKeyService {
   }
 
   list(ctx: RequestContext) {
-    return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
+    return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
   }
 
   /** Resolves a presented key to an actor; anything wrong is UNAUTHENTICATED. */

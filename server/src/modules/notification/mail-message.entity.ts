@@ -12,7 +12,7 @@ registerEnumType(MailStatus, { name: 'MailStatus' });
 /** Outbox and, without SMTP_URL, the dev mailbox admins can read. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'mail_message' })
-export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId' | 'noticeKind'> {
+export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' | 'terminationId' | 'noticeKind' | 'secrets'> {
   @Field(() => String)
   @Property({ type: 'string' })
   recipient!: string;
@@ -53,4 +53,12 @@ export class MailMessage extends BaseEntity<'sentAt' | 'attempts' | 'lastError' 
 
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
+
+  /**
+   * The live secrets (e.g. a confirmation link) in text and html. Once the message is handed to
+   * SMTP they are replaced there by a placeholder and this is cleared: only the recipient's copy
+   * works. The dev mailbox (no SMTP) keeps them, as reading them is its purpose.
+   */
+  @Property({ type: 'json', nullable: true })
+  secrets?: string[] | null;
 }

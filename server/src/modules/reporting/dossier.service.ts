@@ -92,13 +92,13 @@ export class DossierService {
     const steps = await em.find(
       ApprovalStep,
       { termination: t },
-      { populate: ['decidedBy'], orderBy: { stage: 'asc', department: 'asc' } },
+      { populate: ['decidedBy'], orderBy: { stage: 'asc', department: 'asc', id: 'asc' } },
     );
-    const confirmations = await em.find(CustomerConfirmation, { termination: t }, { orderBy: { sentAt: 'asc' } });
+    const confirmations = await em.find(CustomerConfirmation, { termination: t }, { orderBy: { sentAt: 'asc', id: 'asc' } });
     const settlement = await em.findOne(Settlement, { termination: t });
     const notices = await customerNoticesOf(em, t.id);
-    const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc' } });
-    const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc' } });
+    const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc', id: 'asc' } });
+    const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc', seq: 'asc' } });
     const outcomeTask = tasks.find((x) => x.kind === 'CUSTOMER_OUTCOME');
     return {
       generatedAt: new Date().toISOString(),

@@ -119,11 +119,11 @@ export class ImpactService {
       ? await em.find(
           Reservation,
           { salesOrderLine: { $in: lineIds }, status: ReservationStatus.ACTIVE },
-          { populate: ['warehouse', 'product'], orderBy: { createdAt: 'asc' } },
+          { populate: ['warehouse', 'product'], orderBy: { createdAt: 'asc', id: 'asc' } },
         )
       : [];
     const shipments = lineIds.length
-      ? await em.find(Shipment, { line: { $in: lineIds } }, { populate: ['line.product'], orderBy: { shippedAt: 'asc' } })
+      ? await em.find(Shipment, { line: { $in: lineIds } }, { populate: ['line.product'], orderBy: { shippedAt: 'asc', id: 'asc' } })
       : [];
     const invoices = await em.find(Invoice, { order });
     const payments = await em.find(Payment, { order });

@@ -148,7 +148,7 @@ async function loadTerminationPage(
       ? `'u', (select ${rowJson(em, User, 'u', fields('requestedBy'), { omit: ['password_hash'] })} from app_user u where u.id = t.requested_by_id)`
       : null,
     populate.has('approvalSteps')
-      ? `'s', (select coalesce(json_agg(${rowJson(em, ApprovalStep, 's', fields('approvalSteps'))} order by s.stage, s.department), '[]') from approval_step s where s.termination_id = t.id)`
+      ? `'s', (select coalesce(json_agg(${rowJson(em, ApprovalStep, 's', fields('approvalSteps'))} order by s.stage, s.department, s.id), '[]') from approval_step s where s.termination_id = t.id)`
       : null,
   ].filter(Boolean);
   const statement = `select coalesce(json_agg(json_build_object(${parts.join(', ')}) order by t.created_at desc, t.id desc), '[]') as page from (${page.sql}) t`;

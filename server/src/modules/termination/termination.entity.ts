@@ -149,7 +149,7 @@ export class Termination extends BaseEntity<
   lines = new Collection<TerminationLine>(this);
 
   /** Loaded with the list when the client selects it (the GraphQL field has its own resolver). */
-  @OneToMany(() => ApprovalStep, (step) => step.termination, { orderBy: { stage: 'asc', department: 'asc' } })
+  @OneToMany(() => ApprovalStep, (step) => step.termination, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } })
   approvalSteps = new Collection<ApprovalStep>(this);
 
   @Field(() => Int, { description: 'Bumped by every change; send it back to detect concurrent edits' })

@@ -190,7 +190,7 @@ export class TerminationResolver {
 
   @FieldResolver(() => [AuditEvent], { description: 'Oldest first' })
   auditTrail(@Root() t: Termination, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc' });
+    return ctx.loaders.children(AuditEvent, 'terminationId', t.id, { createdAt: 'asc', seq: 'asc' });
   }
 
   @FieldResolver(() => [CustomerNotice], { description: 'Every message to the customer about this termination, oldest first' })

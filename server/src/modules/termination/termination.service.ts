@@ -288,7 +288,7 @@ export class TerminationService {
     const accepted = await scope.em.findOne(
       CustomerConfirmation,
       { termination: t, status: ConfirmationStatus.ACCEPTED },
-      { orderBy: { respondedAt: 'desc' } },
+      { orderBy: { respondedAt: 'desc', id: 'desc' } },
     );
     this.effects.faults.check('effect.tasks');
     const tasks = await this.followUps.createFor(
