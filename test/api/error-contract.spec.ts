@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { buildSchema, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { liveClient, wsExecute, type LiveClient, type WsResult } from '../harness/live.js';
@@ -123,6 +125,24 @@ const REFUSALS: Refusal[] = [
   },
   { name: 'syntax error', who: 'clerk', query: `{ me { id `, code: 'GRAPHQL_PARSE_FAILED', status: 400 },
 ];
+
+/** Every field of the schema that takes a list size (first/last), as `Type.field`. */
+const SCHEMA = buildSchema(fs.readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
+const LIST_FIELDS = Object.values(SCHEMA.getTypeMap())
+  .filter(isObjectType)
+  .filter((type) => !type.name.startsWith('__'))
+  .flatMap((type) =>
+    Object.values(type.getFields())
+      .filter((field) => field.args.some((a) => a.name === 'first' || a.name === 'last'))
+      .map((field) => `${type.name}.${field.name}`),
+  );
+/** Aliases of one list field per query: over the cost limit with 100 items each, well within it with 20. */
+const COPIES = 3;
+const listQuery = (field: string, argument: string, declaration = '') =>
+  `query${declaration} { ${Array.from(
+    { length: COPIES },
+    (_, i) => `c${i}: ${field}${argument} { edges { cursor node { __typename } } pageInfo { hasNextPage } }`,
+  ).join(' ')} }`;
 
 describe.each(MODES)('%s server', (mode) => {
   let server: ApiServer;
@@ -257,6 +277,45 @@ describe.each(MODES)('%s server', (mode) => {
       expect(await closed).toBe(1009);
       // The server is still there for everyone else.
       expect((await wsExecute(live, `{ me { email } }`)).data).toEqual({ me: { email: 'clerk@example.com' } });
+    });
+  });
+
+  describe('the cost limit counts each list at the size it will really have', () => {
+    let admin: string;
+    beforeAll(async () => {
+      admin = await server.login('admin@example.com');
+    });
+
+    it('the list fields are root query fields (extend the cases below for a nested one)', () => {
+      expect(LIST_FIELDS.length).toBeGreaterThan(0);
+      expect(LIST_FIELDS.filter((f) => !f.startsWith('Query.'))).toEqual([]);
+    });
+
+    it.each(LIST_FIELDS)('%s: first from a literal, a variable, a variable default or the page size', async (path) => {
+      const field = path.split('.')[1]!;
+      const refused = async (query: string, variables: Record<string, unknown>, label: string) => {
+        const res = await server.gql(query, variables, admin);
+        const context = `${mode} ${path} ${label}: ${res.status} ${JSON.stringify(res).slice(0, 300)}`;
+        expect(res.errors?.[0]?.extensions?.code, context).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(res.errors?.[0]?.message, context).toMatch(/cost limit/i);
+        expect(res.status, context).toBe(400);
+        expect(res.data ?? null, context).toBeNull();
+      };
+      const answered = async (query: string, variables: Record<string, unknown>, label: string) => {
+        const res = await server.gql<Record<string, { edges: unknown[] }>>(query, variables, admin);
+        const context = `${mode} ${path} ${label}: ${JSON.stringify(res).slice(0, 300)}`;
+        expect(res.errors, context).toBeUndefined();
+        expect(res.data?.c0?.edges, context).toEqual(expect.any(Array));
+      };
+      await refused(listQuery(field, '(first: 100)'), {}, 'literal 100');
+      await refused(listQuery(field, '(first: $n)', '($n: Int)'), { n: 100 }, 'variable n = 100');
+      await refused(listQuery(field, '(first: $n)', '($n: Int = 100)'), {}, 'variable default 100');
+      // The same shapes with small lists, and without first (the page size, 20), are answered.
+      await answered(listQuery(field, '(first: $n)', '($n: Int)'), { n: 5 }, 'variable n = 5');
+      await answered(listQuery(field, ''), {}, 'no first');
+      // And over graphql-ws the same.
+      const ws = await wsExecute(live, listQuery(field, '(first: $n)', '($n: Int)'), { n: 100 });
+      expect(ws.errors?.[0]?.extensions?.code, JSON.stringify(ws).slice(0, 300)).toBe('GRAPHQL_VALIDATION_FAILED');
     });
   });
 
