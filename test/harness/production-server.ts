@@ -48,12 +48,7 @@ export interface ProductionServerOptions {
  * between; pass RUN_WORKER=1 in `env` to run the worker inside the API process.
  */
 export async function startProductionServer(options: ProductionServerOptions = {}): Promise<ProductionServer> {
-  if (!fs.existsSync(MAIN_JS)) {
-    throw new Error(
-      `${path.relative(root, MAIN_JS)} is missing: the production-mode tests run the compiled server. ` +
-        'Build it first: pnpm build (or pnpm --filter @ot/shared build && pnpm --filter server build).',
-    );
-  }
+  assertBuilt();
   const { databaseUrl, relayedUrl, relay, drop } = await relayedDatabase();
   const smtp = await startSmtpServer();
   const port = await freePort();
@@ -127,6 +122,21 @@ export async function startProductionServer(options: ProductionServerOptions = {
       await cleanUp();
     },
   };
+}
+
+const BUILD_HINT = 'Build it first: pnpm build (or pnpm --filter @ot/shared build && pnpm --filter server build).';
+
+/** The compiled server exists and is not older than its sources (a stale build would test old code). */
+function assertBuilt(): void {
+  if (!fs.existsSync(MAIN_JS)) {
+    throw new Error(`${path.relative(root, MAIN_JS)} is missing: the production-mode tests run the compiled server. ${BUILD_HINT}`);
+  }
+  const built = fs.statSync(MAIN_JS).mtimeMs;
+  const sources = path.join(root, 'server/src');
+  const stale = (fs.readdirSync(sources, { recursive: true }) as string[]).find(
+    (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && fs.statSync(path.join(sources, file)).mtimeMs > built,
+  );
+  if (stale) throw new Error(`server/dist is older than server/src/${stale}: the production-mode tests would run old code. ${BUILD_HINT}`);
 }
 
 export type Mode = 'development' | 'production';
