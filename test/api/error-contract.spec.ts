@@ -15,7 +15,11 @@ import type { GqlResponse } from '../harness/server.js';
  */
 
 const PUBLIC_LIMIT = 3;
-const ENV = { RATE_LIMIT_PUBLIC_PER_IP: String(PUBLIC_LIMIT) };
+/**
+ * A low cost limit keeps the queries over it small. The default (QUERY_MAX_COST) is checked
+ * against the SPA's queries in query-cost.spec.ts and against twelve heavy pages in hostile-input.
+ */
+const ENV = { RATE_LIMIT_PUBLIC_PER_IP: String(PUBLIC_LIMIT), QUERY_MAX_COST: '5000' };
 
 /** Two levels per round: termination → approvalSteps → termination … */
 function deep(levels: number): string {

@@ -654,6 +654,7 @@ const nest = (depth: number): string => {
   for (let i = 0; i < depth; i++) inner = (depth - i) % 2 === 1 ? `approvalSteps { ${inner} }` : `termination { ${inner} }`;
   return `query($id: ID) { termination(id: $id) { ${inner} } }`;
 };
+const HEAVY_ORDERS = `edges { node { lines { reservations { id } purchaseOrderLines { id } } purchaseOrders { lines { id } } shipments { id } } }`;
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { email }`).join(' ')} }`;
 /** `refusedFor`: the limit that must stop it (so that a case cannot pass by failing for another reason). */
 const SHAPES: Record<string, { who: Who; query: string; variables?: () => Record<string, unknown>; refusedFor?: RegExp }> = {
@@ -673,6 +674,19 @@ const SHAPES: Record<string, { who: Who; query: string; variables?: () => Record
   'expensive lists': {
     who: 'clerk',
     query: `{ orders(first: 100) { edges { node { lines { reservations { id } purchaseOrderLines { id } } purchaseOrders { lines { id } } shipments { id } } } } }`,
+  },
+  // Twelve heavy pages of 100 orders (3.8 MB in 2.3 s when they ran): over the default cost
+  // limit whether the page size is written in the query or passed as a variable.
+  'twelve heavy pages, literal first': {
+    who: 'clerk',
+    query: `{ ${Array.from({ length: 12 }, (_, i) => `o${i}: orders(first: 100) { ${HEAVY_ORDERS} }`).join(' ')} }`,
+    refusedFor: /cost limit/i,
+  },
+  'twelve heavy pages, first from a variable': {
+    who: 'clerk',
+    query: `query($n: Int) { ${Array.from({ length: 12 }, (_, i) => `o${i}: orders(first: $n) { ${HEAVY_ORDERS} }`).join(' ')} }`,
+    variables: () => ({ n: 100 }),
+    refusedFor: /cost limit/i,
   },
   'fragment cycle': { who: 'clerk', query: `query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }` },
   'deep introspection': {

@@ -25,6 +25,8 @@ export interface AppConfig {
   rateLimits: RateLimitSettings;
   bulkBatchSize: number;
   runWorker: boolean;
+  /** Largest query cost accepted (query-cost.ts), with list sizes from literals, variables and defaults. */
+  queryMaxCost: number;
   logLevel: string;
   clientDist: string;
 }
@@ -63,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeyPerMinute: Number(env.RATE_LIMIT_API_KEY ?? DEFAULT_RATE_LIMITS.apiKeyPerMinute),
     },
     runWorker: bool(env.RUN_WORKER, true),
+    // The SPA's heaviest screen (two lists of 100 follow-up tasks with their cards) costs about
+    // 48 000; twelve copies of a heavy 100-order page cost over 100 000.
+    queryMaxCost: Math.max(1, Number(env.QUERY_MAX_COST ?? 60_000) || 60_000),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
   };

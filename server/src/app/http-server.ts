@@ -240,7 +240,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
           if (!operation) return [clientError('BAD_REQUEST', 'Name one operation of the document to run (operationName).')];
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { hideSuggestions });
           if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
-          const tooCostly = costProblem(schema, document, operation, payload.variables, QUERY_LIMITS.maxCost);
+          const tooCostly = costProblem(schema, document, operation, payload.variables, config.queryMaxCost);
           if (tooCostly) return [publicError(tooCostly)];
           if (config.production && !actor && JSON.stringify(document).match(/"(__schema|__type)"/)) {
             return [publicError(forbidden('Introspection needs a signed-in user or an API key.'))];
@@ -294,7 +294,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       // graphql-armor is typed against Apollo's CommonJS build; the plugins are the same objects.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       introspectionGuard(config),
-      operationGuardPlugin(),
+      operationGuardPlugin(config.queryMaxCost),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No cache hints are used; without the default cache-control plugin Apollo does not
       // instrument every field resolver (willResolveField) of every response.

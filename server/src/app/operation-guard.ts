@@ -3,7 +3,6 @@ import { Kind, visit, type DocumentNode, type GraphQLError } from 'graphql';
 import { badInput, clientError } from '../common/errors.js';
 import type { RequestContext } from './context.js';
 import { costProblem } from './query-cost.js';
-import { QUERY_LIMITS } from './security.js';
 
 /** Longest string accepted anywhere in an operation's input; real fields are far shorter. */
 export const MAX_INPUT_STRING = 20_000;
@@ -48,7 +47,7 @@ function badRequest(message: string): GraphQLError {
 }
 
 /** HTTP: subscriptions belong on the WebSocket; input is checked before any resolver runs. */
-export function operationGuardPlugin(): ApolloServerPlugin<RequestContext> {
+export function operationGuardPlugin(maxCost: number): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -58,7 +57,7 @@ export function operationGuardPlugin(): ApolloServerPlugin<RequestContext> {
           }
           const problem =
             inputProblem(request.variables, document) ??
-            (operation ? costProblem(schema, document, operation, request.variables, QUERY_LIMITS.maxCost) : null);
+            (operation ? costProblem(schema, document, operation, request.variables, maxCost) : null);
           if (problem) throw problem;
         },
       };

@@ -19,7 +19,7 @@ import { queryLimitError } from '../common/errors.js';
 /** Arguments that say how many items a list field returns. */
 const LIST_SIZE_ARGUMENTS = ['first', 'last'];
 
-/** The weights graphql-armor's cost limit used, so the limit (QUERY_LIMITS.maxCost) keeps its meaning. */
+/** The weights of graphql-armor's cost limit, which this replaces. */
 const OBJECT_COST = 2;
 const SCALAR_COST = 1;
 const DEPTH_COST_FACTOR = 1.5;

@@ -5,8 +5,8 @@ import { forbidden } from '../common/errors.js';
 import type { AppConfig } from './config.js';
 import type { RequestContext } from './context.js';
 
-/** Query limits (OWASP GraphQL cheat sheet), tuned so the SPA's own queries pass. */
-export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 3000, maxDirectives: 10 };
+/** Query limits (OWASP GraphQL cheat sheet), tuned so the SPA's own queries pass; the cost limit is config.queryMaxCost. */
+export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 3000, maxDirectives: 10 };
 
 export function armorProtection() {
   const armor = new ApolloArmor({
