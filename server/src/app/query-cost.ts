@@ -13,7 +13,7 @@ import {
   type ValueNode,
   type DocumentNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination.js';
 import { queryLimitError } from '../common/errors.js';
 
 /** Arguments that say how many items a list field returns. */
@@ -66,7 +66,9 @@ export function operationCost(
     // Absent or null: the server's page size. Anything else that is not a count is refused later,
     // when the variables are coerced; it costs as one item meanwhile.
     if (size === undefined || size === null) return DEFAULT_PAGE_SIZE;
-    return typeof size === 'number' && Number.isFinite(size) && size > 1 ? size : 1;
+    // A list never holds more than a page: a larger `first` is refused by the field itself (a clear
+    // BAD_USER_INPUT), before it does any work.
+    return typeof size === 'number' && Number.isFinite(size) && size > 1 ? Math.min(size, MAX_PAGE_SIZE) : 1;
   };
 
   const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, visiting: Set<string>): number => {
