@@ -127,7 +127,23 @@ const REFUSALS: Refusal[] = [
     code: 'GRAPHQL_VALIDATION_FAILED',
     status: 400,
   },
+  {
+    name: 'alias limit',
+    who: 'clerk',
+    query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ')} }`,
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    status: 400,
+  },
   { name: 'syntax error', who: 'clerk', query: `{ me { id `, code: 'GRAPHQL_PARSE_FAILED', status: 400 },
+  { name: 'token limit', who: 'clerk', query: `{ me { ${'email '.repeat(3100)}} }`, code: 'GRAPHQL_PARSE_FAILED', status: 400 },
+  {
+    name: 'subscription over HTTP',
+    who: 'clerk',
+    query: `subscription { terminationChanged { kind } }`,
+    code: 'BAD_REQUEST',
+    status: 400,
+    httpOnly: true,
+  },
 ];
 
 /** Every field of the schema that takes a list size (first/last), as `Type.field`. */
