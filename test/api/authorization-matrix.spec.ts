@@ -3,7 +3,8 @@ import { buildSchema, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessChecksums, changedTables } from '../harness/checksum.js';
 import { liveClient, type LiveClient } from '../harness/live.js';
-import { startTestServer, type GqlResponse, type TestServer } from '../harness/server.js';
+import { MODES, startServerIn, type ApiServer } from '../harness/production-server.js';
+import type { GqlResponse } from '../harness/server.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 /*
@@ -436,7 +437,8 @@ function describeExpected(e: Expected): string {
   return typeof e === 'string' ? e : `typed ${e.refused}`;
 }
 
-let server: TestServer;
+/** The server of the mode running now (see describe.each(MODES) below). */
+let server: ApiServer;
 let wf: Workflow;
 const keySecrets = new Map<KeyActor, string>();
 const liveClients = new Map<ActorId, LiveClient>();
@@ -599,21 +601,6 @@ async function prepareFixture(): Promise<Fixture> {
   };
 }
 
-beforeAll(async () => {
-  // The matrix signs in and opens public links far more often than one person would.
-  server = await startTestServer({ env: { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PUBLIC_PER_IP: '100000' } });
-  wf = new Workflow(server);
-  for (const scope of SCOPES) keySecrets.set(`key:${scope}`, (await createKey(`matrix ${scope}`, [scope])).secret);
-  keySecrets.set('key:ALL', (await createKey('matrix all scopes', SCOPES)).secret);
-  fx = await prepareFixture();
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all([...liveClients.values()].map((c) => c.dispose()));
-  console.log(`authorization matrix: ${tally.fields} operations × ${ACTORS.length} actors = ${tally.cells} cells tested`);
-  await server?.close();
-});
-
 interface ErrorLike {
   message?: string;
   extensions?: { code?: unknown };
@@ -700,47 +687,6 @@ function rootFields(schema: GraphQLSchema): Map<string, Kind> {
   return fields;
 }
 
-describe('every root field has a row', () => {
-  it('covers schema/schema.graphql and the running server, and nothing else', async () => {
-    const fromFile = rootFields(schemaFile);
-    const introspection = await server.gql<{
-      __schema: Record<'queryType' | 'mutationType' | 'subscriptionType', { fields: { name: string }[] }>;
-    }>(
-      `{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }`,
-      {},
-      await bearerOf('admin'),
-    );
-    expect(introspection.errors).toBeUndefined();
-    const live = introspection.data!.__schema;
-    const served = new Map<string, Kind>([
-      ...live.queryType.fields.map((f) => [f.name, 'query'] as const),
-      ...live.mutationType.fields.map((f) => [f.name, 'mutation'] as const),
-      ...live.subscriptionType.fields.map((f) => [f.name, 'subscription'] as const),
-    ]);
-    const missing = [...new Set([...fromFile.keys(), ...served.keys()])].filter((name) => !ROWS[name]);
-    expect(missing, 'root fields without a row in the authorization matrix: add one').toEqual([]);
-    const stale = Object.keys(ROWS).filter((name) => !served.has(name));
-    expect(stale, 'rows for fields the server no longer has').toEqual([]);
-    for (const [name, row] of Object.entries(ROWS)) expect(`${name}: ${served.get(name)}`).toBe(`${name}: ${row.kind}`);
-  });
-});
-
-for (const [field, row] of Object.entries(ROWS)) {
-  describe(`${row.kind} ${field}`, () => {
-    for (const actor of ACTORS) {
-      const want = expected(row, actor);
-      it(`${actor} → ${describeExpected(want)}`, async () => {
-        tally.cells++;
-        if (row.kind === 'subscription') await runSubscriptionCell(field, row, actor, want);
-        else await runHttpCell(field, row, actor, want);
-      });
-    }
-    afterAll(() => {
-      tally.fields++;
-    });
-  });
-}
-
 /*
  * Staff privacy inside allowed answers: wherever a user appears, its e-mail and role are for the
  * user themself, administrators, clerks and department heads; API keys and the auditor get null
@@ -774,20 +720,85 @@ const PRIVACY_ROWS: Record<string, PrivacyRow> = {
   },
 };
 
-for (const [path, row] of Object.entries(PRIVACY_ROWS)) {
-  describe(`staff privacy: ${path}`, () => {
-    for (const actor of row.readers) {
-      const sees = SEES_STAFF_CONTACT.includes(actor);
-      it(`${actor} → ${sees ? 'e-mail and role' : 'name only'}`, async () => {
-        const res = await server.gql(row.document, row.variables?.() ?? {}, await bearerOf(actor));
-        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-        const people = row.people(res.data!);
-        expect(people.length).toBeGreaterThan(0);
-        for (const person of people) {
-          if (sees) expect(person, path).toEqual({ email: expect.stringMatching(/@/), role: expect.any(String) });
-          else expect(person, path).toEqual({ email: null, role: null });
-        }
-      });
-    }
+/*
+ * The whole matrix against the in-process server and against the production process (node
+ * server/dist/main.js start, NODE_ENV=production): the same cells, the same codes and statuses.
+ */
+describe.each(MODES)('%s server', (mode) => {
+  beforeAll(async () => {
+    // The matrix signs in and opens public links far more often than one person would.
+    server = await startServerIn(mode, { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PUBLIC_PER_IP: '100000' });
+    wf = new Workflow(server);
+    keySecrets.clear();
+    liveClients.clear();
+    tally.cells = tally.fields = 0;
+    for (const scope of SCOPES) keySecrets.set(`key:${scope}`, (await createKey(`matrix ${scope}`, [scope])).secret);
+    keySecrets.set('key:ALL', (await createKey('matrix all scopes', SCOPES)).secret);
+    fx = await prepareFixture();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([...liveClients.values()].map((c) => c.dispose()));
+    console.log(`authorization matrix (${mode}): ${tally.fields} operations × ${ACTORS.length} actors = ${tally.cells} cells tested`);
+    await server?.close();
   });
-}
+
+  describe('every root field has a row', () => {
+    it('covers schema/schema.graphql and the running server, and nothing else', async () => {
+      const fromFile = rootFields(schemaFile);
+      const introspection = await server.gql<{
+        __schema: Record<'queryType' | 'mutationType' | 'subscriptionType', { fields: { name: string }[] }>;
+      }>(
+        `{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }`,
+        {},
+        await bearerOf('admin'),
+      );
+      expect(introspection.errors).toBeUndefined();
+      const live = introspection.data!.__schema;
+      const served = new Map<string, Kind>([
+        ...live.queryType.fields.map((f) => [f.name, 'query'] as const),
+        ...live.mutationType.fields.map((f) => [f.name, 'mutation'] as const),
+        ...live.subscriptionType.fields.map((f) => [f.name, 'subscription'] as const),
+      ]);
+      const missing = [...new Set([...fromFile.keys(), ...served.keys()])].filter((name) => !ROWS[name]);
+      expect(missing, 'root fields without a row in the authorization matrix: add one').toEqual([]);
+      const stale = Object.keys(ROWS).filter((name) => !served.has(name));
+      expect(stale, 'rows for fields the server no longer has').toEqual([]);
+      for (const [name, row] of Object.entries(ROWS)) expect(`${name}: ${served.get(name)}`).toBe(`${name}: ${row.kind}`);
+    });
+  });
+
+  for (const [field, row] of Object.entries(ROWS)) {
+    describe(`${row.kind} ${field}`, () => {
+      for (const actor of ACTORS) {
+        const want = expected(row, actor);
+        it(`${actor} → ${describeExpected(want)}`, async () => {
+          tally.cells++;
+          if (row.kind === 'subscription') await runSubscriptionCell(field, row, actor, want);
+          else await runHttpCell(field, row, actor, want);
+        });
+      }
+      afterAll(() => {
+        tally.fields++;
+      });
+    });
+  }
+
+  for (const [path, row] of Object.entries(PRIVACY_ROWS)) {
+    describe(`staff privacy: ${path}`, () => {
+      for (const actor of row.readers) {
+        const sees = SEES_STAFF_CONTACT.includes(actor);
+        it(`${actor} → ${sees ? 'e-mail and role' : 'name only'}`, async () => {
+          const res = await server.gql(row.document, row.variables?.() ?? {}, await bearerOf(actor));
+          expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+          const people = row.people(res.data!);
+          expect(people.length).toBeGreaterThan(0);
+          for (const person of people) {
+            if (sees) expect(person, path).toEqual({ email: expect.stringMatching(/@/), role: expect.any(String) });
+            else expect(person, path).toEqual({ email: null, role: null });
+          }
+        });
+      }
+    });
+  }
+});

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessChecksums, changedTables, type Checksums } from '../harness/checksum.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { MODES, startServerIn, type ApiServer } from '../harness/production-server.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 /*
@@ -39,7 +39,8 @@ interface Fixture {
   effectiveId: string;
 }
 
-let server: TestServer;
+/** The server of the mode running now (see describe.each(MODES) below). */
+let server: ApiServer;
 let wf: Workflow;
 let fx: Fixture;
 let casesRun = 0;
@@ -691,6 +692,7 @@ const nest = (depth: number): string => {
   for (let i = 0; i < depth; i++) inner = (depth - i) % 2 === 1 ? `approvalSteps { ${inner} }` : `termination { ${inner} }`;
   return `query($id: ID) { termination(id: $id) { ${inner} } }`;
 };
+const HEAVY_ORDERS = `edges { node { lines { reservations { id } purchaseOrderLines { id } } purchaseOrders { lines { id } } shipments { id } } }`;
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { email }`).join(' ')} }`;
 /** `refusedFor`: the limit that must stop it (so that a case cannot pass by failing for another reason). */
 const SHAPES: Record<string, { who: Who; query: string; variables?: () => Record<string, unknown>; refusedFor?: RegExp }> = {
@@ -710,6 +712,19 @@ const SHAPES: Record<string, { who: Who; query: string; variables?: () => Record
   'expensive lists': {
     who: 'clerk',
     query: `{ orders(first: 100) { edges { node { lines { reservations { id } purchaseOrderLines { id } } purchaseOrders { lines { id } } shipments { id } } } } }`,
+  },
+  // Twelve heavy pages of 100 orders (3.8 MB in 2.3 s when they ran): over the default cost
+  // limit whether the page size is written in the query or passed as a variable.
+  'twelve heavy pages, literal first': {
+    who: 'clerk',
+    query: `{ ${Array.from({ length: 12 }, (_, i) => `o${i}: orders(first: 100) { ${HEAVY_ORDERS} }`).join(' ')} }`,
+    refusedFor: /cost limit/i,
+  },
+  'twelve heavy pages, first from a variable': {
+    who: 'clerk',
+    query: `query($n: Int) { ${Array.from({ length: 12 }, (_, i) => `o${i}: orders(first: $n) { ${HEAVY_ORDERS} }`).join(' ')} }`,
+    variables: () => ({ n: 100 }),
+    refusedFor: /cost limit/i,
   },
   'fragment cycle': { who: 'clerk', query: `query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }` },
   'deep introspection': {
@@ -924,63 +939,6 @@ async function read(res: Response): Promise<Raw> {
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json };
 }
 
-beforeAll(async () => {
-  server = await startTestServer({
-    // Hundreds of public and sign-in calls from one address; rate limits have their own tests.
-    env: { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_LOGIN_FAILURES: '100000', RATE_LIMIT_PUBLIC_PER_IP: '100000' },
-  });
-  wf = new Workflow(server);
-  const tokens = new Map<Who, string>();
-  for (const [who, email] of Object.entries(EMAIL)) tokens.set(who as Who, await wf.token(email));
-
-  // An effective termination: a decided step, a task we finish, the rows the cases point at.
-  const effective = await wf.submit(EMAIL.clerk, {
-    orderNumber: 'SO-2026-00005',
-    reasonCode: 'DUPLICATE_ORDER',
-    explanation: 'hostile input fixture',
-    customerConfirmationRequired: false,
-  });
-  const done = await wf.approveAll(effective.termination!.id);
-  expect(done.status).toBe('EFFECTIVE');
-  const task = done.followUpTasks.find((t) => t.kind !== 'CUSTOMER_OUTCOME') ?? done.followUpTasks[0]!;
-  const completed = await wf.complete(HEAD_OF[task.department]!, task.id, 'fixture', { outcome: 'REFUND' });
-  expect(completed.__typename, JSON.stringify(completed)).toBe('CompleteFollowUpTaskSuccess');
-
-  const [fresh] = await server.sql<{ number: string }>(
-    `select number from sales_order where status = 'CONFIRMED' and number not like 'SO-2026-0000%' order by number limit 1`,
-  );
-  const withdrawn = await wf.submit(EMAIL.clerk, {
-    orderNumber: fresh!.number,
-    reasonCode: 'CUSTOMER_CANCELLATION',
-    explanation: 'to withdraw',
-  });
-  const w = await wf.as<{ withdrawTermination: { __typename: string } }>(EMAIL.clerk, WITHDRAW, {
-    i: { terminationId: withdrawn.termination!.id, reason: 'fixture' },
-  });
-  expect(w.withdrawTermination.__typename).toBe('TerminationSuccess');
-
-  const [line] = await server.sql<{ id: string; quantity: number; order_id: string }>(
-    `select l.id, l.quantity, l.order_id from sales_order_line l join sales_order o on o.id = l.order_id where o.number = 'SO-2026-00006' order by l.line_no limit 1`,
-  );
-  const [user] = await server.sql<{ id: string }>(`select id from app_user where email = $1`, [EMAIL.clerk]);
-  fx = {
-    tokens,
-    lineId: line!.id,
-    lineQuantity: line!.quantity,
-    orderId: line!.order_id,
-    userId: user!.id,
-    decidedStepId: done.approvalSteps[0]!.id,
-    doneTaskId: task.id,
-    withdrawnId: withdrawn.termination!.id,
-    effectiveId: done.id,
-  };
-}, 60_000);
-
-afterAll(async () => {
-  console.log(`hostile input: ${casesRun} cases run`);
-  await server?.close();
-});
-
 /** The victim's session still works; if a case ended it, sign in again so later cases still test something. */
 async function expectVictimSignedIn(context: string): Promise<void> {
   const me = await server.gql<{ me: { email: string } }>(`{ me { email } }`, {}, fx.tokens.get('victim'));
@@ -998,95 +956,163 @@ describe('coverage', () => {
   });
 });
 
-describe('hostile input is refused cleanly and changes nothing', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    casesRun++;
-    // Cases run one after another: the previous case's "after" is this one's "before".
-    const before = lastChecksums ?? (await businessChecksums(server));
-    // Only a case that gets to the end vouches for the state it leaves behind.
-    lastChecksums = undefined;
-    const raw = await read(await c.send());
-    const context = `${raw.status} ${raw.text.slice(0, 500)}`;
-
-    expect(raw.status, context).toBeLessThan(500);
-    const codes = (raw.json?.errors ?? []).map((e) => e.extensions?.code);
-    expect(codes, context).not.toContain('INTERNAL_SERVER_ERROR');
-    for (const [what, pattern] of LEAKS) expect(raw.text, `${what} in the response: ${context}`).not.toMatch(pattern);
-    // Echoed text is data in a JSON document, never HTML a browser would render.
-    expect(raw.contentType, context).not.toMatch(/html/);
-    c.check?.(raw);
-    if (c.keepsVictimSignedIn) await expectVictimSignedIn(context);
-
-    const [health, after] = await Promise.all([fetch(`${server.url}/healthz`), businessChecksums(server)]);
-    lastChecksums = after;
-    expect(health.status).toBe(200);
-    expect(changedTables(before, after), context).toEqual([]);
-  });
-});
-
-/** Text that is meant to be stored: it must come back exactly as sent, and never be executed. */
-describe('hostile text that is stored is stored and returned verbatim', () => {
-  const STORED: Record<string, string> = {
-    sqlDrop: STRINGS.sqlDrop!,
-    html: STRINGS.html!,
-    emojiAndRtl: `${STRINGS.emoji} ${STRINGS.rtlOverride}`,
-    chineseAndQuotes: `客户"取消"订单 ${STRINGS.sqlOr} ${STRINGS.likeWildcards}`,
-    nul: STRINGS.nul!,
-  };
-  let pool: string[] = [];
+/*
+ * Every case against the in-process server and against the production process (node
+ * server/dist/main.js start, NODE_ENV=production), one after the other: a refusal must look the
+ * same in both.
+ */
+describe.each(MODES)('%s server', (mode) => {
   beforeAll(async () => {
-    pool = (
-      await server.sql<{ number: string }>(
-        `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-           and not exists (select 1 from termination t where t.order_id = o.id) order by o.number desc limit 10`,
-      )
-    ).map((r) => r.number);
+    lastChecksums = undefined;
+    server = await startServerIn(mode, {
+      // Hundreds of public and sign-in calls from one address; rate limits have their own tests.
+      RATE_LIMIT_LOGIN_PER_IP: '100000',
+      RATE_LIMIT_LOGIN_FAILURES: '100000',
+      RATE_LIMIT_PUBLIC_PER_IP: '100000',
+    });
+    wf = new Workflow(server);
+    const tokens = new Map<Who, string>();
+    for (const [who, email] of Object.entries(EMAIL)) tokens.set(who as Who, await wf.token(email));
+
+    // An effective termination: a decided step, a task we finish, the rows the cases point at.
+    const effective = await wf.submit(EMAIL.clerk, {
+      orderNumber: 'SO-2026-00005',
+      reasonCode: 'DUPLICATE_ORDER',
+      explanation: 'hostile input fixture',
+      customerConfirmationRequired: false,
+    });
+    const done = await wf.approveAll(effective.termination!.id);
+    expect(done.status).toBe('EFFECTIVE');
+    const task = done.followUpTasks.find((t) => t.kind !== 'CUSTOMER_OUTCOME') ?? done.followUpTasks[0]!;
+    const completed = await wf.complete(HEAD_OF[task.department]!, task.id, 'fixture', { outcome: 'REFUND' });
+    expect(completed.__typename, JSON.stringify(completed)).toBe('CompleteFollowUpTaskSuccess');
+
+    const [fresh] = await server.sql<{ number: string }>(
+      `select number from sales_order where status = 'CONFIRMED' and number not like 'SO-2026-0000%' order by number limit 1`,
+    );
+    const withdrawn = await wf.submit(EMAIL.clerk, {
+      orderNumber: fresh!.number,
+      reasonCode: 'CUSTOMER_CANCELLATION',
+      explanation: 'to withdraw',
+    });
+    const w = await wf.as<{ withdrawTermination: { __typename: string } }>(EMAIL.clerk, WITHDRAW, {
+      i: { terminationId: withdrawn.termination!.id, reason: 'fixture' },
+    });
+    expect(w.withdrawTermination.__typename).toBe('TerminationSuccess');
+
+    const [line] = await server.sql<{ id: string; quantity: number; order_id: string }>(
+      `select l.id, l.quantity, l.order_id from sales_order_line l join sales_order o on o.id = l.order_id where o.number = 'SO-2026-00006' order by l.line_no limit 1`,
+    );
+    const [user] = await server.sql<{ id: string }>(`select id from app_user where email = $1`, [EMAIL.clerk]);
+    fx = {
+      tokens,
+      lineId: line!.id,
+      lineQuantity: line!.quantity,
+      orderId: line!.order_id,
+      userId: user!.id,
+      decidedStepId: done.approvalSteps[0]!.id,
+      doneTaskId: task.id,
+      withdrawnId: withdrawn.termination!.id,
+      effectiveId: done.id,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    console.log(`hostile input (${mode}): ${casesRun} cases run`);
+    casesRun = 0;
+    await server?.close();
   });
 
-  it.each(Object.entries(STORED))('explanation %s', async (_label, text) => {
-    casesRun++;
-    const before = await businessChecksums(server);
-    const [{ n: countBefore }] = await server.sql<{ n: string }>(`select count(*) as n from termination`);
-    const raw = await read(
-      await gqlRequest(
-        'clerk',
-        `mutation($i: SubmitTerminationInput!) { submitTermination(input: $i) { ${RESULT} ... on SubmitTerminationSuccess { termination { id explanation } } } }`,
-        () => ({
-          i: { orderNumber: pool.shift(), reasonCode: 'CUSTOMER_CANCELLATION', explanation: text },
-        }),
-      )(),
-    );
-    const context = `${raw.status} ${raw.text.slice(0, 500)}`;
-    expect(raw.status, context).toBeLessThan(500);
-    expect(
-      (raw.json?.errors ?? []).map((e) => e.extensions?.code),
-      context,
-    ).not.toContain('INTERNAL_SERVER_ERROR');
-    const result = raw.json?.data?.submitTermination as
-      { __typename: string; termination?: { id: string; explanation: string } } | undefined;
-    // The table is still there: nothing of the text ran as SQL.
-    const [{ n: countAfter }] = await server.sql<{ n: string }>(`select count(*) as n from termination`);
-    if (result?.__typename === 'SubmitTerminationSuccess') {
-      expect(Number(countAfter)).toBe(Number(countBefore) + 1);
-      expect(result.termination!.explanation).toBe(text);
-      const [stored] = await server.sql<{ explanation: string }>(`select explanation from termination where id = $1`, [
-        result.termination!.id,
-      ]);
-      expect(stored!.explanation).toBe(text);
-      const read2 = await server.gql<{ termination: { explanation: string } }>(
-        `query($id: ID) { termination(id: $id) { explanation } }`,
-        { id: result.termination!.id },
-        fx.tokens.get('auditor'),
+  describe('hostile input is refused cleanly and changes nothing', () => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      casesRun++;
+      // Cases run one after another: the previous case's "after" is this one's "before".
+      const before = lastChecksums ?? (await businessChecksums(server));
+      // Only a case that gets to the end vouches for the state it leaves behind.
+      lastChecksums = undefined;
+      const raw = await read(await c.send());
+      const context = `${raw.status} ${raw.text.slice(0, 500)}`;
+
+      expect(raw.status, context).toBeLessThan(500);
+      const codes = (raw.json?.errors ?? []).map((e) => e.extensions?.code);
+      expect(codes, context).not.toContain('INTERNAL_SERVER_ERROR');
+      for (const [what, pattern] of LEAKS) expect(raw.text, `${what} in the response: ${context}`).not.toMatch(pattern);
+      // Echoed text is data in a JSON document, never HTML a browser would render.
+      expect(raw.contentType, context).not.toMatch(/html/);
+      c.check?.(raw);
+      if (c.keepsVictimSignedIn) await expectVictimSignedIn(context);
+
+      const [health, after] = await Promise.all([fetch(`${server.url}/healthz`), businessChecksums(server)]);
+      lastChecksums = after;
+      expect(health.status).toBe(200);
+      expect(changedTables(before, after), context).toEqual([]);
+    });
+  });
+
+  /** Text that is meant to be stored: it must come back exactly as sent, and never be executed. */
+  describe('hostile text that is stored is stored and returned verbatim', () => {
+    const STORED: Record<string, string> = {
+      sqlDrop: STRINGS.sqlDrop!,
+      html: STRINGS.html!,
+      emojiAndRtl: `${STRINGS.emoji} ${STRINGS.rtlOverride}`,
+      chineseAndQuotes: `客户"取消"订单 ${STRINGS.sqlOr} ${STRINGS.likeWildcards}`,
+      nul: STRINGS.nul!,
+    };
+    let pool: string[] = [];
+    beforeAll(async () => {
+      pool = (
+        await server.sql<{ number: string }>(
+          `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+           and not exists (select 1 from termination t where t.order_id = o.id) order by o.number desc limit 10`,
+        )
+      ).map((r) => r.number);
+    });
+
+    it.each(Object.entries(STORED))('explanation %s', async (_label, text) => {
+      casesRun++;
+      const before = await businessChecksums(server);
+      const [{ n: countBefore }] = await server.sql<{ n: string }>(`select count(*) as n from termination`);
+      const raw = await read(
+        await gqlRequest(
+          'clerk',
+          `mutation($i: SubmitTerminationInput!) { submitTermination(input: $i) { ${RESULT} ... on SubmitTerminationSuccess { termination { id explanation } } } }`,
+          () => ({
+            i: { orderNumber: pool.shift(), reasonCode: 'CUSTOMER_CANCELLATION', explanation: text },
+          }),
+        )(),
       );
-      expect(read2.data?.termination.explanation).toBe(text);
-      // Only what a submission touches changed.
-      const allowed = ['termination', 'termination_line', 'approval_step', 'sales_order', 'notification'];
-      expect(changedTables(before, await businessChecksums(server)).filter((t) => !allowed.includes(t))).toEqual([]);
-    } else {
-      // Refusing the text is fine too, as long as it is a clear refusal that stored nothing.
-      expect(Number(countAfter), context).toBe(Number(countBefore));
-      expect(changedTables(before, await businessChecksums(server)), context).toEqual([]);
-    }
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const context = `${raw.status} ${raw.text.slice(0, 500)}`;
+      expect(raw.status, context).toBeLessThan(500);
+      expect(
+        (raw.json?.errors ?? []).map((e) => e.extensions?.code),
+        context,
+      ).not.toContain('INTERNAL_SERVER_ERROR');
+      const result = raw.json?.data?.submitTermination as
+        { __typename: string; termination?: { id: string; explanation: string } } | undefined;
+      // The table is still there: nothing of the text ran as SQL.
+      const [{ n: countAfter }] = await server.sql<{ n: string }>(`select count(*) as n from termination`);
+      if (result?.__typename === 'SubmitTerminationSuccess') {
+        expect(Number(countAfter)).toBe(Number(countBefore) + 1);
+        expect(result.termination!.explanation).toBe(text);
+        const [stored] = await server.sql<{ explanation: string }>(`select explanation from termination where id = $1`, [
+          result.termination!.id,
+        ]);
+        expect(stored!.explanation).toBe(text);
+        const read2 = await server.gql<{ termination: { explanation: string } }>(
+          `query($id: ID) { termination(id: $id) { explanation } }`,
+          { id: result.termination!.id },
+          fx.tokens.get('auditor'),
+        );
+        expect(read2.data?.termination.explanation).toBe(text);
+        // Only what a submission touches changed.
+        const allowed = ['termination', 'termination_line', 'approval_step', 'sales_order', 'notification'];
+        expect(changedTables(before, await businessChecksums(server)).filter((t) => !allowed.includes(t))).toEqual([]);
+      } else {
+        // Refusing the text is fine too, as long as it is a clear refusal that stored nothing.
+        expect(Number(countAfter), context).toBe(Number(countBefore));
+        expect(changedTables(before, await businessChecksums(server)), context).toEqual([]);
+      }
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    });
   });
 });

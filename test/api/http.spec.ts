@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { MODES, startServerIn, type ApiServer } from '../harness/production-server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server?.close());
+// The in-process server and the production process (node server/dist/main.js, NODE_ENV=production).
+describe.each(MODES)('http endpoints (%s)', (mode) => {
+  let server: ApiServer;
+  beforeAll(async () => {
+    server = await startServerIn(mode);
+  }, 90_000);
+  afterAll(async () => server?.close());
 
-describe('http endpoints', () => {
   it('healthz and readyz report up and ready', async () => {
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
@@ -68,6 +69,20 @@ describe('http endpoints', () => {
     const token = await server.login('clerk@example.com');
     const res = await server.gql(`{ orders { nope } }`, {}, token);
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.status).toBe(400);
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|node_modules/);
+  });
+
+  it('answers an anonymous query 401 UNAUTHENTICATED, not 500', async () => {
+    const res = await server.gql(`{ me { id } }`);
+    expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res)).toBe('UNAUTHENTICATED');
+    expect(res.status).toBe(401);
+  });
+
+  it('answers BAD_USER_INPUT with 400 (orders(first: 0))', async () => {
+    const token = await server.login('clerk@example.com');
+    const res = await server.gql(`{ orders(first: 0) { totalCount } }`, {}, token);
+    expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res)).toBe('BAD_USER_INPUT');
+    expect(res.status).toBe(400);
   });
 });

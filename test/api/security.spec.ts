@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveClient, type LiveClient } from '../harness/live.js';
+import { liveClient, wsExecute, type LiveClient } from '../harness/live.js';
+import { MODES, startServerIn, type ApiServer } from '../harness/production-server.js';
 import { startTestServer, type GqlResponse, type TestServer } from '../harness/server.js';
 import { Workflow } from '../harness/workflow.js';
 
@@ -18,8 +19,10 @@ const responses: { label: string; text: string }[] = [];
 /** Credentials and hashes that must never appear in a response (other than the one that issues them). */
 const credentials = new Set<string>(['demo1234']);
 
+type Target = Pick<ApiServer, 'gql' | 'login'>;
+
 async function call<T = Record<string, unknown>>(
-  target: TestServer,
+  target: Target,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
@@ -31,7 +34,7 @@ async function call<T = Record<string, unknown>>(
   return res;
 }
 
-async function signIn(target: TestServer, email: string, password = 'demo1234'): Promise<string> {
+async function signIn(target: Target, email: string, password = 'demo1234'): Promise<string> {
   const token = await target.login(email, password);
   credentials.add(token);
   return token;
@@ -50,7 +53,7 @@ interface CreatedKey {
   secretPart: string;
 }
 
-async function createKey(target: TestServer, adminToken: string, scopes: string[], expiresAt?: string): Promise<CreatedKey> {
+async function createKey(target: Target, adminToken: string, scopes: string[], expiresAt?: string): Promise<CreatedKey> {
   const res = await call<{ createApiKey: { __typename: string; secret: string; apiKey: { id: string; prefix: string } } }>(
     target,
     CREATE_KEY,
@@ -217,100 +220,94 @@ describe('API keys', () => {
   });
 });
 
-describe('rate limits', () => {
-  let limited: TestServer;
+/*
+ * Rate limits, and the production hardening, against the in-process server and against the
+ * production process (node server/dist/main.js start, NODE_ENV=production): one server per mode
+ * for this file, with low limits. The production checks run first, before the rate-limit tests
+ * use up the sign-ins of this address.
+ */
+describe.each(MODES)('%s server', (mode) => {
+  let limited: ApiServer;
   beforeAll(async () => {
-    limited = await startTestServer({
-      env: { RATE_LIMIT_LOGIN_FAILURES: '3', RATE_LIMIT_LOGIN_PER_IP: '12', RATE_LIMIT_PUBLIC_PER_IP: '5', RATE_LIMIT_API_KEY: '5' },
+    limited = await startServerIn(mode, {
+      RATE_LIMIT_LOGIN_FAILURES: '3',
+      RATE_LIMIT_LOGIN_PER_IP: '12',
+      RATE_LIMIT_PUBLIC_PER_IP: '5',
+      RATE_LIMIT_API_KEY: '5',
     });
-  });
+  }, 90_000);
   afterAll(async () => limited?.close());
 
-  const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`;
-  const expectRateLimited = (res: GqlResponse, context: string) => {
-    expect(errorCode(res), context).toBe('RATE_LIMITED');
-    expect(res.status, context).toBe(429);
-    expect(res.errors![0]!.extensions!.retryAfter, context).toEqual(expect.any(Number));
-    expect(res.errors![0]!.extensions!.retryAfter as number, context).toBeGreaterThan(0);
-  };
+  if (mode === 'production') describe('production mode', () => productionModeChecks(() => limited));
 
-  it('refuses an account from an address after N failed sign-ins from it, even the right password, with a retryAfter', async () => {
-    for (let i = 0; i < 3; i++) {
-      const res = await call<{ login: { code: string } }>(limited, LOGIN, { e: 'clerk@example.com', p: `wrong-${i}` });
-      expect(res.data?.login.code).toBe('INVALID_CREDENTIALS');
-    }
-    const locked = await call(limited, LOGIN, { e: 'Clerk@Example.com', p: 'demo1234' }, undefined, { issuesCredentials: true });
-    expectRateLimited(locked, 'the right password after 3 failures');
-    expect(JSON.stringify(locked)).not.toMatch(/"token"/);
-    // Another account is not affected.
-    expect(await signIn(limited, 'auditor@example.com')).toMatch(/\./);
-  });
+  describe('rate limits', () => {
+    const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`;
+    const expectRateLimited = (res: GqlResponse, context: string) => {
+      expect(errorCode(res), context).toBe('RATE_LIMITED');
+      expect(res.status, context).toBe(429);
+      expect(res.errors![0]!.extensions!.retryAfter, context).toEqual(expect.any(Number));
+      expect(res.errors![0]!.extensions!.retryAfter as number, context).toBeGreaterThan(0);
+    };
 
-  it('limits requests with confirmation tokens per address', async () => {
-    const codes: unknown[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res =
-        i % 2 === 0
-          ? await call(limited, `query($t: String!) { customerConfirmation(token: $t) { ${RESULT} } }`, { t: 'A'.repeat(43) })
-          : await call(limited, `mutation($i: RespondToTerminationInput!) { respondToTermination(input: $i) { ${RESULT} } }`, {
-              i: { token: 'B'.repeat(43), accept: true },
-            });
-      codes.push(errorCode(res) ?? 'typed');
-      if (i === 5) expectRateLimited(res, 'the sixth public token request');
-    }
-    expect(codes.slice(0, 5)).toEqual(['typed', 'typed', 'typed', 'typed', 'typed']);
-  });
+    it('refuses an account from an address after N failed sign-ins from it, even the right password, with a retryAfter', async () => {
+      for (let i = 0; i < 3; i++) {
+        const res = await call<{ login: { code: string } }>(limited, LOGIN, { e: 'clerk@example.com', p: `wrong-${i}` });
+        expect(res.data?.login.code).toBe('INVALID_CREDENTIALS');
+      }
+      const locked = await call(limited, LOGIN, { e: 'Clerk@Example.com', p: 'demo1234' }, undefined, { issuesCredentials: true });
+      expectRateLimited(locked, 'the right password after 3 failures');
+      expect(JSON.stringify(locked)).not.toMatch(/"token"/);
+      // Another account is not affected.
+      expect(await signIn(limited, 'auditor@example.com')).toMatch(/\./);
+    });
 
-  it('limits each API key per minute', async () => {
-    const admin = await signIn(limited, 'admin@example.com');
-    const key = await createKey(limited, admin, ['ORDERS_READ']);
-    for (let i = 0; i < 5; i++) expect((await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret)).errors).toBeUndefined();
-    expectRateLimited(await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret), 'the sixth request of the key');
-    // Other keys have their own budget.
-    const other = await createKey(limited, admin, ['ORDERS_READ']);
-    expect((await call(limited, `{ orders(first: 1) { totalCount } }`, {}, other.secret)).errors).toBeUndefined();
-  });
+    it('limits requests with confirmation tokens per address', async () => {
+      const codes: unknown[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res =
+          i % 2 === 0
+            ? await call(limited, `query($t: String!) { customerConfirmation(token: $t) { ${RESULT} } }`, { t: 'A'.repeat(43) })
+            : await call(limited, `mutation($i: RespondToTerminationInput!) { respondToTermination(input: $i) { ${RESULT} } }`, {
+                i: { token: 'B'.repeat(43), accept: true },
+              });
+        codes.push(errorCode(res) ?? 'typed');
+        if (i === 5) expectRateLimited(res, 'the sixth public token request');
+      }
+      expect(codes.slice(0, 5)).toEqual(['typed', 'typed', 'typed', 'typed', 'typed']);
+    });
 
-  it('the API key limit holds over WebSocket too', async () => {
-    const admin = await signIn(limited, 'admin@example.com');
-    const key = await createKey(limited, admin, ['ORDERS_READ', 'TERMINATIONS_READ', 'EVENTS_SUBSCRIBE']);
-    for (let i = 0; i < 5; i++) await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret);
-    const live = liveClient(limited.url, `Bearer ${key.secret}`);
-    liveClients.push(live);
-    const results = [];
-    for (let i = 0; i < 5; i++) results.push(await wsExecute(live, `{ orders(first: 1) { totalCount } }`));
-    // graphql-ws lets the same operations run over the socket: they must count against the key.
-    expect(JSON.stringify(results), 'the exhausted key still ran queries over WebSocket').toMatch(/RATE_LIMITED/);
-  });
+    it('limits each API key per minute', async () => {
+      const admin = await signIn(limited, 'admin@example.com');
+      const key = await createKey(limited, admin, ['ORDERS_READ']);
+      for (let i = 0; i < 5; i++)
+        expect((await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret)).errors).toBeUndefined();
+      expectRateLimited(await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret), 'the sixth request of the key');
+      // Other keys have their own budget.
+      const other = await createKey(limited, admin, ['ORDERS_READ']);
+      expect((await call(limited, `{ orders(first: 1) { totalCount } }`, {}, other.secret)).errors).toBeUndefined();
+    });
 
-  it('limits sign-in attempts per address', async () => {
-    let last: GqlResponse | undefined;
-    for (let i = 0; i < 14 && errorCode(last ?? { status: 0 }) !== 'RATE_LIMITED'; i++) {
-      last = await call(limited, LOGIN, { e: `nobody-${i}@example.com`, p: 'x' });
-    }
-    expectRateLimited(last!, 'more sign-ins from one address than RATE_LIMIT_LOGIN_PER_IP');
+    it('the API key limit holds over WebSocket too', async () => {
+      const admin = await signIn(limited, 'admin@example.com');
+      const key = await createKey(limited, admin, ['ORDERS_READ', 'TERMINATIONS_READ', 'EVENTS_SUBSCRIBE']);
+      for (let i = 0; i < 5; i++) await call(limited, `{ orders(first: 1) { totalCount } }`, {}, key.secret);
+      const live = liveClient(limited.url, `Bearer ${key.secret}`);
+      liveClients.push(live);
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push(await wsExecute(live, `{ orders(first: 1) { totalCount } }`));
+      // graphql-ws lets the same operations run over the socket: they must count against the key.
+      expect(JSON.stringify(results), 'the exhausted key still ran queries over WebSocket').toMatch(/RATE_LIMITED/);
+    });
+
+    it('limits sign-in attempts per address', async () => {
+      let last: GqlResponse | undefined;
+      for (let i = 0; i < 14 && errorCode(last ?? { status: 0 }) !== 'RATE_LIMITED'; i++) {
+        last = await call(limited, LOGIN, { e: `nobody-${i}@example.com`, p: 'x' });
+      }
+      expectRateLimited(last!, 'more sign-ins from one address than RATE_LIMIT_LOGIN_PER_IP');
+    });
   });
 });
-
-interface WsResult {
-  data?: unknown;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-/** Runs a query or mutation over the graphql-ws socket, as any client of it can. */
-function wsExecute(live: LiveClient, query: string, variables: Record<string, unknown> = {}): Promise<WsResult> {
-  return new Promise((resolve) => {
-    let result: WsResult = {};
-    live.client.subscribe(
-      { query, variables },
-      {
-        next: (value) => (result = value as WsResult),
-        error: (error) => resolve({ errors: (Array.isArray(error) ? error : [{ message: String(error) }]) as WsResult['errors'] }),
-        complete: () => resolve(result),
-      },
-    );
-  });
-}
 
 describe('changePassword', () => {
   const CHANGE = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) {
@@ -365,14 +362,14 @@ describe('changePassword', () => {
   });
 });
 
-describe('production mode', () => {
-  let prod: TestServer;
+/** What only production does: introspection, suggestions, masking, the SDL route. */
+function productionModeChecks(target: () => ApiServer): void {
+  let prod: ApiServer;
   let token: string;
   beforeAll(async () => {
-    prod = await startTestServer({ env: { NODE_ENV: 'production', DEV_MAILBOX: '1' } });
+    prod = target();
     token = await signIn(prod, 'clerk@example.com');
   });
-  afterAll(async () => prod?.close());
 
   it('refuses introspection to anonymous callers, in every spelling', async () => {
     const attempts = [
@@ -413,7 +410,7 @@ describe('production mode', () => {
       const res = await fetch(`${prod.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: `{ terminationReasons { code } }` }),
+        body: JSON.stringify({ query: `{ terminationReasons { code labelEn } }` }),
       });
       const text = await res.text();
       responses.push({ label: 'internal error', text });
@@ -448,7 +445,7 @@ describe('production mode', () => {
 
     it('masks internal errors', async () => {
       await withBrokenReasons(prod, async () => {
-        const res = await wsExecute(live, `{ terminationReasons { code } }`);
+        const res = await wsExecute(live, `{ terminationReasons { code labelEn } }`);
         responses.push({ label: 'internal error over WebSocket', text: JSON.stringify(res) });
         expect(res.errors?.[0]?.message).toBe('Internal server error.');
         expect(JSON.stringify(res)).not.toMatch(BROKEN_DETAIL);
@@ -480,23 +477,21 @@ describe('production mode', () => {
       expect(JSON.stringify(res)).not.toMatch(/Did you mean/i);
     });
   });
-});
+}
 
-const BROKEN_DETAIL = /relation "secret_table"|\/srv\/app\/reason\.service\.ts|select \* from/;
+/** What the database says about the broken table: none of it may reach the client. */
+const BROKEN_DETAIL = /label_en|column|does not exist|select |termination_reason/i;
 
-/** Makes one service fail the way a bug or a broken database would, for the length of `fn`. */
-async function withBrokenReasons(target: TestServer, fn: () => Promise<void>): Promise<void> {
-  const reasons = target.app.services.reasons;
-  const original = reasons.list.bind(reasons);
-  reasons.list = () => {
-    const error = new Error('select * from secret_table: relation "secret_table" does not exist');
-    error.stack = `${error.message}\n    at list (/srv/app/reason.service.ts:42:7)`;
-    throw error;
-  };
+/**
+ * Breaks one table the way a bad migration would (a column the code reads is gone), for the
+ * length of `fn`; it works the same on the production process, whose code cannot be patched.
+ */
+async function withBrokenReasons(target: Pick<ApiServer, 'sql'>, fn: () => Promise<void>): Promise<void> {
+  await target.sql(`alter table termination_reason rename column label_en to label_en_broken`);
   try {
     await fn();
   } finally {
-    reasons.list = original;
+    await target.sql(`alter table termination_reason rename column label_en_broken to label_en`);
   }
 }
 

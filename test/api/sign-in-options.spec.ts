@@ -87,7 +87,7 @@ describe('in production', () => {
   let server: TestServer;
   beforeAll(async () => {
     // The demo users are in this database, with the demo password: production still hides them.
-    server = await startTestServer({ env: { NODE_ENV: 'production' } });
+    server = await startTestServer({ env: { NODE_ENV: 'production', DEV_MAILBOX: '1' } });
   });
   afterAll(async () => server?.close());
 
@@ -101,7 +101,13 @@ describe('in production', () => {
 
   it('the startup banner lists no demo logins', async () => {
     // SEED_DEMO on by mistake in production: the banner still must not advertise demo passwords.
-    const proc = await spawnServer({ NODE_ENV: 'production', DATABASE_URL: server.databaseUrl, SEED_DEMO: '1', RUN_WORKER: '0' });
+    const proc = await spawnServer({
+      NODE_ENV: 'production',
+      DEV_MAILBOX: '1',
+      DATABASE_URL: server.databaseUrl,
+      SEED_DEMO: '1',
+      RUN_WORKER: '0',
+    });
     try {
       const deadline = Date.now() + 10_000;
       while (!proc.output().includes('is running at') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -87,3 +87,23 @@ export function liveClient(httpUrl: string, authorization?: string): LiveClient 
     },
   };
 }
+
+export interface WsResult {
+  data?: unknown;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** Runs a query or mutation over the graphql-ws socket, as any client of it can. */
+export function wsExecute(live: LiveClient, query: string, variables: Record<string, unknown> = {}): Promise<WsResult> {
+  return new Promise((resolve) => {
+    let result: WsResult = {};
+    live.client.subscribe(
+      { query, variables },
+      {
+        next: (value) => (result = value as WsResult),
+        error: (error) => resolve({ errors: (Array.isArray(error) ? error : [{ message: String(error) }]) as WsResult['errors'] }),
+        complete: () => resolve(result),
+      },
+    );
+  });
+}

@@ -15,7 +15,8 @@ const MAX_OPERATIONS_PER_DOCUMENT = 8;
  * query text, so the cache cannot outgrow Apollo's. Mutations run through graphql-js, in order,
  * as they always have.
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+export function compiledExecution(schema: GraphQLSchema, options: { hideSuggestions: boolean }): GatewayInterface {
+  const { hideSuggestions } = options;
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
   const compile = (document: DocumentNode, operationName: string | undefined): CompiledQuery | null => {
     let byOperation = compiled.get(document);
@@ -37,14 +38,21 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           // No single operation to run (several and no name, or an unknown name): graphql-js says
           // why, and Apollo turns its errors into a 400 as usual.
           if (!operation)
-            return execute({ schema, document, operationName: request.operationName, contextValue, variableValues: request.variables });
+            return execute({
+              schema,
+              document,
+              operationName: request.operationName,
+              contextValue,
+              variableValues: request.variables,
+              hideSuggestions,
+            });
           // Variables are checked as graphql-js would before any resolver runs (Apollo answers 400).
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { hideSuggestions });
           if (coerced.errors) return { errors: coerced.errors };
           const query = operation.operation === 'query' ? compile(document, operationName ?? undefined) : null;
           const result = query
             ? await query.query(undefined, contextValue, request.variables ?? {})
-            : await execute({ schema, document, operationName, contextValue, variableValues: request.variables });
+            : await execute({ schema, document, operationName, contextValue, variableValues: request.variables, hideSuggestions });
           return query && result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : (result as ExecutionResult);
         },
       };
@@ -58,16 +66,17 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
 }
 
 /**
- * graphql-jit reports an exception thrown by a resolver as its own error object, without
- * `extensions`, which Apollo's error formatting cannot read. Rebuilt as graphql's own error with
- * the original kept, our masking sees the cause (e.g. the database being down) as it does on
- * graphql-js.
+ * graphql-jit reports an exception thrown by a resolver as its own error object: its message is
+ * read-only and its `extensions` are the thrown error's. Apollo's plugins and error formatting
+ * expect graphql's own errors (a plugin that rewrote a message on such an object threw, and every
+ * refused query of the production server became a 500). Each one is rebuilt as graphql's own
+ * error, with the code and the cause kept, so masking and status codes see what graphql-js
+ * execution would give them.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
-  if (error instanceof GraphQLError && error.extensions) return error;
   const original = (error as { originalError?: Error }).originalError ?? error;
   // Our own refusals (FORBIDDEN, BAD_USER_INPUT …) keep their code and cause, at the field's path.
-  if (original instanceof GraphQLError && original.extensions) {
+  if (original !== error && original instanceof GraphQLError && original.extensions?.code) {
     return new GraphQLError(original.message, {
       nodes: error.nodes,
       path: error.path,
@@ -75,5 +84,10 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
       extensions: original.extensions,
     });
   }
-  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: original });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    path: error.path,
+    originalError: original === error ? undefined : original,
+    extensions: error.extensions,
+  });
 }

@@ -30,6 +30,8 @@ export interface AppConfig {
   /** How often a job worker records that it is alive, and after how long silent its jobs are freed. */
   workerHeartbeatMs: number;
   workerStaleMs: number;
+  /** Largest query cost accepted (query-cost.ts), with list sizes from literals, variables and defaults. */
+  queryMaxCost: number;
   logLevel: string;
   clientDist: string;
   /** ISO 4217 code every cross-currency figure and approval threshold is expressed in. */
@@ -115,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runWorker: bool(env.RUN_WORKER, true),
     workerHeartbeatMs: seconds(env.WORKER_HEARTBEAT_SECONDS, 10, 'WORKER_HEARTBEAT_SECONDS'),
     workerStaleMs: seconds(env.WORKER_STALE_SECONDS, 30, 'WORKER_STALE_SECONDS'),
+    // The SPA's heaviest screen (two lists of 100 follow-up tasks with their cards) costs about
+    // 48 000; twelve copies of a heavy 100-order page cost over 100 000.
+    queryMaxCost: Math.max(1, Number(env.QUERY_MAX_COST ?? 60_000) || 60_000),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,

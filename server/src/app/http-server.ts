@@ -9,11 +9,23 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import { GraphQLError, parse, printSchema, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  printSchema,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { CLIENT_SAFE_CODES, forbidden, serviceUnavailable } from '../common/errors.js';
-import { inputProblem, operationGuardPlugin, withoutSuggestions } from './operation-guard.js';
+import { CLIENT_SAFE_CODES, clientError, forbidden, serviceUnavailable, statusFromErrors } from '../common/errors.js';
+import { inputProblem, operationGuardPlugin } from './operation-guard.js';
+import { costProblem } from './query-cost.js';
 import { RetriesExhaustedError } from '../common/transaction.js';
 import type { Actor } from './actor.js';
 import type { AppConfig } from './config.js';
@@ -42,6 +54,8 @@ export interface RunningHttpServer {
 }
 
 const REQUEST_ID_RE = /^[\w-]{8,64}$/;
+/** The largest GraphQL request, over HTTP (body) and WebSocket (message). */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Turns anything that is not a deliberate client error into a generic one; the full error is logged. */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -60,27 +74,39 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** What a WebSocket client may see of an error: the same masking as HTTP. */
-function publicError(error: GraphQLError, production: boolean): GraphQLError {
+/** What a WebSocket client may see of an error: the same masking as HTTP (no HTTP details either). */
+function publicError(error: GraphQLError, requestId?: string): GraphQLError {
   const formatted = maskError(error.toJSON(), error);
-  const message = production ? withoutSuggestions(formatted.message) : formatted.message;
-  return new GraphQLError(message, { path: formatted.path, extensions: formatted.extensions });
+  const { http: _http, ...extensions } = formatted.extensions ?? {};
+  return new GraphQLError(formatted.message, {
+    path: formatted.path,
+    extensions: requestId ? { ...extensions, requestId } : extensions,
+  });
+}
+
+/** The same error under the code of its class (graphql's own parse and validation errors carry none). */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 /**
- * A response that is nothing but "the database is unreachable" is a 503, so clients and load
- * balancers retry, wherever the outage was noticed (signing in, or a resolver's first query).
+ * The HTTP status follows the error contract (HTTP_STATUS_BY_CODE): the response's most severe
+ * error decides, whichever way it was raised (a resolver, a plugin, the masking of an unexpected
+ * error or of an unreachable database), so that clients and load balancers can rely on it.
  */
-function unavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
+function statusPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          if (data == null && errors?.length && errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
-            response.http.status = 503;
-          }
+          const status = statusFromErrors((response.body.singleResult.errors ?? []).map((e) => e.extensions?.code));
+          if (status) response.http.status = status;
         },
       };
     },
@@ -167,8 +193,11 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     res.type('text/plain; charset=utf-8').send(sdl);
   });
 
-  const armor = armorProtection(config);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const armor = armorProtection();
+  // "Did you mean …" would show the schema to anyone; graphql leaves suggestions out when asked.
+  const hideSuggestions = config.production;
+  // A message over 1 MB (the HTTP body limit) closes the socket (1009) before it is parsed.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const liveSockets = closeSocketsWhenCredentialsEnd(services);
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
@@ -196,19 +225,33 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
         const actor = (ctx.extra as { actor?: Actor | null }).actor ?? null;
         try {
           if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
-          const document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+          // The same steps, codes and limits as Apollo's pipeline on HTTP.
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+          } catch (error) {
+            if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+            throw error;
+          }
           const problem = inputProblem(payload.variables, document);
-          if (problem) return [problem];
-          const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
-          if (errors.length) return errors.map((e) => publicError(e, config.production));
+          if (problem) return [publicError(problem)];
+          const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules], { hideSuggestions });
+          if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation) return [clientError('BAD_REQUEST', 'Name one operation of the document to run (operationName).')];
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { hideSuggestions });
+          if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+          const tooCostly = costProblem(schema, document, operation, payload.variables, config.queryMaxCost);
+          if (tooCostly) return [publicError(tooCostly)];
           if (config.production && !actor && JSON.stringify(document).match(/"(__schema|__type)"/)) {
-            return [forbidden('Introspection needs a signed-in user or an API key.')];
+            return [publicError(forbidden('Introspection needs a signed-in user or an API key.'))];
           }
           return {
             schema,
             document,
             variableValues: payload.variables ?? undefined,
             operationName: payload.operationName ?? undefined,
+            hideSuggestions,
             contextValue: createContext({
               requestId: randomUUID(),
               em: orm.em.fork(),
@@ -219,15 +262,16 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
             }),
           };
         } catch (error) {
-          if (error instanceof GraphQLError) return [publicError(error, config.production)];
+          if (error instanceof GraphQLError) return [publicError(error)];
           throw error;
         }
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (_ctx, _id, _payload, args, result) => {
         if (!('errors' in result) || !result.errors?.length) return result;
+        const requestId = (args.contextValue as RequestContext).requestId;
         for (const error of result.errors)
-          logger.warn({ err: (error as GraphQLError).originalError ?? error }, 'websocket operation error');
-        return { ...result, errors: result.errors.map((e) => publicError(e as GraphQLError, config.production)) };
+          logger.warn({ err: (error as GraphQLError).originalError ?? error, requestId }, 'websocket operation error');
+        return { ...result, errors: result.errors.map((e) => publicError(e as GraphQLError, requestId)) };
       },
       onError: (_ctx, _id, _payload, errors) => {
         for (const error of errors) logger.warn({ err: error }, 'subscription error');
@@ -238,10 +282,11 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
 
   const apollo = new ApolloServer<RequestContext>({
     // The schema, executed by graphql-jit for queries (see compiledExecution).
-    gateway: compiledExecution(schema),
+    gateway: compiledExecution(schema, { hideSuggestions }),
     // Production allows introspection to signed-in callers only (introspectionGuard).
     introspection: true,
     validationRules: armor.validationRules,
+    validationOptions: { hideSuggestions },
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -253,14 +298,14 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       // graphql-armor is typed against Apollo's CommonJS build; the plugins are the same objects.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       introspectionGuard(config),
-      operationGuardPlugin(),
+      operationGuardPlugin(config.queryMaxCost),
       // In-flight requests get 5 s to finish, so that the whole stop stays within 10 s.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       // No cache hints are used; without the default cache-control plugin Apollo does not
       // instrument every field resolver (willResolveField) of every response.
       ApolloServerPluginCacheControlDisabled(),
       requestIdPlugin(),
-      unavailableStatusPlugin(),
+      statusPlugin(),
       {
         async serverWillStart() {
           return {
@@ -276,12 +321,22 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_MESSAGE_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
-        const { actor, em } = await authenticateOrExplain(services, orm, req.headers.authorization);
-        if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
+        let actor: Actor | null;
+        let em: ReturnType<MikroORM['em']['fork']>;
+        try {
+          ({ actor, em } = await authenticateOrExplain(services, orm, req.headers.authorization));
+          if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
+        } catch (error) {
+          // Refused before any plugin runs: the request id goes on the error here.
+          if (error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, { originalError: error.originalError, extensions: { ...error.extensions, requestId } });
+          }
+          throw error;
+        }
         return createContext({
           requestId,
           em,

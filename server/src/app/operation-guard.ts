@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type GraphQLError } from 'graphql';
+import { badInput, clientError } from '../common/errors.js';
 import type { RequestContext } from './context.js';
+import { costProblem } from './query-cost.js';
 
 /** Longest string accepted anywhere in an operation's input; real fields are far shorter. */
 export const MAX_INPUT_STRING = 20_000;
@@ -41,26 +43,21 @@ export function inputProblem(variables: unknown, document?: DocumentNode): Graph
 }
 
 function badRequest(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-}
-
-/** Production hides the schema: no "Did you mean …?" in messages. */
-export function withoutSuggestions(message: string): string {
-  return message.replace(/\s*Did you mean [^?]*\?/g, '');
+  return badInput(message);
 }
 
 /** HTTP: subscriptions belong on the WebSocket; input is checked before any resolver runs. */
-export function operationGuardPlugin(): ApolloServerPlugin<RequestContext> {
+export function operationGuardPlugin(maxCost: number): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, operation }) {
+        async didResolveOperation({ request, document, operation, schema }) {
           if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions go over WebSocket (graphql-ws) at /graphql.', {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
+            throw clientError('BAD_REQUEST', 'Subscriptions go over WebSocket (graphql-ws) at /graphql.');
           }
-          const problem = inputProblem(request.variables, document);
+          const problem =
+            inputProblem(request.variables, document) ??
+            (operation ? costProblem(schema, document, operation, request.variables, maxCost) : null);
           if (problem) throw problem;
         },
       };

@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { clientError } from '../common/errors.js';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
@@ -32,12 +33,9 @@ export function loginBackoffSeconds(failures: number): number {
 }
 
 export function rateLimited(retryAfterSeconds: number, what: string): GraphQLError {
-  return new GraphQLError(`Too many ${what}; try again in ${retryAfterSeconds} s.`, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      retryAfter: retryAfterSeconds,
-      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
-    },
+  return clientError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s.`, {
+    retryAfter: retryAfterSeconds,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
   });
 }
 

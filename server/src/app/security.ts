@@ -5,19 +5,22 @@ import { forbidden } from '../common/errors.js';
 import type { AppConfig } from './config.js';
 import type { RequestContext } from './context.js';
 
-/** Query limits (OWASP GraphQL cheat sheet), tuned so the SPA's own queries pass. */
-export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 3000, maxDirectives: 10 };
+/** Query limits (OWASP GraphQL cheat sheet), tuned so the SPA's own queries pass; the cost limit is config.queryMaxCost. */
+export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 3000, maxDirectives: 10 };
 
-export function armorProtection(config: AppConfig) {
+export function armorProtection() {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    // The cost depends on the variables (first: $n), which validation does not see: the limit is
+    // checked once the operation and its variables are known (query-cost.ts, operation guard).
+    costLimit: { enabled: false },
     // Token counting happens in the parser (Apollo parseOptions), where an excess is a clean 400.
     maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    // "Did you mean …" leaks the schema; off in production.
-    blockFieldSuggestion: { enabled: config.production },
+    // Suggestions are left out by graphql itself (hideSuggestions). Armor's plugin rewrote the
+    // message of every error object, which graphql-jit's errors do not allow: a 500 for each.
+    blockFieldSuggestion: { enabled: false },
   });
   return armor.protect();
 }

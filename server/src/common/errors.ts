@@ -1,21 +1,62 @@
 import { GraphQLError } from 'graphql';
 import { GRAPHQL_ERROR_CODES } from '@ot/shared';
 
+/**
+ * The error contract, the same in every mode and over HTTP and WebSocket: each code a client can
+ * see and the HTTP status it answers with. A response's status is that of its most severe error
+ * (the highest status); see statusFromErrors.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** The HTTP status for a set of error codes (undefined when none is in the contract). */
+export function statusFromErrors(codes: readonly unknown[]): number | undefined {
+  let status: number | undefined;
+  for (const code of codes) {
+    const candidate = typeof code === 'string' ? HTTP_STATUS_BY_CODE[code] : undefined;
+    if (candidate && (!status || candidate > status)) status = candidate;
+  }
+  return status;
+}
+
+/**
+ * A GraphQL error with a code of the contract. `extensions.http` carries the status for the
+ * places Apollo reads only that (errors thrown while building the request context).
+ */
+export function clientError(code: string, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  const status = HTTP_STATUS_BY_CODE[code];
+  return new GraphQLError(message, { extensions: { code, ...(status ? { http: { status } } : {}), ...extensions } });
+}
+
 /** Errors that reach the client as GraphQL errors with `extensions.code`; everything else is masked. */
 export function badInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: GRAPHQL_ERROR_CODES.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+  return clientError(GRAPHQL_ERROR_CODES.BAD_USER_INPUT, message, field ? { field } : {});
 }
 
 export function unauthenticated(message = 'Sign in first (Authorization: Bearer <token>).'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: GRAPHQL_ERROR_CODES.UNAUTHENTICATED, http: { status: 401 } } });
+  return clientError(GRAPHQL_ERROR_CODES.UNAUTHENTICATED, message);
 }
 
 export function forbidden(message = 'You are not allowed to do this.'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: GRAPHQL_ERROR_CODES.FORBIDDEN, http: { status: 403 } } });
+  return clientError(GRAPHQL_ERROR_CODES.FORBIDDEN, message);
 }
 
 export function serviceUnavailable(message = 'The database is not reachable right now; try again shortly.'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE, http: { status: 503 } } });
+  return clientError(GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE, message);
+}
+
+/** A query over one of the limits (depth, aliases, cost …): refused like any invalid document. */
+export function queryLimitError(message: string): GraphQLError {
+  return clientError('GRAPHQL_VALIDATION_FAILED', message);
 }
 
 /** The admin's dev mailbox is asked for while mail goes out through SMTP: there is no copy to show. */
