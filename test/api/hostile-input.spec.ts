@@ -15,11 +15,12 @@ import { HEAD_OF, Workflow } from '../harness/workflow.js';
  */
 
 /** `victim`: the session that cross-site-style requests (wrong content type, GET, other methods) try to log out. */
-type Who = 'anonymous' | 'admin' | 'clerk' | 'salesHead' | 'auditor' | 'victim';
+type Who = 'anonymous' | 'admin' | 'clerk' | 'salesHead' | 'financeHead' | 'auditor' | 'victim';
 const EMAIL: Record<Exclude<Who, 'anonymous'>, string> = {
   admin: 'admin@example.com',
   clerk: 'clerk@example.com',
   salesHead: 'sales.head@example.com',
+  financeHead: 'finance.head@example.com',
   auditor: 'auditor@example.com',
   victim: 'warehouse.head@example.com',
 };
@@ -161,6 +162,7 @@ const UPDATE_RULE = `mutation($id: ID!, $i: ApprovalRuleInput!) { updateApproval
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`;
 const CREATE_USER = `mutation($i: UserInput!) { createUser(input: $i) { ${RESULT} } }`;
 const UPDATE_USER = `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { ${RESULT} } }`;
+const ADJUST_FEE = `mutation($i: AdjustCancellationFeeInput!) { adjustCancellationFee(input: $i) { ${RESULT} } }`;
 const SET_RATE = `mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { ${RESULT} } }`;
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
@@ -317,6 +319,18 @@ const TEXT_SLOTS: Slot[] = [
     who: 'salesHead',
     query: DECIDE,
     variables: (s) => ({ i: { stepId: fx.decidedStepId, decision: 'APPROVE', idempotencyKey: s } }),
+  },
+  {
+    name: 'adjustCancellationFee.amount',
+    who: 'financeHead',
+    query: ADJUST_FEE,
+    variables: (s) => ({ i: { terminationId: fx.withdrawnId, amount: s, reason: 'hostile' } }),
+  },
+  {
+    name: 'adjustCancellationFee.reason',
+    who: 'financeHead',
+    query: ADJUST_FEE,
+    variables: (s) => ({ i: { terminationId: fx.withdrawnId, amount: '0', reason: s } }),
   },
   {
     name: 'withdrawTermination.reason',
