@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import { HEAD_OF, RESULT_FIELDS, Workflow } from '../harness/workflow.js';
 
 let server: TestServer;
 let wf: Workflow;
@@ -15,6 +15,11 @@ async function orderLines(number: string) {
     `select l.id, l.line_no, l.quantity, l.shipped_quantity, l.terminated_quantity from sales_order_line l join sales_order o on o.id = l.order_id where o.number = $1 order by l.line_no`,
     [number],
   );
+}
+/** Some other termination that exists: the same idempotency key with its id is other input. */
+async function otherTermination(id: string) {
+  const [row] = await server.sql<{ id: string }>(`select id from termination where id <> $1 order by created_at limit 1`, [id]);
+  return row!.id;
 }
 async function orderStatus(number: string) {
   const [row] = await server.sql<{ status: string }>(`select status from sales_order where number = $1`, [number]);
@@ -238,12 +243,18 @@ describe('customer decline and expiry', () => {
     expect(await server.app.services.scheduled.expireConfirmation(jobContext(), confirmation!.id)).toBe(false);
     expect((await wf.get(t.id)).customerConfirmation?.status).toBe('EXPIRED');
 
-    const resend = await wf.as<{ resendCustomerConfirmation: { __typename: string } }>(
-      'clerk@example.com',
-      `mutation($id: ID!) { resendCustomerConfirmation(terminationId: $id) { __typename } }`,
-      { id: t.id },
-    );
+    const resendDoc = `mutation($id: ID!, $key: String) { resendCustomerConfirmation(terminationId: $id, idempotencyKey: $key) { ${RESULT_FIELDS} } }`;
+    const resend = await wf.as<{ resendCustomerConfirmation: { __typename: string } }>('clerk@example.com', resendDoc, {
+      id: t.id,
+      key: 'resend-key-1',
+    });
     expect(resend.resendCustomerConfirmation.__typename).toBe('TerminationSuccess');
+    // The same key for another termination is a typed refusal, not a GraphQL error.
+    const reused = await wf.as<{ resendCustomerConfirmation: { __typename: string; code: string } }>('clerk@example.com', resendDoc, {
+      id: await otherTermination(t.id),
+      key: 'resend-key-1',
+    });
+    expect(reused.resendCustomerConfirmation).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED' });
     const fresh = await wf.confirmationToken(waiting.customerConfirmation!.recipient);
     expect(fresh).not.toBe(token);
     expect((await wf.respond(token, true)).code).toBe('TOKEN_EXPIRED');
@@ -273,8 +284,11 @@ describe('a blocker that appears before the effect', () => {
     const token = await wf.confirmationToken(waiting.customerConfirmation!.recipient);
     await server.sql(`update sales_order_line set shipped_quantity = shipped_quantity + 1 where id = $1`, [open.id]);
     const snapshot = await businessChecksum();
-    const answer = await wf.respond(token, true, { preferredResolution: 'CREDIT_NOTE' });
+    const answer = await wf.respond(token, true, { preferredResolution: 'CREDIT_NOTE', idempotencyKey: 'answer-key-1' });
     expect(answer).toMatchObject({ __typename: 'RespondToTerminationSuccess', status: 'AWAITING_CUSTOMER' });
+    // The same key with another answer is a typed refusal, not a GraphQL error.
+    const changedMind = await wf.respond(token, false, { idempotencyKey: 'answer-key-1' });
+    expect(changedMind).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED' });
     const flagged = await wf.get(t.id);
     expect(flagged.status).toBe('AWAITING_CUSTOMER');
     expect(flagged.customerConfirmation?.status).toBe('ACCEPTED');
@@ -285,19 +299,40 @@ describe('a blocker that appears before the effect', () => {
     );
     expect(notified.length).toBe(1);
 
-    const retry = `mutation($id: ID!) { retryTerminationEffect(terminationId: $id) { __typename ... on ErrorResult { code } } }`;
+    const retry = `mutation($id: ID!, $key: String) { retryTerminationEffect(terminationId: $id, idempotencyKey: $key) { __typename ... on ErrorResult { code } } }`;
     expect(
       (await wf.as<{ retryTerminationEffect: { code: string } }>('clerk@example.com', retry, { id: t.id })).retryTerminationEffect.code,
     ).toBe('TERMINATION_BLOCKED');
     await server.sql(`update sales_order_line set shipped_quantity = shipped_quantity - 1 where id = $1`, [open.id]);
     expect(
-      (await wf.as<{ retryTerminationEffect: { __typename: string } }>('clerk@example.com', retry, { id: t.id })).retryTerminationEffect
-        .__typename,
+      (await wf.as<{ retryTerminationEffect: { __typename: string } }>('clerk@example.com', retry, { id: t.id, key: 'retry-key-1' }))
+        .retryTerminationEffect.__typename,
     ).toBe('TerminationSuccess');
+    // The same key for another termination is a typed refusal, not a GraphQL error.
+    expect(
+      (
+        await wf.as<{ retryTerminationEffect: { __typename: string; code: string } }>('clerk@example.com', retry, {
+          id: await otherTermination(t.id),
+          key: 'retry-key-1',
+        })
+      ).retryTerminationEffect,
+    ).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED' });
     const effective = await wf.get(t.id);
     expect(effective.status).toBe('EFFECTIVE');
     expect(effective.effectBlockers).toEqual([]);
     expect(effective.followUpTasks.find((x) => x.kind === 'CUSTOMER_OUTCOME')!.outcome).toBe('CREDIT_NOTE');
+
+    // completeFollowUpTask: the same key for another task is a typed refusal, not a GraphQL error.
+    const [anyTask, otherTask] = effective.followUpTasks as [(typeof effective.followUpTasks)[0], (typeof effective.followUpTasks)[0]];
+    const done = await wf.complete(HEAD_OF[anyTask.department]!, anyTask.id, '已处理。', {
+      idempotencyKey: 'task-key-1',
+      outcome: anyTask.kind === 'CUSTOMER_OUTCOME' ? 'CREDIT_NOTE' : undefined,
+    });
+    expect(done.__typename).toBe('CompleteFollowUpTaskSuccess');
+    expect(await wf.complete(HEAD_OF[anyTask.department]!, otherTask.id, '已处理。', { idempotencyKey: 'task-key-1' })).toMatchObject({
+      __typename: 'IdempotencyKeyReusedError',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 });
 

@@ -298,6 +298,8 @@ export class ConfirmationService {
           entityId: confirmation.id,
         });
         this.lifecycle.publishAfterCommit(scope, t, 'confirmation.resent', t.status, ctx.actor);
+        // Without this a retried resend would issue yet another link and void the one just mailed.
+        if (claim) await saveReplay(scope.em, claim, { terminationId: t.id });
         return { termination: t, confirmation };
       }),
     );

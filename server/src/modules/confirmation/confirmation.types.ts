@@ -3,6 +3,7 @@ import { MaxLength } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import {
   ForbiddenActionError,
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   NotFoundError,
   TokenExpiredError,
@@ -91,10 +92,12 @@ export const RespondToTerminationResult = resultUnion('RespondToTerminationResul
   TokenUsedError,
   InvalidTransitionError,
   ValidationError,
+  IdempotencyKeyReusedError,
 ]);
 
 export const ResendCustomerConfirmationResult = resultUnion('ResendCustomerConfirmationResult', TerminationSuccess, [
   NotFoundError,
   InvalidTransitionError,
   ForbiddenActionError,
+  IdempotencyKeyReusedError,
 ]);

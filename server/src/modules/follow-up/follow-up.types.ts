@@ -2,6 +2,7 @@ import { MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import {
   ForbiddenActionError,
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   NotFoundError,
   NotYourDepartmentError,
@@ -63,6 +64,7 @@ export const CompleteFollowUpTaskResult = resultUnion('CompleteFollowUpTaskResul
   InvalidTransitionError,
   ValidationError,
   ForbiddenActionError,
+  IdempotencyKeyReusedError,
 ]);
 
 export const FollowUpTaskConnection = ConnectionType('FollowUpTask', FollowUpTask);

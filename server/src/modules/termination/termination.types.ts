@@ -152,6 +152,7 @@ export const RetryTerminationEffectResult = resultUnion('RetryTerminationEffectR
   TerminationBlockedError,
   ConflictError,
   ForbiddenActionError,
+  IdempotencyKeyReusedError,
 ]);
 
 export const TerminationConnection = ConnectionType('Termination', Termination);
