@@ -3,3 +3,4 @@ export * from './roles.js';
 export * from './errors.js';
 export * from './lifecycle.js';
 export * from './orders.js';
+export * from './limits.js';

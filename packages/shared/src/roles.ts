@@ -30,10 +30,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
 
-export function roleHasPermission(role: Role, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role].includes(permission);
-}
-
 /** Scopes an API key can hold, and the permissions each grants. */
 export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -30,10 +30,6 @@ export function userActor(input: Omit<UserActor, 'kind' | 'permissions'>): UserA
   return { kind: 'user', ...input, permissions: new Set(ROLE_PERMISSIONS[input.role]) };
 }
 
-export function can(actor: Actor | null, permission: Permission): boolean {
-  return actor !== null && actor.permissions.has(permission);
-}
-
 /** Departments whose boards and steps an actor may act for. ADMIN may act for all. */
 export function actsForDepartment(actor: Actor | null, departmentCode: string): boolean {
   if (!actor || actor.kind !== 'user') return false;

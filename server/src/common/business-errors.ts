@@ -21,7 +21,6 @@ export const IdempotencyKeyReusedError = errorType(
 );
 export const ConflictError = errorType('ConflictError', 'Someone else changed this at the same time; reload and try again.');
 export const ForbiddenActionError = errorType('ForbiddenActionError', 'You may not do this to this record.');
-export const ReasonInUseError = errorType('ReasonInUseError', 'The reason is used by terminations; deactivate it instead.');
 
 @ObjectType({ simpleResolvers: true, implements: ErrorResult, description: 'Terminating is not possible now; blockers say why.' })
 export class TerminationBlockedError extends ErrorResult {

@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES } from '@ot/shared';
+import { ACTIVE_STATUSES, EXPLANATION_MAX } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
 import {
   ActiveTerminationExistsError,
@@ -37,8 +37,6 @@ import { Termination, TerminationScope } from './termination.entity.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
 
-export const EXPLANATION_MAX = 2000;
-
 export class TerminationService {
   constructor(
     private readonly impacts: ImpactService,
@@ -76,7 +74,8 @@ export class TerminationService {
     const claim = idempotencyClaim(ctx, 'submitTermination', input.idempotencyKey, input);
     const explanation = input.explanation.trim();
     return resultOf(async () => {
-      if (!explanation) refuse(InputError, 'VALIDATION_FAILED', 'Give an explanation (1 to 2000 characters).', { field: 'explanation' });
+      if (!explanation)
+        refuse(InputError, 'VALIDATION_FAILED', `Give an explanation (1 to ${EXPLANATION_MAX} characters).`, { field: 'explanation' });
       if (claim) {
         const replay = await findReplay(ctx.em.fork(), claim);
         if (replay) return this.replayed(ctx, replay);

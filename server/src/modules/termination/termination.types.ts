@@ -14,7 +14,7 @@ import {
 import { ConnectionType } from '../../common/pagination.js';
 import { TerminationImpact, TerminationLineInput } from './impact.types.js';
 import { Termination, TerminationStatusEnum } from './termination.entity.js';
-import type { TerminationStatus } from '@ot/shared';
+import { EXPLANATION_MAX, type TerminationStatus } from '@ot/shared';
 import { resultUnion } from '../../common/result-union.js';
 
 @InputType()
@@ -27,8 +27,8 @@ export class SubmitTerminationInput {
   @MaxLength(40)
   reasonCode!: string;
 
-  @Field(() => String, { description: '1 to 2000 characters' })
-  @MaxLength(2000)
+  @Field(() => String, { description: `1 to ${EXPLANATION_MAX} characters` })
+  @MaxLength(EXPLANATION_MAX)
   explanation!: string;
 
   @Field(() => [TerminationLineInput], { nullable: true, description: 'Omit for the whole order' })
