@@ -688,6 +688,7 @@ export type RespondToTerminationMutationVariables = Exact<{
 
 
 export type RespondToTerminationMutation = { respondToTermination:
+    | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidTransitionError', code: ErrorCode, message: string }
     | { __typename: 'RespondToTerminationSuccess', terminationNumber: string, accepted: boolean, status: string }
     | { __typename: 'TokenExpiredError', code: ErrorCode, message: string }
@@ -746,7 +747,7 @@ export type CompleteFollowUpTaskMutationVariables = Exact<{
 
 export type CompleteFollowUpTaskMutation = { completeFollowUpTask:
     | { __typename: 'CompleteFollowUpTaskSuccess', terminationClosed: boolean, task: { id: string, status: FollowUpStatus, note: string | null, outcome: FollowUpOutcome | null, outcomeDetails: string | null, completedAt: string | null, overdue: boolean, completedBy: { id: string, name: string } | null } }
-    | { __typename: 'ForbiddenActionError', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidTransitionError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'NotYourDepartmentError', code: ErrorCode, message: string }
@@ -813,6 +814,7 @@ export type SubmitTerminationMutationVariables = Exact<{
 
 export type SubmitTerminationMutation = { submitTermination:
     | { __typename: 'ActiveTerminationExistsError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenActionError', code: ErrorCode, message: string }
     | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string }
     | { __typename: 'InputError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -828,8 +830,8 @@ export type RetryTerminationEffectMutationVariables = Exact<{
 
 
 export type RetryTerminationEffectMutation = { retryTerminationEffect:
-    | { __typename: 'ConflictError', code: ErrorCode, message: string }
     | { __typename: 'ForbiddenActionError', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidTransitionError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'TerminationBlockedError', code: ErrorCode, message: string, blockers: Array<{ code: string, message: string, subject: string | null }> }
@@ -866,6 +868,7 @@ export type ResendConfirmationMutationVariables = Exact<{
 
 export type ResendConfirmationMutation = { resendCustomerConfirmation:
     | { __typename: 'ForbiddenActionError', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidTransitionError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'TerminationSuccess', termination: { id: string, version: number } }

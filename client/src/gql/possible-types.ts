@@ -29,7 +29,7 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "CompleteFollowUpTaskResult": [
     "CompleteFollowUpTaskSuccess",
-    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
     "InvalidTransitionError",
     "NotFoundError",
     "NotYourDepartmentError",
@@ -86,11 +86,13 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "ResendCustomerConfirmationResult": [
     "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
     "InvalidTransitionError",
     "NotFoundError",
     "TerminationSuccess"
   ],
   "RespondToTerminationResult": [
+    "IdempotencyKeyReusedError",
     "InvalidTransitionError",
     "RespondToTerminationSuccess",
     "TokenExpiredError",
@@ -99,8 +101,8 @@ export const possibleTypes: Record<string, string[]> = {
     "ValidationError"
   ],
   "RetryTerminationEffectResult": [
-    "ConflictError",
     "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
     "InvalidTransitionError",
     "NotFoundError",
     "TerminationBlockedError",
@@ -120,6 +122,7 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",
+    "ForbiddenActionError",
     "IdempotencyKeyReusedError",
     "InputError",
     "NotFoundError",

@@ -1,7 +1,6 @@
 import { MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import {
-  ForbiddenActionError,
   IdempotencyKeyReusedError,
   InvalidTransitionError,
   NotFoundError,
@@ -63,7 +62,6 @@ export const CompleteFollowUpTaskResult = resultUnion('CompleteFollowUpTaskResul
   NotYourDepartmentError,
   InvalidTransitionError,
   ValidationError,
-  ForbiddenActionError,
   IdempotencyKeyReusedError,
 ]);
 

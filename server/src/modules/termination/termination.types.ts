@@ -136,6 +136,7 @@ export const SubmitTerminationResult = resultUnion('SubmitTerminationResult', Su
   ActiveTerminationExistsError,
   IdempotencyKeyReusedError,
   ValidationError,
+  ForbiddenActionError,
 ]);
 
 export const WithdrawTerminationResult = resultUnion('WithdrawTerminationResult', TerminationSuccess, [
@@ -150,7 +151,6 @@ export const RetryTerminationEffectResult = resultUnion('RetryTerminationEffectR
   NotFoundError,
   InvalidTransitionError,
   TerminationBlockedError,
-  ConflictError,
   ForbiddenActionError,
   IdempotencyKeyReusedError,
 ]);
