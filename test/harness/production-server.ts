@@ -76,6 +76,9 @@ export async function startProductionServer(options: ProductionServerOptions = {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // pool.end() resolves before its sockets close; a database dropped right after terminates them,
+  // and the pool re-emits that as an 'error' event that nobody waits for any more.
+  pool.on('error', () => undefined);
   const cleanUp = async () => {
     await pool.end().catch(() => undefined);
     await smtp.close();
@@ -134,6 +137,9 @@ export async function startServerIn(mode: Mode, env: Record<string, string> = {}
   try {
     const server = await startTestServer({ env, databaseUrl: relayedUrl });
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    // pool.end() resolves before its sockets close; a database dropped right after terminates them,
+    // and the pool re-emits that as an 'error' event that nobody waits for any more.
+    pool.on('error', () => undefined);
     return {
       ...server,
       mode,
