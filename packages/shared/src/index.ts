@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './lifecycle.js';
 export * from './orders.js';
 export * from './limits.js';
+export * from './fees.js';

@@ -1,3 +1,4 @@
+import { FEE_ADJUSTABLE_STATUSES, mayAdjustCancellationFee } from '@ot/shared';
 import type { RequestContext } from '../../app/context.js';
 import {
   ConflictError,
@@ -28,8 +29,6 @@ export interface AdjustCancellationFeeInput {
 
 /** A plain non-negative decimal with at most two places: no exponent, sign, grouping or spaces inside. */
 const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
-/** Statuses before the effect: the fee can still change. */
-const ADJUSTABLE = ['PENDING_APPROVAL', 'AWAITING_CUSTOMER'];
 const REASON_MAX = 1000;
 
 /** The impact fields that depend on the fee: rewritten together so the snapshot stays consistent. */
@@ -61,7 +60,7 @@ export class FeeAdjustmentService {
     const amountText = input.amount.trim();
     return resultOf(async () => {
       const actor = ctx.actor;
-      if (actor?.kind !== 'user' || actor.role !== 'DEPT_HEAD' || actor.departmentCode !== 'FINANCE') {
+      if (actor?.kind !== 'user' || !mayAdjustCancellationFee(actor)) {
         refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the head of finance may adjust the cancellation fee.');
       }
       if (!AMOUNT_RE.test(amountText)) {
@@ -82,7 +81,7 @@ export class FeeAdjustmentService {
         if (input.expectedVersion != null && input.expectedVersion !== t.version) {
           refuse(ConflictError, 'STALE_VERSION', `The termination changed meanwhile (version ${t.version}); reload and try again.`);
         }
-        if (!ADJUSTABLE.includes(t.status)) {
+        if (!FEE_ADJUSTABLE_STATUSES.includes(t.status)) {
           refuse(InvalidTransitionError, 'INVALID_TRANSITION', `The fee of a ${t.status} termination can no longer be adjusted.`);
         }
         // The ceiling is the contract's fee for this termination now, from live data.
