@@ -5,7 +5,7 @@ import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/ap
 import { ConfigError, loadConfig, REPO_ROOT } from './app/config.js';
 import { backupDatabase, restoreDatabase } from './app/backup.js';
 import { ensureDatabase } from './app/database.js';
-import { createLogger } from './app/logger.js';
+import { createLogger } from './kernel/logger.js';
 import { initOrm, migrate } from './app/orm.js';
 import pg from 'pg';
 import { seedIfEmpty } from './seed/seed.js';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as spaDocuments from '../../client/src/gql/graphql.js';
 import { MAX_PAGE_SIZE } from '../../server/src/common/pagination.js';
 import { loadConfig } from '../../server/src/app/config.js';
-import { createAppPubSub } from '../../server/src/app/pubsub.js';
+import { createAppPubSub } from '../../server/src/kernel/pubsub.js';
 import { operationCost } from '../../server/src/app/query-cost.js';
 import { buildAppSchema } from '../../server/src/app/schema.js';
 

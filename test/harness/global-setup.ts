@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type DatabaseHandle } from '../../server/src/app/database.js';
-import { createLogger } from '../../server/src/app/logger.js';
+import { createLogger } from '../../server/src/kernel/logger.js';
 import { initOrm, migrate } from '../../server/src/app/orm.js';
 import { seedIfEmpty } from '../../server/src/seed/seed.js';
 

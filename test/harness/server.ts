@@ -3,7 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../server/src/app/app.js';
 import { loadConfig } from '../../server/src/app/config.js';
-import { createLogger } from '../../server/src/app/logger.js';
+import { createLogger } from '../../server/src/kernel/logger.js';
 import { withDatabase } from './global-setup.js';
 
 export interface GqlResponse<T = Record<string, unknown>> {

@@ -7,7 +7,7 @@ import { startApp, type RunningApp } from '../../server/src/app/app.js';
 import { loadConfig } from '../../server/src/app/config.js';
 import { freePort } from '../../server/src/app/database.js';
 import { loadEmbeddedPostgres } from '../../server/src/app/embedded-postgres.js';
-import { createLogger } from '../../server/src/app/logger.js';
+import { createLogger } from '../../server/src/kernel/logger.js';
 import { httpClient } from '../harness/server.js';
 
 // A PostgreSQL of this test's own, so stopping it disturbs no other test file.

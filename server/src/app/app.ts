@@ -7,11 +7,11 @@ import { seedIfEmpty } from '../seed/seed.js';
 import { assertMailConfigured, type AppConfig } from './config.js';
 import { ensureDatabase, startEmbeddedPostgres, type DatabaseHandle } from './database.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from '../kernel/logger.js';
 import { initOrm, migrate } from './orm.js';
-import { createAppPubSub, type PubSubHandle } from './pubsub.js';
+import { createAppPubSub, type PubSubHandle } from '../kernel/pubsub.js';
 import { buildAppSchema } from './schema.js';
-import { createContext, type RequestContext } from './context.js';
+import { createContext, type RequestContext } from '../kernel/context.js';
 import { createServices, type Services } from './services.js';
 import { prepareJobQueue, runDueJobs, startWorker, taskList, type WorkerHandle } from './worker.js';
 

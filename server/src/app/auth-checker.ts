@@ -1,7 +1,7 @@
 import type { Permission } from '@ot/shared';
 import type { AuthCheckerInterface, MiddlewareFn, ResolverData } from 'type-graphql';
 import { forbidden, unauthenticated } from '../common/errors.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../kernel/context.js';
 
 /** Root fields anyone may call without signing in. Everything else needs an actor. */
 export const PUBLIC_OPERATIONS = new Set(['signInOptions', 'login', 'customerConfirmation', 'respondToTermination']);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../kernel/rate-limits.js';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { loadEmbeddedPostgres } from './embedded-postgres.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 export interface DatabaseHandle {
   url: string;

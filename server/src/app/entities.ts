@@ -6,7 +6,7 @@ import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { CalendarDay } from '../modules/calendar/calendar-day.entity.js';
-import { IdempotencyRecord } from '../modules/audit/idempotency-record.entity.js';
+import { IdempotencyRecord } from '../kernel/idempotency-record.entity.js';
 import { CustomerConfirmation } from '../modules/confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../modules/follow-up/follow-up-task.entity.js';
 import { MailMessage } from '../modules/notification/mail-message.entity.js';

@@ -4,8 +4,8 @@ import { TERMINATION_STATUSES, type TerminationStatus } from '@ot/shared';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { dossierHtml } from '../modules/reporting/dossier.service.js';
-import { createContext, type RequestContext } from './context.js';
-import type { Logger } from './logger.js';
+import { createContext, type RequestContext } from '../kernel/context.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 
 /** A spreadsheet must not run a cell as a formula (CSV injection). */

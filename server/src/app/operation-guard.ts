@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, visit, type DocumentNode, type GraphQLError } from 'graphql';
 import { badInput, clientError } from '../common/errors.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../kernel/context.js';
 import { costProblem } from './query-cost.js';
 
 /** Longest string accepted anywhere in an operation's input; real fields are far shorter. */

@@ -2,7 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { MIGRATIONS } from '../migrations/index.js';
 import { ENTITIES } from './entities.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 export interface OrmOptions {
   url: string;

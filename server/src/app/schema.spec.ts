@@ -1,7 +1,7 @@
 import { defaultFieldResolver, type GraphQLObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
-import { createAppPubSub } from './pubsub.js';
+import { createAppPubSub } from '../kernel/pubsub.js';
 import { buildAppSchema } from './schema.js';
 
 describe('object types', () => {

@@ -21,8 +21,8 @@ import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '..
 import { PurchaseOrderLineResolver, PurchaseOrderResolver } from '../modules/purchasing/purchasing.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
-import type { RequestContext } from './context.js';
-import type { AppPubSub } from './pubsub.js';
+import type { RequestContext } from '../kernel/context.js';
+import type { AppPubSub } from '../kernel/pubsub.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [

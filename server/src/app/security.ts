@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import helmet from 'helmet';
 import { forbidden } from '../common/errors.js';
 import type { AppConfig } from './config.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../kernel/context.js';
 
 /** Query limits (OWASP GraphQL cheat sheet), tuned so the SPA's own queries pass; the cost limit is config.queryMaxCost. */
 export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 3000, maxDirectives: 10 };

@@ -1,4 +1,4 @@
-import { FaultInjector } from '../common/faults.js';
+import { FaultInjector } from '../kernel/faults.js';
 import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
 import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
@@ -25,36 +25,42 @@ import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
 import { TerminationService } from '../modules/termination/termination.service.js';
 import type { AppConfig } from './config.js';
-import { EventPublisher } from './events.js';
-import type { Logger } from './logger.js';
-import type { PubSubHandle } from './pubsub.js';
-import { RateLimits } from './rate-limits.js';
+import { EventPublisher } from '../kernel/live-events.js';
+import type { Logger } from '../kernel/logger.js';
+import type { PubSubHandle } from '../kernel/pubsub.js';
+import { RateLimits } from '../kernel/rate-limits.js';
+
+import type { Services } from '../kernel/context.js';
+
+export type { Services };
 
 /** One instance of each service per process; every method takes the request context first. */
-export interface Services {
-  rateLimits: RateLimits;
-  auth: AuthService;
-  signInOptions: SignInOptionsService;
-  apiKeys: ApiKeyService;
-  orders: OrderService;
-  reasons: ReasonService;
-  terminations: TerminationService;
-  feeAdjustments: FeeAdjustmentService;
-  approvals: ApprovalService;
-  confirmations: ConfirmationService;
-  followUps: FollowUpService;
-  notifications: NotificationService;
-  mail: MailService;
-  scheduled: ScheduledWorkService;
-  events: EventPublisher;
-  faults: FaultInjector;
-  reporting: ReportingService;
-  dossiers: DossierService;
-  bulk: BulkTerminationService;
-  userAdmin: UserAdminService;
-  approvalRules: ApprovalRuleService;
-  exchangeRates: ExchangeRateService;
-  calendar: CalendarService;
+declare module '../kernel/context.js' {
+  interface Services {
+    rateLimits: RateLimits;
+    auth: AuthService;
+    signInOptions: SignInOptionsService;
+    apiKeys: ApiKeyService;
+    orders: OrderService;
+    reasons: ReasonService;
+    terminations: TerminationService;
+    feeAdjustments: FeeAdjustmentService;
+    approvals: ApprovalService;
+    confirmations: ConfirmationService;
+    followUps: FollowUpService;
+    notifications: NotificationService;
+    mail: MailService;
+    scheduled: ScheduledWorkService;
+    events: EventPublisher;
+    faults: FaultInjector;
+    reporting: ReportingService;
+    dossiers: DossierService;
+    bulk: BulkTerminationService;
+    userAdmin: UserAdminService;
+    approvalRules: ApprovalRuleService;
+    exchangeRates: ExchangeRateService;
+    calendar: CalendarService;
+  }
 }
 
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {

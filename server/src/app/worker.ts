@@ -3,9 +3,9 @@ import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type 
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { createContext } from './context.js';
-import { JOBS } from './jobs.js';
-import type { Logger } from './logger.js';
+import { createContext } from '../kernel/context.js';
+import { JOBS } from '../kernel/jobs.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 
 /** Installs graphile-worker's schema; needed before any transaction enqueues a job. */

@@ -1,7 +1,6 @@
 import type { ErrorCode } from '@ot/shared';
 import { Field, ObjectType } from 'type-graphql';
 import { ErrorResult, errorType, makeError } from './error-result.js';
-import { ImpactIssue } from '../modules/termination/impact.types.js';
 
 export const NotFoundError = errorType('NotFoundError', 'The thing named does not exist (or is not visible to you).');
 export const ValidationError = errorType('ValidationError', 'The input breaks a business rule; see message.');
@@ -21,12 +20,6 @@ export const IdempotencyKeyReusedError = errorType(
 );
 export const ConflictError = errorType('ConflictError', 'Someone else changed this at the same time; reload and try again.');
 export const ForbiddenActionError = errorType('ForbiddenActionError', 'You may not do this to this record.');
-
-@ObjectType({ simpleResolvers: true, implements: ErrorResult, description: 'Terminating is not possible now; blockers say why.' })
-export class TerminationBlockedError extends ErrorResult {
-  @Field(() => [ImpactIssue])
-  blockers!: ImpactIssue[];
-}
 
 @ObjectType({ simpleResolvers: true, implements: ErrorResult, description: 'An input field is wrong.' })
 export class InputError extends ErrorResult {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { Department } from '../modules/identity/department.entity.js';
 import { seedErpData } from './erp-seed.js';
 import { seedExchangeRates } from './exchange-rate-seed.js';

@@ -1,7 +1,7 @@
 import { MaxLength } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { ApprovalRule } from './approval-rule.entity.js';

@@ -1,5 +1,5 @@
-import { enqueueJob, JOBS } from '../../app/jobs.js';
-import type { TransactionScope } from '../../common/transaction.js';
+import { enqueueJob, JOBS } from '../../kernel/jobs.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import type { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';

@@ -1,5 +1,5 @@
-import { actsForDepartment } from '../../app/actor.js';
-import type { RequestContext } from '../../app/context.js';
+import { actsForDepartment } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
 import {
   InputError,
   InvalidTransitionError,
@@ -10,9 +10,9 @@ import {
   StepNotActiveError,
 } from '../../common/business-errors.js';
 import { badInput, forbidden, parseId } from '../../common/errors.js';
-import { inTransaction } from '../../common/transaction.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';

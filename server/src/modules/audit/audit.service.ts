@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../app/actor.js';
+import type { Actor } from '../../kernel/actor.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 export type AuditActor = Actor | { kind: 'customer'; email: string } | { kind: 'system' } | null;

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
-import { TOPICS, type BulkRunEvent } from '../../app/events.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { TOPICS, type BulkRunEvent } from '../../kernel/live-events.js';
 import { parseId } from '../../common/errors.js';
 import { User } from '../identity/user.entity.js';
 import { maySubscribe } from '../live/live-access.js';

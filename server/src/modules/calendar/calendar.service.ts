@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
-import { inTransaction } from '../../common/transaction.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { CalendarDay, CalendarDayKindEnum } from './calendar-day.entity.js';
 import { addCalendarDays, isLocalDate, replyDeadline, type CalendarOverrides, type ReplyDeadline } from './working-days.js';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { parseId } from '../../common/errors.js';
 import {
   CustomerConfirmationResult,

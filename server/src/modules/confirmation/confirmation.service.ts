@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PreferredResolution } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
-import type { RateLimits } from '../../app/rate-limits.js';
-import { enqueueJob, JOBS } from '../../app/jobs.js';
+import type { RequestContext } from '../../kernel/context.js';
+import type { RateLimits } from '../../kernel/rate-limits.js';
+import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import {
   ForbiddenActionError,
   InvalidTransitionError,
@@ -14,13 +14,13 @@ import {
   TokenUsedError,
   ValidationError,
 } from '../../common/business-errors.js';
-import { inTransaction, type TransactionScope } from '../../common/transaction.js';
+import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { appendAudit, type AuditActor } from '../audit/audit.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { headsOf } from '../notification/notification.service.js';
 import { Contract, SilenceMeans } from '../order/contract.entity.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
-import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../audit/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../../kernel/idempotency.js';
 import { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { MailService } from '../notification/mail.service.js';

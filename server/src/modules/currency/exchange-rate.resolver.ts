@@ -1,7 +1,7 @@
 import { MaxLength } from 'class-validator';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { ExchangeRate } from './exchange-rate.entity.js';

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { Decimal } from '../../common/money.js';
-import { inTransaction } from '../../common/transaction.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { CURRENCY_RE, RATE_RE, rateOn } from './currency.js';
 import { ExchangeRate } from './exchange-rate.entity.js';

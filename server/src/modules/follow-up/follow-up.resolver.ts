@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { FollowUpTask } from './follow-up-task.entity.js';

@@ -1,7 +1,7 @@
 import type { PreferredResolution } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
-import { actsForDepartment } from '../../app/actor.js';
-import { enqueueJob, JOBS } from '../../app/jobs.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { actsForDepartment } from '../../kernel/actor.js';
+import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import {
   InvalidTransitionError,
   NotFoundError,
@@ -12,9 +12,9 @@ import {
 } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction, type TransactionScope } from '../../common/transaction.js';
+import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { Settlement, SettlementStatus } from '../settlement/settlement.entity.js';
 import type { TerminationImpact } from '../termination/impact.types.js';

@@ -1,7 +1,7 @@
 import type { ApiKeyScope } from '@ot/shared';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { ApiKey, ApiKeyScopeEnum } from './api-key.entity.js';

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '@ot/shared';
-import type { ApiKeyActor } from '../../app/actor.js';
-import type { RequestContext } from '../../app/context.js';
+import type { ApiKeyActor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId, unauthenticated } from '../../common/errors.js';
 import { RecentlyVerified } from '../../common/recently-verified.js';
-import { inTransaction } from '../../common/transaction.js';
-import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../app/events.js';
+import { inTransaction } from '../../kernel/transaction.js';
+import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../kernel/live-events.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';

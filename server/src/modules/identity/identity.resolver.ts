@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ROLE_PERMISSIONS } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { Department } from './department.entity.js';
 import { ChangePasswordResult, LoginResult, SignInOptions } from './identity.types.js';
 import { User } from './user.entity.js';

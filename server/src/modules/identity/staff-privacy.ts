@@ -1,6 +1,6 @@
 import type { Role } from '@ot/shared';
-import type { Actor, UserActor } from '../../app/actor.js';
-import type { RequestContext } from '../../app/context.js';
+import type { Actor, UserActor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
 
 /**
  * Who may see a staff member's e-mail address and role — the one rule for every path that shows

@@ -1,7 +1,7 @@
 import { ROLES, type Role } from '@ot/shared';
 import { IsEmail, IsOptional, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Query, Resolver, registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { User } from './user.entity.js';

@@ -1,9 +1,9 @@
 import { isDepartmentCode } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
-import type { EventPublisher } from '../../app/events.js';
+import type { RequestContext } from '../../kernel/context.js';
+import type { EventPublisher } from '../../kernel/live-events.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
-import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
+import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { passwordProblem, type AuthService } from './auth.service.js';
 import { Department } from './department.entity.js';

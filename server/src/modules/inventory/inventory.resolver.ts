@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { Product } from '../order/product.entity.js';
 import { Reservation } from './reservation.entity.js';
 import { StockLevel } from './stock-level.entity.js';

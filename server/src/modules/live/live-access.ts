@@ -1,5 +1,5 @@
-import type { Actor } from '../../app/actor.js';
-import type { DomainEvent } from '../../app/events.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { DomainEvent } from '../../kernel/live-events.js';
 
 /**
  * May this actor follow live events at all? Users with read access; keys with the

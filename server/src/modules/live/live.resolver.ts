@@ -1,6 +1,6 @@
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
-import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../app/events.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../kernel/live-events.js';
 import { badInput, forbidden, unauthenticated } from '../../common/errors.js';
 import { ApprovalBoardEvent, FollowUpTaskEvent, NotificationEvent, TerminationEvent } from './live.types.js';
 import { eventVisible, maySeeDepartment, maySubscribe } from './live-access.js';

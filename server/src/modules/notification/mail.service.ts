@@ -1,9 +1,9 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { enqueueJob, JOBS } from '../../app/jobs.js';
-import type { Logger } from '../../app/logger.js';
+import { enqueueJob, JOBS } from '../../kernel/jobs.js';
+import type { Logger } from '../../kernel/logger.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { devMailboxOff, limitLength } from '../../common/errors.js';
 import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
 import { likePattern } from '../order/order.service.js';

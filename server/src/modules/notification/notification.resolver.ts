@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { ConnectionType, pageRequest } from '../../common/pagination.js';
 import { MailMessage } from './mail-message.entity.js';
 import { Notification } from './notification.entity.js';

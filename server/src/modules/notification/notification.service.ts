@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventPublisher } from '../../app/events.js';
-import type { RequestContext } from '../../app/context.js';
+import type { EventPublisher } from '../../kernel/live-events.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { parseId } from '../../common/errors.js';
 import { newestFirstPage, toConnection, type PageRequest } from '../../common/pagination.js';
-import type { TransactionScope } from '../../common/transaction.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import { User } from '../identity/user.entity.js';
 import { Notification } from './notification.entity.js';
 

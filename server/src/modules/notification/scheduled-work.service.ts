@@ -1,8 +1,8 @@
-import type { RequestContext } from '../../app/context.js';
-import { inTransaction } from '../../common/transaction.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { IdempotencyRecord } from '../audit/idempotency-record.entity.js';
+import { IdempotencyRecord } from '../../kernel/idempotency-record.entity.js';
 import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import type { ConfirmationService } from '../confirmation/confirmation.service.js';
 import { FollowUpStatus, FollowUpTask } from '../follow-up/follow-up-task.entity.js';

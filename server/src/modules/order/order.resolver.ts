@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { limitLength } from '../../common/errors.js';
 import { loaded, loadedItems } from '../../common/loaders.js';
 import { Invoice } from '../finance/invoice.entity.js';

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { sumMoney } from '../../common/money.js';
 import { pageRequest, toConnection, type Connection } from '../../common/pagination.js';
 import { Invoice } from '../finance/invoice.entity.js';

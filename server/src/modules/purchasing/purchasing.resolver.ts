@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { badInput } from '../../common/errors.js';
 import { Decimal, money } from '../../common/money.js';
 import { rateSql } from '../currency/currency.js';

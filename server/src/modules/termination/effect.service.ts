@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { Decimal } from '../../common/money.js';
-import type { FaultInjector } from '../../common/faults.js';
-import type { TransactionScope } from '../../common/transaction.js';
+import type { FaultInjector } from '../../kernel/faults.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import { Reservation, ReservationStatus } from '../inventory/reservation.entity.js';
 import { StockLevel } from '../inventory/stock-level.entity.js';
 import { Customer } from '../order/customer.entity.js';

@@ -1,5 +1,5 @@
 import { FEE_ADJUSTABLE_STATUSES, mayAdjustCancellationFee } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import {
   ConflictError,
   ForbiddenActionError,
@@ -11,9 +11,9 @@ import {
 } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { Decimal, money } from '../../common/money.js';
-import { inTransaction } from '../../common/transaction.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { chargedFee, type ImpactService } from './impact.service.js';
 import type { ImpactSnapshot } from './impact.types.js';
 import { TerminationLine } from './termination-line.entity.js';

@@ -1,7 +1,7 @@
 import type { ReasonCategory } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { ReasonCategoryEnum, TerminationFault, TerminationReason } from './termination-reason.entity.js';
 import { resultUnion } from '../../common/result-union.js';

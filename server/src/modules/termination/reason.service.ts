@@ -1,8 +1,8 @@
 import type { ReasonCategory } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
-import { inTransaction, isUniqueViolation } from '../../common/transaction.js';
+import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import { appendAudit } from '../audit/audit.service.js';
 import { TerminationFault, TerminationReason } from './termination-reason.entity.js';
 

@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import { nextStatus, type TerminationEvent, type TerminationStatus } from '@ot/shared';
-import type { EventPublisher } from '../../app/events.js';
+import type { EventPublisher } from '../../kernel/live-events.js';
 import { InvalidTransitionError, refuse } from '../../common/business-errors.js';
-import type { TransactionScope } from '../../common/transaction.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { appendAudit, type AuditActor } from '../audit/audit.service.js';
 import { SalesOrder } from '../order/sales-order.entity.js';

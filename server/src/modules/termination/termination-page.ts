@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { parseId } from '../../common/errors.js';
 import type { PageRequest } from '../../common/pagination.js';
 import { queryPrepared } from '../../common/prepared-query.js';

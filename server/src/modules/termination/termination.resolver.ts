@@ -5,7 +5,7 @@ import { loaded, loadedItems } from '../../common/loaders.js';
 import { selectedPaths } from '../../common/selection.js';
 import { CustomerNotice, toCustomerNotice } from '../notification/customer-notice.js';
 import { MailMessage } from '../notification/mail-message.entity.js';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import { limitLength } from '../../common/errors.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';

@@ -1,5 +1,5 @@
 import { ACTIVE_STATUSES, EXPLANATION_MAX } from '@ot/shared';
-import type { RequestContext } from '../../app/context.js';
+import type { RequestContext } from '../../kernel/context.js';
 import {
   ActiveTerminationExistsError,
   ForbiddenActionError,
@@ -8,16 +8,16 @@ import {
   NotFoundError,
   refuse,
   resultOf,
-  TerminationBlockedError,
   ValidationError,
 } from '../../common/business-errors.js';
+import { TerminationBlockedError } from './termination-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction, isUniqueViolation, type TransactionScope } from '../../common/transaction.js';
+import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { appendAudit, type AuditActor } from '../audit/audit.service.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../audit/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import type { ConfirmationService } from '../confirmation/confirmation.service.js';
 import type { FollowUpService } from '../follow-up/follow-up.service.js';

@@ -8,9 +8,9 @@ import {
   InputError,
   InvalidTransitionError,
   NotFoundError,
-  TerminationBlockedError,
   ValidationError,
 } from '../../common/business-errors.js';
+import { TerminationBlockedError } from './termination-errors.js';
 import { ConnectionType } from '../../common/pagination.js';
 import { TerminationImpact, TerminationLineInput } from './impact.types.js';
 import { Termination, TerminationStatusEnum } from './termination.entity.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../app/context.js';
-import { IdempotencyKeyReusedError, refuse } from '../../common/business-errors.js';
+import type { RequestContext } from './context.js';
+import { IdempotencyKeyReusedError, refuse } from '../common/business-errors.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;

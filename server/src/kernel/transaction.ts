@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../app/context.js';
+import type { RequestContext } from './context.js';
 
 /** Work to do once the transaction has committed (publishing events); dropped on rollback. */
 export interface TransactionScope {

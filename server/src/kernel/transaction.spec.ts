@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestContext } from '../app/context.js';
+import type { RequestContext } from './context.js';
 import { inTransaction, RetriesExhaustedError } from './transaction.js';
 
 /** A context whose transactions run the work and then fail at commit with the given SQLSTATEs, then succeed. */
