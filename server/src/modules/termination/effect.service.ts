@@ -1,5 +1,4 @@
 import { LockMode } from '@mikro-orm/core';
-import { Decimal } from '../../common/money.js';
 import type { FaultInjector } from '../../kernel/faults.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { Reservation, ReservationStatus } from '../inventory/reservation.entity.js';
@@ -9,7 +8,8 @@ import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { SalesOrder } from '../order/sales-order.entity.js';
 import { PurchaseOrderLine } from '../purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
-import { Settlement, SettlementKind, SettlementStatus } from '../settlement/settlement.entity.js';
+import { Settlement, SettlementStatus } from '../settlement/settlement.entity.js';
+import { orderStatusAfterTermination, planPurchaseOrderChanges, planReservationReleases, settlementKindFor } from './effect/effect-plan.js';
 import type { TerminationImpact } from './impact.types.js';
 import type { AppliedPurchaseOrderChangeRecord, Termination } from './termination.entity.js';
 
@@ -39,7 +39,7 @@ export class EffectService {
       const line = lines.find((l) => l.id === item.lineId)!;
       line.terminatedQuantity += item.quantity;
     }
-    order.status = lines.every((l) => l.terminatedQuantity === l.quantity) ? 'TERMINATED' : 'PARTIALLY_TERMINATED';
+    order.status = orderStatusAfterTermination(lines);
     order.statusBeforeTermination = null;
 
     this.faults.check('effect.purchaseOrders');
@@ -52,11 +52,7 @@ export class EffectService {
     this.faults.check('effect.settlement');
     const settlement = em.create(Settlement, {
       termination: t,
-      kind: new Decimal(impact.refundDue).gt(0)
-        ? SettlementKind.REFUND
-        : new Decimal(impact.feeOutstanding).gt(0)
-          ? SettlementKind.FEE
-          : SettlementKind.NONE,
+      kind: settlementKindFor(impact),
       status: SettlementStatus.OPEN,
       currency: impact.currency,
       terminatedValue: impact.terminatedValue,
@@ -88,41 +84,17 @@ export class EffectService {
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     const poLines = await em.find(PurchaseOrderLine, { purchaseOrder: { $in: pos } }, { populate: ['product'] });
-    const records = new Map<string, AppliedPurchaseOrderChangeRecord>();
-    for (const po of pos) {
-      const planned = affected.find((p) => p.purchaseOrderId === po.id)!;
-      records.set(po.id, {
-        purchaseOrderId: po.id,
-        number: po.number,
-        supplierName: po.supplierName,
-        action: 'REDUCE',
-        statusBefore: po.status,
-        statusAfter: po.status,
-        lines: [],
-      });
-      for (const change of planned.lines.filter((l) => l.cancelQuantity > 0)) {
-        const line = poLines.find((l) => l.id === change.purchaseOrderLineId)!;
-        const cancelled = Math.min(change.cancelQuantity, line.openQuantity);
-        const before = line.quantity - line.cancelledQuantity;
-        line.cancelledQuantity += cancelled;
-        records.get(po.id)!.lines.push({
-          purchaseOrderLineId: line.id,
-          sku: line.product.sku,
-          quantityBefore: before,
-          quantityCancelled: cancelled,
-          quantityAfter: before - cancelled,
-        });
-      }
+    const plan = planPurchaseOrderChanges(
+      affected,
+      pos,
+      poLines.map((l) => ({ ...l, purchaseOrderId: l.purchaseOrder.id, sku: l.product.sku })),
+    );
+    for (const { purchaseOrderLineId, quantity } of plan.cancellations) {
+      poLines.find((l) => l.id === purchaseOrderLineId)!.cancelledQuantity += quantity;
     }
-    for (const po of pos) {
-      const ofPo = poLines.filter((l) => l.purchaseOrder.id === po.id);
-      if (ofPo.every((l) => l.openQuantity === 0)) po.status = ofPo.some((l) => l.receivedQuantity > 0) ? 'RECEIVED' : 'CANCELLED';
-      const record = records.get(po.id)!;
-      record.statusAfter = po.status;
-      // The action is what happened: the PO ended cancelled, or it was only reduced.
-      record.action = po.status === 'CANCELLED' ? 'CANCEL' : 'REDUCE';
-    }
-    return [...records.values()].filter((r) => r.lines.length).sort((a, b) => a.number.localeCompare(b.number));
+    for (const { purchaseOrderId, status } of plan.statusChanges)
+      pos.find((po) => po.id === purchaseOrderId)!.status = status as PurchaseOrder['status'];
+    return plan.records;
   }
 
   private async releaseReservations(scope: TransactionScope, impact: TerminationImpact): Promise<void> {
@@ -134,11 +106,10 @@ export class EffectService {
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     const now = new Date();
-    for (const release of impact.reservations) {
-      const reservation = reservations.find((r) => r.id === release.reservationId);
-      if (!reservation) continue;
-      const quantity = Math.min(release.quantity, reservation.quantity);
-      if (quantity === reservation.quantity) {
+    for (const release of planReservationReleases(impact.reservations, reservations)) {
+      const reservation = reservations.find((r) => r.id === release.reservationId)!;
+      const { quantity } = release;
+      if (release.whole) {
         reservation.status = ReservationStatus.RELEASED;
         reservation.releasedAt = now;
       } else {
