@@ -4,7 +4,7 @@ import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
 import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
-import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { AuditEvent } from '../kernel/audit-event.entity.js';
 import { CalendarDay } from '../modules/calendar/calendar-day.entity.js';
 import { IdempotencyRecord } from '../kernel/idempotency-record.entity.js';
 import { CustomerConfirmation } from '../modules/confirmation/customer-confirmation.entity.js';

@@ -25,7 +25,9 @@ import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
 import { TerminationService } from '../modules/termination/termination.service.js';
 import type { AppConfig } from './config.js';
+import { DomainEvents } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
+import { eventSubscribers } from './event-subscribers.js';
 import type { Logger } from '../kernel/logger.js';
 import type { PubSubHandle } from '../kernel/pubsub.js';
 import { RateLimits } from '../kernel/rate-limits.js';
@@ -52,6 +54,7 @@ declare module '../kernel/context.js' {
     mail: MailService;
     scheduled: ScheduledWorkService;
     events: EventPublisher;
+    domainEvents: DomainEvents;
     faults: FaultInjector;
     reporting: ReportingService;
     dossiers: DossierService;
@@ -66,13 +69,14 @@ declare module '../kernel/context.js' {
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
+  const domainEvents = new DomainEvents(eventSubscribers({ events }));
   const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
   const notifications = new NotificationService(events);
   const lifecycle = new TerminationLifecycle(events);
-  const exchangeRates = new ExchangeRateService(config.baseCurrency);
+  const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
-  const calendar = new CalendarService();
+  const calendar = new CalendarService(domainEvents);
   const confirmations = new ConfirmationService(
     { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },
     mail,
@@ -83,18 +87,18 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
   );
   const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
-  const apiKeys = new ApiKeyService(events);
-  const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events);
+  const apiKeys = new ApiKeyService(events, domainEvents);
+  const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events, domainEvents);
   return {
     rateLimits,
     auth,
     signInOptions: new SignInOptionsService(config.production),
-    userAdmin: new UserAdminService(events, auth),
-    approvalRules: new ApprovalRuleService(),
+    userAdmin: new UserAdminService(events, auth, domainEvents),
+    approvalRules: new ApprovalRuleService(domainEvents),
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
-    reasons: new ReasonService(),
+    reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, lifecycle),
     approvals: new ApprovalService(lifecycle, terminations, notifications),
@@ -104,10 +108,11 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     mail,
     scheduled: new ScheduledWorkService(confirmations, notifications, lifecycle),
     events,
+    domainEvents,
     faults,
     reporting: new ReportingService(exchangeRates),
     dossiers: new DossierService(),
-    bulk: new BulkTerminationService(terminations, events, faults, config.bulkBatchSize),
+    bulk: new BulkTerminationService(terminations, events, faults, domainEvents, config.bulkBatchSize),
     calendar,
   };
 }

@@ -26,7 +26,7 @@ export type CredentialsEnded =
   | { kind: 'apiKey'; apiKeyId: string; prefix: string };
 
 /** Plain, serializable event data (survives Redis); subscribers re-check who may see it. */
-export interface DomainEvent {
+export interface LiveTerminationEvent {
   kind: string;
   terminationId: string;
   number: string;
@@ -53,7 +53,7 @@ export interface NotificationEvent {
 export class EventPublisher {
   constructor(private readonly pubSub: AppPubSub) {}
 
-  termination(event: DomainEvent): void {
+  termination(event: LiveTerminationEvent): void {
     this.pubSub.publish(TOPICS.terminationChanged, event);
     // Boards follow every change of their terminations: new cards, decisions, and cards that
     // leave because the termination was withdrawn, rejected or moved on.

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { ApprovalRule } from './approval-rule.entity.js';
 import type { ApprovalRuleInput } from './approval-rule.resolver.js';
 import { validateCondition, type RuleCondition } from './rule-condition.js';
@@ -22,6 +22,8 @@ function check(input: ApprovalRuleInput): void {
 
 /** The approval policy is data: admins read and change the rules; every change is audited. */
 export class ApprovalRuleService {
+  constructor(private readonly domainEvents: DomainEvents) {}
+
   list(ctx: RequestContext) {
     return ctx.em.find(ApprovalRule, {}, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } });
   }
@@ -33,19 +35,21 @@ export class ApprovalRuleService {
       if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code))
         refuse(InputError, 'VALIDATION_FAILED', 'The code is 2–40 capital letters, digits or _.', { field: 'code' });
       try {
-        return await inTransaction(ctx, async ({ em }) => {
+        return await inTransaction(ctx, async (scope) => {
+          const { em } = scope;
           const rule = em.create(ApprovalRule, {
             ...input,
             code,
             condition: input.condition as RuleCondition,
             active: input.active ?? true,
           });
-          appendAudit(em, ctx.actor, {
-            action: 'approval_rule.created',
-            entityType: 'ApprovalRule',
-            entityId: rule.id,
-            data: { code, condition: input.condition as object },
-          });
+          await this.domainEvents.record(
+            scope,
+            ctx.actor,
+            'approval_rule.created',
+            { code, condition: input.condition as object },
+            { entity: { type: 'ApprovalRule', id: rule.id } },
+          );
           return rule;
         });
       } catch (error) {
@@ -59,7 +63,8 @@ export class ApprovalRuleService {
     const ruleId = parseId(id);
     return resultOf(async () => {
       check(input);
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const rule = await em.findOne(ApprovalRule, { id: ruleId });
         if (!rule) refuse(NotFoundError, 'NOT_FOUND', 'No such rule.');
         const before = {
@@ -78,12 +83,13 @@ export class ApprovalRuleService {
           descriptionEn: input.descriptionEn,
           active: input.active ?? rule.active,
         });
-        appendAudit(em, ctx.actor, {
-          action: 'approval_rule.updated',
-          entityType: 'ApprovalRule',
-          entityId: rule.id,
-          data: { code: rule.code, before },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'approval_rule.updated',
+          { code: rule.code, before },
+          { entity: { type: 'ApprovalRule', id: rule.id } },
+        );
         return rule;
       });
     });

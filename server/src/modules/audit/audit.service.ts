@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../kernel/actor.js';
-import { AuditEvent } from './audit-event.entity.js';
+import { AuditEvent } from '../../kernel/audit-event.entity.js';
 
 export type AuditActor = Actor | { kind: 'customer'; email: string } | { kind: 'system' } | null;
 

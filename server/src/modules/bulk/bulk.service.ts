@@ -8,7 +8,7 @@ import { ForbiddenActionError, InputError, NotFoundError, refuse, resultOf } fro
 import type { FaultInjector } from '../../kernel/faults.js';
 import { parseId } from '../../common/errors.js';
 import { inTransaction } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { Product, ProductStatus } from '../order/product.entity.js';
@@ -45,6 +45,7 @@ export class BulkTerminationService {
     private readonly terminations: TerminationService,
     private readonly events: EventPublisher,
     private readonly faults: FaultInjector,
+    private readonly domainEvents: DomainEvents,
     /** Orders per batch: progress is published and a crash loses nothing between batches. */
     private readonly batchSize = 50,
   ) {}
@@ -127,12 +128,13 @@ export class BulkTerminationService {
         });
         await em.flush();
         await enqueueJob(em, JOBS.bulkTermination, { runId: run.id }, { jobKey: `bulk:${run.id}`, maxAttempts: 25 });
-        appendAudit(em, actor, {
-          action: 'bulk.started',
-          entityType: 'BulkTerminationRun',
-          entityId: run.id,
-          data: { productSku: product.sku, reason: reason.code },
-        });
+        await this.domainEvents.record(
+          scope,
+          actor,
+          'bulk.started',
+          { productSku: product.sku, reason: reason.code },
+          { entity: { type: 'BulkTerminationRun', id: run.id } },
+        );
         if (claim) await saveReplay(em, claim, { runId: run.id });
         return run;
       });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { inTransaction } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { CalendarDay, CalendarDayKindEnum } from './calendar-day.entity.js';
 import { addCalendarDays, isLocalDate, replyDeadline, type CalendarOverrides, type ReplyDeadline } from './working-days.js';
 
@@ -37,6 +37,8 @@ function checkDate(date: string, field: string): void {
  * does not move deadlines already given to customers).
  */
 export class CalendarService {
+  constructor(private readonly domainEvents: DomainEvents) {}
+
   /** Overrides from `from` on, far enough ahead for any reply period (60 working days < 1 year). */
   async overridesFrom(em: EntityManager, from: string): Promise<CalendarOverrides> {
     const rows = await em.find(CalendarDay, { date: { $gte: from, $lte: addCalendarDays(from, 400) } });
@@ -81,7 +83,8 @@ export class CalendarService {
         }
         return { date: d.date, kind: d.kind, name };
       });
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const existing = new Map((await em.find(CalendarDay, { date: { $in: [...seen] } })).map((r) => [r.date, r]));
         const replaced = [...existing.values()].map((r) => ({ date: r.date, kind: r.kind, name: r.name }));
         const saved = clean.map((d) => {
@@ -89,14 +92,16 @@ export class CalendarService {
           if (row) return Object.assign(row, { kind: d.kind, name: d.name, updatedAt: new Date() });
           return em.create(CalendarDay, d);
         });
-        appendAudit(em, ctx.actor, {
-          action: 'calendar.days_set',
-          entityType: 'CalendarDay',
-          data: {
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'calendar.days_set',
+          {
             days: clean,
             replaced,
           },
-        });
+          { entity: { type: 'CalendarDay' } },
+        );
         await em.flush();
         return { days: saved.sort((a, b) => a.date.localeCompare(b.date)) };
       });
@@ -106,15 +111,17 @@ export class CalendarService {
   removeDay(ctx: RequestContext, date: string) {
     return resultOf(async () => {
       checkDate(date, 'date');
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const row = await em.findOne(CalendarDay, { date });
         if (!row) refuse(NotFoundError, 'NOT_FOUND', `${date} is not marked in the calendar.`);
-        appendAudit(em, ctx.actor, {
-          action: 'calendar.day_removed',
-          entityType: 'CalendarDay',
-          entityId: date,
-          data: { date, kind: row.kind, name: row.name },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'calendar.day_removed',
+          { date, kind: row.kind, name: row.name },
+          { entity: { type: 'CalendarDay', id: date } },
+        );
         em.remove(row);
         await em.flush();
         return { date };

@@ -4,7 +4,7 @@ import { InputError, NotFoundError, refuse, resultOf } from '../../common/busine
 import { parseId } from '../../common/errors.js';
 import { Decimal } from '../../common/money.js';
 import { inTransaction } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { CURRENCY_RE, RATE_RE, rateOn } from './currency.js';
 import { ExchangeRate } from './exchange-rate.entity.js';
 
@@ -19,7 +19,10 @@ export interface ExchangeRateInput {
  * Every figure that meets amounts of several currencies converts through here, never at 1.
  */
 export class ExchangeRateService {
-  constructor(readonly baseCurrency: string) {}
+  constructor(
+    readonly baseCurrency: string,
+    private readonly domainEvents: DomainEvents,
+  ) {}
 
   list(ctx: RequestContext) {
     return ctx.em.find(ExchangeRate, { toCurrency: this.baseCurrency }, { orderBy: { fromCurrency: 'asc', validFrom: 'desc' } });
@@ -48,7 +51,8 @@ export class ExchangeRateService {
           field: 'rate',
         });
       }
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         // One statement, so that two admins setting the same day cannot both insert.
         const [row] = await em.getConnection().execute<{ id: string; previous: string | null }[]>(
           `insert into exchange_rate (id, from_currency, to_currency, rate, valid_from, source)
@@ -60,12 +64,13 @@ export class ExchangeRateService {
           'all',
           em.getTransactionContext(),
         );
-        appendAudit(em, ctx.actor, {
-          action: 'exchange_rate.set',
-          entityType: 'ExchangeRate',
-          entityId: row!.id,
-          data: { currency, baseCurrency: this.baseCurrency, rate, validFrom: input.validFrom, previousRate: row!.previous },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'exchange_rate.set',
+          { currency, baseCurrency: this.baseCurrency, rate, validFrom: input.validFrom, previousRate: row!.previous },
+          { entity: { type: 'ExchangeRate', id: row!.id } },
+        );
         return em.findOneOrFail(ExchangeRate, { id: row!.id }, { refresh: true });
       });
     });
@@ -74,15 +79,17 @@ export class ExchangeRateService {
   delete(ctx: RequestContext, id: string) {
     const rateId = parseId(id);
     return resultOf(async () =>
-      inTransaction(ctx, async ({ em }) => {
+      inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const rate = await em.findOne(ExchangeRate, { id: rateId });
         if (!rate) refuse(NotFoundError, 'NOT_FOUND', 'No such exchange rate.');
-        appendAudit(em, ctx.actor, {
-          action: 'exchange_rate.deleted',
-          entityType: 'ExchangeRate',
-          entityId: rate.id,
-          data: { currency: rate.fromCurrency, baseCurrency: rate.toCurrency, rate: rate.rate, validFrom: rate.validFrom },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'exchange_rate.deleted',
+          { currency: rate.fromCurrency, baseCurrency: rate.toCurrency, rate: rate.rate, validFrom: rate.validFrom },
+          { entity: { type: 'ExchangeRate', id: rate.id } },
+        );
         em.remove(rate);
         return { id: rate.id };
       }),

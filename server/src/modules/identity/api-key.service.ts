@@ -8,7 +8,7 @@ import { parseId, unauthenticated } from '../../common/errors.js';
 import { RecentlyVerified } from '../../common/recently-verified.js';
 import { inTransaction } from '../../kernel/transaction.js';
 import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../kernel/live-events.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';
 
@@ -45,7 +45,10 @@ export class ApiKeyService {
   /** Keys verified lately, by prefix: partner traffic does not read its key on every request. */
   private readonly verified = new RecentlyVerified<VerifiedKey>(VERIFIED_KEY_TTL_MS);
 
-  constructor(private readonly events: EventPublisher) {
+  constructor(
+    private readonly events: EventPublisher,
+    private readonly domainEvents: DomainEvents,
+  ) {
     void this.forgetRevokedKeys();
   }
 
@@ -69,7 +72,8 @@ export class ApiKeyService {
         .replace(/[^a-z0-9]/g, '0')
         .slice(0, 12);
       const secret = randomBytes(32).toString('base64url');
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const apiKey = em.create(ApiKey, {
           name,
           prefix,
@@ -78,12 +82,13 @@ export class ApiKeyService {
           createdBy: em.getReference(User, ctx.actor!.kind === 'user' ? ctx.actor!.userId : ''),
           expiresAt: input.expiresAt ?? null,
         });
-        appendAudit(em, ctx.actor, {
-          action: 'api_key.created',
-          entityType: 'ApiKey',
-          entityId: apiKey.id,
-          data: { name, prefix, scopes },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'api_key.created',
+          { name, prefix, scopes },
+          { entity: { type: 'ApiKey', id: apiKey.id } },
+        );
         return { apiKey, secret: `otk_${prefix}_${secret}` };
       });
     });
@@ -92,7 +97,8 @@ export class ApiKeyService {
   async revoke(ctx: RequestContext, id: string) {
     const keyId = parseId(id);
     return resultOf(() =>
-      inTransaction(ctx, async ({ em, afterCommit }) => {
+      inTransaction(ctx, async (scope) => {
+        const { em, afterCommit } = scope;
         const apiKey = await em.findOne(ApiKey, { id: keyId });
         if (!apiKey) refuse(NotFoundError, 'NOT_FOUND', 'No such API key.');
         apiKey.revokedAt ??= new Date();
@@ -101,12 +107,13 @@ export class ApiKeyService {
           this.verified.forget(apiKey.prefix);
           this.events.credentialsEnded({ kind: 'apiKey', apiKeyId: apiKey.id, prefix: apiKey.prefix });
         });
-        appendAudit(em, ctx.actor, {
-          action: 'api_key.revoked',
-          entityType: 'ApiKey',
-          entityId: apiKey.id,
-          data: { prefix: apiKey.prefix },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'api_key.revoked',
+          { prefix: apiKey.prefix },
+          { entity: { type: 'ApiKey', id: apiKey.id } },
+        );
         return apiKey;
       }),
     );

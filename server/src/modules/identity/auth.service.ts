@@ -7,7 +7,8 @@ import type { RequestContext } from '../../kernel/context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { RateLimits } from '../../kernel/rate-limits.js';
 import { ForbiddenActionError, InputError } from '../../common/business-errors.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
+import { inTransaction } from '../../kernel/transaction.js';
 import { looksLikeApiKey, type ApiKeyService } from './api-key.service.js';
 import { Session } from './session.entity.js';
 import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../kernel/live-events.js';
@@ -70,6 +71,7 @@ export class AuthService {
     private readonly apiKeys: ApiKeyService,
     private readonly rateLimits: RateLimits,
     private readonly events: EventPublisher,
+    private readonly domainEvents: DomainEvents,
   ) {
     void this.forgetEndedSessions();
   }
@@ -118,14 +120,19 @@ export class AuthService {
       await this.rateLimits.loginFailed(ctx.ip, user.email.toLowerCase());
       return makeError(InputError, 'VALIDATION_FAILED', 'The current password is wrong.', { field: 'oldPassword' });
     }
-    user.passwordHash = await hashPassword(newPassword);
-    user.passwordChangedAt = new Date();
-    await ctx.em.nativeUpdate(Session, { user: user.id, id: { $ne: actor.sessionId }, revokedAt: null }, { revokedAt: new Date() });
-    appendAudit(ctx.em, actor, { action: 'user.password_changed', entityType: 'User', entityId: user.id });
-    await ctx.em.flush();
-    this.forgetUser(user.id);
-    this.events.credentialsEnded({ kind: 'user', userId: user.id, exceptSessionId: actor.sessionId });
-    return user;
+    const passwordHash = await hashPassword(newPassword);
+    await inTransaction(ctx, async (scope) => {
+      const changed = await scope.em.findOneOrFail(User, { id: user.id });
+      changed.passwordHash = passwordHash;
+      changed.passwordChangedAt = new Date();
+      await scope.em.nativeUpdate(Session, { user: user.id, id: { $ne: actor.sessionId }, revokedAt: null }, { revokedAt: new Date() });
+      await this.domainEvents.record(scope, actor, 'user.password_changed', {}, { entity: { type: 'User', id: user.id } });
+      scope.afterCommit(() => {
+        this.forgetUser(user.id);
+        this.events.credentialsEnded({ kind: 'user', userId: user.id, exceptSessionId: actor.sessionId });
+      });
+    });
+    return ctx.em.findOneOrFail(User, { id: user.id }, { refresh: true });
   }
 
   async logout(ctx: RequestContext): Promise<boolean> {

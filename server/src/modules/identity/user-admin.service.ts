@@ -4,7 +4,7 @@ import type { EventPublisher } from '../../kernel/live-events.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { passwordProblem, type AuthService } from './auth.service.js';
 import { Department } from './department.entity.js';
 import { hashPassword } from './password.js';
@@ -27,6 +27,7 @@ export class UserAdminService {
   constructor(
     private readonly events: EventPublisher,
     private readonly auth: AuthService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   list(ctx: RequestContext) {
@@ -40,7 +41,8 @@ export class UserAdminService {
       if (!input.password) refuse(InputError, 'VALIDATION_FAILED', 'Give an initial password.', { field: 'password' });
       const passwordHash = await hashPassword(input.password);
       try {
-        return await inTransaction(ctx, async ({ em }) => {
+        return await inTransaction(ctx, async (scope) => {
+          const { em } = scope;
           const user = em.create(User, {
             email: input.email!.trim().toLowerCase(),
             name: input.name.trim(),
@@ -49,12 +51,13 @@ export class UserAdminService {
             department: input.department ? em.getReference(Department, input.department) : null,
             active: input.active ?? true,
           });
-          appendAudit(em, ctx.actor, {
-            action: 'user.created',
-            entityType: 'User',
-            entityId: user.id,
-            data: { email: user.email, role: user.role, department: input.department ?? null },
-          });
+          await this.domainEvents.record(
+            scope,
+            ctx.actor,
+            'user.created',
+            { email: user.email, role: user.role, department: input.department ?? null },
+            { entity: { type: 'User', id: user.id } },
+          );
           return user;
         });
       } catch (error) {
@@ -74,7 +77,8 @@ export class UserAdminService {
     return resultOf(async () => {
       checkUser(input);
       const passwordHash = input.password ? await hashPassword(input.password) : null;
-      return inTransaction(ctx, async ({ em, afterCommit }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em, afterCommit } = scope;
         const user = await em.findOne(User, { id: userId });
         if (!user) refuse(NotFoundError, 'NOT_FOUND', 'No such user.');
         const before = { role: user.role, department: user.department?.code ?? null, active: user.active };
@@ -94,12 +98,13 @@ export class UserAdminService {
           this.auth.forgetUser(user.id);
           this.events.credentialsEnded({ kind: 'user', userId: user.id });
         });
-        appendAudit(em, ctx.actor, {
-          action: 'user.updated',
-          entityType: 'User',
-          entityId: user.id,
-          data: { before, passwordReset: passwordHash !== null },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'user.updated',
+          { before, passwordReset: passwordHash !== null },
+          { entity: { type: 'User', id: user.id } },
+        );
         return user;
       });
     });

@@ -1,5 +1,5 @@
 import type { Actor } from '../../kernel/actor.js';
-import type { DomainEvent } from '../../kernel/live-events.js';
+import type { LiveTerminationEvent } from '../../kernel/live-events.js';
 
 /**
  * May this actor follow live events at all? Users with read access; keys with the
@@ -20,7 +20,7 @@ export function maySeeDepartment(actor: Actor | null, department: string): boole
 }
 
 /** Whether one event reaches one subscriber: re-checked per event, not only at subscribe time. */
-export function eventVisible(actor: Actor | null, event: DomainEvent, department: string | null | undefined): boolean {
+export function eventVisible(actor: Actor | null, event: LiveTerminationEvent, department: string | null | undefined): boolean {
   if (!maySubscribe(actor)) return false;
   if (department) return event.departments.includes(department) && maySeeDepartment(actor, department);
   return true;

@@ -1,6 +1,6 @@
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../kernel/context.js';
-import { TOPICS, type DomainEvent, type NotificationEvent as NotificationPayload } from '../../kernel/live-events.js';
+import { TOPICS, type LiveTerminationEvent, type NotificationEvent as NotificationPayload } from '../../kernel/live-events.js';
 import { badInput, forbidden, unauthenticated } from '../../common/errors.js';
 import { ApprovalBoardEvent, FollowUpTaskEvent, NotificationEvent, TerminationEvent } from './live.types.js';
 import { eventVisible, maySeeDepartment, maySubscribe } from './live-access.js';
@@ -21,7 +21,7 @@ function guard(context: RequestContext, department?: unknown): void {
 
 function domainStream(topic: string, { context }: SubscribeData, department: string | null, terminationId?: string | null) {
   guard(context, department ?? undefined);
-  return context.services.events.subscribe<DomainEvent>(
+  return context.services.events.subscribe<LiveTerminationEvent>(
     topic,
     (event) => (!terminationId || event.terminationId === terminationId) && eventVisible(context.actor, event, department),
   );
@@ -40,10 +40,10 @@ export class LiveResolver {
     description: 'Changes to terminations; narrow by termination or department',
   })
   terminationChanged(
-    @Root() event: DomainEvent,
+    @Root() event: LiveTerminationEvent,
     @Arg('terminationId', () => ID, { nullable: true }) _terminationId?: string,
     @Arg('department', () => String, { nullable: true }) _department?: string,
-  ): DomainEvent {
+  ): LiveTerminationEvent {
     return event;
   }
 
@@ -51,14 +51,17 @@ export class LiveResolver {
     subscribe: (data: SubscribeData) => domainStream(TOPICS.approvalBoardChanged, data, data.args.department as string),
     description: 'Cards arriving on or leaving a department’s approval board',
   })
-  approvalBoardChanged(@Root() event: DomainEvent, @Arg('department', () => String) _department: string): DomainEvent {
+  approvalBoardChanged(@Root() event: LiveTerminationEvent, @Arg('department', () => String) _department: string): LiveTerminationEvent {
     return event;
   }
 
   @Subscription(() => FollowUpTaskEvent, {
     subscribe: (data: SubscribeData) => domainStream(TOPICS.followUpTaskChanged, data, (data.args.department as string) ?? null),
   })
-  followUpTaskChanged(@Root() event: DomainEvent, @Arg('department', () => String, { nullable: true }) _department?: string): DomainEvent {
+  followUpTaskChanged(
+    @Root() event: LiveTerminationEvent,
+    @Arg('department', () => String, { nullable: true }) _department?: string,
+  ): LiveTerminationEvent {
     return event;
   }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
-import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuditEvent } from '../../kernel/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { customerNoticesOf } from '../notification/customer-notice.js';

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { TerminationFault, TerminationReason } from './termination-reason.entity.js';
 
 export interface ReasonInput {
@@ -22,6 +22,8 @@ const CODE_RE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
 /** The reason catalog: add, rename, (de)activate. Reasons are never deleted, so history stays readable. */
 export class ReasonService {
+  constructor(private readonly domainEvents: DomainEvents) {}
+
   list(ctx: RequestContext, includeInactive: boolean) {
     return ctx.em.find(TerminationReason, includeInactive ? {} : { active: true }, { orderBy: { sortOrder: 'asc', code: 'asc' } });
   }
@@ -36,7 +38,8 @@ export class ReasonService {
         refuse(InputError, 'VALIDATION_FAILED', 'Say who causes a termination for this reason (fault).', { field: 'fault' });
       const fault = input.fault;
       try {
-        return await inTransaction(ctx, async ({ em }) => {
+        return await inTransaction(ctx, async (scope) => {
+          const { em } = scope;
           const reason = em.create(TerminationReason, {
             code,
             labelZh: input.labelZh.trim(),
@@ -47,12 +50,13 @@ export class ReasonService {
             explanationRequired: input.explanationRequired ?? false,
             sortOrder: input.sortOrder ?? 100,
           });
-          appendAudit(em, ctx.actor, {
-            action: 'reason.created',
-            entityType: 'TerminationReason',
-            entityId: reason.id,
-            data: { code, fault },
-          });
+          await this.domainEvents.record(
+            scope,
+            ctx.actor,
+            'reason.created',
+            { code, fault },
+            { entity: { type: 'TerminationReason', id: reason.id } },
+          );
           return reason;
         });
       } catch (error) {
@@ -67,7 +71,8 @@ export class ReasonService {
     const reasonId = parseId(id);
     return resultOf(async () => {
       this.checkLabels(input);
-      return inTransaction(ctx, async ({ em }) => {
+      return inTransaction(ctx, async (scope) => {
+        const { em } = scope;
         const reason = await em.findOne(TerminationReason, { id: reasonId });
         if (!reason) refuse(NotFoundError, 'NOT_FOUND', 'No such reason.');
         const before = { labelZh: reason.labelZh, labelEn: reason.labelEn, active: reason.active, fault: reason.fault };
@@ -81,12 +86,13 @@ export class ReasonService {
           sortOrder: input.sortOrder ?? reason.sortOrder,
           active: input.active ?? reason.active,
         });
-        appendAudit(em, ctx.actor, {
-          action: 'reason.updated',
-          entityType: 'TerminationReason',
-          entityId: reason.id,
-          data: { code: reason.code, before, fault: reason.fault },
-        });
+        await this.domainEvents.record(
+          scope,
+          ctx.actor,
+          'reason.updated',
+          { code: reason.code, before, fault: reason.fault },
+          { entity: { type: 'TerminationReason', id: reason.id } },
+        );
         return reason;
       });
     });

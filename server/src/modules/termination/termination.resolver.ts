@@ -8,7 +8,7 @@ import { MailMessage } from '../notification/mail-message.entity.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { limitLength } from '../../common/errors.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
-import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuditEvent } from '../../kernel/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { User } from '../identity/user.entity.js';

@@ -1,7 +1,7 @@
 import { Entity, Index, Property } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { BaseEntity } from '../common/base.entity.js';
 
 /** Append-only: a database trigger refuses UPDATE and DELETE. */
 @ObjectType({ simpleResolvers: true })
