@@ -23,7 +23,7 @@ export interface OutgoingMail {
 }
 
 /** What a sent message's stored copy shows where a live link was. */
-export const REDACTED_LINK = '[link removed after sending]';
+const REDACTED_LINK = '[link removed after sending]';
 
 /**
  * Mail goes through an outbox: queued in the caller's transaction with its send job, sent by
