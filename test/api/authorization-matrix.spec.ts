@@ -33,6 +33,8 @@ const USERS: UserActor[] = ['admin', 'clerk', ...HEADS, 'auditor'];
 const ACTORS: ActorId[] = ['anonymous', ...KEYS, 'auditor', ...HEADS, 'clerk', 'admin'];
 const SIGNED_IN: ActorId[] = [...USERS, ...KEYS];
 const EVERYONE: ActorId[] = ['anonymous', ...SIGNED_IN];
+/** Heads of every department but SALES, the clerk's department, where the fixture's steps and tasks wait. */
+const HEADS_BUT_SALES = HEADS.filter((h) => h !== 'head:SALES');
 /** Users and keys that may read terminations. */
 const TERMINATION_READERS: ActorId[] = [...USERS, 'key:TERMINATIONS_READ', 'key:ALL'];
 
@@ -77,6 +79,11 @@ interface Fixture {
   throwawayUserId: string;
   /** One untouched order per caller for submitTermination, refused callers included. */
   submitOrders: Map<ActorId, string>;
+}
+
+/** The same typed refusal for each of these callers. */
+function refusing(code: string, actors: readonly ActorId[]): Partial<Record<ActorId, string>> {
+  return Object.fromEntries(actors.map((a) => [a, code]));
 }
 
 const RESULT = `__typename ... on ErrorResult { code message }`;
@@ -142,15 +149,7 @@ const ROWS: Record<string, Row> = {
     // An unknown product: allowed callers meet NOT_FOUND, so the matrix discontinues nothing.
     document: `mutation { terminateDiscontinuedProduct(input: { productSku: "P-NONE", reasonCode: "PRODUCT_DISCONTINUED", explanation: "matrix" }) { ${RESULT} } }`,
     allow: ['admin', 'head:SALES'],
-    refuse: {
-      clerk: 'FORBIDDEN_ACTION',
-      'head:PURCHASING': 'FORBIDDEN_ACTION',
-      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
-      'head:FINANCE': 'FORBIDDEN_ACTION',
-      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
-      'key:TERMINATIONS_WRITE': 'FORBIDDEN_ACTION',
-      'key:ALL': 'FORBIDDEN_ACTION',
-    },
+    refuse: refusing('FORBIDDEN_ACTION', ['clerk', ...HEADS_BUT_SALES, 'key:TERMINATIONS_WRITE', 'key:ALL']),
   },
   decideApprovals: {
     kind: 'mutation',
@@ -228,12 +227,7 @@ const ROWS: Record<string, Row> = {
     kind: 'mutation',
     document: `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { ${RESULT} } }`,
     allow: ['admin', 'head:SALES'],
-    refuse: {
-      'head:PURCHASING': 'NOT_YOUR_DEPARTMENT',
-      'head:WAREHOUSE': 'NOT_YOUR_DEPARTMENT',
-      'head:FINANCE': 'NOT_YOUR_DEPARTMENT',
-      'head:MANAGEMENT': 'NOT_YOUR_DEPARTMENT',
-    },
+    refuse: refusing('NOT_YOUR_DEPARTMENT', HEADS_BUT_SALES),
     variables: () => ({ i: { stepId: fx.salesStepId, decision: 'APPROVE', comment: 'matrix' } }),
   },
   respondToTermination: {
@@ -249,24 +243,14 @@ const ROWS: Record<string, Row> = {
     // terminations:write; TERMINATIONS_WRITE on a key grants submitting only. Only the requester,
     // sales, customer service and admins write to the customer.
     allow: ['admin', 'clerk', 'head:SALES'],
-    refuse: {
-      'head:PURCHASING': 'FORBIDDEN_ACTION',
-      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
-      'head:FINANCE': 'FORBIDDEN_ACTION',
-      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
-    },
+    refuse: refusing('FORBIDDEN_ACTION', HEADS_BUT_SALES),
     variables: () => ({ id: fx.awaitingId }),
   },
   completeFollowUpTask: {
     kind: 'mutation',
     document: `mutation($i: CompleteFollowUpTaskInput!) { completeFollowUpTask(input: $i) { ${RESULT} } }`,
     allow: ['admin', 'clerk', 'head:SALES'],
-    refuse: {
-      'head:PURCHASING': 'NOT_YOUR_DEPARTMENT',
-      'head:WAREHOUSE': 'NOT_YOUR_DEPARTMENT',
-      'head:FINANCE': 'NOT_YOUR_DEPARTMENT',
-      'head:MANAGEMENT': 'NOT_YOUR_DEPARTMENT',
-    },
+    refuse: refusing('NOT_YOUR_DEPARTMENT', HEADS_BUT_SALES),
     variables: () => ({ i: { taskId: fx.salesTaskId, note: 'matrix: recorded', outcome: 'REFUND' } }),
   },
   markNotificationsRead: {
@@ -310,13 +294,7 @@ const ROWS: Record<string, Row> = {
     kind: 'mutation',
     document: `mutation($i: WithdrawTerminationInput!) { withdrawTermination(input: $i) { ${RESULT} } }`,
     allow: ['admin', 'clerk'],
-    refuse: {
-      'head:SALES': 'FORBIDDEN_ACTION',
-      'head:PURCHASING': 'FORBIDDEN_ACTION',
-      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
-      'head:FINANCE': 'FORBIDDEN_ACTION',
-      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
-    },
+    refuse: refusing('FORBIDDEN_ACTION', HEADS),
     variables: (actor) => ({
       i: { terminationId: actor === 'admin' ? fx.withdrawByAdmin : fx.withdrawByClerk, reason: `matrix: ${actor}` },
     }),
@@ -326,13 +304,7 @@ const ROWS: Record<string, Row> = {
     document: `mutation($i: AdjustCancellationFeeInput!) { adjustCancellationFee(input: $i) { ${RESULT} } }`,
     // Money decisions are the head of finance's alone; admins configure, they do not settle.
     allow: ['head:FINANCE'],
-    refuse: {
-      admin: 'FORBIDDEN_ACTION',
-      'head:SALES': 'FORBIDDEN_ACTION',
-      'head:PURCHASING': 'FORBIDDEN_ACTION',
-      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
-      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
-    },
+    refuse: refusing('FORBIDDEN_ACTION', ['admin', ...HEADS.filter((h) => h !== 'head:FINANCE')]),
     variables: () => ({ i: { terminationId: fx.terminationId, amount: '0', reason: 'matrix: fee waived' } }),
   },
   retryTerminationEffect: {
@@ -340,12 +312,7 @@ const ROWS: Record<string, Row> = {
     document: `mutation($id: ID!) { retryTerminationEffect(terminationId: $id) { ${RESULT} } }`,
     // The requester (the clerk here), the head of sales and admins.
     allow: ['admin', 'clerk', 'head:SALES'],
-    refuse: {
-      'head:PURCHASING': 'FORBIDDEN_ACTION',
-      'head:WAREHOUSE': 'FORBIDDEN_ACTION',
-      'head:FINANCE': 'FORBIDDEN_ACTION',
-      'head:MANAGEMENT': 'FORBIDDEN_ACTION',
-    },
+    refuse: refusing('FORBIDDEN_ACTION', HEADS_BUT_SALES),
     variables: () => ({ id: fx.terminationId }),
   },
   createApiKey: {
@@ -397,7 +364,7 @@ const ROWS: Record<string, Row> = {
     document: `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`,
     allow: USERS,
     // Keys have no password.
-    refuse: Object.fromEntries(KEYS.map((k) => [k, 'FORBIDDEN_ACTION'])),
+    refuse: refusing('FORBIDDEN_ACTION', KEYS),
     // A wrong old password: allowed callers get a typed refusal and keep their password.
     variables: () => ({ o: 'not-my-password-1', n: 'Matrix-Passw0rd-2' }),
   },

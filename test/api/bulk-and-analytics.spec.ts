@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { HEAD_OF, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer({ env: { FAULT_INJECTION: '1', BULK_BATCH_SIZE: '5' } });
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer({ env: { FAULT_INJECTION: '1', BULK_BATCH_SIZE: '5' } })));
 afterAll(async () => server?.close());
 
 const IMPACT = `query($sku: String!) { discontinuationImpact(productSku: $sku) {
@@ -152,11 +150,7 @@ describe('analytics on a known data set', () => {
           customerConfirmationRequired: false,
         })
       ).termination!;
-      let current = await wf.approveAll(t.id);
-      if (current.status === 'AWAITING_CUSTOMER') {
-        await wf.respond(await wf.confirmationToken(current.customerConfirmation!.recipient), true);
-        current = await wf.get(t.id);
-      }
+      const current = await wf.approveAndAccept(t.id);
       expect(current.status).toBe('EFFECTIVE');
       ids.push(t.id);
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { RESULT_FIELDS, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 /**
  * Money by currency: statistics never add amounts of different currencies, base-currency
@@ -10,10 +11,7 @@ import { RESULT_FIELDS, Workflow } from '../harness/workflow.js';
  */
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
 const RATES = `{ exchangeRates { baseCurrency rates { id fromCurrency toCurrency rate validFrom source } } }`;

@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyDeadline, type CalendarDayKind } from '../../server/src/modules/calendar/working-days.js';
-import { startSmtpServer } from '../harness/smtp.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import type { SmtpServer } from '../harness/smtp.js';
+import type { TestServer } from '../harness/server.js';
+import { HEAD_OF, type Workflow } from '../harness/workflow.js';
+import { startMailingServer } from '../harness/workflow-server.js';
 
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  server = await startTestServer({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://erp.example.com' } });
-  wf = new Workflow(server);
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.close();
-});
+beforeAll(async () => ({ server, wf, smtp } = await startMailingServer()));
+afterAll(async () => server?.close());
 
 const work = () => server.app.services.scheduled;
 const ctx = () => server.app.systemContext();

@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { RESULT_FIELDS, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { impactQuery, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 /** README's "demo orders worth a look" is a promise to every evaluator: each claim is checked here. */
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
-const IMPACT = `query($input: TerminationImpactInput!) { terminationImpact(input: $input) {
-  ${RESULT_FIELDS}
-  ... on TerminationImpact { fault cancellationFee customerConfirmationRequired
-    approvalRoute { stage department } blockers { code } purchaseOrders { number action shared }
-    reservations { quantity } shipments { status } } } }`;
+const IMPACT = impactQuery(`fault cancellationFee customerConfirmationRequired
+  approvalRoute { stage department } blockers { code } purchaseOrders { number action shared }
+  reservations { quantity } shipments { status }`);
 
 interface Impact {
   __typename: string;

@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { RESULT_FIELDS, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { impactQuery, RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
-const IMPACT = `query($input: TerminationImpactInput!) { terminationImpact(input: $input) {
-  ${RESULT_FIELDS}
-  ... on TerminationImpact { fault terminatedValue feeRate contractFee cancellationFee refundDue feeOutstanding amountPaid
-    purchaseOrders { number action shared lines { cancelQuantity } } sharedPurchaseOrderOrders { orderNumber }
-    warnings { code message } } } }`;
+const IMPACT = impactQuery(`fault terminatedValue feeRate contractFee cancellationFee refundDue feeOutstanding amountPaid
+  purchaseOrders { number action shared lines { cancelQuantity } } sharedPurchaseOrderOrders { orderNumber }
+  warnings { code message }`);
 
 interface Impact {
   __typename: string;

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { RESULT_FIELDS, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
 const SET = `mutation($d: [CalendarDayInput!]!) { setCalendarDays(days: $d) { ${RESULT_FIELDS} ... on InputError { field }

@@ -118,11 +118,7 @@ describe('live approval boards', () => {
     const last = current.approvalSteps.find((s) => s.status === 'PENDING')!;
     const seenBefore = watcher.events.length;
     server.app.services.faults.arm('effect.stock');
-    const failed = await server.gql(
-      `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`,
-      { i: { stepId: last.id, decision: 'APPROVE' } },
-      await wf.token(HEAD_OF[last.department]!),
-    );
+    const failed = await wf.tryApprove(last);
     server.app.services.faults.disarm();
     expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(failed)).not.toMatch(/Injected|effect\.stock/);

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureServerBuilt, spawnCompiled } from '../harness/process.js';
-import { startSmtpServer } from '../harness/smtp.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { Workflow } from '../harness/workflow.js';
+import type { SmtpServer } from '../harness/smtp.js';
+import type { TestServer } from '../harness/server.js';
+import type { Workflow } from '../harness/workflow.js';
+import { startMailingServer } from '../harness/workflow-server.js';
 
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let server: TestServer;
 let wf: Workflow;
 // The compiled server (server/dist) runs here; build it first when the sources are newer.
 beforeAll(() => ensureServerBuilt(), 300_000);
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  server = await startTestServer({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://erp.example.com' } });
-  wf = new Workflow(server);
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.close();
-});
+beforeAll(async () => ({ server, wf, smtp } = await startMailingServer()));
+afterAll(async () => server?.close());
 
 describe('confirmation mail through a real SMTP server', () => {
   it('delivers the link once, keyed by message id, and the link works', async () => {

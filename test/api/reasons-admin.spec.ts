@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import type { Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
 const REASONS = `query($all: Boolean!) { terminationReasons(includeInactive: $all) { id code labelZh labelEn category active customerConfirmationDefault } }`;

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { HEAD_OF, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
 const HOUR = 3_600_000;
@@ -107,11 +105,7 @@ describe('scheduled work, driven with an explicit clock', () => {
         explanation: 'follow-up SLA test',
       })
     ).termination!;
-    let current = await wf.approveAll(t.id);
-    if (current.status === 'AWAITING_CUSTOMER') {
-      await wf.respond(await wf.confirmationToken(current.customerConfirmation!.recipient), true);
-      current = await wf.get(t.id);
-    }
+    const current = await wf.approveAndAccept(t.id);
     expect(current.status).toBe('EFFECTIVE');
     const task = current.followUpTasks.find((x) => x.department === 'PURCHASING')!;
     const [row] = await server.sql<{ due_at: Date }>(`select due_at from follow_up_task where id = $1`, [task.id]);

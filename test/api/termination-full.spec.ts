@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow, type TerminationView } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { HEAD_OF, type Workflow, type TerminationView } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer();
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
 afterAll(async () => server?.close());
 
 const ORDER = 'SO-2026-00001';

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/server.js';
 
 /** Browser-test support: Debian's Chromium driven by playwright-core, one context per person. */
 
@@ -49,6 +50,43 @@ export async function ensureClientBuilt(): Promise<void> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** What a browser test file works with; both are set by the hooks of `useBrowserSessions`. */
+export interface BrowserRun {
+  server: TestServer;
+  /** A fresh one for every test. */
+  session: Session;
+}
+
+/**
+ * Registers the file's hooks: the SPA built, one server and one browser for the file, and a new
+ * Session for each test that, if the test fails, prints its screenshots and the browser's errors.
+ */
+export function useBrowserSessions(): BrowserRun {
+  const run = {} as BrowserRun;
+  let browser: Browser;
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    run.server = await startTestServer();
+    browser = await launchBrowser();
+  }, 360_000);
+  afterAll(async () => {
+    await browser?.close();
+    await run.server?.close();
+  });
+  beforeEach(() => {
+    run.session = new Session(browser, run.server.url);
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const files = await run.session.screenshots(context.task.name);
+      if (files.length) console.log(`screenshots of the failed test:\n  ${files.join('\n  ')}`);
+      if (run.session.errors.length) console.log(`browser errors:\n  ${run.session.errors.join('\n  ')}`);
+    }
+    await run.session.close();
+  });
+  return run;
 }
 
 interface Tracked {

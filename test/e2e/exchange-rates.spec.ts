@@ -1,42 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { describe, expect, it } from 'vitest';
 import { Workflow } from '../harness/workflow.js';
-import { Session, ensureClientBuilt, expectText, launchBrowser } from './browser.js';
+import { expectText, useBrowserSessions } from './browser.js';
 
 /** Money by currency in the SPA: the admin's exchange-rate page and the dashboard's per-currency figures. */
 
-let server: TestServer;
-let browser: Browser;
-let session: Session;
-
-beforeAll(async () => {
-  await ensureClientBuilt();
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 360_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(() => {
-  session = new Session(browser, server.url);
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') {
-    const files = await session.screenshots(context.task.name);
-    if (files.length) console.log(`screenshots of the failed test:\n  ${files.join('\n  ')}`);
-    if (session.errors.length) console.log(`browser errors:\n  ${session.errors.join('\n  ')}`);
-  }
-  await session.close();
-});
+const run = useBrowserSessions();
 
 describe('exchange rates in the browser', () => {
   it('an admin sees the rates, is told what is wrong with bad input, and sets a new rate', { timeout: 120_000 }, async () => {
-    const page = await session.signIn('admin', 'admin@example.com');
+    const page = await run.session.signIn('admin', 'admin@example.com');
     await page.goto('/admin/exchange-rates');
     await page.getByRole('tab', { name: '汇率' }).waitFor();
     const table = page.locator('.el-table');
@@ -55,14 +27,14 @@ describe('exchange rates in the browser', () => {
     await dialog.getByRole('button', { name: '保存' }).click();
     await page.getByText(/已保存 CHF 自 \d{4}-\d{2}-\d{2} 起的汇率/).waitFor();
     await expectText(table, '1 CHF = 8.12340000 CNY');
-    const stored = await server.sql<{ rate: string; source: string }>(
+    const stored = await run.server.sql<{ rate: string; source: string }>(
       `select rate::text as rate, source from exchange_rate where from_currency = 'CHF'`,
     );
     expect(stored).toEqual([{ rate: '8.12340000', source: 'ADMIN' }]);
   });
 
   it('the dashboard shows each currency apart and the total in the base currency', { timeout: 180_000 }, async () => {
-    const wf = new Workflow(server);
+    const wf = new Workflow(run.server);
     for (const [orderNumber, reasonCode] of [
       ['SO-2026-00005', 'DUPLICATE_ORDER'],
       ['SO-2026-00340', 'CUSTOMER_CANCELLATION'],
@@ -75,7 +47,7 @@ describe('exchange rates in the browser', () => {
       }
       expect(t.status).toMatch(/^(EFFECTIVE|CLOSED)$/);
     }
-    const page = await session.signIn('auditor', 'auditor@example.com');
+    const page = await run.session.signIn('auditor', 'auditor@example.com');
     const card = page.getByTestId('money-card');
     await card.getByRole('heading', { name: '各币种终止金额' }).waitFor();
     const rows = card.getByTestId('by-currency').locator('tbody tr');

@@ -1,18 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import {
-  Session,
-  UI_TIMEOUT,
-  amount,
-  choose,
-  ensureClientBuilt,
-  expectCount,
-  expectNoReload,
-  expectText,
-  launchBrowser,
-  markDocument,
-} from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, amount, choose, expectCount, expectNoReload, expectText, markDocument, useBrowserSessions } from './browser.js';
 
 /**
  * The SPA in a real browser against the real server: one person per browser context, signed in
@@ -23,33 +11,7 @@ const ORDER = 'SO-2026-00001';
 const BLOCKED_ORDER = 'SO-2026-00004';
 const EXPLANATION = '客户项目取消，来函要求终止整张订单，预付款扣除违约金后退还。';
 
-let server: TestServer;
-let browser: Browser;
-let session: Session;
-
-beforeAll(async () => {
-  await ensureClientBuilt();
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 360_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(() => {
-  session = new Session(browser, server.url);
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') {
-    const files = await session.screenshots(context.task.name);
-    if (files.length) console.log(`screenshots of the failed test:\n  ${files.join('\n  ')}`);
-    if (session.errors.length) console.log(`browser errors:\n  ${session.errors.join('\n  ')}`);
-  }
-  await session.close();
-});
+const run = useBrowserSessions();
 
 /** The head of a department opens the approval board and waits until it listens live. */
 async function openBoard(page: Page): Promise<void> {
@@ -57,8 +19,8 @@ async function openBoard(page: Page): Promise<void> {
   await page.waitForURL('**/board');
   await page.getByRole('heading', { level: 1, name: '审批看板' }).waitFor();
   await page.getByRole('status').filter({ hasText: '实时' }).waitFor();
-  await session.subscribed(page, 'ApprovalBoardChanged');
-  await session.subscribed(page, 'DepartmentTerminationsChanged');
+  await run.session.subscribed(page, 'ApprovalBoardChanged');
+  await run.session.subscribed(page, 'DepartmentTerminationsChanged');
   await page.getByRole('region', { name: '待审批' }).getByText('没有待审批的终止申请').waitFor();
   await markDocument(page);
 }
@@ -121,8 +83,8 @@ function terminationHeader(page: Page, number: string) {
 
 describe('order termination in the browser', () => {
   it('goes from the clerk through every department and the customer to CLOSED, live on every page', { timeout: 240_000 }, async () => {
-    const clerkToken = await server.login('clerk@example.com');
-    const expected = await server.gql<{
+    const clerkToken = await run.server.login('clerk@example.com');
+    const expected = await run.server.gql<{
       terminationImpact: { refundDue: string; cancellationFee: string; terminatedValue: string };
     }>(
       `query($input: TerminationImpactInput!) { terminationImpact(input: $input) {
@@ -132,19 +94,19 @@ describe('order termination in the browser', () => {
     );
     const impact = expected.data!.terminationImpact;
     expect(Number(impact.refundDue)).toBeGreaterThan(0);
-    const [customer] = await server.sql<{ email: string }>(
+    const [customer] = await run.server.sql<{ email: string }>(
       `select c.email from customer c join sales_order o on o.customer_id = c.id where o.number = $1`,
       [ORDER],
     );
 
     // Everyone signs in; the department heads open their boards before anything is submitted.
     const [clerk, sales, purchasing, warehouse, finance, admin] = await Promise.all([
-      session.signIn('clerk', 'clerk@example.com'),
-      session.signIn('sales-head', 'sales.head@example.com'),
-      session.signIn('purchasing-head', 'purchasing.head@example.com'),
-      session.signIn('warehouse-head', 'warehouse.head@example.com'),
-      session.signIn('finance-head', 'finance.head@example.com'),
-      session.signIn('admin', 'admin@example.com'),
+      run.session.signIn('clerk', 'clerk@example.com'),
+      run.session.signIn('sales-head', 'sales.head@example.com'),
+      run.session.signIn('purchasing-head', 'purchasing.head@example.com'),
+      run.session.signIn('warehouse-head', 'warehouse.head@example.com'),
+      run.session.signIn('finance-head', 'finance.head@example.com'),
+      run.session.signIn('admin', 'admin@example.com'),
     ]);
     const heads = [sales, purchasing, warehouse, finance];
     for (const head of heads) await openBoard(head);
@@ -247,7 +209,7 @@ describe('order termination in the browser', () => {
     const confirmPath = new URL(href!).pathname;
 
     // --- The customer, on a phone, without signing in.
-    const phone = await (await session.context('customer', { viewport: { width: 390, height: 844 } })).newPage();
+    const phone = await (await run.session.context('customer', { viewport: { width: 390, height: 844 } })).newPage();
     await phone.goto(confirmPath);
     await phone.getByRole('heading', { level: 1, name: `请确认订单 ${ORDER} 的终止` }).waitFor();
     await expectText(phone.locator('main'), number, `¥${amount(impact.refundDue)}`, EXPLANATION);
@@ -308,7 +270,13 @@ describe('order termination in the browser', () => {
     expect(titles.filter((t) => t === '完成跟进任务')).toHaveLength(5);
 
     // --- The database agrees.
-    const [row] = await server.sql<{ status: string; order_status: string; settlement: string; confirmation: string; resolution: string }>(
+    const [row] = await run.server.sql<{
+      status: string;
+      order_status: string;
+      settlement: string;
+      confirmation: string;
+      resolution: string;
+    }>(
       `select t.status, o.status as order_status, s.status as settlement, c.status as confirmation, c.preferred_resolution as resolution
          from termination t join sales_order o on o.id = t.order_id
          join settlement s on s.termination_id = t.id join customer_confirmation c on c.termination_id = t.id
@@ -322,12 +290,12 @@ describe('order termination in the browser', () => {
       confirmation: 'ACCEPTED',
       resolution: 'REFUND',
     });
-    const steps = await server.sql<{ status: string }>(
+    const steps = await run.server.sql<{ status: string }>(
       `select a.status from approval_step a join termination t on t.id = a.termination_id where t.number = $1`,
       [number],
     );
     expect(steps.map((s) => s.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED', 'APPROVED']);
-    const tasks = await server.sql<{ status: string; outcome: string | null; kind: string }>(
+    const tasks = await run.server.sql<{ status: string; outcome: string | null; kind: string }>(
       `select f.status, f.outcome, f.kind from follow_up_task f join termination t on t.id = f.termination_id where t.number = $1`,
       [number],
     );
@@ -335,11 +303,11 @@ describe('order termination in the browser', () => {
     expect(tasks.every((t) => t.status === 'DONE')).toBe(true);
     expect(tasks.find((t) => t.kind === 'CUSTOMER_OUTCOME')?.outcome).toBe('REFUND');
 
-    expect(session.errors).toEqual([]);
+    expect(run.session.errors).toEqual([]);
   });
 
   it('does not let anyone submit a termination of a fully shipped order', { timeout: 90_000 }, async () => {
-    const clerk = await session.signIn('clerk', 'clerk@example.com');
+    const clerk = await run.session.signIn('clerk', 'clerk@example.com');
     await clerk.getByRole('menuitem', { name: '订单', exact: true }).click();
     const search = clerk.getByPlaceholder('订单号或客户名称');
     await search.fill(BLOCKED_ORDER);
@@ -364,24 +332,24 @@ describe('order termination in the browser', () => {
     expect(await clerk.getByRole('button', { name: '提交终止申请' }).count()).toBe(0);
 
     // Nor can anyone go around the page: the API refuses, and nothing was created.
-    const refused = await server.gql<{ submitTermination: { __typename: string } }>(
+    const refused = await run.server.gql<{ submitTermination: { __typename: string } }>(
       `mutation($input: SubmitTerminationInput!) { submitTermination(input: $input) { __typename } }`,
       { input: { orderNumber: BLOCKED_ORDER, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '绕过页面直接提交。' } },
-      await server.login('clerk@example.com'),
+      await run.server.login('clerk@example.com'),
     );
     expect(refused.data?.submitTermination.__typename).toBe('TerminationBlockedError');
-    const created = await server.sql(`select 1 from termination t join sales_order o on o.id = t.order_id where o.number = $1`, [
+    const created = await run.server.sql(`select 1 from termination t join sales_order o on o.id = t.order_id where o.number = $1`, [
       BLOCKED_ORDER,
     ]);
     expect(created).toHaveLength(0);
-    const [order] = await server.sql<{ status: string }>(`select status from sales_order where number = $1`, [BLOCKED_ORDER]);
+    const [order] = await run.server.sql<{ status: string }>(`select status from sales_order where number = $1`, [BLOCKED_ORDER]);
     expect(order!.status).toBe('SHIPPED');
 
-    expect(session.errors).toEqual([]);
+    expect(run.session.errors).toEqual([]);
   });
 
   it('switches to English from the header and keeps the choice after a reload', { timeout: 90_000 }, async () => {
-    const page = await session.signIn('clerk', 'clerk@example.com');
+    const page = await run.session.signIn('clerk', 'clerk@example.com');
     await page.getByRole('menuitem', { name: '订单', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: '订单' }).waitFor();
     expect(await page.title()).toBe('订单 · 订单终止管理');
@@ -407,6 +375,6 @@ describe('order termination in the browser', () => {
     await page.getByRole('heading', { level: 1, name: '订单' }).waitFor();
     await expect.poll(() => page.title()).toBe('订单 · 订单终止管理');
 
-    expect(session.errors).toEqual([]);
+    expect(run.session.errors).toEqual([]);
   });
 });

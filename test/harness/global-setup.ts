@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type DatabaseHandle } from '../../server/src/app/database.js';
 import { createLogger } from '../../server/src/kernel/logger.js';
 import { initOrm, migrate } from '../../server/src/app/orm.js';
 import { seedIfEmpty } from '../../server/src/seed/seed.js';
+import { adminQuery, withDatabase } from './database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,8 +33,8 @@ export default async function setup(project: TestProject) {
     handle = await startEmbeddedPostgres(dataDir, logger);
   }
   const adminUrl = withDatabase(handle.url, 'postgres');
-  await exec(adminUrl, `drop database if exists ${TEMPLATE}`);
-  await exec(adminUrl, `create database ${TEMPLATE}`);
+  await adminQuery(adminUrl, `drop database if exists ${TEMPLATE}`);
+  await adminQuery(adminUrl, `create database ${TEMPLATE}`);
   const orm = await initOrm({ url: withDatabase(handle.url, TEMPLATE) });
   await migrate(orm);
   await seedIfEmpty(orm.em.fork(), logger);
@@ -44,24 +44,8 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', TEMPLATE);
 
   return async () => {
-    await exec(adminUrl, `drop database if exists ${TEMPLATE}`).catch(() => undefined);
+    await adminQuery(adminUrl, `drop database if exists ${TEMPLATE}`).catch(() => undefined);
     await handle.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function exec(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

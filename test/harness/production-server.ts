@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { inject } from 'vitest';
 import { freePort } from '../../server/src/app/database.js';
-import { withDatabase } from './global-setup.js';
+import { cloneTemplateDatabase } from './database.js';
 import { httpClient, startTestServer, type TestServer } from './server.js';
 import { ensureServerBuilt } from './process.js';
 import { startSmtpServer, type ReceivedMail } from './smtp.js';
@@ -161,20 +159,17 @@ export async function startServerIn(mode: Mode, env: Record<string, string> = {}
 
 /** A fresh database cloned from the run's seeded template, reached through a relay that can be cut. */
 async function relayedDatabase() {
-  const adminUrl = inject('adminDatabaseUrl');
-  const name = `ot_p_${randomBytes(6).toString('hex')}`;
-  const databaseUrl = withDatabase(adminUrl, name);
-  await adminQuery(adminUrl, `create database ${name} template ${inject('templateDatabase')}`);
-  const relay = await startRelay(new URL(databaseUrl));
-  const relayed = new URL(databaseUrl);
+  const database = await cloneTemplateDatabase('ot_p');
+  const relay = await startRelay(new URL(database.url));
+  const relayed = new URL(database.url);
   relayed.host = `127.0.0.1:${relay.port}`;
   return {
-    databaseUrl,
+    databaseUrl: database.url,
     relayedUrl: relayed.toString(),
     relay,
     drop: async () => {
       await relay.close();
-      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`).catch(() => undefined);
+      await database.drop().catch(() => undefined);
     },
   };
 }
@@ -214,14 +209,4 @@ async function startRelay(target: URL): Promise<{ port: number; cut(): Promise<v
     restore: () => listen(port),
     close: () => (server.listening ? stop() : Promise.resolve()),
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../server/src/app/app.js';
 import { loadConfig } from '../../server/src/app/config.js';
 import { createLogger } from '../../server/src/kernel/logger.js';
-import { withDatabase } from './global-setup.js';
+import { cloneTemplateDatabase, type ClonedDatabase } from './database.js';
 
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
@@ -33,11 +31,8 @@ export interface TestServerOptions {
 
 /** Starts the real server (HTTP + WebSocket) on a fresh copy of the seeded template database. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const adminUrl = inject('adminDatabaseUrl');
-  const ownsDatabase = !options.databaseUrl;
-  const name = `ot_t_${randomBytes(6).toString('hex')}`;
-  const databaseUrl = options.databaseUrl ?? withDatabase(adminUrl, name);
-  if (ownsDatabase) await adminQuery(adminUrl, `create database ${name} template ${inject('templateDatabase')}`);
+  const owned: ClonedDatabase | null = options.databaseUrl ? null : await cloneTemplateDatabase('ot_t');
+  const databaseUrl = options.databaseUrl ?? owned!.url;
 
   let recording: string[] | null = null;
   const config = loadConfig({
@@ -79,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     close: async () => {
       await pool.end();
       await app.close();
-      if (ownsDatabase) await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+      await owned?.drop();
     },
   };
 }
@@ -108,14 +103,4 @@ export function httpClient(url: string): Pick<TestServer, 'url' | 'gql' | 'login
       return token;
     },
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

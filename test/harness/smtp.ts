@@ -11,19 +11,21 @@ export interface SmtpOptions {
   replyDelayMs?: number;
 }
 
-/**
- * A real SMTP server on a free local port that keeps what it accepts. A message counts as
- * received when the server answers 250 to it, as with a real relay: one whose sender hung up
- * before that answer (e.g. a killed worker) was never accepted and is dropped.
- */
-export async function startSmtpServer(options: SmtpOptions = {}): Promise<{
+export interface SmtpServer {
   url: string;
   received: ReceivedMail[];
   /** Messages whose end the server saw, accepted or not (a send in progress shows up here first). */
   arriving: () => number;
   setReplyDelay(ms: number): void;
   close(): Promise<void>;
-}> {
+}
+
+/**
+ * A real SMTP server on a free local port that keeps what it accepts. A message counts as
+ * received when the server answers 250 to it, as with a real relay: one whose sender hung up
+ * before that answer (e.g. a killed worker) was never accepted and is dropped.
+ */
+export async function startSmtpServer(options: SmtpOptions = {}): Promise<SmtpServer> {
   const received: ReceivedMail[] = [];
   const closedSessions = new Set<string>();
   let replyDelayMs = options.replyDelayMs ?? 0;

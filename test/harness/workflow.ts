@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { TestServer } from './server.js';
+import type { GqlResponse, TestServer } from './server.js';
 
 /** The demo head of each department (API.md). */
 export const HEAD_OF: Record<string, string> = {
@@ -11,6 +11,11 @@ export const HEAD_OF: Record<string, string> = {
 };
 
 export const RESULT_FIELDS = `__typename ... on ErrorResult { code message }`;
+
+/** The terminationImpact query (variable `input`), selecting `fields` when it answers with an impact. */
+export function impactQuery(fields: string): string {
+  return `query($input: TerminationImpactInput!) { terminationImpact(input: $input) { ${RESULT_FIELDS} ... on TerminationImpact { ${fields} } } }`;
+}
 
 export const TERMINATION_FIELDS = `id number status version scope customerConfirmationRequired effectiveAt closedAt
   order { number status } reason { code }
@@ -102,6 +107,15 @@ export class Workflow {
     return data.decideApproval;
   }
 
+  /** Approves `step` as its department's head and returns the raw response, errors and all: for a decision meant to fail. */
+  async tryApprove(step: { id: string; department: string }): Promise<GqlResponse<{ decideApproval: { __typename: string } }>> {
+    return this.server.gql(
+      `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`,
+      { i: { stepId: step.id, decision: 'APPROVE' } },
+      await this.token(HEAD_OF[step.department]!),
+    );
+  }
+
   /** Approves stage by stage, each step by its department's head, until no step is pending. */
   async approveAll(terminationId: string): Promise<TerminationView> {
     for (let round = 0; round < 10; round++) {
@@ -114,6 +128,14 @@ export class Workflow {
       }
     }
     throw new Error('approvals did not finish');
+  }
+
+  /** Approves every step and, where the customer is asked, accepts by their link: the termination as it stands after. */
+  async approveAndAccept(terminationId: string): Promise<TerminationView> {
+    const approved = await this.approveAll(terminationId);
+    if (approved.status !== 'AWAITING_CUSTOMER') return approved;
+    await this.respond(await this.confirmationToken(approved.customerConfirmation!.recipient), true);
+    return this.get(terminationId);
   }
 
   /**

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EFFECT_STEPS } from '../../server/src/modules/termination/effect.service.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
-import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import type { TestServer } from '../harness/server.js';
+import { HEAD_OF, type Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
 let wf: Workflow;
-beforeAll(async () => {
-  server = await startTestServer({ env: { FAULT_INJECTION: '1' } });
-  wf = new Workflow(server);
-});
+beforeAll(async () => ({ server, wf } = await startWorkflowServer({ env: { FAULT_INJECTION: '1' } })));
 afterAll(async () => server?.close());
 
 /** Everything taking effect may touch, summed into one checksum. */
@@ -62,11 +60,7 @@ describe('a failure in any step of taking effect leaves nothing changed, and a r
     const before = await checksum();
 
     server.app.services.faults.arm(point);
-    const failed = await server.gql(
-      `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`,
-      { i: { stepId: last.id, decision: 'APPROVE' } },
-      await wf.token(HEAD_OF[last.department]!),
-    );
+    const failed = await wf.tryApprove(last);
     server.app.services.faults.disarm();
     expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(failed.errors?.[0]?.extensions?.requestId).toBeTruthy();

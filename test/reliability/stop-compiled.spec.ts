@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { withDatabase } from '../harness/global-setup.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloneTemplateDatabase, type ClonedDatabase } from '../harness/database.js';
 import { liveClient } from '../harness/live.js';
 import { type CompiledProcess, ensureServerBuilt, spawnCompiled } from '../harness/process.js';
 import { httpClient } from '../harness/server.js';
@@ -17,7 +16,7 @@ import { Workflow } from '../harness/workflow.js';
  */
 
 const processes: CompiledProcess[] = [];
-const databases: string[] = [];
+const databases: ClonedDatabase[] = [];
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 // The compiled server (server/dist) runs here; build it first when the sources are newer.
 beforeAll(() => ensureServerBuilt(), 300_000);
@@ -26,26 +25,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  for (const name of databases) await admin(`drop database if exists ${name} with (force)`).catch(() => undefined);
+  for (const database of databases) await database.drop().catch(() => undefined);
   await smtp?.close();
 });
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A database of its own, cloned from the seeded template. */
 async function clonedDatabase(): Promise<string> {
-  const name = `ot_stop_${randomBytes(5).toString('hex')}`;
-  await admin(`create database ${name} template ${inject('templateDatabase')}`);
-  databases.push(name);
-  return withDatabase(inject('adminDatabaseUrl'), name);
+  const database = await cloneTemplateDatabase('ot_stop');
+  databases.push(database);
+  return database.url;
 }
 
 async function start(command: 'start' | 'worker', env: Record<string, string>): Promise<CompiledProcess> {

@@ -68,11 +68,11 @@ export function pageRequest(first: number | null | undefined, after: string | nu
   return { limit, after: after ? decodeCursor(after) : null };
 }
 
-export function encodeCursor(sortValue: string, id: string): string {
+function encodeCursor(sortValue: string, id: string): string {
   return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // Every list sorts by a date or timestamp, then by the UUID id.

@@ -1,24 +1,17 @@
 // B3 baseline: a bare graphql-ws server (same graphql-ws and ws packages as the API, no auth, no
 // database) with the same subscription field and event type. POST /publish with an event as the
 // JSON body publishes it to every subscriber of its departments. Env: PORT.
+import fs from 'node:fs';
 import http from 'node:http';
-import { buildSchema } from 'graphql';
+import { buildSchema, parse, print } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
+// The event type is taken from the API's committed schema, so that both servers send the same events.
+const apiSchema = parse(fs.readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
+const eventType = apiSchema.definitions.find((d) => d.kind === 'ObjectTypeDefinition' && d.name.value === 'ApprovalBoardEvent');
 const schema = buildSchema(`
-  type ApprovalBoardEvent {
-    kind: String!
-    terminationId: ID!
-    number: String!
-    oldStatus: String
-    newStatus: String!
-    departments: [String!]!
-    stepId: ID
-    taskId: ID
-    actorName: String!
-    at: String!
-  }
+  ${print(eventType)}
   type Query { ok: Boolean }
   type Subscription { approvalBoardChanged(department: String!): ApprovalBoardEvent! }
 `);

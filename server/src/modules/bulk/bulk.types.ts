@@ -1,3 +1,4 @@
+import { EXPLANATION_MAX } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ForbiddenActionError, IdempotencyKeyReusedError, InputError, NotFoundError } from '../../common/business-errors.js';
@@ -67,7 +68,7 @@ export class TerminateDiscontinuedProductInput {
   @MaxLength(40)
   reasonCode!: string;
   @Field(() => String)
-  @MaxLength(2000)
+  @MaxLength(EXPLANATION_MAX)
   explanation!: string;
   @Field(() => String, { nullable: true })
   @MaxLength(200)

@@ -12,7 +12,7 @@ export interface CalendarDayInput {
   name: string;
 }
 
-export const MAX_DAYS_PER_CHANGE = 366;
+const MAX_DAYS_PER_CHANGE = 366;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -6,7 +6,6 @@
  * lookup. Saturdays and Sundays are non-working unless the calendar marks them WORKDAY (the
  * make-up working weekends of China's holiday schedule); any day marked HOLIDAY is non-working.
  */
-export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 const OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -30,7 +29,7 @@ export function localDateOf(instant: Date): string {
 }
 
 /** The instant a business day starts (00:00 Asia/Shanghai). */
-export function startOfLocalDate(date: string): Date {
+function startOfLocalDate(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
 }
 
@@ -63,7 +62,7 @@ export function addWorkingDays(date: string, n: number, overrides: CalendarOverr
 }
 
 /** The last working day strictly before `date`. */
-export function previousWorkingDay(date: string, overrides: CalendarOverrides): string {
+function previousWorkingDay(date: string, overrides: CalendarOverrides): string {
   let day = date;
   for (let guard = 0; ; guard++) {
     if (guard > 3660) throw new RangeError('no working day within ten years');

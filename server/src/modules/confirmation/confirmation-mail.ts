@@ -1,6 +1,7 @@
 import { localDateOf } from '../calendar/working-days.js';
 import { CustomerNoticeKind } from '../notification/customer-notice.js';
-import { escapeHtml, type OutgoingMail } from '../notification/mail.service.js';
+import { escapeHtml } from '../../common/html.js';
+import type { OutgoingMail } from '../notification/mail.service.js';
 import type { SilenceMeans } from '../order/contract.entity.js';
 
 export interface ConfirmationMailData {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { makeError } from '../../common/error-result.js';
 import { unauthenticated } from '../../common/errors.js';
+import { escapeLike } from '../../common/text.js';
 import { userActor, type Actor, type UserActor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -30,11 +31,6 @@ export async function loadSigningSecret(em: EntityManager, configured: string | 
   ]);
   const [row] = await conn.execute<{ value: string }[]>(`select value from app_setting where key = ?`, [SECRET_KEY]);
   return row!.value;
-}
-
-/** Escapes LIKE wildcards so the e-mail matches exactly, in any case. */
-function likeExact(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function passwordProblem(password: string): string | null {
@@ -91,7 +87,7 @@ export class AuthService {
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
     const account = email.trim().toLowerCase().slice(0, 200);
     await this.rateLimits.loginAttempt(ctx.ip, account);
-    const user = account ? await ctx.em.findOne(User, { email: { $ilike: likeExact(account) } }, { populate: ['department'] }) : null;
+    const user = account ? await ctx.em.findOne(User, { email: { $ilike: escapeLike(account) } }, { populate: ['department'] }) : null;
     const ok = await verifyPassword(password.slice(0, 200), user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok || !user.active) {
       await this.rateLimits.loginFailed(ctx.ip, account);

@@ -6,7 +6,8 @@ import { MailMessage, MailStatus } from './mail-message.entity.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { devMailboxOff, limitLength } from '../../common/errors.js';
 import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
-import { likePattern } from '../order/order.service.js';
+import { likePattern } from '../../common/text.js';
+import { escapeHtml } from '../../common/html.js';
 import { recordNoticeDelivered, smtpMessageId, type CustomerNoticeKind } from './customer-notice.js';
 
 export interface OutgoingMail {
@@ -22,7 +23,7 @@ export interface OutgoingMail {
 }
 
 /** What a sent message's stored copy shows where a live link was. */
-export const REDACTED_LINK = '[link removed after sending]';
+const REDACTED_LINK = '[link removed after sending]';
 
 /**
  * Mail goes through an outbox: queued in the caller's transaction with its send job, sent by
@@ -115,8 +116,4 @@ function redactSecrets(message: MailMessage): void {
     message.html = message.html.replaceAll(escapeHtml(secret), REDACTED_LINK).replaceAll(secret, REDACTED_LINK);
   }
   message.secrets = null;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -1,16 +1,12 @@
 import type { RequestContext } from '../../kernel/context.js';
 import { sumMoney } from '../../common/money.js';
 import { pageRequest, toConnection, type Connection } from '../../common/pagination.js';
+import { likePattern } from '../../common/text.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
 import { SalesOrder } from './sales-order.entity.js';
 import type { OrderFilter } from './order.types.js';
-
-/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export class OrderService {
   async list(

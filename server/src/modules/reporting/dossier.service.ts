@@ -4,7 +4,7 @@ import { AuditEvent } from '../../kernel/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { customerNoticesOf } from '../notification/customer-notice.js';
-import { escapeHtml } from '../notification/mail.service.js';
+import { escapeHtml } from '../../common/html.js';
 import { Settlement } from '../settlement/settlement.entity.js';
 import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
 import { RECORD_READER, staffView } from '../identity/staff-privacy.js';

@@ -1,5 +1,6 @@
 import { CustomerNoticeKind } from '../notification/customer-notice.js';
-import { escapeHtml, type OutgoingMail } from '../notification/mail.service.js';
+import { escapeHtml } from '../../common/html.js';
+import type { OutgoingMail } from '../notification/mail.service.js';
 import type { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { SalesOrder } from '../order/sales-order.entity.js';
 import type { TerminationImpact } from './impact.types.js';

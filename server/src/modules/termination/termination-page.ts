@@ -7,7 +7,7 @@ import { fieldsBelow, rowJson } from '../../common/row-json.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { User } from '../identity/user.entity.js';
 import { Customer } from '../order/customer.entity.js';
-import { likePattern } from '../order/order.service.js';
+import { likePattern } from '../../common/text.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
