@@ -15,14 +15,18 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** A department head holds every permission but administration (a new permission reaches heads and clerks too: say so here if it should not). */
-const DEPT_HEAD_PERMISSIONS = PERMISSIONS.filter((p) => p !== 'admin:manage');
-
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  /** A clerk does what a department head does, but never decides an approval. */
-  CLERK: DEPT_HEAD_PERMISSIONS.filter((p) => p !== 'approvals:decide'),
-  DEPT_HEAD: DEPT_HEAD_PERMISSIONS,
+  CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'terminations:submit', 'followups:complete', 'events:subscribe'],
+  DEPT_HEAD: [
+    'orders:read',
+    'terminations:read',
+    'terminations:write',
+    'terminations:submit',
+    'approvals:decide',
+    'followups:complete',
+    'events:subscribe',
+  ],
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
 
