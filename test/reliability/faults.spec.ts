@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EFFECT_STEPS } from '../../server/src/modules/termination/effect.service.js';
+import { EFFECT_STEPS } from '../../server/src/modules/termination/effect/effect-steps.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
