@@ -4,7 +4,6 @@ import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { RateLimits } from '../../kernel/rate-limits.js';
 import {
-  InvalidTransitionError,
   NotFoundError,
   refuse,
   resultOf,
@@ -21,7 +20,7 @@ import { SalesOrder } from '../order/sales-order.entity.js';
 import type { MailService } from '../notification/mail.service.js';
 import { Termination } from '../termination/termination.entity.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
-import { guardResendConfirmation } from '../termination/termination-policy.js';
+import { guardCustomerAnswer, guardResendConfirmation } from '../termination/termination-policy.js';
 import type { ConfirmationIssuer } from './confirmation-issuer.js';
 import { deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
 import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
@@ -64,10 +63,7 @@ export class ConfirmationService {
           { id: found.id },
           { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
         );
-        if (confirmation.status !== ConfirmationStatus.PENDING) refuse(TokenUsedError, 'TOKEN_USED', 'This link was already used.');
-        if (t.status !== 'AWAITING_CUSTOMER') {
-          refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination no longer waits for your answer.');
-        }
+        guardCustomerAnswer(t, confirmation);
         const note = input.note?.trim() || null;
         if (note && note.length > 2000) refuse(ValidationError, 'VALIDATION_FAILED', 'The note may be at most 2000 characters.');
         confirmation.status = input.accept ? ConfirmationStatus.ACCEPTED : ConfirmationStatus.DECLINED;

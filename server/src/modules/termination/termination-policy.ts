@@ -6,8 +6,10 @@ import {
   NotYourDepartmentError,
   refuse,
   StepNotActiveError,
+  TokenUsedError,
 } from '../../common/business-errors.js';
 import { ApprovalStepStatus, type ApprovalStep } from '../approval/approval-step.entity.js';
+import { ConfirmationStatus, type CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpStatus, type FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import type { Termination } from './termination.entity.js';
 
@@ -85,6 +87,14 @@ export function guardResendConfirmation(actor: Who, t: Guarded): void {
       'INVALID_TRANSITION',
       `Only a termination awaiting the customer can get a new link (it is ${t.status}).`,
     );
+  }
+}
+
+/** The customer answers once, through a link still open, while the termination waits for them. */
+export function guardCustomerAnswer(t: Guarded, confirmation: CustomerConfirmation): void {
+  if (confirmation.status !== ConfirmationStatus.PENDING) refuse(TokenUsedError, 'TOKEN_USED', 'This link was already used.');
+  if (t.status !== 'AWAITING_CUSTOMER') {
+    refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination no longer waits for your answer.');
   }
 }
 
