@@ -36,23 +36,27 @@ describe('settlementKindFor', () => {
 });
 
 describe('orderStatusAfterTermination', () => {
-  it('is TERMINATED when every line is terminated in full', () => {
-    expect(
-      orderStatusAfterTermination([
-        { quantity: 5, terminatedQuantity: 5 },
-        { quantity: 2, terminatedQuantity: 2 },
-      ]),
-    ).toBe('TERMINATED');
-  });
-
-  it('is PARTIALLY_TERMINATED when any line keeps a quantity', () => {
-    expect(
-      orderStatusAfterTermination([
-        { quantity: 5, terminatedQuantity: 5 },
-        { quantity: 2, terminatedQuantity: 1 },
-      ]),
-    ).toBe('PARTIALLY_TERMINATED');
-    expect(orderStatusAfterTermination([{ quantity: 3, terminatedQuantity: 0 }])).toBe('PARTIALLY_TERMINATED');
+  // [quantity, terminated] per line → the order's status.
+  it.each([
+    [
+      'every line in full',
+      [
+        [5, 5],
+        [2, 2],
+      ],
+      'TERMINATED',
+    ],
+    [
+      'one line keeps a quantity',
+      [
+        [5, 5],
+        [2, 1],
+      ],
+      'PARTIALLY_TERMINATED',
+    ],
+    ['nothing of a line terminated', [[3, 0]], 'PARTIALLY_TERMINATED'],
+  ] as const)('%s: %j → %s', (_case, lines, status) => {
+    expect(orderStatusAfterTermination(lines.map(([quantity, terminatedQuantity]) => ({ quantity, terminatedQuantity })))).toBe(status);
   });
 });
 
