@@ -2,8 +2,8 @@ import type { DomainEvent, DomainEventType, EventSubscriber } from '../../kernel
 import type { EventPublisher } from '../../kernel/live-events.js';
 
 /**
- * Events the boards do not show: records of what a change did (the change itself is shown),
- * and the customer's side, which moves no card until the termination's status does.
+ * Events the boards do not show: what taking effect did, links mailed and mail delivered, and
+ * the customer's answer or silence (the status change that follows is shown instead).
  */
 const UNSHOWN: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'termination.effect_applied',
