@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EFFECT_STEPS } from '../../server/src/modules/termination/effect.service.js';
+import { EFFECT_STEPS } from '../../server/src/modules/termination/effect/effect-steps.js';
 import type { TestServer } from '../harness/server.js';
 import { HEAD_OF, type Workflow } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';

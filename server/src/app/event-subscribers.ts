@@ -1,11 +1,20 @@
 import type { EventSubscriber } from '../kernel/domain-events.js';
 import type { EventPublisher } from '../kernel/live-events.js';
 import { liveBoardsSubscriber } from '../modules/live/live-boards.subscriber.js';
+import { approvalNoticesSubscriber } from '../modules/notification/approval-notices.subscriber.js';
+import { customerReplyNoticesSubscriber } from '../modules/notification/customer-reply-notices.subscriber.js';
+import { effectNoticesSubscriber } from '../modules/notification/effect-notices.subscriber.js';
+import type { NotificationService } from '../modules/notification/notification.service.js';
 
 /**
  * Everything that reacts to domain events, in the order it runs. A new reaction to an event
  * (a notice, a job, a call to another system) is a subscriber of its own, added here.
  */
-export function eventSubscribers(deps: { events: EventPublisher }): EventSubscriber[] {
-  return [liveBoardsSubscriber(deps.events)];
+export function eventSubscribers(deps: { events: EventPublisher; notifications: NotificationService }): EventSubscriber[] {
+  return [
+    approvalNoticesSubscriber(deps.notifications),
+    customerReplyNoticesSubscriber(deps.notifications),
+    effectNoticesSubscriber(deps.notifications),
+    liveBoardsSubscriber(deps.events),
+  ];
 }

@@ -3,6 +3,7 @@ import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
 import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
 import { CalendarService } from '../modules/calendar/calendar.service.js';
+import { ConfirmationIssuer } from '../modules/confirmation/confirmation-issuer.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
 import { FollowUpService } from '../modules/follow-up/follow-up.service.js';
 import { ApprovalRuleService } from '../modules/approval/approval-rule.service.js';
@@ -18,7 +19,8 @@ import { ScheduledWorkService } from '../modules/notification/scheduled-work.ser
 import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
 import { ReportingService } from '../modules/reporting/reporting.service.js';
-import { EffectService } from '../modules/termination/effect.service.js';
+import { EffectRunner } from '../modules/termination/effect/effect-runner.js';
+import { EFFECT_STEP_LIST } from '../modules/termination/effect/effect-steps.js';
 import { FeeAdjustmentService } from '../modules/termination/fee-adjustment.service.js';
 import { ImpactService } from '../modules/termination/impact.service.js';
 import { ReasonService } from '../modules/termination/reason.service.js';
@@ -69,24 +71,28 @@ declare module '../kernel/context.js' {
 export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
-  const domainEvents = new DomainEvents(eventSubscribers({ events }));
-  const faults = new FaultInjector(config.faultInjection);
-  const mail = new MailService(config.smtpUrl, config.mailFrom, logger);
   const notifications = new NotificationService(events);
-  const lifecycle = new TerminationLifecycle(events);
+  const domainEvents = new DomainEvents(eventSubscribers({ events, notifications }));
+  const faults = new FaultInjector(config.faultInjection);
+  const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
   const calendar = new CalendarService(domainEvents);
-  const confirmations = new ConfirmationService(
+  const issuer = new ConfirmationIssuer(
     { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },
     mail,
-    lifecycle,
-    notifications,
-    rateLimits,
     calendar,
+    domainEvents,
   );
-  const followUps = new FollowUpService(lifecycle);
-  const terminations = new TerminationService(impacts, lifecycle, new EffectService(faults), confirmations, followUps, notifications, mail);
+  const lifecycle = new TerminationLifecycle({
+    events: domainEvents,
+    impacts,
+    confirmations: issuer,
+    effect: new EffectRunner(EFFECT_STEP_LIST, { mail }, faults, domainEvents),
+  });
+  const confirmations = new ConfirmationService(issuer, mail, lifecycle, rateLimits, domainEvents);
+  const followUps = new FollowUpService(lifecycle, domainEvents);
+  const terminations = new TerminationService(impacts, lifecycle, domainEvents);
   const apiKeys = new ApiKeyService(events, domainEvents);
   const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events, domainEvents);
   return {
@@ -100,13 +106,13 @@ export function createServices(config: AppConfig, signingSecret: string, pubSub:
     orders: new OrderService(),
     reasons: new ReasonService(domainEvents),
     terminations,
-    feeAdjustments: new FeeAdjustmentService(impacts, lifecycle),
-    approvals: new ApprovalService(lifecycle, terminations, notifications),
+    feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),
+    approvals: new ApprovalService(lifecycle, domainEvents),
     confirmations,
     followUps,
     notifications,
     mail,
-    scheduled: new ScheduledWorkService(confirmations, notifications, lifecycle),
+    scheduled: new ScheduledWorkService(issuer, confirmations, domainEvents),
     events,
     domainEvents,
     faults,

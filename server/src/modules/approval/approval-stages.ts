@@ -1,20 +1,15 @@
 import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
-import type { NotificationService } from '../notification/notification.service.js';
 import type { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
 
 /**
  * Opens the lowest stage that still has waiting steps: due times start, SLA checks are scheduled.
+ * Its heads hear of it from the event the caller records (submitted, or stage activated).
  * `steps` are all the termination's steps when the caller holds them (locked, current), which
  * saves reading them again.
  */
-export async function activateNextStage(
-  scope: TransactionScope,
-  t: Termination,
-  notifications: NotificationService,
-  steps?: readonly ApprovalStep[],
-): Promise<ApprovalStep[]> {
+export async function activateNextStage(scope: TransactionScope, t: Termination, steps?: readonly ApprovalStep[]): Promise<ApprovalStep[]> {
   const waiting = steps
     ? steps.filter((s) => s.status === ApprovalStepStatus.WAITING).sort((a, b) => a.stage - b.stage)
     : await scope.em.find(
@@ -32,16 +27,5 @@ export async function activateNextStage(
     step.dueAt = new Date(now.getTime() + step.slaHours * 3_600_000);
     await enqueueJob(scope.em, JOBS.approvalSla, { stepId: step.id }, { runAt: step.dueAt, jobKey: `approval-sla:${step.id}` });
   }
-  await notifications.toDepartmentHeads(
-    scope,
-    activated.map((s) => s.department),
-    {
-      kind: 'APPROVAL_DUE',
-      title: `${t.number} 待您审批 / awaiting your approval`,
-      body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency}`,
-      link: `/board`,
-      terminationId: t.id,
-    },
-  );
   return activated;
 }

@@ -1,11 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PreferredResolution } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { RateLimits } from '../../kernel/rate-limits.js';
-import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import {
-  ForbiddenActionError,
-  InvalidTransitionError,
   NotFoundError,
   refuse,
   resultOf,
@@ -15,156 +13,28 @@ import {
   ValidationError,
 } from '../../common/business-errors.js';
 import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
-import { appendAudit, type AuditActor } from '../audit/audit.service.js';
-import type { CalendarService } from '../calendar/calendar.service.js';
-import { headsOf } from '../notification/notification.service.js';
-import { Contract, SilenceMeans } from '../order/contract.entity.js';
+import { SilenceMeans } from '../order/contract.entity.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../../kernel/idempotency.js';
-import { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { MailService } from '../notification/mail.service.js';
-import type { NotificationService } from '../notification/notification.service.js';
 import { Termination } from '../termination/termination.entity.js';
-import type { EnterContext, TerminationLifecycle } from '../termination/termination-lifecycle.js';
-import { lockTermination } from '../termination/termination-lifecycle.js';
-import { confirmationMail, deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
+import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
+import { guardCustomerAnswer, guardResendConfirmation } from '../termination/termination-policy.js';
+import type { ConfirmationIssuer } from './confirmation-issuer.js';
+import { deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
 import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
-import { hashToken, looksLikeToken, newConfirmationToken } from './token.js';
+import { hashToken, looksLikeToken } from './token.js';
 
-export interface ConfirmationSettings {
-  publicUrl: string;
-  validityHours: number;
-  reminderHoursBefore: number;
-}
-
-export interface TakeEffectFn {
-  (
-    scope: TransactionScope,
-    t: Termination,
-    event: 'CUSTOMER_ACCEPT',
-    actor: AuditActor,
-    enter?: Omit<EnterContext, 'impact'>,
-  ): Promise<boolean>;
-}
-
-/** Who may write to the customer about a termination. */
-function mayContactCustomer(ctx: RequestContext, requesterId: string): boolean {
-  const actor = ctx.actor;
-  if (actor?.kind !== 'user') return false;
-  return (
-    actor.userId === requesterId ||
-    actor.role === 'ADMIN' ||
-    actor.departmentCode === 'SALES' ||
-    actor.departmentCode === 'CUSTOMER_SERVICE'
-  );
-}
-
+/** The customer's side of a termination: the public page, the answer, a new link, and silence at the deadline. */
 export class ConfirmationService {
-  /** Set by the termination service (it owns taking effect). */
-  takeEffect!: TakeEffectFn;
-
   constructor(
-    private readonly settings: ConfirmationSettings,
+    private readonly issuer: ConfirmationIssuer,
     private readonly mail: MailService,
     private readonly lifecycle: TerminationLifecycle,
-    private readonly notifications: NotificationService,
     private readonly rateLimits: RateLimits,
-    private readonly calendar: CalendarService,
+    private readonly events: DomainEvents,
   ) {}
-
-  /**
-   * When the customer's answer is due: the contract's reply period in working days (Asia/Shanghai,
-   * holiday calendar), counted from sending; without one, CONFIRMATION_VALIDITY_HOURS.
-   */
-  async replyDeadline(em: TransactionScope['em'], contract: Contract, sentAt: Date) {
-    if (contract.replyWorkingDays) {
-      return this.calendar.replyDeadline(em, sentAt, contract.replyWorkingDays);
-    }
-    const expiresAt = new Date(sentAt.getTime() + this.settings.validityHours * 3_600_000);
-    const remindAt = new Date(expiresAt.getTime() - this.settings.reminderHoursBefore * 3_600_000);
-    return { deadlineDate: null, expiresAt, remindAt: remindAt > sentAt ? remindAt : null };
-  }
-
-  /**
-   * Creates a fresh link (voiding any earlier one), mails it, and schedules reminder and expiry.
-   * A reminder keeps the deadline of the request it reminds of.
-   */
-  async issue(
-    scope: TransactionScope,
-    t: Termination,
-    options: { expiresAt?: Date; deadlineDate?: string | null; reminder?: boolean } = {},
-  ): Promise<CustomerConfirmation> {
-    const { em } = scope;
-    const previous = await em.find(CustomerConfirmation, { termination: t, status: ConfirmationStatus.PENDING });
-    for (const p of previous) p.status = ConfirmationStatus.SUPERSEDED;
-    const order = await em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer', 'contract'] });
-    const customer = order.customer as Customer;
-    const contract = order.contract as Contract;
-    const { token, hash } = newConfirmationToken();
-    const sentAt = new Date();
-    const deadline = options.expiresAt
-      ? { expiresAt: options.expiresAt, deadlineDate: options.deadlineDate ?? null, remindAt: null }
-      : await this.replyDeadline(em, contract, sentAt);
-    const { expiresAt, deadlineDate } = deadline;
-    const confirmation = em.create(CustomerConfirmation, {
-      termination: t,
-      tokenHash: hash,
-      status: ConfirmationStatus.PENDING,
-      recipient: customer.email,
-      sentAt,
-      expiresAt,
-      deadlineDate,
-    });
-    const link = `${this.settings.publicUrl}/confirm/${token}`;
-    await this.mail.queue(em, {
-      ...confirmationMail({
-        recipient: customer.email,
-        customerName: customer.name,
-        terminationNumber: t.number,
-        orderNumber: order.number,
-        reasonZh: t.reason.labelZh,
-        reasonEn: t.reason.labelEn,
-        explanation: t.explanation,
-        cancellationFee: t.impact.cancellationFee,
-        refundDue: t.impact.refundDue,
-        currency: t.impact.currency,
-        link,
-        expiresAt,
-        deadlineDate,
-        silenceMeans: contract.silenceMeans ?? null,
-        reminder: options.reminder,
-      }),
-      terminationId: t.id,
-      secrets: [link],
-    });
-    if (!options.reminder && deadline.remindAt) {
-      await enqueueJob(
-        em,
-        JOBS.confirmationReminder,
-        { confirmationId: confirmation.id },
-        { runAt: deadline.remindAt, jobKey: `reminder:${confirmation.id}` },
-      );
-    }
-    await enqueueJob(
-      em,
-      JOBS.confirmationExpiry,
-      { confirmationId: confirmation.id },
-      { runAt: expiresAt, jobKey: `expiry:${confirmation.id}` },
-    );
-    appendAudit(
-      em,
-      { kind: 'system' },
-      {
-        action: options.reminder ? 'confirmation.reminder_sent' : 'confirmation.sent',
-        terminationId: t.id,
-        entityType: 'CustomerConfirmation',
-        entityId: confirmation.id,
-        data: { recipient: customer.email, expiresAt: expiresAt.toISOString(), deadlineDate, replaced: previous.length },
-      },
-    );
-    return confirmation;
-  }
 
   /** The public page's view of a link; refuses used, expired and unknown tokens. */
   async view(ctx: RequestContext, token: string) {
@@ -193,10 +63,7 @@ export class ConfirmationService {
           { id: found.id },
           { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
         );
-        if (confirmation.status !== ConfirmationStatus.PENDING) refuse(TokenUsedError, 'TOKEN_USED', 'This link was already used.');
-        if (t.status !== 'AWAITING_CUSTOMER') {
-          refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination no longer waits for your answer.');
-        }
+        guardCustomerAnswer(t, confirmation);
         const note = input.note?.trim() || null;
         if (note && note.length > 2000) refuse(ValidationError, 'VALIDATION_FAILED', 'The note may be at most 2000 characters.');
         confirmation.status = input.accept ? ConfirmationStatus.ACCEPTED : ConfirmationStatus.DECLINED;
@@ -204,21 +71,14 @@ export class ConfirmationService {
         confirmation.note = note;
         confirmation.preferredResolution = input.preferredResolution ?? null;
         const actor = { kind: 'customer' as const, email: confirmation.recipient };
-        appendAudit(scope.em, actor, {
-          action: input.accept ? 'confirmation.accepted' : 'confirmation.declined',
-          terminationId: t.id,
-          entityType: 'CustomerConfirmation',
-          entityId: confirmation.id,
-          data: { note, preferredResolution: confirmation.preferredResolution },
-        });
-        await this.notifications.toUsers(scope, [t.requestedBy.id], {
-          kind: input.accept ? 'CUSTOMER_ACCEPTED' : 'CUSTOMER_DECLINED',
-          title: `${t.number} ${input.accept ? '客户已确认 / customer accepted' : '客户已拒绝 / customer declined'}`,
-          body: note ?? '',
-          link: `/terminations/${t.number}`,
-          terminationId: t.id,
-        });
-        if (input.accept) await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', actor);
+        await this.events.record(
+          scope,
+          actor,
+          input.accept ? 'confirmation.accepted' : 'confirmation.declined',
+          { note, preferredResolution: confirmation.preferredResolution ?? null },
+          { termination: t, entity: { type: 'CustomerConfirmation', id: confirmation.id } },
+        );
+        if (input.accept) await this.lifecycle.takeEffect(scope, t, 'CUSTOMER_ACCEPT', actor);
         else {
           await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', actor, { note });
           await this.acknowledgeDecline(scope, t, null);
@@ -275,29 +135,16 @@ export class ConfirmationService {
         const t = await lockTermination(scope, terminationId);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
         if (claim && (await findReplay(scope.em, claim))) return { termination: t };
-        if (!mayContactCustomer(ctx, t.requestedBy.id)) {
-          refuse(
-            ForbiddenActionError,
-            'FORBIDDEN_ACTION',
-            'Only the requester, sales, customer service or an administrator may send the customer a new link.',
-          );
-        }
-        if (t.status !== 'AWAITING_CUSTOMER') {
-          refuse(
-            InvalidTransitionError,
-            'INVALID_TRANSITION',
-            `Only a termination awaiting the customer can get a new link (it is ${t.status}).`,
-          );
-        }
-        const confirmation = await this.issue(scope, t);
-        t.version += 1;
-        appendAudit(scope.em, ctx.actor, {
-          action: 'confirmation.resent',
-          terminationId: t.id,
-          entityType: 'CustomerConfirmation',
-          entityId: confirmation.id,
-        });
-        this.lifecycle.publishAfterCommit(scope, t, 'confirmation.resent', t.status, ctx.actor);
+        guardResendConfirmation(ctx.actor, t);
+        const confirmation = await this.issuer.issue(scope, t);
+        await this.events.terminationChanged(
+          scope,
+          t,
+          ctx.actor,
+          'confirmation.resent',
+          {},
+          { entity: { type: 'CustomerConfirmation', id: confirmation.id } },
+        );
         // Without this a retried resend would issue yet another link and void the one just mailed.
         if (claim) await saveReplay(scope.em, claim, { terminationId: t.id });
         return { termination: t, confirmation };
@@ -321,54 +168,50 @@ export class ConfirmationService {
     });
   }
 
-  /**
-   * The customer did not answer by the deadline (the link is already marked EXPIRED): the
-   * contract decides. Silence = refusal declines the termination; silence = acceptance makes
-   * it take effect exactly as the customer's acceptance would; a contract that says nothing
-   * leaves it waiting (the requester may resend or withdraw). Returns the rule applied.
-   */
-  async applySilence(scope: TransactionScope, t: Termination, confirmation: CustomerConfirmation): Promise<SilenceMeans | null> {
+  /** What the contract makes of the customer's silence now, when they are still asked: refusal, acceptance, or nothing. */
+  async silenceRule(scope: TransactionScope, t: Termination): Promise<SilenceMeans | null> {
     if (t.status !== 'AWAITING_CUSTOMER') return null;
     const order = await scope.em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['contract'] });
-    const rule = order.contract.silenceMeans ?? null;
-    if (!rule) return null;
+    return order.contract.silenceMeans ?? null;
+  }
+
+  /**
+   * The customer did not answer by the deadline (the link is already marked EXPIRED) and the
+   * contract has a rule (see silenceRule). Silence = refusal declines the termination; silence =
+   * acceptance makes it take effect exactly as the customer's acceptance would.
+   */
+  async applySilence(scope: TransactionScope, t: Termination, confirmation: CustomerConfirmation, rule: SilenceMeans): Promise<void> {
+    const order = await scope.em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['contract'] });
     const system = { kind: 'system' as const };
     const deadline = deadlineText(confirmation);
     const meaning = rule === SilenceMeans.REFUSAL ? 'refusal' : 'acceptance';
-    appendAudit(scope.em, system, {
-      action: 'confirmation.silence',
-      terminationId: t.id,
-      entityType: 'CustomerConfirmation',
-      entityId: confirmation.id,
-      data: {
+    const steps = await scope.em.find(ApprovalStep, { termination: t });
+    // The departments of the route hear of it too (see the customer-reply notices).
+    await this.events.record(
+      scope,
+      system,
+      'confirmation.silence',
+      {
         summary: `No reply by deadline, contract treats silence as ${meaning}`,
         silenceMeans: rule,
         contract: order.contract.number,
         deadlineDate: confirmation.deadlineDate ?? null,
         expiresAt: confirmation.expiresAt.toISOString(),
       },
-    });
-    const steps = await scope.em.find(ApprovalStep, { termination: t });
-    const heads = await headsOf(scope.em, [...new Set(steps.map((s) => s.department))]);
-    await this.notifications.toUsers(scope, [t.requestedBy.id, ...heads.map((u) => u.id)], {
-      kind: rule === SilenceMeans.REFUSAL ? 'CUSTOMER_SILENT_REFUSAL' : 'CUSTOMER_SILENT_ACCEPTANCE',
-      title:
-        rule === SilenceMeans.REFUSAL
-          ? `${t.number} 客户逾期未答复，按合同视为拒绝 / no reply by the deadline: counts as refusal`
-          : `${t.number} 客户逾期未答复，按合同视为同意 / no reply by the deadline: counts as acceptance`,
-      body: `No reply by ${deadline.en}; contract ${order.contract.number} treats silence as ${meaning}.`,
-      link: `/terminations/${t.number}`,
-      terminationId: t.id,
-    });
+      {
+        termination: t,
+        entity: { type: 'CustomerConfirmation', id: confirmation.id },
+        departments: [...new Set(steps.map((s) => s.department))],
+      },
+    );
     if (rule === SilenceMeans.REFUSAL) {
       await this.lifecycle.apply(scope, t, 'CUSTOMER_DECLINE', system, { silence: rule });
       await this.acknowledgeDecline(scope, t, confirmation);
     } else {
-      await this.takeEffect(scope, t, 'CUSTOMER_ACCEPT', system, {
+      await this.lifecycle.takeEffect(scope, t, 'CUSTOMER_ACCEPT', system, {
         acceptedBySilence: { deadlineZh: deadline.zh, deadlineEn: deadline.en },
       });
     }
-    return rule;
   }
 
   private async usable(em: RequestContext['em'], token: string): Promise<CustomerConfirmation> {

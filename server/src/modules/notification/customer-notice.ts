@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { appendAudit } from '../audit/audit.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
+import { Termination } from '../termination/termination.entity.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
 
 /** Every kind of message the customer gets about a termination. */
@@ -76,24 +78,21 @@ export async function customerNoticesOf(em: EntityManager, terminationId: string
  * is flushed (so both commit together): a customer notice puts "customer notified" on the
  * termination's audit trail — the moment the customer was told.
  */
-export function recordNoticeDelivered(em: EntityManager, message: MailMessage): void {
+export async function recordNoticeDelivered(scope: TransactionScope, events: DomainEvents, message: MailMessage): Promise<void> {
   if (!message.noticeKind || !message.terminationId) return;
-  appendAudit(
-    em,
+  const termination = await scope.em.findOneOrFail(Termination, { id: message.terminationId });
+  await events.record(
+    scope,
     { kind: 'system' },
+    'customer.notified',
     {
-      action: 'customer.notified',
-      terminationId: message.terminationId,
-      entityType: 'MailMessage',
-      entityId: message.id,
-      data: {
-        kind: message.noticeKind,
-        channel: NoticeChannel.EMAIL,
-        recipient: message.recipient,
-        messageId: smtpMessageId(message.id),
-        sentAt: message.sentAt?.toISOString() ?? null,
-        transport: message.transport,
-      },
+      kind: message.noticeKind,
+      channel: NoticeChannel.EMAIL,
+      recipient: message.recipient,
+      messageId: smtpMessageId(message.id),
+      sentAt: message.sentAt?.toISOString() ?? null,
+      transport: message.transport,
     },
+    { termination, entity: { type: 'MailMessage', id: message.id } },
   );
 }

@@ -1,7 +1,9 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { enqueueJob, JOBS } from '../../kernel/jobs.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { Logger } from '../../kernel/logger.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { devMailboxOff, limitLength } from '../../common/errors.js';
@@ -36,6 +38,7 @@ export class MailService {
     smtpUrl: string | undefined,
     private readonly from: string,
     private readonly logger: Logger,
+    private readonly events: DomainEvents,
   ) {
     this.transporter = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
   }
@@ -72,7 +75,9 @@ export class MailService {
    * message, the stored copy loses its live links.
    */
   async deliver(em: EntityManager, messageId: string): Promise<void> {
+    const committed: (() => void | Promise<void>)[] = [];
     const failure = await em.transactional(async (tx) => {
+      const scope: TransactionScope = { em: tx, afterCommit: (fn) => committed.push(fn) };
       const message = await tx.findOne(MailMessage, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!message || message.status === MailStatus.SENT) return null;
       message.attempts += 1;
@@ -91,13 +96,15 @@ export class MailService {
         message.status = MailStatus.SENT;
         message.sentAt = new Date();
         message.lastError = null;
-        recordNoticeDelivered(tx, message);
+        await recordNoticeDelivered(scope, this.events, message);
         return null;
       } catch (error) {
         message.lastError = error instanceof Error ? error.message.slice(0, 500) : 'send failed';
         return error;
       }
     });
+    // Reactions that wait for the commit (the transaction commits even when sending failed).
+    for (const fn of committed) await fn();
     if (failure) {
       this.logger.warn({ err: failure, messageId }, 'mail delivery failed; the job will retry');
       throw failure;

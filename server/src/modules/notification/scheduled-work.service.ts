@@ -1,13 +1,15 @@
 import type { RequestContext } from '../../kernel/context.js';
 import { inTransaction } from '../../kernel/transaction.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
-import { appendAudit } from '../audit/audit.service.js';
 import { IdempotencyRecord } from '../../kernel/idempotency-record.entity.js';
 import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
+import type { ConfirmationIssuer } from '../confirmation/confirmation-issuer.js';
 import type { ConfirmationService } from '../confirmation/confirmation.service.js';
 import { FollowUpStatus, FollowUpTask } from '../follow-up/follow-up-task.entity.js';
-import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
-import type { NotificationService } from './notification.service.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
+import { lockTermination } from '../termination/termination-lifecycle.js';
+
+const SYSTEM = { kind: 'system' } as const;
 
 /**
  * What the scheduled jobs do. Each takes "now" so tests can drive time, and each is
@@ -15,9 +17,9 @@ import type { NotificationService } from './notification.service.js';
  */
 export class ScheduledWorkService {
   constructor(
+    private readonly issuer: ConfirmationIssuer,
     private readonly confirmations: ConfirmationService,
-    private readonly notifications: NotificationService,
-    private readonly lifecycle: TerminationLifecycle,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -34,24 +36,19 @@ export class ScheduledWorkService {
       if (!t || t.status !== 'AWAITING_CUSTOMER' || confirmation.status !== ConfirmationStatus.PENDING || confirmation.remindedAt)
         return false;
       if (confirmation.expiresAt <= now) return false;
-      const fresh = await this.confirmations.issue(scope, t, {
+      const fresh = await this.issuer.issue(scope, t, {
         expiresAt: confirmation.expiresAt,
         deadlineDate: confirmation.deadlineDate ?? null,
         reminder: true,
       });
       fresh.remindedAt = now;
-      appendAudit(
-        scope.em,
-        { kind: 'system' },
-        {
-          action: 'confirmation.reminded',
-          terminationId: t.id,
-          entityType: 'CustomerConfirmation',
-          entityId: fresh.id,
-          data: { recipient: fresh.recipient },
-        },
+      await this.events.record(
+        scope,
+        SYSTEM,
+        'confirmation.reminded',
+        { recipient: fresh.recipient },
+        { termination: t, entity: { type: 'CustomerConfirmation', id: fresh.id } },
       );
-      this.lifecycle.publishAfterCommit(scope, t, 'confirmation.reminded', t.status, { kind: 'system' });
       return true;
     });
   }
@@ -68,21 +65,16 @@ export class ScheduledWorkService {
       const confirmation = await scope.em.findOneOrFail(CustomerConfirmation, { id: confirmationId }, { refresh: true });
       if (!t || confirmation.status !== ConfirmationStatus.PENDING || confirmation.expiresAt > now) return false;
       confirmation.status = ConfirmationStatus.EXPIRED;
-      t.version += 1;
-      appendAudit(
-        scope.em,
-        { kind: 'system' },
-        { action: 'confirmation.expired', terminationId: t.id, entityType: 'CustomerConfirmation', entityId: confirmation.id },
+      const rule = await this.confirmations.silenceRule(scope, t);
+      await this.events.terminationChanged(
+        scope,
+        t,
+        SYSTEM,
+        'confirmation.expired',
+        { silenceMeans: rule },
+        { entity: { type: 'CustomerConfirmation', id: confirmation.id } },
       );
-      if (await this.confirmations.applySilence(scope, t, confirmation)) return true;
-      await this.notifications.toUsers(scope, [t.requestedBy.id], {
-        kind: 'CONFIRMATION_EXPIRED',
-        title: `${t.number} 客户确认链接已过期 / customer link expired`,
-        body: 'Resend the link or withdraw the termination.',
-        link: `/terminations/${t.number}`,
-        terminationId: t.id,
-      });
-      this.lifecycle.publishAfterCommit(scope, t, 'confirmation.expired', t.status, { kind: 'system' });
+      if (rule) await this.confirmations.applySilence(scope, t, confirmation, rule);
       return true;
     });
   }
@@ -97,31 +89,12 @@ export class ScheduledWorkService {
       if (!t || t.status !== 'PENDING_APPROVAL' || step.status !== ApprovalStepStatus.PENDING) return false;
       if (!step.dueAt || step.dueAt > now || step.overdueNotifiedAt) return false;
       step.overdueNotifiedAt = now;
-      appendAudit(
-        scope.em,
-        { kind: 'system' },
-        {
-          action: 'approval.overdue',
-          terminationId: t.id,
-          entityType: 'ApprovalStep',
-          entityId: step.id,
-          data: { department: step.department, dueAt: step.dueAt.toISOString() },
-        },
-      );
-      await this.notifications.toDepartmentHeads(scope, [step.department, 'MANAGEMENT'], {
-        kind: 'APPROVAL_OVERDUE',
-        title: `${t.number} ${step.department} 审批已超时 / approval overdue`,
-        body: `Due ${step.dueAt.toISOString()}`,
-        link: '/board',
-        terminationId: t.id,
-      });
-      this.lifecycle.publishAfterCommit(
+      await this.events.record(
         scope,
-        t,
+        SYSTEM,
         'approval.overdue',
-        t.status,
-        { kind: 'system' },
-        { departments: [step.department], stepId: step.id },
+        { department: step.department, dueAt: step.dueAt.toISOString() },
+        { termination: t, entity: { type: 'ApprovalStep', id: step.id }, departments: [step.department], stepId: step.id },
       );
       return true;
     });
@@ -133,31 +106,12 @@ export class ScheduledWorkService {
       if (!task || task.status !== FollowUpStatus.OPEN || task.dueAt > now || task.overdueNotifiedAt) return false;
       task.overdueNotifiedAt = now;
       const t = task.termination;
-      appendAudit(
-        scope.em,
-        { kind: 'system' },
-        {
-          action: 'followup.overdue',
-          terminationId: t.id,
-          entityType: 'FollowUpTask',
-          entityId: task.id,
-          data: { department: task.department, kind: task.kind },
-        },
-      );
-      await this.notifications.toDepartmentHeads(scope, [task.department], {
-        kind: 'FOLLOW_UP_OVERDUE',
-        title: `${t.number} 跟进任务已超时 / follow-up overdue`,
-        body: task.instructions,
-        link: '/follow-ups',
-        terminationId: t.id,
-      });
-      this.lifecycle.publishAfterCommit(
+      await this.events.record(
         scope,
-        t,
+        SYSTEM,
         'followup.overdue',
-        t.status,
-        { kind: 'system' },
-        { departments: [task.department], taskId: task.id },
+        { department: task.department, kind: task.kind },
+        { termination: t, entity: { type: 'FollowUpTask', id: task.id }, departments: [task.department], taskId: task.id },
       );
       return true;
     });

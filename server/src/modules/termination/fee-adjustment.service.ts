@@ -1,23 +1,15 @@
-import { FEE_ADJUSTABLE_STATUSES, mayAdjustCancellationFee } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
-import {
-  ConflictError,
-  ForbiddenActionError,
-  InputError,
-  InvalidTransitionError,
-  NotFoundError,
-  refuse,
-  resultOf,
-} from '../../common/business-errors.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
+import { ConflictError, InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { Decimal, money } from '../../common/money.js';
 import { inTransaction } from '../../kernel/transaction.js';
-import { appendAudit } from '../audit/audit.service.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { chargedFee, type ImpactService } from './impact.service.js';
 import type { ImpactSnapshot } from './impact.types.js';
-import { TerminationLine } from './termination-line.entity.js';
-import { lockOrder, lockTermination, type TerminationLifecycle } from './termination-lifecycle.js';
+import { runningImpactRequest } from './running-impact.js';
+import { lockTermination } from './termination-lifecycle.js';
+import { guardAdjustFee, guardFeeAdjustable } from './termination-policy.js';
 
 export interface AdjustCancellationFeeInput {
   terminationId: string;
@@ -50,7 +42,7 @@ const FEE_KEYS = [
 export class FeeAdjustmentService {
   constructor(
     private readonly impacts: ImpactService,
-    private readonly lifecycle: TerminationLifecycle,
+    private readonly events: DomainEvents,
   ) {}
 
   async adjust(ctx: RequestContext, input: AdjustCancellationFeeInput) {
@@ -60,9 +52,7 @@ export class FeeAdjustmentService {
     const amountText = input.amount.trim();
     return resultOf(async () => {
       const actor = ctx.actor;
-      if (actor?.kind !== 'user' || !mayAdjustCancellationFee(actor)) {
-        refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the head of finance may adjust the cancellation fee.');
-      }
+      guardAdjustFee(actor);
       if (!AMOUNT_RE.test(amountText)) {
         refuse(InputError, 'VALIDATION_FAILED', 'The amount is a number ≥ 0 with at most two decimals, e.g. 12000.00.', {
           field: 'amount',
@@ -81,20 +71,9 @@ export class FeeAdjustmentService {
         if (input.expectedVersion != null && input.expectedVersion !== t.version) {
           refuse(ConflictError, 'STALE_VERSION', `The termination changed meanwhile (version ${t.version}); reload and try again.`);
         }
-        if (!FEE_ADJUSTABLE_STATUSES.includes(t.status)) {
-          refuse(InvalidTransitionError, 'INVALID_TRANSITION', `The fee of a ${t.status} termination can no longer be adjusted.`);
-        }
+        guardFeeAdjustable(t);
         // The ceiling is the contract's fee for this termination now, from live data.
-        const order = await lockOrder(scope, t.order.id);
-        const lines = await em.find(TerminationLine, { termination: t });
-        const request = {
-          order,
-          reason: t.reason,
-          lines: lines.map((l) => ({ lineId: l.salesOrderLine.id, quantity: l.quantity })),
-          customerConfirmationRequested: t.customerConfirmationRequired,
-          excludeTerminationId: t.id,
-          fault: t.fault,
-        };
+        const request = await runningImpactRequest(scope, t);
         const current = await this.impacts.compute(em, { ...request, feeAdjustment: t.feeAdjustment });
         const { ceiling } = chargedFee(current.contractFee, t.fault, null);
         if (new Decimal(amount).gt(ceiling)) {
@@ -124,13 +103,12 @@ export class FeeAdjustmentService {
         const isFeeNote = (code: string) => code.startsWith('FEE_');
         snapshot.warnings = [...t.impact.warnings.filter((w) => !isFeeNote(w.code)), ...adjusted.warnings.filter((w) => isFeeNote(w.code))];
         t.impact = snapshot;
-        t.version += 1;
-        appendAudit(em, actor, {
-          action: 'termination.fee_adjusted',
-          terminationId: t.id,
-          entityType: 'Termination',
-          entityId: t.id,
-          data: {
+        await this.events.terminationChanged(
+          scope,
+          t,
+          actor,
+          'termination.fee_adjusted',
+          {
             from: previous,
             to: adjusted.cancellationFee,
             contractFee: ceiling,
@@ -139,9 +117,9 @@ export class FeeAdjustmentService {
             feeOutstanding: adjusted.feeOutstanding,
             currency: adjusted.currency,
           },
-        });
+          { departments: ['FINANCE'] },
+        );
         if (claim) await saveReplay(em, claim, { terminationId: t.id });
-        this.lifecycle.publishAfterCommit(scope, t, 'termination.fee_adjusted', t.status, actor, { departments: ['FINANCE'] });
         return { termination: t };
       });
     });

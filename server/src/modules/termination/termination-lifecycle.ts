@@ -1,49 +1,64 @@
 import { LockMode } from '@mikro-orm/core';
 import { nextStatus, type TerminationEvent, type TerminationStatus } from '@ot/shared';
-import type { EventPublisher } from '../../kernel/live-events.js';
 import { InvalidTransitionError, refuse } from '../../common/business-errors.js';
+import type { DomainEvents, EventActor } from '../../kernel/domain-events.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
-import { appendAudit, type AuditActor } from '../audit/audit.service.js';
-import { SalesOrder } from '../order/sales-order.entity.js';
+import type { ConfirmationIssuer } from '../confirmation/confirmation-issuer.js';
+import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
+import { lockOrder, releaseFromTermination } from '../order/order-termination-status.js';
+import type { AcceptedBySilence } from './effect/effect-step.js';
+import type { EffectRunner } from './effect/effect-runner.js';
+import type { ImpactService } from './impact.service.js';
 import type { TerminationImpact } from './impact.types.js';
+import { runningImpactRequest } from './running-impact.js';
 import { Termination } from './termination.entity.js';
 
 /** What the caller already computed for the entry side effects (the fresh impact when taking effect). */
 export interface EnterContext {
   impact?: TerminationImpact;
   /** Taking effect because the customer did not answer by the deadline and the contract treats silence as acceptance. */
-  acceptedBySilence?: { deadlineZh: string; deadlineEn: string } | null;
+  acceptedBySilence?: AcceptedBySilence | null;
 }
 
-export interface TransitionHooks {
-  /** Side effects of entering a status, run inside the transition's transaction. */
-  onEnter: Partial<
-    Record<TerminationStatus, (scope: TransactionScope, t: Termination, actor: AuditActor, enter: EnterContext) => Promise<void>>
-  >;
+type EnterHook = (scope: TransactionScope, t: Termination, enter: EnterContext) => Promise<void>;
+
+export interface LifecycleDeps {
+  events: DomainEvents;
+  impacts: ImpactService;
+  confirmations: ConfirmationIssuer;
+  effect: EffectRunner;
 }
 
-export function actorName(actor: AuditActor): string {
-  if (!actor || actor.kind === 'system') return 'system';
-  if (actor.kind === 'customer') return actor.email;
-  return actor.name;
-}
+type TransitionEventType = `termination.${Lowercase<TerminationStatus>}`;
 
 /**
  * The only place a termination changes status: checks the shared transition table, changes
- * state, runs the side effects of entering the new state, audits, and publishes after commit.
- * Callers must hold the termination's row lock (see lockTermination).
+ * state, runs what entering the new state does (declared below, next to the table's use), and
+ * records the event. Callers hold the termination's row lock (see lockTermination).
  */
 export class TerminationLifecycle {
-  hooks: TransitionHooks = { onEnter: {} };
+  /** What entering each status does, inside the transition's transaction. */
+  private readonly onEnter: Partial<Record<TerminationStatus, EnterHook>> = {
+    AWAITING_CUSTOMER: async (scope, t) => {
+      await this.deps.confirmations.issue(scope, t);
+    },
+    EFFECTIVE: (scope, t, enter) => this.deps.effect.run(scope, t, enter.impact!, enter.acceptedBySilence ?? null),
+    REJECTED: (scope, t) => endWithoutEffect(scope, t),
+    WITHDRAWN: (scope, t) => endWithoutEffect(scope, t),
+    CUSTOMER_DECLINED: (scope, t) => endWithoutEffect(scope, t),
+    CLOSED: async (_scope, t) => {
+      t.closedAt = new Date();
+    },
+  };
 
-  constructor(private readonly events: EventPublisher) {}
+  constructor(private readonly deps: LifecycleDeps) {}
 
   async apply(
     scope: TransactionScope,
     t: Termination,
     event: TerminationEvent,
-    actor: AuditActor,
+    actor: EventActor,
     data: Record<string, unknown> = {},
     enter: EnterContext = {},
   ): Promise<void> {
@@ -51,43 +66,48 @@ export class TerminationLifecycle {
     const to = nextStatus(from, event);
     if (!to) refuse(InvalidTransitionError, 'INVALID_TRANSITION', `A termination that is ${from} cannot be ${describe(event)}.`);
     t.status = to;
-    t.version += 1;
     t.statusChangedAt = new Date();
-    await this.hooks.onEnter[to]?.(scope, t, actor, enter);
-    appendAudit(scope.em, actor, {
-      action: `termination.${to.toLowerCase()}`,
-      terminationId: t.id,
-      entityType: 'Termination',
-      entityId: t.id,
-      data: { from, to, event, ...data },
-    });
+    await this.onEnter[to]?.(scope, t, enter);
     const steps = await scope.em.find(ApprovalStep, { termination: t });
-    this.publishAfterCommit(scope, t, `termination.${to.toLowerCase()}`, from, actor, {
-      departments: [...new Set(steps.map((s) => s.department))],
-    });
+    const type = `termination.${to.toLowerCase()}` as TransitionEventType;
+    await this.deps.events.terminationChanged(
+      scope,
+      t,
+      actor,
+      type,
+      { from, to, event, ...data },
+      { previousStatus: from, departments: [...new Set(steps.map((s) => s.department))] },
+    );
   }
 
-  publishAfterCommit(
+  /** After the last approval: to the customer, or straight into effect. */
+  async advanceAfterApprovals(scope: TransactionScope, t: Termination, actor: EventActor): Promise<void> {
+    if (t.customerConfirmationRequired) await this.apply(scope, t, 'APPROVED_ALL_NEEDS_CUSTOMER', actor);
+    else await this.takeEffect(scope, t, 'APPROVED_ALL', actor);
+  }
+
+  /**
+   * The guard of entering EFFECTIVE: the impact is recomputed under lock; a new blocker keeps the
+   * termination where it is, flagged (the event tells the requester). Returns whether it took effect.
+   */
+  async takeEffect(
     scope: TransactionScope,
     t: Termination,
-    kind: string,
-    oldStatus: TerminationStatus | null,
-    actor: AuditActor,
-    extra: { departments?: string[]; stepId?: string; taskId?: string } = {},
-  ): void {
-    const event = {
-      kind,
-      terminationId: t.id,
-      number: t.number,
-      oldStatus,
-      newStatus: t.status,
-      departments: extra.departments ?? [],
-      stepId: extra.stepId ?? null,
-      taskId: extra.taskId ?? null,
-      actorName: actorName(actor),
-      at: new Date().toISOString(),
-    };
-    scope.afterCommit(() => this.events.termination(event));
+    event: 'APPROVED_ALL' | 'CUSTOMER_ACCEPT',
+    actor: EventActor,
+    enter: Omit<EnterContext, 'impact'> = {},
+  ): Promise<boolean> {
+    const request = await runningImpactRequest(scope, t);
+    const impact = await this.deps.impacts.compute(scope.em, { ...request, feeAdjustment: t.feeAdjustment });
+    const blockers = impact.blockers.filter((b) => b.code !== 'REASON_INACTIVE');
+    if (blockers.length) {
+      t.effectBlockers = blockers.map((b) => ({ code: b.code, message: b.message }));
+      t.effectBlockedAt = new Date();
+      await this.deps.events.terminationChanged(scope, t, actor, 'termination.effect_blocked', { blockers: t.effectBlockers });
+      return false;
+    }
+    await this.apply(scope, t, event, actor, {}, { ...enter, impact });
+    return true;
   }
 }
 
@@ -105,25 +125,20 @@ function describe(event: TerminationEvent): string {
   )[event];
 }
 
-/** Locks the termination row for the rest of the transaction: concurrent transitions queue up here. */
-export async function lockTermination(scope: TransactionScope, id: string): Promise<Termination | null> {
-  return scope.em.findOne(Termination, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['reason'] });
-}
-
-export async function lockOrder(scope: TransactionScope, id: string): Promise<SalesOrder> {
-  return scope.em.findOneOrFail(SalesOrder, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-}
-
-/** Ending without effect: the order gets its status back and open steps are skipped. */
-export async function releaseOrder(scope: TransactionScope, t: Termination): Promise<void> {
-  const order = await lockOrder(scope, t.order.id);
-  if (order.status === 'TERMINATION_PENDING') {
-    order.status = order.statusBeforeTermination ?? 'CONFIRMED';
-    order.statusBeforeTermination = null;
-  }
+/** Ending without effect: the order gets its status back, open steps are skipped, open links voided. */
+async function endWithoutEffect(scope: TransactionScope, t: Termination): Promise<void> {
+  releaseFromTermination(await lockOrder(scope, t.order.id));
   const open = await scope.em.find(ApprovalStep, {
     termination: t,
     status: { $in: [ApprovalStepStatus.WAITING, ApprovalStepStatus.PENDING] },
   });
   for (const step of open) step.status = ApprovalStepStatus.SKIPPED;
+  const pending = await scope.em.find(CustomerConfirmation, { termination: t, status: ConfirmationStatus.PENDING });
+  for (const c of pending) c.status = ConfirmationStatus.SUPERSEDED;
+  t.effectBlockers = null;
+}
+
+/** Locks the termination row for the rest of the transaction: concurrent transitions queue up here. */
+export async function lockTermination(scope: TransactionScope, id: string): Promise<Termination | null> {
+  return scope.em.findOne(Termination, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['reason'] });
 }

@@ -1,10 +1,10 @@
-import { ACTIVE_STATUSES, EXPLANATION_MAX } from '@ot/shared';
+import { EXPLANATION_MAX } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import {
   ActiveTerminationExistsError,
   ForbiddenActionError,
   InputError,
-  InvalidTransitionError,
   NotFoundError,
   refuse,
   resultOf,
@@ -16,23 +16,16 @@ import { pageRequest, toConnection } from '../../common/pagination.js';
 import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
-import { appendAudit, type AuditActor } from '../audit/audit.service.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
-import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
-import type { ConfirmationService } from '../confirmation/confirmation.service.js';
-import type { FollowUpService } from '../follow-up/follow-up.service.js';
 import { User } from '../identity/user.entity.js';
-import type { MailService } from '../notification/mail.service.js';
-import type { NotificationService } from '../notification/notification.service.js';
+import { holdForTermination, lockOrder } from '../order/order-termination-status.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
-import { SalesOrderLine } from '../order/sales-order-line.entity.js';
-import type { EffectService } from './effect.service.js';
 import type { ImpactService } from './impact.service.js';
 import type { TerminationImpactInput } from './impact.types.js';
-import { effectiveMail } from './termination-mail.js';
 import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason, type TerminationFault } from './termination-reason.entity.js';
-import { lockOrder, lockTermination, releaseOrder, type EnterContext, type TerminationLifecycle } from './termination-lifecycle.js';
+import { lockTermination, type TerminationLifecycle } from './termination-lifecycle.js';
+import { guardRetryEffect, guardWithdraw } from './termination-policy.js';
 import { Termination, TerminationScope } from './termination.entity.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
@@ -41,26 +34,8 @@ export class TerminationService {
   constructor(
     private readonly impacts: ImpactService,
     private readonly lifecycle: TerminationLifecycle,
-    private readonly effects: EffectService,
-    private readonly confirmations: ConfirmationService,
-    private readonly followUps: FollowUpService,
-    private readonly notifications: NotificationService,
-    private readonly mail: MailService,
-  ) {
-    confirmations.takeEffect = (scope, t, event, actor, enter) => this.takeEffect(scope, t, event, actor, enter);
-    lifecycle.hooks.onEnter = {
-      AWAITING_CUSTOMER: async (scope, t) => {
-        await this.confirmations.issue(scope, t);
-      },
-      EFFECTIVE: async (scope, t, _actor, enter) => this.enterEffective(scope, t, enter.impact!, enter.acceptedBySilence ?? null),
-      REJECTED: (scope, t) => this.endWithoutEffect(scope, t),
-      WITHDRAWN: (scope, t) => this.endWithoutEffect(scope, t),
-      CUSTOMER_DECLINED: (scope, t) => this.endWithoutEffect(scope, t),
-      CLOSED: async (_scope, t) => {
-        t.closedAt = new Date();
-      },
-    };
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
   /** Dry run: what terminating would do. Changes nothing. */
   async impact(ctx: RequestContext, input: TerminationImpactInput) {
@@ -136,16 +111,14 @@ export class TerminationService {
               status: ApprovalStepStatus.WAITING,
             });
           }
-          order.statusBeforeTermination = order.status;
-          order.status = 'TERMINATION_PENDING';
+          holdForTermination(order);
           await em.flush();
-          await activateNextStage(scope, t, this.notifications);
-          appendAudit(em, ctx.actor, {
-            action: 'termination.submitted',
-            terminationId: t.id,
-            entityType: 'Termination',
-            entityId: t.id,
-            data: {
+          await activateNextStage(scope, t);
+          await this.events.record(
+            scope,
+            ctx.actor,
+            'termination.submitted',
+            {
               order: order.number,
               reason: reason.code,
               fault: t.fault,
@@ -155,11 +128,9 @@ export class TerminationService {
               route: impact.approvalRoute.map((s) => `${s.stage}:${s.department}`),
               customerConfirmationRequired: t.customerConfirmationRequired,
             },
-          });
+            { termination: t, previousStatus: null, departments: impact.approvalRoute.map((s) => s.department) },
+          );
           if (claim) await saveReplay(em, claim, { terminationId: t.id });
-          this.lifecycle.publishAfterCommit(scope, t, 'termination.submitted', null, ctx.actor, {
-            departments: impact.approvalRoute.map((s) => s.department),
-          });
           return { termination: t, replayed: false };
         }).then(async (outcome) => ('replay' in outcome ? this.replayed(ctx, outcome.replay as Record<string, unknown>) : outcome));
       } catch (error) {
@@ -185,13 +156,7 @@ export class TerminationService {
         const t = await lockTermination(scope, id);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
         if (claim && (await findReplay(scope.em, claim))) return { termination: t };
-        const isRequester = ctx.actor?.kind === 'user' && ctx.actor.userId === t.requestedBy.id;
-        const isAdmin = ctx.actor?.kind === 'user' && ctx.actor.role === 'ADMIN';
-        if (!isRequester && !isAdmin)
-          refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the requester or an administrator may withdraw it.');
-        if (!(ACTIVE_STATUSES as readonly string[]).includes(t.status)) {
-          refuse(InvalidTransitionError, 'INVALID_TRANSITION', `A ${t.status} termination cannot be withdrawn.`);
-        }
+        guardWithdraw(ctx.actor, t);
         await this.lifecycle.apply(scope, t, 'WITHDRAW', ctx.actor, { reason: reasonText });
         if (claim) await saveReplay(scope.em, claim, { terminationId: t.id });
         return { termination: t };
@@ -208,15 +173,9 @@ export class TerminationService {
         const t = await lockTermination(scope, id);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
         if (claim && (await findReplay(scope.em, claim))) return { termination: t };
-        const actor = ctx.actor;
-        const allowed =
-          actor?.kind === 'user' &&
-          (actor.userId === t.requestedBy.id || actor.role === 'ADMIN' || (actor.role === 'DEPT_HEAD' && actor.departmentCode === 'SALES'));
-        if (!allowed)
-          refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only the requester, the head of sales or an administrator may retry.');
-        if (!t.effectBlockers) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination is not waiting for a retry.');
+        guardRetryEffect(ctx.actor, t);
         const event = t.status === 'AWAITING_CUSTOMER' ? 'CUSTOMER_ACCEPT' : 'APPROVED_ALL';
-        const ok = await this.takeEffect(scope, t, event, ctx.actor);
+        const ok = await this.lifecycle.takeEffect(scope, t, event, ctx.actor);
         if (!ok) {
           refuse(TerminationBlockedError, 'TERMINATION_BLOCKED', (t.effectBlockers ?? []).map((b) => b.message).join(' '), {
             blockers: t.effectBlockers ?? [],
@@ -226,117 +185,6 @@ export class TerminationService {
         return { termination: t };
       }),
     );
-  }
-
-  /** After the last approval: to the customer, or straight into effect. */
-  async advanceAfterApprovals(scope: TransactionScope, t: Termination, actor: AuditActor): Promise<void> {
-    if (t.customerConfirmationRequired) await this.lifecycle.apply(scope, t, 'APPROVED_ALL_NEEDS_CUSTOMER', actor);
-    else await this.takeEffect(scope, t, 'APPROVED_ALL', actor);
-  }
-
-  /**
-   * Recomputes the impact under lock; a new blocker keeps the termination where it is,
-   * flagged, and tells the requester. Returns whether it took effect.
-   */
-  async takeEffect(
-    scope: TransactionScope,
-    t: Termination,
-    event: 'APPROVED_ALL' | 'CUSTOMER_ACCEPT',
-    actor: AuditActor,
-    enter: Omit<EnterContext, 'impact'> = {},
-  ): Promise<boolean> {
-    const order = await lockOrder(scope, t.order.id);
-    const lines = await scope.em.find(TerminationLine, { termination: t });
-    const impact = await this.impacts.compute(scope.em, {
-      order,
-      reason: t.reason,
-      lines: lines.map((l) => ({ lineId: l.salesOrderLine.id, quantity: l.quantity })),
-      customerConfirmationRequested: t.customerConfirmationRequired,
-      excludeTerminationId: t.id,
-      fault: t.fault,
-      feeAdjustment: t.feeAdjustment,
-    });
-    const blockers = impact.blockers.filter((b) => b.code !== 'REASON_INACTIVE');
-    if (blockers.length) {
-      t.effectBlockers = blockers.map((b) => ({ code: b.code, message: b.message }));
-      t.effectBlockedAt = new Date();
-      t.version += 1;
-      appendAudit(scope.em, actor, { action: 'termination.effect_blocked', terminationId: t.id, data: { blockers: t.effectBlockers } });
-      await this.notifications.toUsers(scope, [t.requestedBy.id], {
-        kind: 'EFFECT_BLOCKED',
-        title: `${t.number} 无法生效 / could not take effect`,
-        body: blockers.map((b) => b.message).join(' '),
-        link: `/terminations/${t.number}`,
-        terminationId: t.id,
-      });
-      this.lifecycle.publishAfterCommit(scope, t, 'termination.effect_blocked', t.status, actor);
-      return false;
-    }
-    await this.lifecycle.apply(scope, t, event, actor, {}, { ...enter, impact });
-    return true;
-  }
-
-  private async enterEffective(
-    scope: TransactionScope,
-    t: Termination,
-    impact: NonNullable<Parameters<EffectService['apply']>[3]>,
-    acceptedBySilence: EnterContext['acceptedBySilence'],
-  ): Promise<void> {
-    const order = await lockOrder(scope, t.order.id);
-    const settlement = await this.effects.apply(scope, t, order, impact);
-    const accepted = await scope.em.findOne(
-      CustomerConfirmation,
-      { termination: t, status: ConfirmationStatus.ACCEPTED },
-      { orderBy: { respondedAt: 'desc', id: 'desc' } },
-    );
-    this.effects.faults.check('effect.tasks');
-    const tasks = await this.followUps.createFor(
-      scope,
-      t,
-      impact,
-      accepted?.preferredResolution ?? null,
-      t.appliedPurchaseOrderChanges ?? [],
-    );
-    await scope.em.populate(order, ['customer']);
-    await scope.em.populate(t, ['reason']);
-    const orderLines = await scope.em.find(SalesOrderLine, { order }, { populate: ['product'] });
-    this.effects.faults.check('effect.messages');
-    await this.mail.queue(scope.em, { ...effectiveMail(t, order, impact, { orderLines, acceptedBySilence }), terminationId: t.id });
-    for (const task of tasks) {
-      await this.notifications.toDepartmentHeads(scope, [task.department], {
-        kind: 'FOLLOW_UP_CREATED',
-        title: `${t.number} 已生效，请跟进 / effective: follow-up for ${task.department}`,
-        body: task.instructions,
-        link: `/follow-ups`,
-        terminationId: t.id,
-      });
-    }
-    appendAudit(
-      scope.em,
-      { kind: 'system' },
-      {
-        action: 'termination.effect_applied',
-        terminationId: t.id,
-        data: {
-          orderStatus: order.status,
-          purchaseOrders: (t.appliedPurchaseOrderChanges ?? []).map((p) => ({
-            number: p.number,
-            action: p.action,
-            lines: p.lines.map((l) => ({ sku: l.sku, before: l.quantityBefore, cancelled: l.quantityCancelled, after: l.quantityAfter })),
-          })),
-          reservationsReleased: impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
-          settlement: { kind: settlement.kind, refundDue: settlement.refundDue, fee: settlement.cancellationFee },
-          tasks: tasks.map((task) => task.kind),
-        },
-      },
-    );
-  }
-
-  private async endWithoutEffect(scope: TransactionScope, t: Termination): Promise<void> {
-    await releaseOrder(scope, t);
-    const pending = await scope.em.find(CustomerConfirmation, { termination: t, status: ConfirmationStatus.PENDING });
-    for (const c of pending) c.status = ConfirmationStatus.SUPERSEDED;
-    t.effectBlockers = null;
   }
 
   /**

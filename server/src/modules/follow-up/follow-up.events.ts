@@ -1,0 +1,14 @@
+/** Events of follow-up tasks (data as recorded in the event log). */
+declare module '../../kernel/domain-events.js' {
+  interface DomainEventTypes {
+    'followup.completed': {
+      kind: string;
+      department: string;
+      note: string;
+      outcome: string | null;
+      outcomeDetails: string | null;
+    };
+    'followup.overdue': { department: string; kind: string };
+  }
+}
+export {};

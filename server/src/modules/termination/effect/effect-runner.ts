@@ -1,0 +1,50 @@
+import type { DomainEvents } from '../../../kernel/domain-events.js';
+import type { FaultInjector } from '../../../kernel/faults.js';
+import type { TransactionScope } from '../../../kernel/transaction.js';
+import { lockOrder } from '../../order/order-termination-status.js';
+import type { TerminationImpact } from '../impact.types.js';
+import type { Termination } from '../termination.entity.js';
+import type { AcceptedBySilence, EffectDeps, EffectStep, TerminationEffect } from './effect-step.js';
+
+/**
+ * Takes effect: runs the registered steps in order inside the transition's transaction, each
+ * behind its fault-injection point, and records what was done.
+ */
+export class EffectRunner {
+  constructor(
+    private readonly steps: readonly EffectStep[],
+    private readonly deps: EffectDeps,
+    private readonly faults: FaultInjector,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async run(scope: TransactionScope, t: Termination, impact: TerminationImpact, acceptedBySilence: AcceptedBySilence | null) {
+    const order = await lockOrder(scope, t.order.id);
+    const effect: TerminationEffect = { termination: t, order, impact, acceptedBySilence, settlement: null, tasks: [] };
+    t.effectiveAt = new Date();
+    t.effectBlockers = null;
+    t.effectBlockedAt = null;
+    for (const step of this.steps) {
+      this.faults.check(step.name);
+      await step.run(scope, effect, this.deps);
+    }
+    const settlement = effect.settlement!;
+    await this.events.record(
+      scope,
+      { kind: 'system' },
+      'termination.effect_applied',
+      {
+        orderStatus: order.status,
+        purchaseOrders: (t.appliedPurchaseOrderChanges ?? []).map((p) => ({
+          number: p.number,
+          action: p.action,
+          lines: p.lines.map((l) => ({ sku: l.sku, before: l.quantityBefore, cancelled: l.quantityCancelled, after: l.quantityAfter })),
+        })),
+        reservationsReleased: impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
+        settlement: { kind: settlement.kind, refundDue: settlement.refundDue, fee: settlement.cancellationFee },
+        tasks: effect.tasks.map((task) => task.kind),
+      },
+      { termination: t },
+    );
+  }
+}
