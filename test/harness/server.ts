@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { startApp, type RunningApp } from '../../server/src/app/app.js';
 import { loadConfig } from '../../server/src/app/config.js';
+import type { EventSubscriber } from '../../server/src/kernel/domain-events.js';
 import { createLogger } from '../../server/src/kernel/logger.js';
 import { cloneTemplateDatabase, type ClonedDatabase } from './database.js';
 
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse an existing database instead of cloning the template (e.g. a second instance). */
   databaseUrl?: string;
+  /** Event subscribers beyond the product's own, as an embedding would add them. */
+  subscribers?: readonly EventSubscriber[];
 }
 
 /** Starts the real server (HTTP + WebSocket) on a fresh copy of the seeded template database. */
@@ -46,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const app = await startApp(config, {
+    subscribers: options.subscribers,
     logger: createLogger(config.logLevel),
     onQuery: (message) => {
       if (recording && !/^(begin|commit|rollback|savepoint|release)/i.test(message.trim())) recording.push(message);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EventSubscriber } from '../kernel/domain-events.js';
 import { assertLifecycleConsistent } from '@ot/shared';
 import { printSchema } from 'graphql';
 import { loadSigningSecret } from '../modules/identity/auth.service.js';
@@ -32,6 +33,8 @@ export interface RunningApp {
 export interface StartOptions {
   logger?: Logger;
   onQuery?: (sql: string) => void;
+  /** Event subscribers beyond the product's own (see app/event-subscribers.ts). */
+  subscribers?: readonly EventSubscriber[];
 }
 
 /** Connects to (or starts) the database, migrates, seeds an empty demo database, and serves. */
@@ -51,7 +54,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await prepareJobQueue(database.url, logger);
     const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
     pubSub = createAppPubSub(config.redisUrl);
-    const services = createServices(config, secret, pubSub, logger);
+    const services = createServices(config, secret, pubSub, logger, options.subscribers);
     const tasks = taskList(orm, services, logger);
     worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());

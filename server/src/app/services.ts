@@ -27,7 +27,7 @@ import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
 import { TerminationService } from '../modules/termination/termination.service.js';
 import type { AppConfig } from './config.js';
-import { DomainEvents } from '../kernel/domain-events.js';
+import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
 import { eventSubscribers } from './event-subscribers.js';
 import type { Logger } from '../kernel/logger.js';
@@ -68,11 +68,18 @@ declare module '../kernel/context.js' {
   }
 }
 
-export function createServices(config: AppConfig, signingSecret: string, pubSub: PubSubHandle, logger: Logger): Services {
+export function createServices(
+  config: AppConfig,
+  signingSecret: string,
+  pubSub: PubSubHandle,
+  logger: Logger,
+  /** Subscribers beyond the product's own (an embedding's integrations), run after them. */
+  moreSubscribers: readonly EventSubscriber[] = [],
+): Services {
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
   const notifications = new NotificationService(events);
-  const domainEvents = new DomainEvents(eventSubscribers({ events, notifications }));
+  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications }), ...moreSubscribers]);
   const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);

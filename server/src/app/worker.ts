@@ -24,7 +24,11 @@ function workerLogger(logger: Logger): WorkerLogger {
 export function taskList(orm: MikroORM, services: Services, logger: Logger): TaskList {
   const ctx = () => createContext({ requestId: randomUUID(), em: orm.em.fork(), actor: null, services, logger, ip: '' });
   const id = (payload: unknown, key: string) => String((payload as Record<string, unknown>)[key]);
+  const subscriberJobs = Object.entries(services.domainEvents.jobs(Object.values(JOBS))).map(
+    ([name, run]) => [name, async (payload: unknown) => run((payload ?? {}) as Record<string, unknown>, ctx())] as const,
+  );
   return {
+    ...Object.fromEntries(subscriberJobs),
     [JOBS.sendMail]: async (payload) => services.mail.deliver(orm.em.fork(), id(payload, 'messageId')),
     [JOBS.confirmationReminder]: async (payload) => void (await services.scheduled.remindCustomer(ctx(), id(payload, 'confirmationId'))),
     [JOBS.confirmationExpiry]: async (payload) => void (await services.scheduled.expireConfirmation(ctx(), id(payload, 'confirmationId'))),

@@ -1,4 +1,5 @@
 import type { Actor } from './actor.js';
+import type { RequestContext } from './context.js';
 import { AuditEvent } from './audit-event.entity.js';
 import type { TransactionScope } from './transaction.js';
 
@@ -46,7 +47,15 @@ export interface EventSubscriber {
   readonly types?: readonly DomainEventType[];
   inTransaction?(scope: TransactionScope, event: DomainEvent): Promise<void>;
   afterCommit?(event: DomainEvent): void | Promise<void>;
+  /**
+   * Jobs the subscriber enqueues (with enqueueJob, in `inTransaction`) and the worker runs, by
+   * name: at-least-once work such as calling another system. Names are unique across subscribers.
+   */
+  readonly jobs?: Readonly<Record<string, SubscriberJob>>;
 }
+
+/** A job's handler: its payload, and a context with no actor (the system) for its own transactions. */
+export type SubscriberJob = (payload: Record<string, unknown>, ctx: RequestContext) => Promise<void>;
 
 /** What an event is about, besides its data. */
 export interface EventSubject {
@@ -78,6 +87,18 @@ function describeActor(actor: EventActor): { actorType: string; actorId: string 
  */
 export class DomainEvents {
   constructor(private readonly subscribers: readonly EventSubscriber[]) {}
+
+  /** The jobs every subscriber declares, for the worker's task list. */
+  jobs(reserved: readonly string[]): Record<string, SubscriberJob> {
+    const jobs: Record<string, SubscriberJob> = {};
+    for (const subscriber of this.subscribers) {
+      for (const [name, run] of Object.entries(subscriber.jobs ?? {})) {
+        if (name in jobs || reserved.includes(name)) throw new Error(`Job ${name} of subscriber ${subscriber.name} is declared twice.`);
+        jobs[name] = run;
+      }
+    }
+    return jobs;
+  }
 
   async record<K extends DomainEventType>(
     scope: TransactionScope,

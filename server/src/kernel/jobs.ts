@@ -18,7 +18,8 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
  */
 export async function enqueueJob(
   em: EntityManager,
-  name: JobName,
+  /** One of JOBS, or a job an event subscriber declares. */
+  name: JobName | (string & {}),
   payload: Record<string, unknown>,
   options: { runAt?: Date; jobKey?: string; maxAttempts?: number } = {},
 ): Promise<void> {
