@@ -1,7 +1,8 @@
-import { useQuery } from '@vue/apollo-composable';
+import { useMutation, useQuery } from '@vue/apollo-composable';
 import { computed, inject, provide, reactive, ref, watch, type ComputedRef, type InjectionKey } from 'vue';
-import { isErrorResult } from '@/app/errors';
+import { errorMessage, isErrorResult } from '@/app/errors';
 import { useDebouncedFn } from '@/composables/useDebouncedFn';
+import { useIdempotencyKey } from '@/composables/useIdempotencyKey';
 import { getFragmentData, graphql, type FragmentType } from '@/gql';
 import type { TerminateWizardQuery, TerminationImpactInput } from '@/gql/graphql';
 import { OrderLineFragment } from '@/views/order/components/orderLine';
@@ -35,6 +36,33 @@ const TerminationImpactPreviewQuery = graphql(`
           subject
         }
         ...ImpactPreview
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
+    }
+  }
+`);
+
+const SubmitTerminationMutation = graphql(`
+  mutation SubmitTermination($input: SubmitTerminationInput!) {
+    submitTermination(input: $input) {
+      __typename
+      ... on SubmitTerminationSuccess {
+        replayed
+        termination {
+          id
+          number
+          status
+        }
+      }
+      ... on TerminationBlockedError {
+        blockers {
+          code
+          message
+          subject
+        }
       }
       ... on ErrorResult {
         code
@@ -122,6 +150,7 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
   const impactOutcome = computed(() => (impactInput.value ? impactResult.value?.terminationImpact : undefined));
   const impact = computed(() => (impactOutcome.value?.__typename === 'TerminationImpact' ? impactOutcome.value : null));
   const impactRefusal = computed(() => (isErrorResult(impactOutcome.value) ? impactOutcome.value : null));
+  const blocked = computed(() => (impact.value?.blockers.length ?? 0) > 0);
 
   // --- Customer confirmation: required by the contract, or chosen (by default from the reason)
 
@@ -133,6 +162,42 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
   function setConfirmation(value: string | number | boolean) {
     draft.customerConfirmation = Boolean(value);
     draft.confirmationTouched = true;
+  }
+
+  // --- Submit: one idempotency key per visit, so a double click or a retry cannot create two requests
+
+  const idempotency = useIdempotencyKey();
+  const { mutate: submitMutation, loading: submitting } = useMutation(SubmitTerminationMutation);
+  const submitFailure = ref<{ message: string; blockers: { code: string; message: string; subject?: string | null }[] } | null>(null);
+
+  /** Submits the draft: the new termination's number, or null with the reason in `submitFailure`. */
+  async function submit(): Promise<string | null> {
+    if (!order.value || submitting.value || blocked.value) return null;
+    submitFailure.value = null;
+    try {
+      const outcome = (
+        await submitMutation({
+          input: {
+            orderNumber: order.value.number,
+            reasonCode: draft.reasonCode,
+            explanation: draft.explanation.trim(),
+            lines: requestedLines.value,
+            customerConfirmationRequired: confirmationRequired.value,
+            idempotencyKey: idempotency.get(),
+          },
+        })
+      )?.data?.submitTermination;
+      if (outcome?.__typename === 'SubmitTerminationSuccess') return outcome.termination.number;
+      if (outcome) {
+        submitFailure.value = {
+          message: errorMessage(outcome),
+          blockers: outcome.__typename === 'TerminationBlockedError' ? outcome.blockers : [],
+        };
+      }
+    } catch (e) {
+      submitFailure.value = { message: errorMessage(e), blockers: [] };
+    }
+    return null;
   }
 
   return {
@@ -152,10 +217,13 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
     impactError,
     impactRefusal,
     refetchImpact,
-    blocked: computed(() => (impact.value?.blockers.length ?? 0) > 0),
+    blocked,
     byContract,
     confirmationRequired,
     setConfirmation,
+    submit,
+    submitting,
+    submitFailure,
   };
 }
 
