@@ -7,6 +7,6 @@ export const FEE_ADJUSTABLE_STATUSES: readonly TerminationStatus[] = ['PENDING_A
  * Who may lower or waive a cancellation fee: the head of finance alone (administrators configure,
  * they do not settle money). The API enforces it; the SPA uses it to offer the action.
  */
-export function mayAdjustCancellationFee(user: { role: string; departmentCode: string | null | undefined }): boolean {
+export function mayAdjustCancellationFee(user: { role: string | null | undefined; departmentCode: string | null | undefined }): boolean {
   return user.role === 'DEPT_HEAD' && user.departmentCode === 'FINANCE';
 }
