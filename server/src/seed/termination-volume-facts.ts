@@ -55,13 +55,9 @@ export interface Policy {
 
 export async function loadPolicy(client: pg.Client): Promise<Policy> {
   const baseCurrency = (process.env.BASE_CURRENCY || 'CNY').trim().toUpperCase();
-  const rules = await client.query<{
-    code: string;
-    department: string;
-    stage: number;
-    sla_hours: number;
-    condition: RouteRule['condition'];
-  }>(`select code, department, stage, sla_hours, condition from approval_rule where active order by stage, department, id`);
+  const rules = await client.query<RouteRule>(
+    `select code, department, stage, sla_hours as "slaHours", condition from approval_rule where active order by stage, department, id`,
+  );
   const rates = await client.query<{ from_currency: string; rate: string; valid_from: string }>(
     `select from_currency, rate::text as rate, valid_from::text as valid_from from exchange_rate where to_currency = $1
       order by from_currency, valid_from desc`,
@@ -72,13 +68,7 @@ export async function loadPolicy(client: pg.Client): Promise<Policy> {
     byCurrency.set(r.from_currency, [...(byCurrency.get(r.from_currency) ?? []), { validFrom: r.valid_from, rate: r.rate }]);
   return {
     baseCurrency,
-    approvalRules: rules.rows.map((r) => ({
-      code: r.code,
-      department: r.department,
-      stage: r.stage,
-      slaHours: r.sla_hours,
-      condition: r.condition,
-    })),
+    approvalRules: rules.rows,
     rates: byCurrency,
   };
 }
@@ -115,16 +105,24 @@ type OfOrder<T> = T & { orderId: string };
 
 export async function loadBatchRows(client: pg.Client, ids: string[]): Promise<BatchRows> {
   const query = async <T extends object>(sql: string, params: unknown[] = [ids]) => (await client.query<T>(sql, params)).rows;
-  const orders = await query<Omit<OrderRow, 'lines' | 'purchaseOrderIds' | 'reservations' | 'shipments'>>(
+  // Contracts once each: many orders share one, and their clauses are the bulk of the data.
+  const contracts = await query<ImpactFacts['contract'] & { id: string }>(
+    `select id, fee_schedule as "feeSchedule", clauses, notice_days as "noticeDays",
+            customer_confirmation_required as "customerConfirmationRequired"
+       from contract where id in (select contract_id from sales_order where id = any($1::uuid[]))`,
+  );
+  const contractById = new Map(contracts.map(({ id, ...contract }) => [id, contract]));
+  const orders = await query<
+    Omit<OrderRow, 'contract' | 'lines' | 'purchaseOrderIds' | 'reservations' | 'shipments'> & { contractId: string }
+  >(
     `select json_build_object('id', o.id, 'number', o.number, 'status', o.status, 'stage', o.stage, 'currency', o.currency,
                               'totalAmount', o.total_amount::text, 'requestedDeliveryDate', o.requested_delivery_date::text) as "order",
-            json_build_object('feeSchedule', ct.fee_schedule, 'clauses', ct.clauses, 'noticeDays', ct.notice_days,
-                              'customerConfirmationRequired', ct.customer_confirmation_required) as contract,
+            o.contract_id as "contractId",
             array(select i.amount::text from invoice i where i.order_id = o.id) as "invoiceAmounts",
             array(select p.amount::text from payment p where p.order_id = o.id) as "paymentAmounts",
             o.customer_id as "customerId", c.email as "customerEmail",
             extract(epoch from o.order_date::timestamp at time zone 'Asia/Shanghai')::float8 * 1000 as "orderDay"
-       from sales_order o join customer c on c.id = o.customer_id join contract ct on ct.id = o.contract_id
+       from sales_order o join customer c on c.id = o.customer_id
       where o.id = any($1::uuid[])`,
   );
   const lines = await query<OfOrder<OrderLineFacts>>(
@@ -172,7 +170,12 @@ export async function loadBatchRows(client: pg.Client, ids: string[]): Promise<B
   );
 
   const rows: BatchRows = {
-    orders: new Map(orders.map((o) => [o.order.id, { ...o, lines: [], purchaseOrderIds: [], reservations: [], shipments: [] }])),
+    orders: new Map(
+      orders.map(({ contractId, ...o }) => [
+        o.order.id,
+        { ...o, contract: contractById.get(contractId)!, lines: [], purchaseOrderIds: [], reservations: [], shipments: [] },
+      ]),
+    ),
     purchaseOrders: new Map(purchaseOrders.map((po) => [po.id, po])),
     purchaseOrderLines: new Map(),
   };
