@@ -456,6 +456,10 @@ interface LineSpec {
   unitPrice?: string;
 }
 
+/** A fixture line: product, quantity and the price agreed. */
+type FixtureLine = [sku: string, quantity: number, unitPrice: string];
+type FixturePurchaseLine = [order: OrderRecord, line: SalesOrderLine, quantity: number, unitCost: string];
+
 interface PurchaseRecord {
   po: PurchaseOrder;
   lines: PurchaseOrderLine[];
@@ -899,78 +903,75 @@ class ErpSeeder {
     this.fixtureDiscontinued();
   }
 
+  /** A fixture order: a known customer, status, day and lines at set prices. */
+  private fixtureOrder(customerCode: string, status: OrderStatus, date: string, lines: FixtureLine[]): OrderRecord {
+    return this.createOrder({
+      customer: this.customer(customerCode),
+      status,
+      day: dayOf(date),
+      fixture: true,
+      lines: lines.map(([sku, quantity, unitPrice]) => ({ sku, quantity, unitPrice })),
+    });
+  }
+
+  /** A fixture purchase order at a set penalty rate, buying set quantities at set costs. */
+  private fixturePurchase(supplier: string, status: PurchaseOrderStatus, date: string, penaltyRate: string, lines: FixturePurchaseLine[]) {
+    const purchase = this.createPurchaseOrder(supplier, status, dayOf(date), penaltyRate);
+    for (const [order, line, quantity, unitCost] of lines) this.addPurchaseLine(purchase, order, line, quantity, unitCost);
+    return purchase;
+  }
+
+  /** The 30 % prepayment, invoiced on a day and, when `paid` says so, paid on another. */
+  private prepay(record: OrderRecord, invoicedOn: string, paid?: { on: string; method: string }): void {
+    const amount = this.prepaymentOf(record);
+    this.invoice(record, amount, dayOf(invoicedOn));
+    if (paid) this.pay(record, amount, dayOf(paid.on), paid.method);
+  }
+
   private fixtureSharedPurchaseOrder(): void {
     // SO-2026-00001: the main demo order. Customer-confirmed contract (0/10/30/50 %), purchasing
     // confirmed, an exclusive PO, a PO shared with SO-2026-00002, reservations and a paid prepayment.
-    const so1 = this.createOrder({
-      customer: this.customer('C0001'),
-      status: 'CONFIRMED',
-      day: dayOf('2026-11-02'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10002', quantity: 24, unitPrice: '5460.00' },
-        { sku: 'P-10005', quantity: 30, unitPrice: '3650.00' },
-        { sku: 'P-10012', quantity: 200, unitPrice: '46.80' },
-      ],
-    });
+    const so1 = this.fixtureOrder('C0001', 'CONFIRMED', '2026-11-02', [
+      ['P-10002', 24, '5460.00'],
+      ['P-10005', 30, '3650.00'],
+      ['P-10012', 200, '46.80'],
+    ]);
     // SO-2026-00002: in production, shares PO with SO-2026-00001 (termination must not cancel the
     // whole PO); contract without customer confirmation; prepayment invoiced but not paid.
-    const so2 = this.createOrder({
-      customer: this.customer('C0002'),
-      status: 'IN_PRODUCTION',
-      day: dayOf('2026-10-20'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10007', quantity: 12, unitPrice: '6850.00' },
-        { sku: 'P-10010', quantity: 12, unitPrice: '3380.00' },
-      ],
-    });
-    const exclusive = this.createPurchaseOrder('S001', 'CONFIRMED', dayOf('2026-11-04'), '0.0500');
-    this.addPurchaseLine(exclusive, so1, so1.lines[0]!, 24, '4150.00');
-    const shared = this.createPurchaseOrder('S005', 'SENT', dayOf('2026-11-05'), '0.1000');
-    this.addPurchaseLine(shared, so1, so1.lines[1]!, 30, '2780.00');
-    this.addPurchaseLine(shared, so2, so2.lines[0]!, 12, '5120.00');
+    const so2 = this.fixtureOrder('C0002', 'IN_PRODUCTION', '2026-10-20', [
+      ['P-10007', 12, '6850.00'],
+      ['P-10010', 12, '3380.00'],
+    ]);
+    this.fixturePurchase('S001', 'CONFIRMED', '2026-11-04', '0.0500', [[so1, so1.lines[0]!, 24, '4150.00']]);
+    this.fixturePurchase('S005', 'SENT', '2026-11-05', '0.1000', [
+      [so1, so1.lines[1]!, 30, '2780.00'],
+      [so2, so2.lines[0]!, 12, '5120.00'],
+    ]);
     this.reserveOpen(so1, so1.lines[0]!);
     this.reserveOpen(so1, so1.lines[2]!);
-    const so1Prepayment = this.prepaymentOf(so1);
-    this.invoice(so1, so1Prepayment, dayOf('2026-11-03'));
-    this.pay(so1, so1Prepayment, dayOf('2026-11-09'), 'BANK_TRANSFER');
-    this.invoice(so2, this.prepaymentOf(so2), dayOf('2026-10-22'));
+    this.prepay(so1, '2026-11-03', { on: '2026-11-09', method: 'BANK_TRANSFER' });
+    this.prepay(so2, '2026-10-22');
   }
 
   private fixturePartiallyShipped(): void {
     // SO-2026-00003: partially shipped. Line 1 partly on the road (IN_TRANSIT), line 2 untouched
     // but reserved: only the unshipped remainder can be terminated.
-    const so3 = this.createOrder({
-      customer: this.customer('C0003'),
-      status: 'PARTIALLY_SHIPPED',
-      day: dayOf('2026-10-12'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10016', quantity: 60, unitPrice: '2360.00' },
-        { sku: 'P-10024', quantity: 150, unitPrice: '128.00' },
-      ],
-    });
+    const so3 = this.fixtureOrder('C0003', 'PARTIALLY_SHIPPED', '2026-10-12', [
+      ['P-10016', 60, '2360.00'],
+      ['P-10024', 150, '128.00'],
+    ]);
     this.ship(so3, so3.lines[0]!, 20, dayOf('2026-11-23'));
     this.consumeShipped(so3);
     this.reserveOpen(so3, so3.lines[1]!);
-    const so3Prepayment = this.prepaymentOf(so3);
-    this.invoice(so3, so3Prepayment, dayOf('2026-10-13'));
-    this.pay(so3, so3Prepayment, dayOf('2026-10-20'), 'BANK_TRANSFER');
+    this.prepay(so3, '2026-10-13', { on: '2026-10-20', method: 'BANK_TRANSFER' });
   }
 
   private fixtureShipped(): void {
     // SO-2026-00004: fully shipped, delivered, invoiced and paid: nothing left to terminate.
-    const so4 = this.createOrder({
-      customer: this.customer('C0004'),
-      status: 'SHIPPED',
-      day: dayOf('2026-09-15'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10030', quantity: 10, unitPrice: '4260.00' },
-        { sku: 'P-10031', quantity: 40, unitPrice: '520.00' },
-      ],
-    });
+    const so4 = this.fixtureOrder('C0004', 'SHIPPED', '2026-09-15', [
+      ['P-10030', 10, '4260.00'],
+      ['P-10031', 40, '520.00'],
+    ]);
     this.ship(so4, so4.lines[0]!, 10, dayOf('2026-10-09'));
     this.ship(so4, so4.lines[1]!, 40, dayOf('2026-10-09'));
     this.consumeShipped(so4);
@@ -980,58 +981,36 @@ class ErpSeeder {
   private fixtureSimple(): void {
     // SO-2026-00005: the simplest case. Confirmed, nothing purchased, reserved or invoiced, small
     // total, no customer confirmation: a termination here has no fee and no follow-ups.
-    this.createOrder({
-      customer: this.customer('C0006'),
-      status: 'CONFIRMED',
-      day: dayOf('2026-11-18'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10011', quantity: 200, unitPrice: '18.50' },
-        { sku: 'P-10025', quantity: 50, unitPrice: '236.00' },
-      ],
-    });
+    this.fixtureOrder('C0006', 'CONFIRMED', '2026-11-18', [
+      ['P-10011', 200, '18.50'],
+      ['P-10025', 50, '236.00'],
+    ]);
   }
 
   private fixtureHighValue(): void {
     // SO-2026-00006: high value (> 600 000 CNY, triggers management approval); line 1's PO is
     // partially received, so cancelling it leaves received goods and a supplier penalty.
-    const so6 = this.createOrder({
-      customer: this.customer('C0005'),
-      status: 'CONFIRMED',
-      day: dayOf('2026-10-28'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10039', quantity: 16, unitPrice: '38600.00' },
-        { sku: 'P-10040', quantity: 16, unitPrice: '15800.00' },
-      ],
-    });
-    const partiallyReceived = this.createPurchaseOrder('S011', 'PARTIALLY_RECEIVED', dayOf('2026-10-30'), '0.1000');
-    this.addPurchaseLine(partiallyReceived, so6, so6.lines[0]!, 16, '31200.00');
+    const so6 = this.fixtureOrder('C0005', 'CONFIRMED', '2026-10-28', [
+      ['P-10039', 16, '38600.00'],
+      ['P-10040', 16, '15800.00'],
+    ]);
+    const partiallyReceived = this.fixturePurchase('S011', 'PARTIALLY_RECEIVED', '2026-10-30', '0.1000', [
+      [so6, so6.lines[0]!, 16, '31200.00'],
+    ]);
     partiallyReceived.lines[0]!.receivedQuantity = 6;
     this.reserveOpen(so6, so6.lines[1]!);
-    const so6Prepayment = this.prepaymentOf(so6);
-    this.invoice(so6, so6Prepayment, dayOf('2026-10-29'));
-    this.pay(so6, so6Prepayment, dayOf('2026-11-06'), 'ACCEPTANCE_BILL');
+    this.prepay(so6, '2026-10-29', { on: '2026-11-06', method: 'ACCEPTANCE_BILL' });
   }
 
   private fixtureDiscontinued(): void {
     // SO-2026-00007: line 1 is a discontinued product (P-10901) on an exclusive confirmed PO:
     // the "product discontinued" termination reason and its purchasing follow-up.
-    const so7 = this.createOrder({
-      customer: this.customer('C0007'),
-      status: 'CONFIRMED',
-      day: dayOf('2026-11-10'),
-      fixture: true,
-      lines: [
-        { sku: 'P-10901', quantity: 30, unitPrice: '4100.00' },
-        { sku: 'P-10003', quantity: 30, unitPrice: '2680.00' },
-      ],
-    });
-    const discontinuedPo = this.createPurchaseOrder('S001', 'CONFIRMED', dayOf('2026-11-12'), '0.0500');
-    this.addPurchaseLine(discontinuedPo, so7, so7.lines[0]!, 30, '3350.00');
-    const so7Prepayment = this.prepaymentOf(so7);
-    this.invoice(so7, so7Prepayment, dayOf('2026-11-11'));
-    this.pay(so7, so7Prepayment, dayOf('2026-11-17'), 'BANK_TRANSFER');
+    const so7 = this.fixtureOrder('C0007', 'CONFIRMED', '2026-11-10', [
+      ['P-10901', 30, '4100.00'],
+      ['P-10003', 30, '2680.00'],
+    ]);
+    this.fixturePurchase('S001', 'CONFIRMED', '2026-11-12', '0.0500', [[so7, so7.lines[0]!, 30, '3350.00']]);
+    this.prepay(so7, '2026-11-11', { on: '2026-11-17', method: 'BANK_TRANSFER' });
   }
 
   /** 30 % prepayment at order time and the balance after shipping, both paid. */

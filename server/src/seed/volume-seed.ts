@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import type pg from 'pg';
+import { Rows, writeBatch } from './bulk-rows.js';
 import { Random } from './random.js';
 
 /*
@@ -139,33 +140,6 @@ async function loadOffsets(client: pg.Client): Promise<Record<Counter, number>> 
 }
 
 // --- row buffers ------------------------------------------------------------------------------
-
-/** Column-wise buffer for one table, written with a single `insert … select from unnest(…)`. */
-class Rows {
-  private readonly values: unknown[][];
-
-  constructor(
-    private readonly table: string,
-    private readonly columns: [name: string, pgType: string][],
-  ) {
-    this.values = columns.map(() => []);
-  }
-
-  add(row: readonly unknown[]): void {
-    for (let i = 0; i < row.length; i++) this.values[i]!.push(row[i]);
-  }
-
-  get size(): number {
-    return this.values[0]!.length;
-  }
-
-  async insert(client: pg.Client): Promise<void> {
-    if (this.size === 0) return;
-    const names = this.columns.map(([name]) => `"${name}"`).join(', ');
-    const params = this.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-    await client.query(`insert into "${this.table}" (${names}) select * from unnest(${params})`, this.values);
-  }
-}
 
 function batchTables() {
   return {
@@ -626,30 +600,6 @@ async function applyStockDeltas(client: pg.Client, stock: RefStock[]): Promise<v
   }
 }
 
-async function writeBatch(client: pg.Client, tables: Tables, stock: RefStock[]): Promise<void> {
-  await client.query('begin');
-  try {
-    // Parents before children: the foreign keys are checked row by row.
-    for (const rows of [
-      tables.orders,
-      tables.lines,
-      tables.purchaseOrders,
-      tables.purchaseLines,
-      tables.shipments,
-      tables.reservations,
-      tables.invoices,
-      tables.payments,
-    ]) {
-      await rows.insert(client);
-    }
-    await applyStockDeltas(client, stock);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  }
-}
-
 /**
  * Appends `opts.orders` sales orders (SO-V-0000001…) with lines, shipments, purchase orders (some
  * shared), reservations, invoices and payments, reusing the demo customers, contracts, products
@@ -665,7 +615,21 @@ export async function seedVolume(
   const generator = new VolumeGenerator(new Random(0x5eed0000 + offsets.order), ref, offsets);
   for (let done = 0; done < opts.orders;) {
     const count = Math.min(ORDERS_PER_BATCH, opts.orders - done);
-    await writeBatch(client, generator.batch(count), ref.stock);
+    const tables = generator.batch(count);
+    await writeBatch(
+      client,
+      [
+        tables.orders,
+        tables.lines,
+        tables.purchaseOrders,
+        tables.purchaseLines,
+        tables.shipments,
+        tables.reservations,
+        tables.invoices,
+        tables.payments,
+      ],
+      () => applyStockDeltas(client, ref.stock),
+    );
     done += count;
     if (done % (ORDERS_PER_BATCH * 10) === 0 || done === opts.orders) {
       opts.log(`volume seed: ${done}/${opts.orders} orders, ${Math.round(performance.now() - started)} ms`);
