@@ -399,6 +399,7 @@ const en: MessageSchema = {
       approved: 'Approved',
       rejected: 'Rejected',
       overdue: 'Approval overdue',
+      stage_activated: 'Next approval stage opened',
     },
     confirmation: {
       sent: 'Confirmation link sent to the customer',

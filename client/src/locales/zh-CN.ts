@@ -402,6 +402,7 @@ const zhCN = {
       approved: '审批通过',
       rejected: '审批驳回',
       overdue: '审批超时',
+      stage_activated: '进入下一审批阶段',
     },
     confirmation: {
       sent: '已向客户发送确认链接',

@@ -1,8 +1,10 @@
+import type { DomainEventType, DomainEventTypes } from '../kernel/domain-events.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { OrderStatus, PreferredResolution, TerminationStatus } from '@ot/shared';
+import type { OrderStatus, PreferredResolution, TerminationEvent, TerminationStatus } from '@ot/shared';
 import type pg from 'pg';
 import { planFollowUps } from '../modules/follow-up/follow-up-plan.js';
+import { effectAppliedData } from '../modules/termination/effect/effect-runner.js';
 import { computeImpact, type ImpactInput } from '../modules/termination/impact-calculation.js';
 import type { TerminationImpact } from '../modules/termination/impact.types.js';
 import { Rows, writeBatch } from './bulk-rows.js';
@@ -225,8 +227,16 @@ type Tables = ReturnType<typeof batchTables>;
 
 type Actor = { type: 'USER' | 'CUSTOMER' | 'SYSTEM'; id: string | null; name: string };
 const SYSTEM: Actor = { type: 'SYSTEM', id: null, name: 'system' };
-type Audit = (time: number, actor: Actor, action: string, entity: [string, string] | null, data: Record<string, unknown>) => void;
+/** Writes an event of the product's event log, with the data the product records for it. */
+type Audit = <K extends DomainEventType>(
+  time: number,
+  actor: Actor,
+  type: K,
+  entity: [string, string] | null,
+  data: DomainEventTypes[K],
+) => void;
 
+const lowerStatus = (s: TerminationStatus) => s.toLowerCase() as Lowercase<TerminationStatus>;
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -310,6 +320,8 @@ class TerminationGenerator {
     audit(submittedAt, clerk, 'termination.submitted', ['Termination', id], {
       order: order.order.number,
       reason: reason.code,
+      fault: impact.fault,
+      cancellationFee: impact.cancellationFee,
       scope: impact.scope,
       lines: impact.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
       route: route.map((s) => `${s.stage}:${s.department}`),
@@ -399,12 +411,12 @@ class TerminationGenerator {
       actor: Actor,
       to: TerminationStatus,
       from: TerminationStatus,
-      event: string,
+      event: TerminationEvent,
       data: Record<string, unknown> = {},
     ) => {
       version += 1;
       statusChangedAt = time;
-      audit(time, actor, `termination.${to.toLowerCase()}`, ['Termination', id], { from, to, event, ...data });
+      audit(time, actor, `termination.${lowerStatus(to)}`, ['Termination', id], { from, to, event, ...data });
     };
 
     // The customer's link, when the customer was asked.
@@ -418,6 +430,7 @@ class TerminationGenerator {
       audit(sentAt, SYSTEM, 'confirmation.sent', ['CustomerConfirmation', confirmationId], {
         recipient: order.customerEmail,
         expiresAt: iso(expiresAt),
+        deadlineDate: null,
         replaced: 0,
       });
       let confirmationStatus = 'PENDING';
@@ -532,10 +545,13 @@ class TerminationGenerator {
     const { closed, effectiveAt, preferred } = course;
     const planned = planFollowUps(impact, preferred, applied.purchaseOrders);
     audit(effectiveAt, SYSTEM, 'termination.effect_applied', ['Termination', terminationId], {
-      orderStatus: applied.orderStatus,
-      purchaseOrders: applied.purchaseOrders.map((p) => ({ number: p.number, action: p.action })),
-      reservationsReleased: impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
-      settlement: { kind: applied.settlementKind, refundDue: impact.refundDue, fee: impact.cancellationFee },
+      ...effectAppliedData({
+        orderStatus: applied.orderStatus,
+        applied: applied.purchaseOrders,
+        impact,
+        settlement: { kind: applied.settlementKind, refundDue: impact.refundDue, cancellationFee: impact.cancellationFee },
+        taskKinds: planned.map((task) => task.kind),
+      }),
     });
 
     // When not closed, at least one task stays open.
@@ -566,8 +582,10 @@ class TerminationGenerator {
         last = Math.max(last, completedAt);
         audit(completedAt, this.user(by), 'followup.completed', ['FollowUpTask', taskId], {
           kind: task.kind,
-          outcome,
+          department: task.department,
           note: '已处理 done',
+          outcome,
+          outcomeDetails: null,
         });
       }
     }

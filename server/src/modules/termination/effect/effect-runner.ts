@@ -1,9 +1,9 @@
-import type { DomainEvents } from '../../../kernel/domain-events.js';
+import type { DomainEvents, DomainEventTypes } from '../../../kernel/domain-events.js';
 import type { FaultInjector } from '../../../kernel/faults.js';
 import type { TransactionScope } from '../../../kernel/transaction.js';
 import { lockOrder } from '../../order/order-termination-status.js';
 import type { TerminationImpact } from '../impact.types.js';
-import type { Termination } from '../termination.entity.js';
+import type { AppliedPurchaseOrderChangeRecord, Termination } from '../termination.entity.js';
 import type { AcceptedBySilence, EffectDeps, EffectStep, TerminationEffect } from './effect-step.js';
 
 /**
@@ -33,18 +33,35 @@ export class EffectRunner {
       scope,
       { kind: 'system' },
       'termination.effect_applied',
-      {
+      effectAppliedData({
         orderStatus: order.status,
-        purchaseOrders: (t.appliedPurchaseOrderChanges ?? []).map((p) => ({
-          number: p.number,
-          action: p.action,
-          lines: p.lines.map((l) => ({ sku: l.sku, before: l.quantityBefore, cancelled: l.quantityCancelled, after: l.quantityAfter })),
-        })),
-        reservationsReleased: impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
-        settlement: { kind: settlement.kind, refundDue: settlement.refundDue, fee: settlement.cancellationFee },
-        tasks: effect.tasks.map((task) => task.kind),
-      },
+        applied: t.appliedPurchaseOrderChanges ?? [],
+        impact,
+        settlement,
+        taskKinds: effect.tasks.map((task) => task.kind),
+      }),
       { termination: t },
     );
   }
+}
+
+/** What the log says was applied (the volume seed records the same for its history). */
+export function effectAppliedData(input: {
+  orderStatus: string;
+  applied: readonly AppliedPurchaseOrderChangeRecord[];
+  impact: Pick<TerminationImpact, 'reservations'>;
+  settlement: { kind: string; refundDue: string; cancellationFee: string };
+  taskKinds: readonly string[];
+}): DomainEventTypes['termination.effect_applied'] {
+  return {
+    orderStatus: input.orderStatus,
+    purchaseOrders: input.applied.map((p) => ({
+      number: p.number,
+      action: p.action,
+      lines: p.lines.map((l) => ({ sku: l.sku, before: l.quantityBefore, cancelled: l.quantityCancelled, after: l.quantityAfter })),
+    })),
+    reservationsReleased: input.impact.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
+    settlement: { kind: input.settlement.kind, refundDue: input.settlement.refundDue, fee: input.settlement.cancellationFee },
+    tasks: [...input.taskKinds],
+  };
 }
