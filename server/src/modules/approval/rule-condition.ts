@@ -4,16 +4,14 @@ import { toBase } from '../currency/currency.js';
  * The small language approval rules are written in: comparisons over named impact facts,
  * combined with all / any. Kept as JSON in the database.
  */
+/** Facts that are amounts of money: rules compare them in the base currency. */
+export const MONEY_FACTS = ['amountInvoiced', 'amountPaid', 'cancellationFee', 'refundDue', 'orderValue', 'terminatedValue'] as const;
+
 export const FACT_NAMES = [
   'purchaseOrdersAffected',
   'reservationsReleased',
   'shipmentsAffected',
-  'amountInvoiced',
-  'amountPaid',
-  'cancellationFee',
-  'refundDue',
-  'orderValue',
-  'terminatedValue',
+  ...MONEY_FACTS,
   'reasonCode',
   'reasonCategory',
   'customerConfirmationRequired',
@@ -29,16 +27,6 @@ export type RuleCondition =
   | { fact: FactName; op: Operator; value: number | string | boolean | (number | string)[] }
   | { all: RuleCondition[] }
   | { any: RuleCondition[] };
-
-/** Facts that are amounts of money: rules compare them in the base currency. */
-export const MONEY_FACTS: readonly FactName[] = [
-  'amountInvoiced',
-  'amountPaid',
-  'cancellationFee',
-  'refundDue',
-  'orderValue',
-  'terminatedValue',
-];
 
 /**
  * Money facts converted from the order currency into the base currency at `rate`. Without a

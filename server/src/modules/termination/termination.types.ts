@@ -1,4 +1,4 @@
-import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import {
   ActiveTerminationExistsError,
@@ -12,28 +12,17 @@ import {
 } from '../../common/business-errors.js';
 import { TerminationBlockedError } from './termination-errors.js';
 import { ConnectionType } from '../../common/pagination.js';
-import { TerminationImpact, TerminationLineInput } from './impact.types.js';
+import { TerminationImpact, TerminationImpactInput } from './impact.types.js';
 import { Termination, TerminationStatusEnum } from './termination.entity.js';
 import { EXPLANATION_MAX, type TerminationStatus } from '@ot/shared';
 import { resultUnion } from '../../common/result-union.js';
 
+/** A submission is the impact's question (order, reason, lines) with the request's own parts. */
 @InputType()
-export class SubmitTerminationInput {
-  @Field(() => String)
-  @MaxLength(40)
-  orderNumber!: string;
-
-  @Field(() => String)
-  @MaxLength(40)
-  reasonCode!: string;
-
+export class SubmitTerminationInput extends TerminationImpactInput {
   @Field(() => String, { description: `1 to ${EXPLANATION_MAX} characters` })
   @MaxLength(EXPLANATION_MAX)
   explanation!: string;
-
-  @Field(() => [TerminationLineInput], { nullable: true, description: 'Omit for the whole order' })
-  @ArrayMaxSize(200)
-  lines?: TerminationLineInput[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Default: the reason default; the contract may require it anyway' })
   customerConfirmationRequired?: boolean | null;
