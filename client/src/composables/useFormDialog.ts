@@ -1,7 +1,8 @@
 import type { FormInstance, FormRules } from 'element-plus';
-import { computed, reactive, ref, type Ref } from 'vue';
+import { computed, reactive, ref, watch, type Ref } from 'vue';
 import { errorMessage, isErrorResult } from '@/app/errors';
 import { getFragmentData, graphql, type FragmentType } from '@/gql';
+import { useIdempotencyKey } from './useIdempotencyKey';
 
 /**
  * What a form shows of a mutation's typed refusal (spread `...Refusal` in the mutation's result):
@@ -39,11 +40,13 @@ export interface FormDialogState {
  * The state behind a FormDialog (`:dialog="dialog"`): its form (reset to `blank()` on every
  * opening) with its `rules`, whether it is open (`open` may be the caller's v-model), whether a
  * submit runs, and the server's refusal of the last one — at the field when the refusal is an
- * InputError naming one of `fields`, otherwise under the form.
+ * InputError naming one of `fields`, otherwise under the form. Each opening is one intent: its
+ * submits send the same `idempotencyKey()`, the next opening a new one. A dialog the caller opens
+ * by its v-model (`open`) starts on each opening from `initial()` (else blank).
  */
 export function useFormDialog<F extends object>(
   blank: () => F,
-  options: { rules?: (form: F) => FormRules<F>; open?: Ref<boolean>; fields?: readonly string[] } = {},
+  options: { rules?: (form: F) => FormRules<F>; open?: Ref<boolean>; initial?: () => Partial<F>; fields?: readonly string[] } = {},
 ) {
   const open = options.open ?? ref(false);
   const form = reactive(blank()) as F;
@@ -80,6 +83,13 @@ export function useFormDialog<F extends object>(
     clearFailure();
     formRef.value?.clearValidate();
   }
+
+  const idempotency = useIdempotencyKey();
+  watch(open, (value) => {
+    if (!value) return;
+    if (options.open) reset(options.initial?.());
+    idempotency.renew();
+  });
 
   function show(values?: Partial<F>) {
     reset(values);
@@ -119,5 +129,5 @@ export function useFormDialog<F extends object>(
     }
   }
 
-  return { dialog, open, form, fieldError, clearFailure, reset, show, validate, submit };
+  return { dialog, open, form, fieldError, clearFailure, reset, show, validate, submit, idempotencyKey: idempotency.get };
 }
