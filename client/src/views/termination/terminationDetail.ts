@@ -1,3 +1,5 @@
+import { useQuery } from '@vue/apollo-composable';
+import { computed } from 'vue';
 import { graphql } from '@/gql';
 
 /** Everything about one termination; the page and the printable dossier share it (and its cache entry). */
@@ -88,3 +90,13 @@ export const TerminationChangedSubscription = graphql(`
     }
   }
 `);
+
+/** One termination by its number, for its detail and dossier pages; `notFound` once the server said there is none. */
+export function useTerminationDetail(number: () => string) {
+  const { result, loading, error, refetch } = useQuery(TerminationDetailQuery, () => ({ number: number() }), {
+    fetchPolicy: 'cache-and-network',
+  });
+  const termination = computed(() => result.value?.termination);
+  const notFound = computed(() => result.value !== undefined && result.value.termination === null);
+  return { termination, notFound, loading, error, refetch };
+}
