@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from './context.js';
+import type { Logger } from './logger.js';
 
 /** Work to do once the transaction has committed (publishing events); dropped on rollback. */
 export interface TransactionScope {
@@ -36,17 +37,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
  */
 export async function inTransaction<T>(ctx: RequestContext, fn: (scope: TransactionScope) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const pending: (() => void | Promise<void>)[] = [];
     try {
-      const result = await ctx.em.fork().transactional(async (em) => fn({ em, afterCommit: (f) => pending.push(f) }));
-      for (const f of pending) {
-        try {
-          await f();
-        } catch (error) {
-          ctx.logger.error({ err: error }, 'after-commit work failed');
-        }
-      }
-      return result;
+      return await inScope(ctx.em.fork(), ctx.logger, fn);
     } catch (error) {
       const state = sqlState(error);
       if (state && RETRYABLE.has(state)) {
@@ -60,4 +52,21 @@ export async function inTransaction<T>(ctx: RequestContext, fn: (scope: Transact
       throw error;
     }
   }
+}
+
+/**
+ * One transaction on `em` (no retry), with a scope whose after-commit work runs once it has
+ * committed; a failure there is logged, never thrown (the change itself is done).
+ */
+export async function inScope<T>(em: EntityManager, logger: Logger, fn: (scope: TransactionScope) => Promise<T>): Promise<T> {
+  const pending: (() => void | Promise<void>)[] = [];
+  const result = await em.transactional(async (tx) => fn({ em: tx, afterCommit: (f) => pending.push(f) }));
+  for (const f of pending) {
+    try {
+      await f();
+    } catch (error) {
+      logger.error({ err: error }, 'after-commit work failed');
+    }
+  }
+  return result;
 }

@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { TransactionScope } from '../../kernel/transaction.js';
+import { inScope } from '../../kernel/transaction.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { devMailboxOff, limitLength } from '../../common/errors.js';
@@ -75,9 +75,9 @@ export class MailService {
    * message, the stored copy loses its live links.
    */
   async deliver(em: EntityManager, messageId: string): Promise<void> {
-    const committed: (() => void | Promise<void>)[] = [];
-    const failure = await em.transactional(async (tx) => {
-      const scope: TransactionScope = { em: tx, afterCommit: (fn) => committed.push(fn) };
+    // The transaction commits even when sending failed: the attempt and its error are kept.
+    const failure = await inScope(em, this.logger, async (scope) => {
+      const tx = scope.em;
       const message = await tx.findOne(MailMessage, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!message || message.status === MailStatus.SENT) return null;
       message.attempts += 1;
@@ -103,8 +103,6 @@ export class MailService {
         return error;
       }
     });
-    // Reactions that wait for the commit (the transaction commits even when sending failed).
-    for (const fn of committed) await fn();
     if (failure) {
       this.logger.warn({ err: failure, messageId }, 'mail delivery failed; the job will retry');
       throw failure;
