@@ -9,15 +9,17 @@ interface ListQuery {
   result: Ref<unknown>;
   loading: Ref<boolean>;
   error: Ref<unknown>;
+  refetch: () => unknown;
 }
 
-/** AdminListPage's state props (`v-bind="list"`) from the list's query and the rows it shows. */
+/** AdminListPage's state props and its retry (`v-bind="list"`) from the list's query and the rows it shows. */
 export function useAdminList(query: ListQuery, rows: Ref<readonly unknown[]>) {
   return computed(() => ({
     loaded: !!query.result.value,
     loading: query.loading.value,
     error: query.error.value,
     empty: rows.value.length === 0,
+    onRetry: () => void query.refetch(),
   }));
 }
 

@@ -110,8 +110,9 @@ export function useFormDialog<F extends object>(
     success: T,
     done: (outcome: Member<O, T>) => unknown,
   ): Promise<void> {
-    if (!(await validate())) return;
+    // An earlier refusal goes first, so it never stands beside the new field messages.
     clearFailure();
+    if (!(await validate())) return;
     submitting.value = true;
     try {
       const outcome = await run();
@@ -129,5 +130,5 @@ export function useFormDialog<F extends object>(
     }
   }
 
-  return { dialog, open, form, fieldError, clearFailure, reset, show, validate, submit, idempotencyKey: idempotency.get };
+  return { dialog, open, form, fieldError, show, validate, submit, idempotencyKey: idempotency.get };
 }

@@ -1,4 +1,4 @@
-import { graphql } from '@/gql';
+import { getFragmentData, graphql, type FragmentType } from '@/gql';
 
 /** An order line with its quantities so far, as the order's lines table and the termination wizard show it. */
 export const OrderLineFragment = graphql(`
@@ -20,3 +20,8 @@ export const OrderLineFragment = graphql(`
     }
   }
 `);
+
+/** The lines of an order whose selection spreads the fragment, unmasked. */
+export function orderLines(order: { lines: readonly FragmentType<typeof OrderLineFragment>[] }) {
+  return order.lines.map((line) => getFragmentData(OrderLineFragment, line));
+}

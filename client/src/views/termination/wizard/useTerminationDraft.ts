@@ -3,9 +3,9 @@ import { computed, inject, provide, reactive, ref, watch, type ComputedRef, type
 import { errorMessage, isErrorResult } from '@/app/errors';
 import { useDebouncedFn } from '@/composables/useDebouncedFn';
 import { useIdempotencyKey } from '@/composables/useIdempotencyKey';
-import { getFragmentData, graphql, type FragmentType } from '@/gql';
+import { graphql } from '@/gql';
 import type { TerminateWizardQuery, TerminationImpactInput } from '@/gql/graphql';
-import { OrderLineFragment } from '@/views/order/components/orderLine';
+import { orderLines } from '@/views/order/components/orderLine';
 
 const TerminationImpactPreviewQuery = graphql(`
   query TerminationImpactPreview($input: TerminationImpactInput!) {
@@ -74,11 +74,6 @@ const SubmitTerminationMutation = graphql(`
 
 export type WizardOrder = NonNullable<TerminateWizardQuery['order']>;
 export type WizardReason = TerminateWizardQuery['terminationReasons'][number];
-
-/** The order's lines as the wizard reads them (the selection is the order line fragment). */
-export function orderLines(order: { lines: readonly FragmentType<typeof OrderLineFragment>[] }) {
-  return order.lines.map((line) => getFragmentData(OrderLineFragment, line));
-}
 
 /**
  * The termination request being drafted and what follows from it: the chosen lines, the reason,
