@@ -12,7 +12,7 @@ const REASONS: [string, string, string, string, boolean, boolean, number][] = [
 ];
 
 /** The default approval policy (ARCHITECTURE §1.5); admins edit it afterwards. */
-const DEFAULT_RULES = [
+export const DEFAULT_RULES = [
   {
     code: 'SALES_ALWAYS',
     department: 'SALES',

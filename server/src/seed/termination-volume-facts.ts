@@ -56,7 +56,7 @@ export interface Policy {
 export async function loadPolicy(client: pg.Client): Promise<Policy> {
   const baseCurrency = (process.env.BASE_CURRENCY || 'CNY').trim().toUpperCase();
   const rules = await client.query<RouteRule>(
-    `select code, department, stage, sla_hours as "slaHours", condition from approval_rule where active order by stage, department, id`,
+    `select code, department, stage, sla_hours as "slaHours", condition from approval_rule where active order by stage, department, created_at, id`,
   );
   const rates = await client.query<{ from_currency: string; rate: string; valid_from: string }>(
     `select from_currency, rate::text as rate, valid_from::text as valid_from from exchange_rate where to_currency = $1

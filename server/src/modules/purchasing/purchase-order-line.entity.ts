@@ -1,3 +1,4 @@
+import { openQuantity } from './open-quantity.js';
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
@@ -37,6 +38,6 @@ export class PurchaseOrderLine extends BaseEntity<'receivedQuantity' | 'cancelle
   /** Still on order from the supplier: neither received nor cancelled. */
   @Field(() => Int)
   get openQuantity(): number {
-    return this.quantity - this.receivedQuantity - this.cancelledQuantity;
+    return openQuantity(this);
   }
 }

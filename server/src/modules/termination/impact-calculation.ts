@@ -1,3 +1,4 @@
+import { openQuantity } from '../purchasing/open-quantity.js';
 import type { OrderStage } from '@ot/shared';
 import { Decimal, money, sumMoney } from '../../common/money.js';
 import { planApprovalRoute, type RouteRule } from '../approval/approval-route.js';
@@ -341,8 +342,6 @@ function isWholeOrder(orderLines: OrderLineFacts[], selected: Selected[]): boole
   return open.length > 0 && open.every((l) => selected.some((s) => s.line.id === l.id && s.quantity === l.openQuantity));
 }
 
-const openOf = (l: PurchaseOrderLineFacts) => l.quantity - l.receivedQuantity - l.cancelledQuantity;
-
 /** One entry per purchase order buying for a selected line, by number. */
 function purchaseOrderImpact(facts: ImpactFacts, quantityByLine: Map<string, number>, warnings: ImpactIssue[]): ImpactPurchaseOrder[] {
   const result: ImpactPurchaseOrder[] = [];
@@ -359,12 +358,12 @@ function purchaseOrderImpact(facts: ImpactFacts, quantityByLine: Map<string, num
       purchaseOrderLineId: l.id,
       sku: l.sku,
       quantity: l.quantity,
-      openQuantity: openOf(l),
-      cancelQuantity: closed ? 0 : Math.min(openOf(l), quantityByLine.get(l.salesOrderLineId) ?? 0),
+      openQuantity: openQuantity(l),
+      cancelQuantity: closed ? 0 : Math.min(openQuantity(l), quantityByLine.get(l.salesOrderLineId) ?? 0),
     }));
     const cancelled = impactLines.reduce((n, l) => n + l.cancelQuantity, 0);
     const received = lines.reduce((n, l) => n + l.receivedQuantity, 0);
-    const leftOpen = lines.reduce((n, l) => n + openOf(l), 0) - cancelled;
+    const leftOpen = lines.reduce((n, l) => n + openQuantity(l), 0) - cancelled;
     let action = PurchaseOrderAction.REDUCE;
     if (cancelled === 0) action = PurchaseOrderAction.NONE;
     else if (!shared && leftOpen === 0 && received === 0) action = PurchaseOrderAction.CANCEL;

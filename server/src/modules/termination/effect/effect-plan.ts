@@ -1,3 +1,4 @@
+import { openQuantity } from '../../purchasing/open-quantity.js';
 import { Decimal } from '../../../common/money.js';
 import { SettlementKind } from '../../settlement/settlement.entity.js';
 import type { TerminationImpact } from '../impact.types.js';
@@ -46,8 +47,6 @@ export interface PurchaseOrderPlan {
   records: AppliedPurchaseOrderChangeRecord[];
 }
 
-const openOf = (l: PurchaseOrderLineState) => l.quantity - l.receivedQuantity - l.cancelledQuantity;
-
 /**
  * Cancels what the impact planned, never more than is still open on each line. A purchase order
  * with nothing left open ends CANCELLED, or RECEIVED when anything arrived.
@@ -74,7 +73,7 @@ export function planPurchaseOrderChanges(
     for (const change of wanted.lines.filter((l) => l.cancelQuantity > 0)) {
       const line = ofPo.find((l) => l.id === change.purchaseOrderLineId);
       if (!line) continue;
-      const cancelled = Math.min(change.cancelQuantity, openOf(line));
+      const cancelled = Math.min(change.cancelQuantity, openQuantity(line));
       const before = line.quantity - line.cancelledQuantity;
       line.cancelledQuantity += cancelled;
       plan.cancellations.push({ purchaseOrderLineId: line.id, quantity: cancelled });
@@ -86,7 +85,7 @@ export function planPurchaseOrderChanges(
         quantityAfter: before - cancelled,
       });
     }
-    if (ofPo.every((l) => openOf(l) === 0)) {
+    if (ofPo.every((l) => openQuantity(l) === 0)) {
       record.statusAfter = ofPo.some((l) => l.receivedQuantity > 0) ? 'RECEIVED' : 'CANCELLED';
       if (record.statusAfter !== po.status) plan.statusChanges.push({ purchaseOrderId: po.id, status: record.statusAfter });
     }
