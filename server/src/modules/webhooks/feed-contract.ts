@@ -61,28 +61,26 @@ export async function readFeed(
   options: { after: string | null; limit: number },
 ): Promise<{ events: FeedEvent[]; hasMore: boolean }> {
   void services;
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        seq: string;
-        action: string;
-        created_at: Date;
-        actor_type: string;
-        actor_name: string;
-        termination_id: string | null;
-        entity_type: string | null;
-        entity_id: string | null;
-        data: Record<string, unknown>;
-      }[]
-    >(
-      `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      seq: string;
+      action: string;
+      created_at: Date;
+      actor_type: string;
+      actor_name: string;
+      termination_id: string | null;
+      entity_type: string | null;
+      entity_id: string | null;
+      data: Record<string, unknown>;
+    }[]
+  >(
+    `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data
        from audit_event where seq > ? order by seq limit ?`,
-      [options.after ?? '0', options.limit + 1],
-      'all',
-      em.getTransactionContext(),
-    );
+    [options.after ?? '0', options.limit + 1],
+    'all',
+    em.getTransactionContext(),
+  );
   const events = rows.slice(0, options.limit).map((r) => ({
     id: r.id,
     sequence: r.seq,
