@@ -66,7 +66,8 @@ export class WebhookDeliverer {
     if (delivery.status === WebhookDeliveryStatus.SUCCEEDED && !manual) return; // a late duplicate job
     const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId });
     if (!endpoint) return;
-    if (!endpoint.enabled) {
+    // A test may go to a disabled endpoint: checking a repaired receiver before enabling it again.
+    if (!endpoint.enabled && !delivery.test) {
       if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
         await this.record(ctx, delivery.id, manual, { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 }, { final: true });
       return;

@@ -216,6 +216,12 @@ export class WebhookEndpointService {
         const { em } = scope;
         const endpoint = await this.visible(em, ctx.actor!, id);
         if (!endpoint) refuse(NotFoundError, 'NOT_FOUND', 'No such webhook endpoint.');
+        if (!ownerCanAct(await ownerActor(em, endpoint)))
+          refuse(
+            ForbiddenActionError,
+            'FORBIDDEN_ACTION',
+            'The owner of this endpoint can no longer act (key revoked or expired, user inactive).',
+          );
         const delivery = em.create(WebhookDelivery, {
           endpointId: endpoint.id,
           eventId: null,
