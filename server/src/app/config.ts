@@ -38,6 +38,8 @@ export interface AppConfig {
   baseCurrency: string;
   /** Express 'trust proxy': which peers' X-Forwarded-For is believed. False: the socket's peer is the client. */
   trustProxy: boolean | number | string;
+  /** How far back the partner event feed reaches (the audit trail itself is kept for good). */
+  eventRetentionDays: number;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -62,6 +64,12 @@ function seconds(value: string | undefined, fallback: number, name: string): num
   const n = value === undefined || value === '' ? fallback : Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got ${value}`);
   return Math.round(n * 1000);
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  const n = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number, got ${value}`);
+  return n;
 }
 
 /**
@@ -124,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,
     trustProxy: trustProxy(env.TRUST_PROXY),
+    eventRetentionDays: positiveInteger(env.EVENT_RETENTION_DAYS, 90, 'EVENT_RETENTION_DAYS'),
   };
 }
