@@ -3,7 +3,7 @@
  * `imchannels`; this one only lets the webhooks module compile until that branch is merged.
  */
 import type { DomainEventType } from '../../../kernel/domain-events.js';
-import type { FeedEvent } from '../feed-contract.js';
+import type { FeedEvent } from '../../events/event-feed.js';
 
 export type ImKind = 'WECOM' | 'DINGTALK' | 'FEISHU';
 
