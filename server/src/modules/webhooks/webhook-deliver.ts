@@ -11,7 +11,7 @@ import type { NotificationService } from '../notification/notification.service.j
 import type { FeedEvent } from '../events/event-feed.js';
 import { imAccepted, imRequest, IM_EVENT_TYPES, type ImKind } from './im/im-request.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
-import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
+import { secretPurpose, WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 import { excerpt, postWebhook, type WebhookRequest, type WebhookResponse } from './webhook-http.js';
 import { ownerActor } from './webhook-owner.js';
 
@@ -94,7 +94,14 @@ export class WebhookDeliverer {
     delivery: WebhookDelivery,
     now: Date,
   ): Promise<Prepared> {
-    const secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, `webhook-secret:${endpoint.id}`) : null;
+    let secret: string | null = null;
+    try {
+      secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, secretPurpose(endpoint.id)) : null;
+    } catch {
+      return { request: null, skip: 'The signing secret cannot be decrypted (was SECRETS_KEY changed?): rotate the secret.' };
+    }
+    if (endpoint.kind === WebhookEndpointKind.GENERIC && !secret)
+      return { request: null, skip: 'The endpoint has no signing secret: rotate it.' };
     const owner = await ownerActor(em, endpoint);
     if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
     let event: FeedEvent | null = null;

@@ -6,7 +6,8 @@ import { inTransaction } from '../../kernel/transaction.js';
 import { mayReadEvent } from '../events/event-catalogue.js';
 import type { FeedEvent } from '../events/event-feed.js';
 import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
+import { IM_EVENT_TYPES } from './im/im-request.js';
 import { ownerActors } from './webhook-owner.js';
 
 export const WEBHOOKS_DISPATCH_JOB = 'webhooks_dispatch';
@@ -33,6 +34,7 @@ const ENABLED_TTL_MS = 60_000;
  */
 export class WebhookDispatcher {
   private enabled: { value: boolean; at: number } | null = null;
+  private refreshNow: (() => void) | null = null;
   /** Transactions (by their entity manager) that already enqueued a dispatch. */
   private readonly enqueued = new WeakSet<EntityManager>();
 
@@ -40,7 +42,9 @@ export class WebhookDispatcher {
 
   /** Called after an endpoint change commits; `enabledNow` true when an endpoint is known enabled. */
   endpointsChanged(enabledNow?: boolean): void {
-    this.enabled = enabledNow ? { value: true, at: Date.now() } : null;
+    if (enabledNow) this.enabled = { value: true, at: Date.now() };
+    else if (this.refreshNow) this.refreshNow();
+    else this.enabled = null;
   }
 
   subscriber(): EventSubscriber {
@@ -71,10 +75,14 @@ export class WebhookDispatcher {
         onError(err);
       }
     };
+    this.refreshNow = () => void refresh();
     void refresh();
     const timer = setInterval(() => void refresh(), ENABLED_TTL_MS);
     timer.unref();
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      this.refreshNow = null;
+    };
   }
 
   private async anyEnabled(em: EntityManager, refresh = false): Promise<boolean> {
@@ -192,6 +200,8 @@ export class WebhookDispatcher {
    */
   private wants(endpoint: WebhookEndpoint, permissions: ReadonlySet<never> | ReadonlySet<string> | undefined, event: FeedEvent): boolean {
     if (!endpoint.eventTypes.includes(event.type)) return false;
+    // IM channels announce only some types (a type may have left the list since the endpoint was saved).
+    if (endpoint.kind !== WebhookEndpointKind.GENERIC && !IM_EVENT_TYPES.includes(event.type)) return false;
     if (endpoint.createdAt.getTime() > event.occurredAt.getTime()) return false;
     return !!permissions && mayReadEvent(permissions as ReadonlySet<never>, event.type);
   }

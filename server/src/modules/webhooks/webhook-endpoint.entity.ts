@@ -15,6 +15,9 @@ registerEnumType(WebhookEndpointKind, {
   description: 'GENERIC: Standard Webhooks JSON; WECOM, DINGTALK, FEISHU: that vendor’s group robot message',
 });
 
+/** What a sealed signing secret is bound to (SecretBox additional data): its endpoint. */
+export const secretPurpose = (endpointId: string) => `webhook-secret:${endpointId}`;
+
 /**
  * Where events are sent. Owned by the admin user or the API key that created it: a key manages
  * only its own endpoints, and events are delivered (and payloads rendered) with the owner's

@@ -15,7 +15,7 @@ import { IM_EVENT_TYPES } from './im/im-request.js';
 import { assertPublicUrl, SsrfRefusal } from './ssrf-guard.js';
 import { ownerActor, ownerCanAct } from './webhook-owner.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
-import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
+import { secretPurpose, WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 import type { WebhookDispatcher } from './webhook-dispatch.js';
 import { enqueueDelivery } from './webhook-deliver.js';
 import { DESCRIPTION_MAX, URL_MAX, type CreateWebhookEndpointInput, type UpdateWebhookEndpointInput } from './webhooks.types.js';
@@ -25,7 +25,6 @@ export function newSigningSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-export const secretPurpose = (endpointId: string) => `webhook-secret:${endpointId}`;
 const replayPurpose = (endpointId: string) => `webhook-secret-replay:${endpointId}`;
 
 function hint(secret: string | null): string | null {
