@@ -164,6 +164,8 @@ const CREATE_USER = `mutation($i: UserInput!) { createUser(input: $i) { ${RESULT
 const UPDATE_USER = `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { ${RESULT} } }`;
 const ADJUST_FEE = `mutation($i: AdjustCancellationFeeInput!) { adjustCancellationFee(input: $i) { ${RESULT} } }`;
 const SET_RATE = `mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { ${RESULT} } }`;
+const CREATE_WEBHOOK = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { ${RESULT} } }`;
+const UPDATE_WEBHOOK = `mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { ${RESULT} } }`;
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
 const reasonInput = (patch: Record<string, unknown>) => ({
@@ -434,6 +436,31 @@ const TEXT_SLOTS: Slot[] = [
     query: UPDATE_USER,
     variables: (s) => ({ id: randomUUID(), i: { name: s, role: 'AUDITOR' } }),
   },
+  // No event type: the endpoint is refused even when the text is fine (a public IP literal needs no DNS).
+  {
+    name: 'createWebhookEndpoint.url',
+    who: 'admin',
+    query: CREATE_WEBHOOK,
+    variables: (s) => ({ i: { url: s, eventTypes: [] } }),
+  },
+  {
+    name: 'createWebhookEndpoint.texts',
+    who: 'admin',
+    query: CREATE_WEBHOOK,
+    variables: (s) => ({ i: { url: 'https://93.184.216.34/hook', eventTypes: [], description: s, payloadQuery: s } }),
+  },
+  {
+    name: 'createWebhookEndpoint.signingSecret',
+    who: 'admin',
+    query: CREATE_WEBHOOK,
+    variables: (s) => ({ i: { url: 'https://93.184.216.34/hook', eventTypes: [], kind: 'DINGTALK', signingSecret: s, idempotencyKey: s } }),
+  },
+  {
+    name: 'updateWebhookEndpoint.texts',
+    who: 'admin',
+    query: UPDATE_WEBHOOK,
+    variables: (s) => ({ i: { id: randomUUID(), url: s, description: s, payloadQuery: s, signingSecret: s } }),
+  },
 ];
 
 /** Where hostile ids go. None of them names a row of the kind expected. */
@@ -491,6 +518,31 @@ const ID_SLOTS: Slot[] = [
     name: 'revokeApiKey',
     who: 'admin',
     query: `mutation($id: ID!) { revokeApiKey(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
+  { name: 'updateWebhookEndpoint.id', who: 'admin', query: UPDATE_WEBHOOK, variables: (id) => ({ i: { id, description: 'hostile' } }) },
+  {
+    name: 'deleteWebhookEndpoint',
+    who: 'admin',
+    query: `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
+  {
+    name: 'rotateWebhookSecret',
+    who: 'admin',
+    query: `mutation($id: ID!) { rotateWebhookSecret(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
+  {
+    name: 'sendTestWebhook',
+    who: 'admin',
+    query: `mutation($id: ID!) { sendTestWebhook(endpointId: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
+  {
+    name: 'redeliverWebhook',
+    who: 'admin',
+    query: `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { ${RESULT} } }`,
     variables: (id) => ({ id }),
   },
   {
