@@ -5,12 +5,28 @@ import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import { PurchaseOrderLine } from './purchase-order-line.entity.js';
 import { PurchaseOrder } from './purchase-order.entity.js';
+import { Supplier } from './supplier.entity.js';
 
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
   @FieldResolver(() => [PurchaseOrderLine])
   lines(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext) {
     return ctx.loaders.children(PurchaseOrderLine, 'purchaseOrder', po.id);
+  }
+
+  @FieldResolver(() => Supplier)
+  async supplier(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext): Promise<Supplier> {
+    return (await ctx.loaders.one(Supplier, po.supplier.id))!;
+  }
+
+  @FieldResolver(() => String, { description: "The supplier's code (same as supplier.code)" })
+  async supplierCode(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await this.supplier(po, ctx)).code;
+  }
+
+  @FieldResolver(() => String, { description: "The supplier's name (same as supplier.name)" })
+  async supplierName(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await this.supplier(po, ctx)).name;
   }
 }
 
