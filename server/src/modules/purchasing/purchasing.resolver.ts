@@ -5,7 +5,9 @@ import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import { PurchaseOrderLine } from './purchase-order-line.entity.js';
 import { PurchaseOrder } from './purchase-order.entity.js';
+import { Termination } from '../termination/termination.entity.js';
 import { Supplier } from './supplier.entity.js';
+import { SupplierNoticeView, supplierNoticesByTermination } from './supplier-notices.js';
 
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
@@ -42,5 +44,20 @@ export class PurchaseOrderLineResolver {
     const soLine = await ctx.loaders.one(SalesOrderLine, line.salesOrderLine.id);
     const order = soLine && (await ctx.loaders.one(SalesOrder, soLine.order.id));
     return order?.number ?? '';
+  }
+}
+
+@Resolver(() => Termination)
+export class TerminationSupplierNoticesResolver {
+  @FieldResolver(() => [SupplierNoticeView], {
+    description: 'The cancellation notice of each purchase order the effect cancelled or reduced, to its supplier; oldest first',
+  })
+  supplierNotices(@Root() t: Termination, @Ctx() ctx: RequestContext) {
+    return ctx.loaders
+      .custom<SupplierNoticeView[]>('Termination.supplierNotices', async (ids) => {
+        const byTermination = await supplierNoticesByTermination(ctx.em, ids);
+        return ids.map((id) => byTermination.get(id) ?? []);
+      })
+      .load(t.id);
   }
 }
