@@ -23,7 +23,12 @@ export const purchaseOrdersStep: EffectStep = {
     const plan = planPurchaseOrderChanges(
       affected,
       // The supplier's name as the fresh impact read it (the locked rows are not joined to suppliers).
-      pos.map((po) => ({ ...po, supplierName: affected.find((p) => p.purchaseOrderId === po.id)!.supplierName })),
+      pos.map((po) => ({
+        id: po.id,
+        number: po.number,
+        status: po.status,
+        supplierName: affected.find((p) => p.purchaseOrderId === po.id)!.supplierName,
+      })),
       poLines.map((l) => ({ ...l, purchaseOrderId: l.purchaseOrder.id, sku: l.product.sku })),
     );
     for (const { purchaseOrderLineId, quantity } of plan.cancellations) {
