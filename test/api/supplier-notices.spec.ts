@@ -238,10 +238,19 @@ describe('supplier notices', () => {
 
     // The purchase order reads its supplier as a record; code and name still answer as before.
     const po = await wf.as<{
-      order: { purchaseOrders: { number: string; supplierCode: string; supplierName: string; supplier: Record<string, unknown> }[] };
+      order: {
+        purchaseOrders: {
+          number: string;
+          supplierCode: string;
+          supplierName: string;
+          supplier: Record<string, unknown>;
+          supplierNotices: Record<string, unknown>[];
+        }[];
+      };
     }>(
       'auditor@example.com',
-      `{ order(number: "SO-2026-00001") { purchaseOrders { number supplierCode supplierName supplier { code name contactName email phone active } } } }`,
+      `{ order(number: "SO-2026-00001") { purchaseOrders { number supplierCode supplierName supplier { code name contactName email phone active }
+        supplierNotices { terminationNumber purchaseOrderNumber status messageId } } } }`,
     );
     const first = po.order.purchaseOrders.find((p) => p.number === 'PO-2026-00001')!;
     expect(first).toMatchObject({
@@ -249,6 +258,10 @@ describe('supplier notices', () => {
       supplierName: s1.name,
       supplier: { code: s1.code, email: s1.email, active: true },
     });
+    // The PO's history with its supplier carries the notice too.
+    expect(first.supplierNotices).toEqual([
+      { terminationNumber: t.number, purchaseOrderNumber: 'PO-2026-00001', status: 'SENT', messageId: list[0]!.messageId },
+    ]);
   });
 
   it('a supplier without e-mail: no mail, a PURCHASING task to phone it with the lines, in the same transaction', async () => {

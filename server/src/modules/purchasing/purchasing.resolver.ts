@@ -7,7 +7,7 @@ import { PurchaseOrderLine } from './purchase-order-line.entity.js';
 import { PurchaseOrder } from './purchase-order.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { Supplier } from './supplier.entity.js';
-import { SupplierNoticeView, supplierNoticesByTermination } from './supplier-notices.js';
+import { SupplierNoticeView, supplierNoticesBy } from './supplier-notices.js';
 
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
@@ -29,6 +29,18 @@ export class PurchaseOrderResolver {
   @FieldResolver(() => String, { description: "The supplier's name (same as supplier.name)" })
   async supplierName(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext): Promise<string> {
     return (await this.supplier(po, ctx)).name;
+  }
+
+  @FieldResolver(() => [SupplierNoticeView], {
+    description: "The PO's history with its supplier: each cancellation notice a termination sent (or phone task it opened), oldest first",
+  })
+  supplierNotices(@Root() po: PurchaseOrder, @Ctx() ctx: RequestContext) {
+    return ctx.loaders
+      .custom<SupplierNoticeView[]>('PurchaseOrder.supplierNotices', async (ids) => {
+        const byPo = await supplierNoticesBy(ctx.em, 'purchaseOrder', ids);
+        return ids.map((id) => byPo.get(id) ?? []);
+      })
+      .load(po.id);
   }
 }
 
@@ -55,7 +67,7 @@ export class TerminationSupplierNoticesResolver {
   supplierNotices(@Root() t: Termination, @Ctx() ctx: RequestContext) {
     return ctx.loaders
       .custom<SupplierNoticeView[]>('Termination.supplierNotices', async (ids) => {
-        const byTermination = await supplierNoticesByTermination(ctx.em, ids);
+        const byTermination = await supplierNoticesBy(ctx.em, 'termination', ids);
         return ids.map((id) => byTermination.get(id) ?? []);
       })
       .load(t.id);

@@ -29,6 +29,8 @@ export class SupplierNoticeView {
   @Field(() => ID)
   id!: string;
   @Field(() => String)
+  terminationNumber!: string;
+  @Field(() => String)
   purchaseOrderNumber!: string;
   @Field(() => String, { description: 'CANCEL (nothing left on order) or REDUCE' })
   action!: string;
@@ -65,6 +67,7 @@ export function toSupplierNoticeView(n: SupplierNotice): SupplierNoticeView {
   const m = n.mailMessage ?? null;
   return {
     id: n.id,
+    terminationNumber: n.termination.number,
     purchaseOrderNumber: n.purchaseOrder.number,
     action: n.action,
     supplierCode: n.supplier.code,
@@ -82,25 +85,30 @@ export function toSupplierNoticeView(n: SupplierNotice): SupplierNoticeView {
   };
 }
 
-const POPULATE = ['purchaseOrder', 'supplier', 'mailMessage'] as const;
-
-/** The supplier notices of terminations, by termination id, oldest first then by PO number: one statement. */
-export async function supplierNoticesByTermination(
+/**
+ * The supplier notices of terminations (or of purchase orders), by their id, oldest first then by
+ * PO number: one statement, the PO, supplier, termination and mail joined in.
+ */
+export async function supplierNoticesBy(
   em: EntityManager,
-  terminationIds: readonly string[],
+  key: 'termination' | 'purchaseOrder',
+  ids: readonly string[],
 ): Promise<Map<string, SupplierNoticeView[]>> {
   const rows = await em.find(
     SupplierNotice,
-    { termination: { $in: [...terminationIds] } },
-    { populate: POPULATE, orderBy: { createdAt: 'asc', purchaseOrder: { number: 'asc' }, id: 'asc' } },
+    { [key]: { $in: [...ids] } },
+    {
+      populate: ['purchaseOrder', 'supplier', 'termination', 'mailMessage'],
+      orderBy: { createdAt: 'asc', purchaseOrder: { number: 'asc' }, id: 'asc' },
+    },
   );
-  const byTermination = new Map<string, SupplierNoticeView[]>(terminationIds.map((id) => [id, []]));
-  for (const row of rows) byTermination.get(row.termination.id)?.push(toSupplierNoticeView(row));
-  return byTermination;
+  const byId = new Map<string, SupplierNoticeView[]>(ids.map((id) => [id, []]));
+  for (const row of rows) byId.get(row[key].id)?.push(toSupplierNoticeView(row));
+  return byId;
 }
 
 export async function supplierNoticesOf(em: EntityManager, terminationId: string): Promise<SupplierNoticeView[]> {
-  return (await supplierNoticesByTermination(em, [terminationId])).get(terminationId)!;
+  return (await supplierNoticesBy(em, 'termination', [terminationId])).get(terminationId)!;
 }
 
 /**
