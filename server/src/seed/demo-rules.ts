@@ -2,28 +2,9 @@ import type { OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import type { Random } from './random.js';
 
 /*
- * The demo business's calendar and the rules its orders are made by. The demo seed and the volume
- * seed both draw from here, so the benchmark volume describes the same business as the demo.
+ * The rules the demo business's orders are made by. The demo seed and the volume seed both draw
+ * from here, so the benchmark volume describes the same business as the demo.
  */
-
-// --- calendar: days are counted from 2026-01-01 so date arithmetic stays integer and time-zone free
-
-const DAY_MS = 86_400_000;
-const EPOCH_UTC = Date.UTC(2026, 0, 1);
-export const FIRST_ORDER_DAY = dayOf('2026-01-05');
-export const LAST_ORDER_DAY = dayOf('2026-11-20');
-/** "Today" for the demo data: 2026-11-25, 09:00 China time. Nothing is dated after it. */
-export const TODAY = dayOf('2026-11-25');
-
-export function dayOf(date: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_UTC) / DAY_MS);
-}
-
-export function dateOf(day: number): string {
-  return new Date(EPOCH_UTC + day * DAY_MS).toISOString().slice(0, 10);
-}
-
-// --- orders and purchasing
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'IN_PRODUCTION', 'PARTIALLY_SHIPPED'];
 /** PO statuses at which the supplier is committed: the order has left BEFORE_PURCHASING. */

@@ -15,20 +15,8 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment, ShipmentStatus } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
-import {
-  CARRIERS,
-  COMMITTED_PO,
-  dateOf,
-  dayOf,
-  FIRST_ORDER_DAY,
-  LAST_ORDER_DAY,
-  OPEN_STATUSES,
-  PENALTY_RATES,
-  phaseOf,
-  poStatusFor,
-  quantityFor,
-  TODAY,
-} from './demo-rules.js';
+import { dateOf, dayOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
+import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
 import { Random } from './random.js';
 
 // ---------------------------------------------------------------------------------------------

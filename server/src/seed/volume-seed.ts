@@ -3,19 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import type pg from 'pg';
 import { Rows, writeBatch } from './bulk-rows.js';
-import {
-  CARRIERS,
-  COMMITTED_PO,
-  dateOf,
-  FIRST_ORDER_DAY,
-  LAST_ORDER_DAY,
-  OPEN_STATUSES,
-  PENALTY_RATES,
-  phaseOf,
-  poStatusFor,
-  quantityFor,
-  TODAY,
-} from './demo-rules.js';
+import { dateOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
+import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
 import { Random } from './random.js';
 
 /*
