@@ -136,6 +136,28 @@ export class Workflow {
     throw new Error('approvals did not finish');
   }
 
+  /** Submits as `email`, which must succeed, then approves every stage: the termination as it stands after. */
+  async submitApproved(email: string, input: Record<string, unknown>): Promise<TerminationView> {
+    const submitted = await this.submit(email, input);
+    expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+    return this.approveAll(submitted.termination!.id);
+  }
+
+  /**
+   * A termination that has taken effect: SO-2026-00005 as a duplicate order needs only SALES and no
+   * customer, so approving it makes it EFFECTIVE with SALES follow-ups open.
+   */
+  async effectiveDuplicateOrder(explanation: string): Promise<TerminationView> {
+    const done = await this.submitApproved('clerk@example.com', {
+      orderNumber: 'SO-2026-00005',
+      reasonCode: 'DUPLICATE_ORDER',
+      explanation,
+      customerConfirmationRequired: false,
+    });
+    expect(done.status).toBe('EFFECTIVE');
+    return done;
+  }
+
   /** Approves every step and, where the customer is asked, accepts by their link: the termination as it stands after. */
   async approveAndAccept(terminationId: string): Promise<TerminationView> {
     const approved = await this.approveAll(terminationId);
