@@ -447,14 +447,12 @@ async function createThrowawayUser(): Promise<string> {
 }
 
 async function awaitingCustomer(orderNumber: string): Promise<{ id: string; token: string }> {
-  const submitted = await wf.submit(EMAIL.clerk, {
+  const done = await wf.submitApproved(EMAIL.clerk, {
     orderNumber,
     reasonCode: 'CUSTOMER_CANCELLATION',
     explanation: 'matrix: needs the customer',
     customerConfirmationRequired: true,
   });
-  expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
-  const done = await wf.approveAll(submitted.termination!.id);
   expect(done.status).toBe('AWAITING_CUSTOMER');
   // Read right away: the newest confirmation mail to this customer is this one.
   return { id: done.id, token: await wf.confirmationToken(done.customerConfirmation!.recipient) };
@@ -491,16 +489,7 @@ async function prepareFixture(): Promise<Fixture> {
   const viewed = await awaitingCustomer(take());
   const responded = await awaitingCustomer(take());
 
-  // SO-2026-00005 needs only SALES: approving takes effect and opens SALES follow-ups.
-  const effective = await wf.submit(EMAIL.clerk, {
-    orderNumber: 'SO-2026-00005',
-    reasonCode: 'DUPLICATE_ORDER',
-    explanation: 'matrix: effective',
-    customerConfirmationRequired: false,
-  });
-  expect(effective.__typename, JSON.stringify(effective)).toBe('SubmitTerminationSuccess');
-  const done = await wf.approveAll(effective.termination!.id);
-  expect(done.status).toBe('EFFECTIVE');
+  const done = await wf.effectiveDuplicateOrder('matrix: effective');
   const salesTask = done.followUpTasks.find((t) => t.department === 'SALES' && t.status === 'OPEN');
   if (!salesTask) throw new Error(`no open SALES task: ${JSON.stringify(done.followUpTasks)}`);
 

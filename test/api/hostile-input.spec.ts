@@ -989,14 +989,7 @@ describe.each(MODES)('%s server', (mode) => {
     for (const [who, email] of Object.entries(EMAIL)) tokens.set(who as Who, await wf.token(email));
 
     // An effective termination: a decided step, a task we finish, the rows the cases point at.
-    const effective = await wf.submit(EMAIL.clerk, {
-      orderNumber: 'SO-2026-00005',
-      reasonCode: 'DUPLICATE_ORDER',
-      explanation: 'hostile input fixture',
-      customerConfirmationRequired: false,
-    });
-    const done = await wf.approveAll(effective.termination!.id);
-    expect(done.status).toBe('EFFECTIVE');
+    const done = await wf.effectiveDuplicateOrder('hostile input fixture');
     const task = done.followUpTasks.find((t) => t.kind !== 'CUSTOMER_OUTCOME') ?? done.followUpTasks[0]!;
     const completed = await wf.complete(HEAD_OF[task.department]!, task.id, 'fixture', { outcome: 'REFUND' });
     expect(completed.__typename, JSON.stringify(completed)).toBe('CompleteFollowUpTaskSuccess');

@@ -1079,7 +1079,7 @@ const en: MessageSchema = {
       passwordRequired: 'Set an initial password.',
       password: 'Initial password',
       newPassword: 'New password',
-      passwordRule: 'At least 10 characters, with letters and digits.',
+      passwordRule: 'At least {min} characters, with letters and digits.',
       passwordResetHint: 'Leave empty to keep it; a new password signs the user out everywhere.',
       deactivateHint: 'A deactivated user is signed out at once and cannot sign in.',
     },

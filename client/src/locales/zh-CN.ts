@@ -1080,7 +1080,7 @@ const zhCN = {
       passwordRequired: '请设置初始密码。',
       password: '初始密码',
       newPassword: '新密码',
-      passwordRule: '至少 10 位，需包含字母和数字。',
+      passwordRule: '至少 {min} 位，需包含字母和数字。',
       passwordResetHint: '留空则不修改；设置新密码会让该用户在所有设备上退出登录。',
       deactivateHint: '停用后该用户立即退出登录且不能再登录。',
     },

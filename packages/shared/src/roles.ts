@@ -15,18 +15,20 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+const CLERK_PERMISSIONS: readonly Permission[] = [
+  'orders:read',
+  'terminations:read',
+  'terminations:write',
+  'terminations:submit',
+  'followups:complete',
+  'events:subscribe',
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'terminations:submit', 'followups:complete', 'events:subscribe'],
-  DEPT_HEAD: [
-    'orders:read',
-    'terminations:read',
-    'terminations:write',
-    'terminations:submit',
-    'approvals:decide',
-    'followups:complete',
-    'events:subscribe',
-  ],
+  CLERK: CLERK_PERMISSIONS,
+  /** A department head works as a clerk does and also decides approvals (kept in PERMISSIONS' order). */
+  DEPT_HEAD: PERMISSIONS.filter((p) => p === 'approvals:decide' || CLERK_PERMISSIONS.includes(p)),
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
 

@@ -1,4 +1,4 @@
-import type { EventSubscriber } from '../kernel/domain-events.js';
+import type { DomainEvents, EventSubscriber } from '../kernel/domain-events.js';
 import type { EventPublisher } from '../kernel/live-events.js';
 import { liveBoardsSubscriber } from '../modules/live/live-boards.subscriber.js';
 import { approvalNoticesSubscriber } from '../modules/notification/approval-notices.subscriber.js';
@@ -14,6 +14,7 @@ import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notice
  */
 export function eventSubscribers(deps: {
   events: EventPublisher;
+  domainEvents: DomainEvents;
   notifications: NotificationService;
   mail: MailService;
   purchasingContact: string;
@@ -22,7 +23,7 @@ export function eventSubscribers(deps: {
     approvalNoticesSubscriber(deps.notifications),
     customerReplyNoticesSubscriber(deps.notifications),
     // Before the effect notices: a phone task it opens is announced to Purchasing with the others.
-    supplierNoticesSubscriber({ mail: deps.mail, contact: deps.purchasingContact }),
+    supplierNoticesSubscriber({ mail: deps.mail, events: deps.domainEvents, contact: deps.purchasingContact }),
     effectNoticesSubscriber(deps.notifications),
     liveBoardsSubscriber(deps.events),
   ];

@@ -87,7 +87,10 @@ export function createServices(
   const subscribers: EventSubscriber[] = [];
   const domainEvents = new DomainEvents(subscribers);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
-  subscribers.push(...eventSubscribers({ events, notifications, mail, purchasingContact: config.purchasingContact }), ...moreSubscribers);
+  subscribers.push(
+    ...eventSubscribers({ events, domainEvents, notifications, mail, purchasingContact: config.purchasingContact }),
+    ...moreSubscribers,
+  );
   const faults = new FaultInjector(config.faultInjection);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
@@ -102,7 +105,7 @@ export function createServices(
     events: domainEvents,
     impacts,
     confirmations: issuer,
-    effect: new EffectRunner(EFFECT_STEP_LIST, { mail }, faults, domainEvents),
+    effect: new EffectRunner(EFFECT_STEP_LIST, { mail, events: domainEvents }, faults, domainEvents),
   });
   const confirmations = new ConfirmationService(issuer, mail, lifecycle, rateLimits, domainEvents);
   const followUps = new FollowUpService(lifecycle, domainEvents);
