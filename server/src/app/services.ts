@@ -15,6 +15,9 @@ import { SignInOptionsService } from '../modules/identity/sign-in-options.js';
 import { TokenSigner } from '../modules/identity/token.js';
 import { MailService } from '../modules/notification/mail.service.js';
 import { NotificationService } from '../modules/notification/notification.service.js';
+import { NotificationPreferencesService } from '../modules/notification/notification-preferences.service.js';
+import { StaffMailDirectory } from '../modules/notification/staff-mail-directory.js';
+import { StaffMailer } from '../modules/notification/staff-mail.js';
 import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
 import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
@@ -53,6 +56,7 @@ declare module '../kernel/context.js' {
     confirmations: ConfirmationService;
     followUps: FollowUpService;
     notifications: NotificationService;
+    notificationPreferences: NotificationPreferencesService;
     mail: MailService;
     scheduled: ScheduledWorkService;
     events: EventPublisher;
@@ -79,7 +83,10 @@ export function createServices(
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
   const notifications = new NotificationService(events);
-  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications }), ...moreSubscribers]);
+  const staffMailDirectory = new StaffMailDirectory(events);
+  // The mail service records events itself, so it comes after them; staff mail reaches it when an event is recorded.
+  const staffMail = new StaffMailer(staffMailDirectory, (): MailService => mail, config.publicUrl);
+  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications, staffMail }), ...moreSubscribers]);
   const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
@@ -118,6 +125,7 @@ export function createServices(
     confirmations,
     followUps,
     notifications,
+    notificationPreferences: new NotificationPreferencesService(staffMailDirectory),
     mail,
     scheduled: new ScheduledWorkService(issuer, confirmations, domainEvents),
     events,
