@@ -89,7 +89,9 @@ describe('a partner acknowledges its department’s follow-up task', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.completeFollowUpTask).toMatchObject({ __typename: 'NotYourDepartmentError', code: 'NOT_YOUR_DEPARTMENT' });
-    const [row] = await server.sql<{ status: string; note: string | null }>(`select status, note from follow_up_task where id = $1`, [finance.id]);
+    const [row] = await server.sql<{ status: string; note: string | null }>(`select status, note from follow_up_task where id = $1`, [
+      finance.id,
+    ]);
     expect(row).toEqual({ status: 'OPEN', note: null });
   });
 

@@ -53,14 +53,22 @@ describe('notification preferences', () => {
     expect(mine.myNotificationPreferences).toEqual({ mailKinds: [], mailLanguage: null, email: 'purchasing.head@example.com' });
 
     const saved = await choose('finance.head@example.com', ['OVERDUE', 'APPROVALS_DUE', 'OVERDUE'], 'EN');
-    expect(saved).toEqual({ __typename: 'NotificationPreferences', mailKinds: ['APPROVALS_DUE', 'OVERDUE'], mailLanguage: 'EN', email: 'finance.head@example.com' });
+    expect(saved).toEqual({
+      __typename: 'NotificationPreferences',
+      mailKinds: ['APPROVALS_DUE', 'OVERDUE'],
+      mailLanguage: 'EN',
+      email: 'finance.head@example.com',
+    });
     const again = await wf.as<{ myNotificationPreferences: { mailKinds: string[] } }>(
       'finance.head@example.com',
       `{ myNotificationPreferences { mailKinds } }`,
     );
     expect(again.myNotificationPreferences.mailKinds).toEqual(['APPROVALS_DUE', 'OVERDUE']);
     // Someone else's choice is untouched.
-    const other = await wf.as<{ myNotificationPreferences: { mailKinds: string[] } }>('gm@example.com', `{ myNotificationPreferences { mailKinds } }`);
+    const other = await wf.as<{ myNotificationPreferences: { mailKinds: string[] } }>(
+      'gm@example.com',
+      `{ myNotificationPreferences { mailKinds } }`,
+    );
     expect(other.myNotificationPreferences.mailKinds).toEqual([]);
     // Back to nothing, so the flow below starts with FINANCE not opted in.
     expect((await choose('finance.head@example.com', [])).mailKinds).toEqual([]);
@@ -89,14 +97,22 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
          and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
        order by o.number limit 1`,
     );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'SQL count' }))
-      .termination!;
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'SQL count' })
+    ).termination!;
     const sales = t.approvalSteps.find((s) => s.department === 'SALES' && s.status === 'PENDING')!;
     const token = await wf.token(HEAD_OF.SALES!);
     const { statements } = await server.countQueries(() =>
-      server.gql(`mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`, { i: { stepId: sales.id, decision: 'APPROVE' } }, token),
+      server.gql(
+        `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`,
+        { i: { stepId: sales.id, decision: 'APPROVE' } },
+        token,
+      ),
     );
-    expect(statements.filter((s) => /notification_preference|mail_message/.test(s)), statements.join('\n')).toEqual([]);
+    expect(
+      statements.filter((s) => /notification_preference|mail_message/.test(s)),
+      statements.join('\n'),
+    ).toEqual([]);
     expect(await mailsTo('clerk@example.com', t.id)).toEqual([]);
   });
 
@@ -151,7 +167,8 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
          and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
        order by o.number limit 1`,
     );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' })).termination!;
+    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' }))
+      .termination!;
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     expect((await wf.decide(HEAD_OF.SALES!, sales.id, 'REJECT', '价格已锁定')).__typename).toBe('DecideApprovalSuccess');
     const mails = await mailsTo('clerk@example.com', t.id);
@@ -224,7 +241,8 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
          and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
        order by o.number limit 1`,
     );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' })).termination!;
+    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' }))
+      .termination!;
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     expect((await wf.decide(HEAD_OF.SALES!, sales.id, 'APPROVE')).__typename).toBe('DecideApprovalSuccess');
     expect(await mailsTo('clerk@example.com', t.id)).toEqual([]);

@@ -20,9 +20,11 @@ type Documents = {
     "\n  query UnreadNotifications {\n    notifications(unreadOnly: true, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          kind\n          title\n          body\n          link\n          readAt\n        }\n      }\n    }\n  }\n": typeof types.UnreadNotificationsDocument,
     "\n  subscription NotificationAdded {\n    notificationAdded {\n      notificationId\n      kind\n      title\n      at\n    }\n  }\n": typeof types.NotificationAddedDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  query MyNotificationPreferences {\n    myNotificationPreferences {\n      mailKinds\n      mailLanguage\n      email\n    }\n  }\n": typeof types.MyNotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n      ... on NotificationPreferences {\n        mailKinds\n        mailLanguage\n        email\n      }\n      ...Refusal\n    }\n  }\n": typeof types.UpdateNotificationPreferencesDocument,
     "\n  fragment ContractClause on ContractClause {\n    code\n    titleZh\n    titleEn\n    textZh\n    textEn\n  }\n": typeof types.ContractClauseFragmentDoc,
     "\n  fragment Refusal on ErrorResult {\n    code\n    message\n    ... on InputError {\n      field\n    }\n  }\n": typeof types.RefusalFragmentDoc,
-    "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminApiKeysDocument,
+    "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      departmentCode\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKey {\n        id\n        revokedAt\n      }\n      ...Refusal\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query AdminExchangeRates {\n    exchangeRates {\n      baseCurrency\n      rates {\n        id\n        fromCurrency\n        toCurrency\n        rate\n        validFrom\n        source\n        updatedAt\n      }\n    }\n  }\n": typeof types.AdminExchangeRatesDocument,
@@ -110,9 +112,11 @@ const documents: Documents = {
     "\n  query UnreadNotifications {\n    notifications(unreadOnly: true, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          kind\n          title\n          body\n          link\n          readAt\n        }\n      }\n    }\n  }\n": types.UnreadNotificationsDocument,
     "\n  subscription NotificationAdded {\n    notificationAdded {\n      notificationId\n      kind\n      title\n      at\n    }\n  }\n": types.NotificationAddedDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  query MyNotificationPreferences {\n    myNotificationPreferences {\n      mailKinds\n      mailLanguage\n      email\n    }\n  }\n": types.MyNotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n      ... on NotificationPreferences {\n        mailKinds\n        mailLanguage\n        email\n      }\n      ...Refusal\n    }\n  }\n": types.UpdateNotificationPreferencesDocument,
     "\n  fragment ContractClause on ContractClause {\n    code\n    titleZh\n    titleEn\n    textZh\n    textEn\n  }\n": types.ContractClauseFragmentDoc,
     "\n  fragment Refusal on ErrorResult {\n    code\n    message\n    ... on InputError {\n      field\n    }\n  }\n": types.RefusalFragmentDoc,
-    "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n": types.AdminApiKeysDocument,
+    "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      departmentCode\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n": types.AdminApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKey {\n        id\n        revokedAt\n      }\n      ...Refusal\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query AdminExchangeRates {\n    exchangeRates {\n      baseCurrency\n      rates {\n        id\n        fromCurrency\n        toCurrency\n        rate\n        validFrom\n        source\n        updatedAt\n      }\n    }\n  }\n": types.AdminExchangeRatesDocument,
@@ -235,6 +239,14 @@ export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MyNotificationPreferences {\n    myNotificationPreferences {\n      mailKinds\n      mailLanguage\n      email\n    }\n  }\n"): (typeof documents)["\n  query MyNotificationPreferences {\n    myNotificationPreferences {\n      mailKinds\n      mailLanguage\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n      ... on NotificationPreferences {\n        mailKinds\n        mailLanguage\n        email\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n      ... on NotificationPreferences {\n        mailKinds\n        mailLanguage\n        email\n      }\n      ...Refusal\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment ContractClause on ContractClause {\n    code\n    titleZh\n    titleEn\n    textZh\n    textEn\n  }\n"): (typeof documents)["\n  fragment ContractClause on ContractClause {\n    code\n    titleZh\n    titleEn\n    textZh\n    textEn\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -243,7 +255,7 @@ export function graphql(source: "\n  fragment Refusal on ErrorResult {\n    code
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      departmentCode\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      scopes\n      departmentCode\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n      createdBy {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -55,11 +55,17 @@ export function staffMailSubscriber(mailer: StaffMailer) {
         t,
         {
           subject: `${department} ${approved ? '已批准' : '已驳回'}`,
-          lines: [`${event.actorName}${approved ? '批准了' : '驳回了'}终止单 ${t.number}（${department}）。`, ...(comment ? [`意见：${comment}`] : [])],
+          lines: [
+            `${event.actorName}${approved ? '批准了' : '驳回了'}终止单 ${t.number}（${department}）。`,
+            ...(comment ? [`意见：${comment}`] : []),
+          ],
         },
         {
           subject: `${department} ${approved ? 'approved' : 'rejected'}`,
-          lines: [`${event.actorName} ${approved ? 'approved' : 'rejected'} termination ${t.number} for ${department}.`, ...(comment ? [`Comment: ${comment}`] : [])],
+          lines: [
+            `${event.actorName} ${approved ? 'approved' : 'rejected'} termination ${t.number} for ${department}.`,
+            ...(comment ? [`Comment: ${comment}`] : []),
+          ],
         },
       ),
     );
@@ -72,30 +78,26 @@ export function staffMailSubscriber(mailer: StaffMailer) {
     'termination.effect_applied': async (scope, event) => {
       const t = await terminationOf(scope, event);
       const { settlement } = event.data;
-      await mailer.send(
-        scope,
-        StaffMailKind.EFFECT,
-        { userIds: [t.requestedBy.id], membersOf: t.impact.departmentsToNotify ?? [] },
-        () =>
-          content(
-            t,
-            {
-              subject: '已生效',
-              lines: [
-                `终止单 ${t.number} 已生效。`,
-                `违约金 ${settlement.fee} ${t.impact.currency}；应退款 ${settlement.refundDue} ${t.impact.currency}。`,
-                ...(event.data.tasks.length ? [`已开启跟进任务：${event.data.tasks.join('、')}`] : []),
-              ],
-            },
-            {
-              subject: 'is effective',
-              lines: [
-                `Termination ${t.number} took effect.`,
-                `Cancellation fee ${settlement.fee} ${t.impact.currency}; refund due ${settlement.refundDue} ${t.impact.currency}.`,
-                ...(event.data.tasks.length ? [`Follow-up tasks opened: ${event.data.tasks.join(', ')}`] : []),
-              ],
-            },
-          ),
+      await mailer.send(scope, StaffMailKind.EFFECT, { userIds: [t.requestedBy.id], membersOf: t.impact.departmentsToNotify ?? [] }, () =>
+        content(
+          t,
+          {
+            subject: '已生效',
+            lines: [
+              `终止单 ${t.number} 已生效。`,
+              `违约金 ${settlement.fee} ${t.impact.currency}；应退款 ${settlement.refundDue} ${t.impact.currency}。`,
+              ...(event.data.tasks.length ? [`已开启跟进任务：${event.data.tasks.join('、')}`] : []),
+            ],
+          },
+          {
+            subject: 'is effective',
+            lines: [
+              `Termination ${t.number} took effect.`,
+              `Cancellation fee ${settlement.fee} ${t.impact.currency}; refund due ${settlement.refundDue} ${t.impact.currency}.`,
+              ...(event.data.tasks.length ? [`Follow-up tasks opened: ${event.data.tasks.join(', ')}`] : []),
+            ],
+          },
+        ),
       );
     },
     'approval.overdue': async (scope, event) => {
@@ -116,7 +118,10 @@ export function staffMailSubscriber(mailer: StaffMailer) {
         content(
           t,
           { subject: `${department} 跟进任务已超时`, lines: [`终止单 ${t.number} 的跟进任务 ${kind}（${department}）已超过期限。`] },
-          { subject: `${department} follow-up overdue`, lines: [`The ${kind} follow-up task of ${department} for termination ${t.number} is overdue.`] },
+          {
+            subject: `${department} follow-up overdue`,
+            lines: [`The ${kind} follow-up task of ${department} for termination ${t.number} is overdue.`],
+          },
         ),
       );
     },

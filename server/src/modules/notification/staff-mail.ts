@@ -26,7 +26,11 @@ export interface StaffMailContent {
  */
 export function renderStaffMail(recipient: StaffMailRecipient, content: StaffMailContent, link: string): OutgoingMail {
   const versions =
-    recipient.language === MailLanguage.ZH_CN ? [content.zh] : recipient.language === MailLanguage.EN ? [content.en] : [content.zh, content.en];
+    recipient.language === MailLanguage.ZH_CN
+      ? [content.zh]
+      : recipient.language === MailLanguage.EN
+        ? [content.en]
+        : [content.zh, content.en];
   const subject = versions.map((v) => v.subject).join(' / ');
   const text = versions.map((v) => [...v.lines, `${v.open}: ${link}`].join('\n')).join('\n\n');
   const e = escapeHtml;
@@ -48,7 +52,12 @@ export class StaffMailer {
     private readonly publicUrl: string,
   ) {}
 
-  async send(scope: TransactionScope, kind: StaffMailKind, audience: StaffAudience, content: () => Promise<StaffMailContent> | StaffMailContent): Promise<number> {
+  async send(
+    scope: TransactionScope,
+    kind: StaffMailKind,
+    audience: StaffAudience,
+    content: () => Promise<StaffMailContent> | StaffMailContent,
+  ): Promise<number> {
     const recipients = await this.directory.recipients(scope.em, kind, audience);
     if (!recipients.length) return 0;
     const built = await content();
