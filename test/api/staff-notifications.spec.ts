@@ -233,6 +233,39 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     expect(received(CS_AGENT)).toHaveLength(1);
   });
 
+  it('heads who opted in hear of overdue approvals (management too) and overdue follow-up tasks', async () => {
+    const work = server.app.services.scheduled;
+    await choose(HEAD_OF.MANAGEMENT!, ['OVERDUE']);
+    await choose(HEAD_OF.PURCHASING!, ['OVERDUE'], 'EN');
+
+    // The PURCHASING task of the termination that took effect above.
+    const [task] = await server.sql<{ id: string; termination_id: string; due_at: Date; number: string }>(
+      `select f.id, f.termination_id, f.due_at, t.number from follow_up_task f join termination t on t.id = f.termination_id
+         join sales_order o on o.id = t.order_id where o.number = 'SO-2026-00001' and f.department = 'PURCHASING'`,
+    );
+    expect(await work.remindFollowUp(server.app.systemContext(), task!.id, new Date(task!.due_at.getTime() + 1000))).toBe(true);
+    expect((await mailsTo(HEAD_OF.PURCHASING!, task!.termination_id)).map((m) => m.subject)).toEqual([
+      `${task!.number} PURCHASING follow-up overdue`,
+    ]);
+
+    const [order] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o where o.status in ('CONFIRMED', 'IN_PRODUCTION')
+         and not exists (select 1 from termination x where x.order_id = o.id)
+         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
+       order by o.number limit 1`,
+    );
+    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'SLA' }))
+      .termination!;
+    const step = t.approvalSteps.find((s) => s.status === 'PENDING')!;
+    const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [step.id]);
+    expect(await work.escalateApproval(server.app.systemContext(), step.id, new Date(row!.due_at.getTime() + 1000))).toBe(true);
+    const gm = await mailsTo(HEAD_OF.MANAGEMENT!, t.id);
+    expect(gm.map((m) => m.subject)).toEqual([`${t.number} ${step.department} 审批已超时 / ${t.number} ${step.department} approval overdue`]);
+    expect(gm[0]!.html).toContain(`<a href="https://erp.example.com/terminations/${t.number}">`);
+    // The head of the overdue department chose effect mails only.
+    expect(await mailsTo(HEAD_OF[step.department]!, t.id)).toEqual([]);
+  });
+
   it('an opt-out takes effect at once: no mail after choosing nothing', async () => {
     await choose('clerk@example.com', []);
     const [order] = await server.sql<{ number: string }>(
