@@ -19,7 +19,7 @@ const CREATE_KEY = `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
   ${RESULT_FIELDS} ... on InputError { field } ... on CreateApiKeySuccess { secret apiKey { id name departmentCode scopes } } } }`;
 
 const COMPLETE = `mutation($i: CompleteFollowUpTaskInput!) { completeFollowUpTask(input: $i) {
-  ${RESULT_FIELDS} ... on CompleteFollowUpTaskSuccess { task { id status note data completedAt completedBy { id } } } } }`;
+  ${RESULT_FIELDS} ... on CompleteFollowUpTaskSuccess { task { id status note data completedAt completedBy { id } completedByName } } } }`;
 
 interface Created {
   __typename: string;
@@ -114,13 +114,18 @@ describe('a partner acknowledges its department’s follow-up task', () => {
     const warehouse = task('WAREHOUSE');
     const data = { wmsReference: 'WMS-REL-20261201-0042', released: [{ sku: 'SKU-1', warehouse: 'WH-SH', quantity: 10 }] };
     const res = await server.gql<{
-      completeFollowUpTask: { __typename: string; task: { status: string; note: string; data: unknown; completedBy: unknown } };
+      completeFollowUpTask: {
+        __typename: string;
+        task: { status: string; note: string; data: unknown; completedBy: unknown; completedByName: string };
+      };
     }>(COMPLETE, { i: { taskId: warehouse.id, note: '库存已释放 / stock released', data } }, wms);
     expect(res.errors).toBeUndefined();
     expect(res.data!.completeFollowUpTask).toMatchObject({
       __typename: 'CompleteFollowUpTaskSuccess',
       task: { status: 'DONE', note: '库存已释放 / stock released', data, completedBy: null },
     });
+    // The task says who acknowledged it: the key, as the audit names it.
+    expect(res.data!.completeFollowUpTask.task.completedByName).toMatch(/^API key WMS 华东仓 \(/);
 
     const after = await wf.get(effective.id);
     const entry = after.auditTrail.find((a) => a.action === 'followup.completed' && a.data.department === 'WAREHOUSE')!;

@@ -254,13 +254,16 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
          and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
        order by o.number limit 1`,
     );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'SLA' }))
-      .termination!;
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'SLA' })
+    ).termination!;
     const step = t.approvalSteps.find((s) => s.status === 'PENDING')!;
     const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [step.id]);
     expect(await work.escalateApproval(server.app.systemContext(), step.id, new Date(row!.due_at.getTime() + 1000))).toBe(true);
     const gm = await mailsTo(HEAD_OF.MANAGEMENT!, t.id);
-    expect(gm.map((m) => m.subject)).toEqual([`${t.number} ${step.department} 审批已超时 / ${t.number} ${step.department} approval overdue`]);
+    expect(gm.map((m) => m.subject)).toEqual([
+      `${t.number} ${step.department} 审批已超时 / ${t.number} ${step.department} approval overdue`,
+    ]);
     expect(gm[0]!.html).toContain(`<a href="https://erp.example.com/terminations/${t.number}">`);
     // The head of the overdue department chose effect mails only.
     expect(await mailsTo(HEAD_OF[step.department]!, t.id)).toEqual([]);

@@ -942,6 +942,7 @@ const en: MessageSchema = {
     completed: 'Task completed',
     completedClosed: 'Task completed; every follow-up of {number} is done and the termination is closed',
     doneBy: 'Done by {name} at {time}',
+    data: 'Data sent with it',
   },
   confirm: {
     brand: 'Order termination confirmation',

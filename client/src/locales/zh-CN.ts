@@ -943,6 +943,7 @@ const zhCN = {
     completed: '任务已完成',
     completedClosed: '任务已完成，{number} 的全部跟进已完成，终止已关闭',
     doneBy: '{name} 于 {time} 完成',
+    data: '回执数据',
   },
   confirm: {
     brand: '订单终止确认',

@@ -31,7 +31,7 @@ registerEnumType(OutcomeEnum, { name: 'FollowUpOutcome' });
 @Entity({ tableName: 'follow_up_task' })
 @Index({ properties: ['department', 'status'] })
 export class FollowUpTask extends BaseEntity<
-  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue' | 'data'
+  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue' | 'data' | 'completedByName'
 > {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
@@ -70,6 +70,11 @@ export class FollowUpTask extends BaseEntity<
 
   @ManyToOne(() => User, { nullable: true })
   completedBy?: User | null;
+
+  /** Who completed it, as the audit trail names them: a user, or a partner's API key (which has no user row). */
+  @Field(() => String, { nullable: true, description: 'Who completed it: a user’s name, or an API key’s' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  completedByName?: string | null;
 
   /** Structured data the completion carried (e.g. a partner system's confirmation). */
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Structured data the completion carried (e.g. a WMS confirmation)' })

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../kernel/context.js';
-import type { DomainEvents } from '../../kernel/domain-events.js';
+import { actorName, type DomainEvents } from '../../kernel/domain-events.js';
 import { NotFoundError, refuse, resultOf, ValidationError } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
@@ -47,6 +47,7 @@ export class FollowUpService {
         task.note = note;
         task.completedAt = new Date();
         task.completedBy = ctx.actor?.kind === 'user' ? scope.em.getReference(User, ctx.actor.userId) : null;
+        task.completedByName = actorName(ctx.actor).slice(0, 200);
         if (input.outcome) task.outcome = input.outcome;
         if (input.outcomeDetails !== undefined) task.outcomeDetails = input.outcomeDetails?.trim() || null;
         if (data) task.data = data;
