@@ -5,7 +5,7 @@ import { InputError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { MailLanguage, StaffMailKind } from './notification-preference.entity.js';
 
-@ObjectType({ description: 'Which events I also hear of by e-mail (in-app notifications come regardless)' })
+@ObjectType({ simpleResolvers: true, description: 'Which events I also hear of by e-mail (in-app notifications come regardless)' })
 export class NotificationPreferences {
   @Field(() => [StaffMailKind], { description: 'Empty: no e-mail (the default)' })
   mailKinds!: StaffMailKind[];
