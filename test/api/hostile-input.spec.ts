@@ -413,6 +413,18 @@ const TEXT_SLOTS: Slot[] = [
     // No scopes: refused even when the name is fine.
     variables: (s) => ({ i: { name: s, scopes: [] } }),
   },
+  {
+    name: 'createApiKey.department',
+    who: 'admin',
+    query: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ${RESULT} } }`,
+    variables: (s) => ({ i: { name: 'hostile department', scopes: ['FOLLOW_UPS_WRITE'], department: s } }),
+  },
+  {
+    name: 'updateNotificationPreferences.mailKinds',
+    who: 'clerk',
+    query: `mutation($i: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $i) { ${RESULT} } }`,
+    variables: (s) => ({ i: { mailKinds: [s], mailLanguage: s } }),
+  },
   { name: 'changePassword.new', who: 'auditor', query: CHANGE_PASSWORD, variables: (s) => ({ o: 'wrong-password-1', n: s }) },
   { name: 'changePassword.old', who: 'auditor', query: CHANGE_PASSWORD, variables: (s) => ({ o: s, n: 'short' }) },
   // A password too short: the user is refused before anything is stored.

@@ -213,6 +213,10 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "TerminationReason"
   ],
+  "UpdateNotificationPreferencesResult": [
+    "InputError",
+    "NotificationPreferences"
+  ],
   "UserResult": [
     "InputError",
     "NotFoundError",

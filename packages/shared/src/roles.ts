@@ -33,7 +33,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /** Scopes an API key can hold, and the permissions each grants. */
-export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe'] as const;
+export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe', 'follow_ups:write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
@@ -41,4 +41,9 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'terminations:read': ['terminations:read'],
   'terminations:write': ['terminations:submit'],
   'events:subscribe': ['events:subscribe'],
+  /** Completing follow-up tasks of the one department the key is bound to (a partner's acknowledgement). */
+  'follow_ups:write': ['followups:complete'],
 };
+
+/** Scopes that act for one department: a key holding one must be bound to a department. */
+export const DEPARTMENT_BOUND_SCOPES: readonly ApiKeyScope[] = ['follow_ups:write'];

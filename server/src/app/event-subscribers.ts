@@ -7,6 +7,8 @@ import { effectNoticesSubscriber } from '../modules/notification/effect-notices.
 import type { MailService } from '../modules/notification/mail.service.js';
 import type { NotificationService } from '../modules/notification/notification.service.js';
 import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notices.subscriber.js';
+import type { StaffMailer } from '../modules/notification/staff-mail.js';
+import { staffMailSubscriber } from '../modules/notification/staff-mail.subscriber.js';
 
 /**
  * Everything that reacts to domain events, in the order it runs. A new reaction to an event
@@ -18,6 +20,7 @@ export function eventSubscribers(deps: {
   notifications: NotificationService;
   mail: MailService;
   purchasingContact: string;
+  staffMail: StaffMailer;
 }): EventSubscriber[] {
   return [
     approvalNoticesSubscriber(deps.notifications),
@@ -25,6 +28,7 @@ export function eventSubscribers(deps: {
     // Before the effect notices: a phone task it opens is announced to Purchasing with the others.
     supplierNoticesSubscriber({ mail: deps.mail, events: deps.domainEvents, contact: deps.purchasingContact }),
     effectNoticesSubscriber(deps.notifications),
+    staffMailSubscriber(deps.staffMail),
     liveBoardsSubscriber(deps.events),
   ];
 }
