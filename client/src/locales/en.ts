@@ -7,6 +7,31 @@ const en: MessageSchema = {
     signOut: 'Sign out',
     language: 'Language',
     toggleMenu: 'Toggle menu',
+    userMenu: 'User menu',
+    notificationSettings: 'Notification settings',
+  },
+  notificationSettings: {
+    title: 'Notification settings',
+    hint: 'In-app notifications always arrive. The events you tick are also sent by e-mail to {email}.',
+    mail: 'E-mail me when',
+    kinds: {
+      APPROVALS_DUE: 'An approval of my department is due',
+      DECISIONS: 'A termination I requested is approved or rejected',
+      EFFECT: 'A termination takes effect',
+      OVERDUE: 'An approval or follow-up task is overdue',
+    },
+    kindHints: {
+      APPROVALS_DUE: 'When a termination reaches my department’s approval stage (department heads)',
+      DECISIONS: 'When a step of a termination I requested is approved or rejected',
+      EFFECT: 'When a termination I requested, or one my department is to be told of, takes effect',
+      OVERDUE: 'When an approval step or follow-up task of my department is past its due time (department heads)',
+    },
+    language: 'Mail language',
+    languageBoth: 'Chinese with English',
+    languageZh: 'Chinese only',
+    languageEn: 'English only',
+    save: 'Save',
+    saved: 'Notification settings saved',
   },
   nav: {
     bulk: 'Discontinued products',
@@ -358,6 +383,7 @@ const en: MessageSchema = {
     TERMINATIONS_READ: 'Read terminations',
     TERMINATIONS_WRITE: 'Submit terminations',
     EVENTS_SUBSCRIBE: 'Subscribe to events',
+    FOLLOW_UPS_WRITE: 'Complete its department’s follow-ups',
   },
   mailStatus: {
     QUEUED: 'Queued',
@@ -372,6 +398,10 @@ const en: MessageSchema = {
   },
   noticeChannel: {
     EMAIL: 'E-mail',
+  },
+  supplierNoticeChannel: {
+    EMAIL: 'E-mail',
+    PHONE_TASK: 'By phone (no e-mail)',
   },
   silenceMeans: {
     REFUSAL: 'Silence counts as refusal',
@@ -413,6 +443,9 @@ const en: MessageSchema = {
     },
     customer: {
       notified: 'Customer notified (delivered)',
+    },
+    supplier: {
+      notified: 'Supplier notified of a PO cancellation (delivered)',
     },
     followup: {
       opened: 'Follow-up task opened',
@@ -785,6 +818,15 @@ const en: MessageSchema = {
     after: 'After',
     status: 'Status',
   },
+  supplierNotices: {
+    title: 'Notices to suppliers',
+    to: 'by e-mail to {recipient}',
+    queuedAt: 'Queued {time}',
+    sentAt: 'delivered {time}',
+    messageId: 'Message-ID',
+    lastError: 'Last delivery error: {error}',
+    byPhone: 'No e-mail on file for this supplier: Purchasing has a follow-up task to tell it by phone.',
+  },
   withdraw: {
     action: 'Withdraw',
     title: 'Withdraw termination {number}',
@@ -812,6 +854,9 @@ const en: MessageSchema = {
       customerConfirmationRequired: 'Customer confirms',
       blockers: 'Blockers',
       purchaseOrders: 'Purchase orders',
+      purchaseOrder: 'Purchase order',
+      supplier: 'Supplier',
+      action: 'Action',
       reservationsReleased: 'Reservations released',
       settlement: 'Settlement',
       tasks: 'Follow-ups',
@@ -917,6 +962,7 @@ const en: MessageSchema = {
     completed: 'Task completed',
     completedClosed: 'Task completed; every follow-up of {number} is done and the termination is closed',
     doneBy: 'Done by {name} at {time}',
+    data: 'Data sent with it',
   },
   confirm: {
     brand: 'Order termination confirmation',
@@ -1060,7 +1106,7 @@ const en: MessageSchema = {
       passwordRequired: 'Set an initial password.',
       password: 'Initial password',
       newPassword: 'New password',
-      passwordRule: 'At least 10 characters, with letters and digits.',
+      passwordRule: 'At least {min} characters, with letters and digits.',
       passwordResetHint: 'Leave empty to keep it; a new password signs the user out everywhere.',
       deactivateHint: 'A deactivated user is signed out at once and cannot sign in.',
     },
@@ -1093,6 +1139,9 @@ const en: MessageSchema = {
       namePlaceholder: "e.g. partner's ERP",
       scopes: 'Scopes',
       scopesRequired: 'Choose at least one scope.',
+      department: 'Department',
+      departmentRequired: 'A key that completes follow-up tasks acts for one department: choose it.',
+      departmentHint: 'The key can complete this department’s follow-up tasks only (e.g. the WMS confirming a stock release).',
       expires: 'Expires',
       never: 'Never',
       created: 'Created',

@@ -8,6 +8,31 @@ const zhCN = {
     signOut: '退出登录',
     language: '语言',
     toggleMenu: '展开/收起菜单',
+    userMenu: '用户菜单',
+    notificationSettings: '通知设置',
+  },
+  notificationSettings: {
+    title: '通知设置',
+    hint: '站内通知始终会发送。勾选的事件另外通过邮件发送到 {email}。',
+    mail: '邮件通知',
+    kinds: {
+      APPROVALS_DUE: '待我部门审批',
+      DECISIONS: '我提交的终止单有审批结果',
+      EFFECT: '终止单已生效',
+      OVERDUE: '审批或跟进任务超时',
+    },
+    kindHints: {
+      APPROVALS_DUE: '终止单进入我所在部门的审批阶段时（部门负责人）',
+      DECISIONS: '我提交的终止单的某一审批步骤被批准或驳回时',
+      EFFECT: '我提交的终止单，或需通知我所在部门的终止单生效时',
+      OVERDUE: '我所在部门的审批步骤或跟进任务超过期限时（部门负责人）',
+    },
+    language: '邮件语言',
+    languageBoth: '中文，附英文',
+    languageZh: '仅中文',
+    languageEn: '仅英文',
+    save: '保存',
+    saved: '通知设置已保存',
   },
   nav: {
     bulk: '停产批量终止',
@@ -360,6 +385,7 @@ const zhCN = {
     TERMINATIONS_READ: '读取终止',
     TERMINATIONS_WRITE: '提交终止',
     EVENTS_SUBSCRIBE: '订阅事件',
+    FOLLOW_UPS_WRITE: '完成本部门跟进任务',
   },
   customerNoticeKind: {
     CONFIRMATION_REQUEST: '确认请求',
@@ -369,6 +395,10 @@ const zhCN = {
   },
   noticeChannel: {
     EMAIL: '电子邮件',
+  },
+  supplierNoticeChannel: {
+    EMAIL: '电子邮件',
+    PHONE_TASK: '电话通知（无邮箱）',
   },
   silenceMeans: {
     REFUSAL: '逾期未答复视为拒绝',
@@ -416,6 +446,9 @@ const zhCN = {
     },
     customer: {
       notified: '已通知客户（已送达）',
+    },
+    supplier: {
+      notified: '已通知供应商取消采购单（已送达）',
     },
     followup: {
       opened: '跟进任务已创建',
@@ -786,6 +819,15 @@ const zhCN = {
     after: '剩余',
     status: '状态',
   },
+  supplierNotices: {
+    title: '供应商通知',
+    to: '已通过电子邮件发送至 {recipient}',
+    queuedAt: '{time} 排队',
+    sentAt: '{time} 送达',
+    messageId: 'Message-ID',
+    lastError: '最近一次投递错误：{error}',
+    byPhone: '该供应商未登记邮箱：已为采购部创建电话通知的跟进任务。',
+  },
   withdraw: {
     action: '撤回',
     title: '撤回终止申请 {number}',
@@ -813,6 +855,9 @@ const zhCN = {
       customerConfirmationRequired: '需客户确认',
       blockers: '阻止原因',
       purchaseOrders: '采购单',
+      purchaseOrder: '采购单',
+      supplier: '供应商',
+      action: '动作',
       reservationsReleased: '释放预留',
       settlement: '结算',
       tasks: '跟进任务',
@@ -918,6 +963,7 @@ const zhCN = {
     completed: '任务已完成',
     completedClosed: '任务已完成，{number} 的全部跟进已完成，终止已关闭',
     doneBy: '{name} 于 {time} 完成',
+    data: '回执数据',
   },
   confirm: {
     brand: '订单终止确认',
@@ -1061,7 +1107,7 @@ const zhCN = {
       passwordRequired: '请设置初始密码。',
       password: '初始密码',
       newPassword: '新密码',
-      passwordRule: '至少 10 位，需包含字母和数字。',
+      passwordRule: '至少 {min} 位，需包含字母和数字。',
       passwordResetHint: '留空则不修改；设置新密码会让该用户在所有设备上退出登录。',
       deactivateHint: '停用后该用户立即退出登录且不能再登录。',
     },
@@ -1094,6 +1140,9 @@ const zhCN = {
       namePlaceholder: '例如：某合作方 ERP',
       scopes: '权限范围',
       scopesRequired: '请至少选择一项权限。',
+      department: '所属部门',
+      departmentRequired: '完成跟进任务的密钥须指定一个部门。',
+      departmentHint: '该密钥只能完成此部门的跟进任务（例如仓储系统确认库存已释放）。',
       expires: '有效期至',
       never: '长期有效',
       created: '创建',

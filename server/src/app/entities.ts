@@ -11,6 +11,7 @@ import { CustomerConfirmation } from '../modules/confirmation/customer-confirmat
 import { FollowUpTask } from '../modules/follow-up/follow-up-task.entity.js';
 import { MailMessage } from '../modules/notification/mail-message.entity.js';
 import { Notification } from '../modules/notification/notification.entity.js';
+import { NotificationPreference } from '../modules/notification/notification-preference.entity.js';
 import { Settlement } from '../modules/settlement/settlement.entity.js';
 import { TerminationLine } from '../modules/termination/termination-line.entity.js';
 import { TerminationReason } from '../modules/termination/termination-reason.entity.js';
@@ -31,6 +32,8 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
+import { Supplier } from '../modules/purchasing/supplier.entity.js';
+import { SupplierNotice } from '../modules/purchasing/supplier-notice.entity.js';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 
@@ -49,8 +52,10 @@ export const ENTITIES = [
   Shipment,
   Invoice,
   Payment,
+  Supplier,
   PurchaseOrder,
   PurchaseOrderLine,
+  SupplierNotice,
   Warehouse,
   StockLevel,
   Reservation,
@@ -68,6 +73,7 @@ export const ENTITIES = [
   IdempotencyRecord,
   MailMessage,
   Notification,
+  NotificationPreference,
   BulkTerminationRun,
   BulkTerminationItem,
   WebhookEndpoint,

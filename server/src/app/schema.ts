@@ -8,6 +8,7 @@ import { CalendarResolver } from '../modules/calendar/calendar.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
 import { FollowUpResolver } from '../modules/follow-up/follow-up.resolver.js';
 import { NotificationResolver } from '../modules/notification/notification.resolver.js';
+import { NotificationPreferencesResolver } from '../modules/notification/notification-preferences.resolver.js';
 import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
@@ -20,7 +21,11 @@ import { BulkItemResolver, BulkResolver } from '../modules/bulk/bulk.resolver.js
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '../modules/order/order.resolver.js';
-import { PurchaseOrderLineResolver, PurchaseOrderResolver } from '../modules/purchasing/purchasing.resolver.js';
+import {
+  PurchaseOrderLineResolver,
+  PurchaseOrderResolver,
+  TerminationSupplierNoticesResolver,
+} from '../modules/purchasing/purchasing.resolver.js';
 import { WebhookResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
@@ -40,12 +45,14 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReasonResolver,
   TerminationResolver,
   TerminationLineResolver,
+  TerminationSupplierNoticesResolver,
   ApprovalResolver,
   ApprovalRuleResolver,
   ExchangeRateResolver,
   ConfirmationResolver,
   FollowUpResolver,
   NotificationResolver,
+  NotificationPreferencesResolver,
   LiveResolver,
   EventFeedResolver,
   TerminationEventResolver,

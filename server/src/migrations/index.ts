@@ -10,6 +10,8 @@ import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261
 import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
 import { Migration20261201100000_EventFeed } from './Migration20261201100000_EventFeed.js';
 import { Migration20261201110000_Webhooks } from './Migration20261201110000_Webhooks.js';
+import { Migration20261201120000_Suppliers } from './Migration20261201120000_Suppliers.js';
+import { Migration20261201130000_StaffMailAndPartnerKeys } from './Migration20261201130000_StaffMailAndPartnerKeys.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
   { name: 'Migration20261201100000_EventFeed', class: Migration20261201100000_EventFeed },
   { name: 'Migration20261201110000_Webhooks', class: Migration20261201110000_Webhooks },
+  { name: 'Migration20261201120000_Suppliers', class: Migration20261201120000_Suppliers },
+  { name: 'Migration20261201130000_StaffMailAndPartnerKeys', class: Migration20261201130000_StaffMailAndPartnerKeys },
 ];

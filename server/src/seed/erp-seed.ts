@@ -15,26 +15,15 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment, ShipmentStatus } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
+import { Supplier } from '../modules/purchasing/supplier.entity.js';
+import { dateOf, dayOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
+import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
 import { Random } from './random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Calendar. Days are counted from 2026-01-01 so date arithmetic stays integer and time-zone free.
 
-const DAY_MS = 86_400_000;
-const EPOCH_UTC = Date.UTC(2026, 0, 1);
-const FIRST_ORDER_DAY = dayOf('2026-01-05');
-const LAST_ORDER_DAY = dayOf('2026-11-20');
-/** "Today" for the demo data: 2026-11-25, 09:00 China time. Nothing is dated after it. */
-const TODAY = dayOf('2026-11-25');
 const CATALOG_CREATED = at(dayOf('2025-12-01'), 9);
-
-function dayOf(date: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_UTC) / DAY_MS);
-}
-
-function dateOf(day: number): string {
-  return new Date(EPOCH_UTC + day * DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * A moment on a day, China time (UTC+8), where the demo business operates. On TODAY the hour is
@@ -230,19 +219,24 @@ const CUSTOMERS: CustomerRow[] = [
 const USD_CUSTOMER = 'C0025';
 const CNY_PER_USD = new Decimal('7.12');
 
-const SUPPLIERS: Record<string, string> = {
-  S001: '江苏恒润传动科技有限公司',
-  S002: '浙江天成轴承有限公司',
-  S003: '宁波力诺液压有限公司',
-  S004: '深圳市捷控电气成套有限公司',
-  S005: '上海申菱自动化设备有限公司',
-  S006: '常州宏达减速机有限公司',
-  S007: '温州瓯江电器有限公司',
-  S008: '东莞精测传感技术有限公司',
-  S009: '无锡锡能电机有限公司',
-  S010: '广州南方气动元件有限公司',
-  S011: '北京燕山数控系统有限公司',
-};
+type SupplierRow = [code: string, name: string, contactName: string, email: string | null, phone: string];
+
+/** S004 has no e-mail on file: its cancellation notices become a phone task for Purchasing. */
+const SUPPLIERS: SupplierRow[] = [
+  ['S001', '江苏恒润传动科技有限公司', '周建华', 'sales@hengrun-drive.example.com', '0519-86512201'],
+  ['S002', '浙江天成轴承有限公司', '吴晓燕', 'orders@tiancheng-bearing.example.com', '0573-84417736'],
+  ['S003', '宁波力诺液压有限公司', '郑海波', 'sales@lino-hydraulic.example.com', '0574-87720518'],
+  ['S004', '深圳市捷控电气成套有限公司', '黄志强', null, '0755-26631890'],
+  ['S005', '上海申菱自动化设备有限公司', '陆敏', 'orders@shenling-auto.example.com', '021-64387125'],
+  ['S006', '常州宏达减速机有限公司', '钱国栋', 'sales@hongda-reducer.example.com', '0519-88106632'],
+  ['S007', '温州瓯江电器有限公司', '林秀芳', 'orders@oujiang-electric.example.com', '0577-62951478'],
+  ['S008', '东莞精测传感技术有限公司', '陈伟', 'sales@jingce-sensor.example.com', '0769-22891054'],
+  ['S009', '无锡锡能电机有限公司', '顾明', 'orders@xineng-motor.example.com', '0510-85203367'],
+  ['S010', '广州南方气动元件有限公司', '梁嘉欣', 'sales@nanfang-pneumatic.example.com', '020-84572290'],
+  ['S011', '北京燕山数控系统有限公司', '赵磊', 'orders@yanshan-cnc.example.com', '010-62983315'],
+];
+/** Supplier ids draw from a stream of their own, so the other entities keep the ids they had. */
+const SUPPLIER_ID_SEED = 0x5a9911;
 
 type ProductRow = [sku: string, name: string, nameEn: string, unit: string, listPrice: string, supplier: string];
 
@@ -344,12 +338,6 @@ const FEE_SCHEDULES: [string, string, string, string][] = [
 ];
 const NOTICE_DAYS = [15, 30, 7, 30, 15, 7, 15];
 const VALID_FROM = ['2025-04-01', '2025-07-01', '2025-10-01', '2026-01-01'];
-const CARRIERS = ['顺丰速运', '德邦物流', '中通快运'];
-const PENALTY_RATES: [string, number][] = [
-  ['0', 3],
-  ['0.0500', 4],
-  ['0.1000', 2],
-];
 
 // ---------------------------------------------------------------------------------------------
 // Contract clauses: real-sounding termination terms, with the contract's own numbers filled in.
@@ -430,13 +418,6 @@ const OPTIONAL_CLAUSES: ContractClause[] = [
 // ---------------------------------------------------------------------------------------------
 // Order bookkeeping while seeding.
 
-const OPEN_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'IN_PRODUCTION', 'PARTIALLY_SHIPPED'];
-/** PO statuses at which the supplier is committed: the order has left BEFORE_PURCHASING. */
-const COMMITTED_PO: readonly PurchaseOrderStatus[] = ['SENT', 'CONFIRMED', 'PARTIALLY_RECEIVED', 'RECEIVED'];
-
-/** Which purchase orders can serve an order in this status (shared POs only mix one phase). */
-type Phase = 'early' | 'production' | 'shipping' | 'done';
-
 interface OrderRecord {
   order: SalesOrder;
   customer: Customer;
@@ -465,13 +446,6 @@ interface PurchaseRecord {
   lines: PurchaseOrderLine[];
   orders: Set<OrderRecord>;
   day: number;
-}
-
-function phaseOf(status: OrderStatus): Phase {
-  if (status === 'IN_PRODUCTION') return 'production';
-  if (status === 'PARTIALLY_SHIPPED') return 'shipping';
-  if (status === 'SHIPPED' || status === 'COMPLETED') return 'done';
-  return 'early';
 }
 
 /** The stage rule of the contract fee schedule, derived from the order and its purchase orders. */
@@ -511,40 +485,6 @@ function statusForAge(rng: Random, ageDays: number): OrderStatus {
   ]);
 }
 
-function poStatusFor(rng: Random, phase: Phase): PurchaseOrderStatus {
-  switch (phase) {
-    case 'early':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['DRAFT', 18],
-        ['SENT', 30],
-        ['CONFIRMED', 40],
-        ['PARTIALLY_RECEIVED', 12],
-      ]);
-    case 'production':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['CONFIRMED', 35],
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 30],
-      ]);
-    case 'shipping':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 65],
-      ]);
-    case 'done':
-      return 'RECEIVED';
-  }
-}
-
-/** Expensive items sell by the few, cheap ones by the box: quantities stay within 1–200. */
-function quantityFor(rng: Random, listPrice: string): number {
-  const price = Number(listPrice);
-  if (price >= 10000) return rng.int(1, 12);
-  if (price >= 2000) return rng.int(2, 40);
-  if (price >= 300) return rng.int(5, 80);
-  return Math.min(200, Math.ceil(rng.int(20, 200) / 10) * 10);
-}
-
 function paymentMethod(rng: Random, amount: string): string {
   if (new Decimal(amount).lessThan(20000)) return rng.pick(['ALIPAY', 'BANK_TRANSFER']);
   return rng.weighted([
@@ -571,6 +511,7 @@ class ErpSeeder {
   private readonly contracts = new Map<Customer, Contract>();
   private readonly products = new Map<string, Product>();
   private readonly supplierOf = new Map<Product, string>();
+  private readonly suppliers = new Map<string, Supplier>();
   private readonly warehouses = new Map<string, Warehouse>();
   private readonly stock = new Map<Product, StockLevel[]>();
   private readonly orders: OrderRecord[] = [];
@@ -619,6 +560,13 @@ class ErpSeeder {
 
   private seedMasterData(): void {
     CUSTOMERS.forEach((row, i) => this.seedCustomer(row, i));
+    const supplierIds = new Random(SUPPLIER_ID_SEED);
+    for (const [code, name, contactName, email, phone] of SUPPLIERS) {
+      this.suppliers.set(
+        code,
+        this.make(Supplier, { id: supplierIds.uuid(), createdAt: CATALOG_CREATED, code, name, contactName, email, phone }),
+      );
+    }
     for (const row of PRODUCTS) this.seedProduct(row, ProductStatus.ACTIVE);
     for (const row of DISCONTINUED) this.seedProduct(row, ProductStatus.DISCONTINUED);
     for (const [code, name, city] of WAREHOUSES) {
@@ -834,8 +782,7 @@ class ErpSeeder {
       id: this.ids.uuid(),
       createdAt: at(poDay, this.rng.int(9, 17)),
       number: this.nextNumber('po', 'PO-2026-', 5),
-      supplierCode: supplier,
-      supplierName: SUPPLIERS[supplier]!,
+      supplier: this.suppliers.get(supplier)!,
       status,
       currency: 'CNY',
       orderDate: dateOf(poDay),
@@ -1055,7 +1002,10 @@ class ErpSeeder {
       if (open && ++openCount % 6 === 0) {
         skus[this.rng.int(0, skus.length - 1)] = DISCONTINUED[(openCount / 6) % 2]![0];
       }
-      const lines = skus.map((sku) => ({ sku, quantity: quantityFor(this.rng, this.product(sku).listPrice) }));
+      const lines = skus.map((sku) => ({
+        sku,
+        quantity: quantityFor(this.rng, new Decimal(this.product(sku).listPrice).times(100).toNumber()),
+      }));
       // A partially shipped order ships part of line 1, so line 1 needs at least 2 units.
       if (status === 'PARTIALLY_SHIPPED') lines[0]!.quantity = Math.max(lines[0]!.quantity, 2);
       const record = this.createOrder({ customer, status, day, lines, fixture: false });

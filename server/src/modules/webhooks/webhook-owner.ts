@@ -59,6 +59,7 @@ function keyOwner(key: ApiKey): Actor {
     apiKeyId: key.id,
     name: `API key ${key.name} (${key.prefix})`,
     ownerUserId: key.createdBy.id,
+    departmentCode: key.departmentCode ?? null,
     expiresAt: key.expiresAt ?? null,
     permissions: usable ? new Set(key.scopes.flatMap((s) => SCOPE_PERMISSIONS[s as ApiKeyScope] ?? [])) : NONE,
   };
