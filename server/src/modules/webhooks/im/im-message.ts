@@ -91,6 +91,9 @@ function firstStage(route: unknown): string[] {
   return entries.filter(([stage]) => stage === first).map(([, dept]) => dept);
 }
 
+const awaitingZh = (zh: string) => (zh ? `等待 **${zh}** 审批` : '等待审批');
+const awaitingEn = (en: string) => (en ? `awaits approval by ${en}` : 'awaits approval');
+
 /** Business time is China Standard Time (UTC+8 all year, no daylight saving). */
 function beijingTime(iso: unknown): string {
   const at = new Date(typeof iso === 'string' ? iso : NaN);
@@ -123,9 +126,9 @@ export const COMPOSERS = {
       title: `待审批：终止申请 ${no}`,
       tone: 'info',
       lines: [
-        `终止申请 **${no}** 已提交${byActor(e)}，等待 **${zh}** 审批。`,
+        `终止申请 **${no}** 已提交${byActor(e)}，${awaitingZh(zh)}。`,
         ...(e.data.order ? [`订单：${inert(e.data.order, 60)}`] : []),
-        `Termination ${no} awaits approval by ${en}.`,
+        `Termination ${no} ${awaitingEn(en)}.`,
       ],
     };
   },
@@ -135,10 +138,7 @@ export const COMPOSERS = {
     return {
       title: `待审批：终止申请 ${no}（第 ${stage} 阶段）`,
       tone: 'info',
-      lines: [
-        `终止申请 **${no}** 进入第 ${stage} 阶段审批，等待 **${zh}** 审批。`,
-        `Stage ${stage} of termination ${no} awaits approval by ${en}.`,
-      ],
+      lines: [`终止申请 **${no}** 进入第 ${stage} 阶段审批，${awaitingZh(zh)}。`, `Stage ${stage} of termination ${no} ${awaitingEn(en)}.`],
     };
   },
   // Decisions.

@@ -99,6 +99,10 @@ describe('IM channels: which events and what they say', () => {
       )!.body,
     );
     expect(overdue).not.toContain('system');
+    // A stage without departments (a test event has no data) still reads as a sentence.
+    const bare = wecomContent(imRequest('WECOM', WECOM_URL, null, event('termination.submitted', {}), APP, NOW)!.body);
+    expect(bare).toContain('已提交（张志强），等待审批。');
+    expect(bare).not.toContain('****');
   });
 
   it('data cannot inject markup: markdown and HTML syntax in names and comments is made inert', () => {
