@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'approvals:decide',
   'followups:complete',
   'events:subscribe',
+  /** Managing webhook endpoints: an admin manages all, a partner key only the ones it created. */
+  'webhooks:manage',
   'admin:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -31,7 +33,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /** Scopes an API key can hold, and the permissions each grants. */
-export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe'] as const;
+export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe', 'webhooks:manage'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
@@ -39,4 +41,5 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'terminations:read': ['terminations:read'],
   'terminations:write': ['terminations:submit'],
   'events:subscribe': ['events:subscribe'],
+  'webhooks:manage': ['webhooks:manage'],
 };

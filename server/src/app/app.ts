@@ -5,6 +5,7 @@ import { assertLifecycleConsistent } from '@ot/shared';
 import { printSchema } from 'graphql';
 import { loadSigningSecret } from '../modules/identity/auth.service.js';
 import { seedIfEmpty } from '../seed/seed.js';
+import { assertSecretsConfigured } from '../common/secret-box.js';
 import { assertMailConfigured, type AppConfig } from './config.js';
 import { ensureDatabase, startEmbeddedPostgres, type DatabaseHandle } from './database.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
@@ -42,6 +43,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel);
   assertLifecycleConsistent();
   assertMailConfigured(config);
+  assertSecretsConfigured(config);
   const database = await openDatabase(config, logger);
   let orm: MikroORM | undefined;
   let pubSub: PubSubHandle | undefined;
@@ -103,6 +105,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
 /** Job workers alone, no HTTP: run as many as needed next to stateless API instances. */
 export async function startWorkerOnly(config: AppConfig, logger: Logger): Promise<{ close(): Promise<void> }> {
   assertMailConfigured(config);
+  assertSecretsConfigured(config);
   const database = await openDatabase(config, logger);
   const orm = await initOrm({ url: database.url, logger });
   await migrate(orm);

@@ -38,6 +38,12 @@ export interface AppConfig {
   baseCurrency: string;
   /** Express 'trust proxy': which peers' X-Forwarded-For is believed. False: the socket's peer is the client. */
   trustProxy: boolean | number | string;
+  /** Key (base64/hex, 32 bytes) that encrypts stored webhook secrets; required in production (common/secret-box.ts). */
+  secretsKey: string | undefined;
+  /** `host[:port]` (lower case) that webhooks may reach although private, loopback or link-local. */
+  webhookAllowedHosts: string[];
+  /** Waits between failed webhook attempts, in ms; its length is the number of retries. */
+  webhookRetrySchedule: number[];
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -124,5 +130,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,
     trustProxy: trustProxy(env.TRUST_PROXY),
+    secretsKey: env.SECRETS_KEY || undefined,
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    webhookRetrySchedule: retrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
   };
+}
+
+/**
+ * About three days of retries (Svix-like, see README "Webhooks"): 5 s, 1 min, 5 min, 30 min,
+ * 2 h, 5 h, 10 h, 14 h, 20 h, 20 h. WEBHOOK_RETRY_SCHEDULE overrides it with comma-separated
+ * durations such as `1s,2s,5m,1h` (tests use short ones).
+ */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,1m,5m,30m,2h,5h,10h,14h,20h,20h';
+
+function retrySchedule(value: string | undefined): number[] {
+  const text = value?.trim() || DEFAULT_WEBHOOK_RETRY_SCHEDULE;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return text.split(',').map((part) => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(part.trim());
+    if (!match) throw new Error(`WEBHOOK_RETRY_SCHEDULE must be durations such as 5s,1m,2h; got ${value}`);
+    return Math.round(Number(match[1]) * unit[match[2]!]!);
+  });
 }

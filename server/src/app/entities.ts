@@ -31,6 +31,8 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
+import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -68,4 +70,6 @@ export const ENTITIES = [
   Notification,
   BulkTerminationRun,
   BulkTerminationItem,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

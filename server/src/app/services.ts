@@ -26,6 +26,10 @@ import { ImpactService } from '../modules/termination/impact.service.js';
 import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
 import { TerminationService } from '../modules/termination/termination.service.js';
+import { loadSecretBox } from '../common/secret-box.js';
+import { WebhookDeliverer } from '../modules/webhooks/webhook-deliver.js';
+import { WebhookDispatcher } from '../modules/webhooks/webhook-dispatch.js';
+import { WebhookEndpointService } from '../modules/webhooks/webhook-endpoint.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -65,6 +69,7 @@ declare module '../kernel/context.js' {
     approvalRules: ApprovalRuleService;
     exchangeRates: ExchangeRateService;
     calendar: CalendarService;
+    webhooks: WebhookEndpointService;
   }
 }
 
@@ -79,7 +84,15 @@ export function createServices(
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
   const notifications = new NotificationService(events);
-  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications }), ...moreSubscribers]);
+  const secretBox = loadSecretBox(config);
+  const webhookDispatcher = new WebhookDispatcher(
+    new WebhookDeliverer(
+      secretBox,
+      { allowedHosts: config.webhookAllowedHosts, retrySchedule: config.webhookRetrySchedule, publicUrl: config.publicUrl },
+      notifications,
+    ),
+  );
+  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications, webhooks: webhookDispatcher }), ...moreSubscribers]);
   const faults = new FaultInjector(config.faultInjection);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
@@ -127,5 +140,6 @@ export function createServices(
     dossiers: new DossierService(),
     bulk: new BulkTerminationService(terminations, events, faults, domainEvents, config.bulkBatchSize),
     calendar,
+    webhooks: new WebhookEndpointService(secretBox, config.webhookAllowedHosts, webhookDispatcher),
   };
 }

@@ -7,6 +7,7 @@ import { createContext } from '../kernel/context.js';
 import { JOBS } from '../kernel/jobs.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
+import { WEBHOOKS_DISPATCH_CRONTAB } from '../modules/webhooks/webhook-dispatch.js';
 
 /** Installs graphile-worker's schema; needed before any transaction enqueues a job. */
 export async function prepareJobQueue(connectionString: string, logger: Logger): Promise<void> {
@@ -76,7 +77,7 @@ export async function startWorker(
     taskList: tasks,
     noHandleSignals: true,
     pollInterval: 1000,
-    crontab: `0 * * * * ${JOBS.pruneIdempotency}`,
+    crontab: [`0 * * * * ${JOBS.pruneIdempotency}`, WEBHOOKS_DISPATCH_CRONTAB].join('\n'),
   });
   const heartbeat = startHeartbeat(pgPool, workerIds, logger, options);
   return {

@@ -21,13 +21,21 @@ export async function enqueueJob(
   /** One of JOBS, or a job an event subscriber declares. */
   name: JobName | (string & {}),
   payload: Record<string, unknown>,
-  options: { runAt?: Date; jobKey?: string; maxAttempts?: number } = {},
+  /** queueName: jobs of one queue run one at a time, in order (graphile-worker named queues). */
+  options: { runAt?: Date; jobKey?: string; maxAttempts?: number; queueName?: string } = {},
 ): Promise<void> {
   await em
     .getConnection()
     .execute(
-      `select graphile_worker.add_job(?, ?::json, run_at => ?::timestamptz, job_key => ?, max_attempts => ?)`,
-      [name, JSON.stringify(payload), (options.runAt ?? new Date()).toISOString(), options.jobKey ?? null, options.maxAttempts ?? 10],
+      `select graphile_worker.add_job(?, ?::json, queue_name => ?, run_at => ?::timestamptz, job_key => ?, max_attempts => ?)`,
+      [
+        name,
+        JSON.stringify(payload),
+        options.queueName ?? null,
+        (options.runAt ?? new Date()).toISOString(),
+        options.jobKey ?? null,
+        options.maxAttempts ?? 10,
+      ],
       'all',
       em.getTransactionContext(),
     );

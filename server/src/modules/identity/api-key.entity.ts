@@ -10,7 +10,7 @@ export const ApiKeyScopeEnum = Object.fromEntries(API_KEY_SCOPES.map((s) => [s.r
 >;
 registerEnumType(ApiKeyScopeEnum, {
   name: 'ApiKeyScope',
-  description: 'ORDERS_READ, TERMINATIONS_READ, TERMINATIONS_WRITE (submit only), EVENTS_SUBSCRIBE',
+  description: 'ORDERS_READ, TERMINATIONS_READ, TERMINATIONS_WRITE (submit only), EVENTS_SUBSCRIBE, WEBHOOKS_MANAGE (its own webhook endpoints)',
 });
 
 /** A partner system's credential. The secret is shown once; only its SHA-256 is kept. */

@@ -1,0 +1,267 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Webhook } from 'standardwebhooks';
+import type { SecretBox } from '../../common/secret-box.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { RequestContext } from '../../kernel/context.js';
+import { enqueueJob } from '../../kernel/jobs.js';
+import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
+import { User } from '../identity/user.entity.js';
+import type { NotificationService } from '../notification/notification.service.js';
+import { eventById, renderPayload, type FeedEvent } from './feed-contract.js';
+import { imAccepted, imRequest, IM_EVENT_TYPES, type ImKind } from './im/im-request.js';
+import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
+import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
+import { excerpt, postWebhook, type WebhookRequest, type WebhookResponse } from './webhook-http.js';
+import { ownerActor } from './webhook-owner.js';
+
+export const WEBHOOK_DELIVER_JOB = 'webhook_deliver';
+/** An endpoint failing without a break this long is disabled and the admins are told. */
+export const DISABLE_AFTER_FAILING_MS = 5 * 86_400_000;
+
+/** The job of one delivery; keyed, so a redelivery replaces a scheduled retry instead of adding one. */
+export async function enqueueDelivery(em: EntityManager, deliveryId: string, options: { runAt?: Date; manual?: boolean } = {}) {
+  await enqueueJob(
+    em,
+    WEBHOOK_DELIVER_JOB,
+    { deliveryId, ...(options.manual ? { manual: true } : {}) },
+    {
+      runAt: options.runAt,
+      jobKey: `${WEBHOOK_DELIVER_JOB}:${deliveryId}`,
+      maxAttempts: DELIVER_JOB_MAX_ATTEMPTS,
+    },
+  );
+}
+/**
+ * graphile-worker's own retries of the job cover only crashes of our side (database down): the
+ * receiver's failures are retried on our schedule, with new jobs run at the next attempt time.
+ */
+const DELIVER_JOB_MAX_ATTEMPTS = 5;
+
+interface Prepared {
+  request: WebhookRequest | null;
+  /** Why nothing is sent (no request): recorded as the delivery's failure. */
+  skip?: string;
+}
+
+/**
+ * Sends one delivery and records the attempt: 2xx succeeds; 410 disables the endpoint; anything
+ * else (timeout, refused address, 5xx, a 3xx not followed) schedules the next attempt on the
+ * retry schedule with jitter, the same webhook-id each time, until the schedule is spent.
+ * The HTTP call happens outside any transaction; the outcome is written in one.
+ */
+export class WebhookDeliverer {
+  readonly jobMaxAttempts = DELIVER_JOB_MAX_ATTEMPTS;
+
+  constructor(
+    private readonly secrets: SecretBox,
+    private readonly config: { allowedHosts: readonly string[]; retrySchedule: readonly number[]; publicUrl: string },
+    private readonly notifications: NotificationService,
+  ) {}
+
+  async attempt(ctx: RequestContext, deliveryId: string, manual: boolean): Promise<void> {
+    const em = ctx.em.fork();
+    const delivery = await em.findOne(WebhookDelivery, { id: deliveryId });
+    if (!delivery) return; // its endpoint was deleted
+    if (delivery.status === WebhookDeliveryStatus.SUCCEEDED && !manual) return; // a late duplicate job
+    const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId });
+    if (!endpoint) return;
+    if (!endpoint.enabled) {
+      if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
+        await this.record(ctx, delivery.id, manual, { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 }, { final: true });
+      return;
+    }
+    const now = new Date();
+    const prepared = await this.prepare(ctx, em, endpoint, delivery, now);
+    const response: WebhookResponse = prepared.request
+      ? await postWebhook(prepared.request, this.config.allowedHosts)
+      : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
+    await this.record(ctx, delivery.id, manual, response, { final: !prepared.request, attemptedAt: now });
+  }
+
+  private async prepare(
+    ctx: RequestContext,
+    em: EntityManager,
+    endpoint: WebhookEndpoint,
+    delivery: WebhookDelivery,
+    now: Date,
+  ): Promise<Prepared> {
+    const secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, `webhook-secret:${endpoint.id}`) : null;
+    const owner = await ownerActor(em, endpoint);
+    if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
+    let event: FeedEvent | null = null;
+    if (delivery.eventId) {
+      // TEMPORARY call site: becomes ctx.services.eventFeed.byId(em, …) after the merge of main.
+      event = await eventById(ctx.services, em, delivery.eventId);
+      if (!event) return { request: null, skip: 'The event is no longer retained.' };
+    }
+    if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
+      const kind = endpoint.kind as ImKind;
+      const imEvent = event ?? testEvent(delivery, now, IM_EVENT_TYPES[0]);
+      if (!imEvent) return { request: null, skip: 'IM channels have no message to test with.' };
+      try {
+        const request = imRequest(kind, endpoint.url, secret, imEvent, { appUrl: this.config.publicUrl }, now);
+        return request ? { request } : { request: null, skip: 'IM channels do not announce this event.' };
+      } catch (error) {
+        return { request: null, skip: `The IM message could not be built: ${(error as Error).message}` };
+      }
+    }
+    const payload = event ? await this.render(ctx, event, endpoint.payloadQuery ?? null, owner) : testPayload(delivery, endpoint, now);
+    const body = JSON.stringify(payload);
+    const signature = new Webhook(secret!).sign(delivery.webhookId, now, body);
+    return {
+      request: {
+        url: endpoint.url,
+        body,
+        headers: {
+          'webhook-id': delivery.webhookId,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+      },
+    };
+  }
+
+  /** The payload document run with the owner's permissions; it always carries the event's id, type and sequence. */
+  private async render(ctx: RequestContext, event: FeedEvent, query: string | null, owner: Actor): Promise<Record<string, unknown>> {
+    // TEMPORARY call site: becomes ctx.services.eventPayloads.render(event, query, owner) after the merge of main.
+    return renderPayload(ctx.services, event, query, owner);
+  }
+
+  private async record(
+    ctx: RequestContext,
+    deliveryId: string,
+    manual: boolean,
+    response: WebhookResponse,
+    options: { final: boolean; attemptedAt?: Date },
+  ): Promise<void> {
+    await inTransaction(ctx, async (scope) => {
+      const { em } = scope;
+      const delivery = await em.findOne(WebhookDelivery, { id: deliveryId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!delivery) return;
+      const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!endpoint) return;
+      const at = options.attemptedAt ?? new Date();
+      const wasFailed = delivery.status === WebhookDeliveryStatus.FAILED;
+      delivery.attempts += 1;
+      delivery.lastAttemptAt = at;
+      delivery.latencyMs = response.latencyMs;
+      delivery.nextAttemptAt = null;
+      if (response.kind === 'response') {
+        delivery.responseStatus = response.status;
+        delivery.responseExcerpt = excerpt(response.body);
+      } else {
+        delivery.responseStatus = null;
+        delivery.responseExcerpt = null;
+      }
+      const outcome = this.judge(endpoint, response);
+      delivery.error = outcome.ok ? null : outcome.error.slice(0, 500);
+      if (outcome.ok) {
+        delivery.status = WebhookDeliveryStatus.SUCCEEDED;
+        if (!delivery.test) {
+          endpoint.failingSince = null;
+          endpoint.lastDeliveryAt = at;
+        }
+        return;
+      }
+      // A test tells only the admin who sent it; it neither retries nor counts against the endpoint.
+      if (delivery.test || options.final) {
+        delivery.status = WebhookDeliveryStatus.FAILED;
+        return;
+      }
+      if (response.kind === 'response' && response.status === 410) {
+        delivery.status = WebhookDeliveryStatus.FAILED;
+        await this.disable(scope, endpoint, 'The receiver answered 410 Gone.');
+        return;
+      }
+      endpoint.failingSince ??= at;
+      if (endpoint.enabled && at.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) {
+        delivery.status = WebhookDeliveryStatus.FAILED;
+        await this.disable(scope, endpoint, 'Every delivery failed for 5 days.');
+        return;
+      }
+      // A manual redelivery of a delivery whose schedule was spent is one more try, no new schedule.
+      const retry = manual && wasFailed ? undefined : this.config.retrySchedule[delivery.attempts - 1];
+      if (retry === undefined) {
+        delivery.status = WebhookDeliveryStatus.FAILED;
+        return;
+      }
+      delivery.status = WebhookDeliveryStatus.RETRYING;
+      delivery.nextAttemptAt = new Date(Date.now() + withJitter(retry));
+      await em.flush();
+      await enqueueDelivery(em, delivery.id, { runAt: delivery.nextAttemptAt });
+    });
+  }
+
+  private judge(endpoint: WebhookEndpoint, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
+    if (response.kind === 'error') return { ok: false, error: response.error };
+    if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
+      if (response.status === 410) return { ok: false, error: 'HTTP 410' };
+      const verdict = imAccepted(endpoint.kind as ImKind, response.status, response.body);
+      return verdict.ok ? { ok: true } : { ok: false, error: verdict.error ?? `HTTP ${response.status}` };
+    }
+    if (response.status >= 200 && response.status < 300) return { ok: true };
+    return { ok: false, error: `HTTP ${response.status}` };
+  }
+
+  /** Turns the endpoint off for a reason of the server's, and tells every admin in the app. */
+  private async disable(scope: TransactionScope, endpoint: WebhookEndpoint, reason: string): Promise<void> {
+    if (!endpoint.enabled) return;
+    endpoint.enabled = false;
+    endpoint.disabledReason = reason;
+    endpoint.updatedAt = new Date();
+    const admins = await scope.em.find(User, { role: 'ADMIN', active: true }, { fields: ['id'] });
+    await this.notifications.toUsers(
+      scope,
+      admins.map((u) => u.id),
+      {
+        kind: 'WEBHOOK_DISABLED',
+        title: `Webhook 已停用 / webhook disabled: ${hostOf(endpoint.url)}`,
+        body: `${reason} ${endpoint.url}`,
+        link: '/admin/webhooks',
+      },
+    );
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** ±20 %: retries of many deliveries that failed together do not all arrive at once. */
+function withJitter(ms: number): number {
+  return Math.round(ms * (0.8 + Math.random() * 0.4));
+}
+
+function testPayload(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): Record<string, unknown> {
+  return {
+    id: delivery.webhookId,
+    sequence: null,
+    type: 'webhook.test',
+    occurredAt: now.toISOString(),
+    data: { endpointId: endpoint.id, message: 'A test message from the order-termination webhooks.' },
+  };
+}
+
+/** A stand-in event for an IM test message (IM channels format domain events only). */
+function testEvent(delivery: WebhookDelivery, now: Date, type: FeedEvent['type'] | undefined): FeedEvent | null {
+  if (!type) return null;
+  return {
+    id: delivery.webhookId,
+    sequence: '0',
+    type,
+    occurredAt: now,
+    actorType: 'SYSTEM',
+    actorName: 'system',
+    terminationId: null,
+    terminationNumber: 'TEST',
+    entityType: null,
+    entityId: null,
+    data: {},
+    cursor: '',
+  };
+}

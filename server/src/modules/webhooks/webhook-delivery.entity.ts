@@ -1,0 +1,94 @@
+import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity.js';
+import type { DomainEventType } from '../../kernel/domain-events.js';
+import { EventType } from './feed-contract.js';
+
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  SUCCEEDED = 'SUCCEEDED',
+  RETRYING = 'RETRYING',
+  FAILED = 'FAILED',
+}
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'PENDING: not tried yet; RETRYING: failed, another attempt is scheduled; FAILED: no more automatic attempts',
+});
+
+/**
+ * One event (or test) for one endpoint, and how its attempts went. The same `webhookId` is sent
+ * on every attempt, so a receiver drops duplicates by it.
+ */
+@ObjectType({ simpleResolvers: true })
+@Entity({ tableName: 'webhook_delivery' })
+@Unique({ name: 'webhook_delivery_endpoint_event_unique', properties: ['endpointId', 'eventId'] })
+@Index({ name: 'webhook_delivery_endpoint_created_idx', properties: ['endpointId', 'createdAt', 'id'] })
+export class WebhookDelivery extends BaseEntity<
+  | 'status'
+  | 'attempts'
+  | 'eventId'
+  | 'eventType'
+  | 'eventSequence'
+  | 'test'
+  | 'lastAttemptAt'
+  | 'responseStatus'
+  | 'latencyMs'
+  | 'responseExcerpt'
+  | 'error'
+  | 'nextAttemptAt'
+> {
+  @Property({ type: 'uuid' })
+  endpointId!: string;
+
+  /** The audit_event row; null for a test delivery. */
+  @Property({ type: 'uuid', nullable: true })
+  eventId?: string | null;
+
+  @Field(() => String, { description: 'The Standard Webhooks `webhook-id`: the same on every attempt' })
+  @Property({ type: 'string', length: 64 })
+  webhookId!: string;
+
+  @Field(() => EventType, { nullable: true, description: 'Null for a test delivery (type webhook.test)' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  eventType?: DomainEventType | null;
+
+  @Field(() => String, { nullable: true, description: 'The event’s global sequence; null for a test delivery' })
+  @Property({ type: 'bigint', nullable: true })
+  eventSequence?: string | null;
+
+  @Field(() => WebhookDeliveryStatus)
+  @Enum({ items: () => WebhookDeliveryStatus, type: 'string' })
+  status: WebhookDeliveryStatus = WebhookDeliveryStatus.PENDING;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  attempts: number = 0;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  lastAttemptAt?: Date | null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  responseStatus?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  latencyMs?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The first KB of the last answer' })
+  @Property({ type: 'text', nullable: true })
+  responseExcerpt?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed (timeout, refused address, status …)' })
+  @Property({ type: 'string', length: 500, nullable: true })
+  error?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  nextAttemptAt?: Date | null;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean', default: false })
+  test: boolean = false;
+}

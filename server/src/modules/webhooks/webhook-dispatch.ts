@@ -1,0 +1,145 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../kernel/context.js';
+import type { EventSubscriber } from '../../kernel/domain-events.js';
+import { enqueueJob } from '../../kernel/jobs.js';
+import { inTransaction } from '../../kernel/transaction.js';
+import { mayReadEvent, readFeed, type FeedEvent } from './feed-contract.js';
+import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { ownerActors } from './webhook-owner.js';
+
+export const WEBHOOKS_DISPATCH_JOB = 'webhooks_dispatch';
+/** Dispatch runs one at a time, whoever enqueued it (graphile-worker named queue). */
+export const WEBHOOKS_DISPATCH_QUEUE = 'webhooks_dispatch';
+/** graphile-worker crontab line: the safety net that dispatches every minute whatever happened. */
+export const WEBHOOKS_DISPATCH_CRONTAB = `* * * * * ${WEBHOOKS_DISPATCH_JOB} ?queue=${WEBHOOKS_DISPATCH_QUEUE}&max=3`;
+
+const BATCH = 500;
+/** Batches per job run; a longer backlog continues in a job of its own (others get the worker meanwhile). */
+const BATCHES_PER_RUN = 20;
+/** How long this instance trusts what it knows about enabled endpoints. */
+const ENABLED_TTL_MS = 60_000;
+
+/**
+ * Turns committed events into deliveries. The event log is the outbox: a transaction that
+ * records events also enqueues one dispatch job (only if some endpoint is enabled), so nothing
+ * is sent for a change that rolled back; the dispatch job reads the feed after its stored cursor
+ * and creates the deliveries and their jobs, and moves the cursor, in one transaction, so nothing
+ * is lost or doubled if it dies halfway. A stale "no endpoint" here only delays: the minute
+ * cron dispatches from the cursor anyway.
+ */
+export class WebhookDispatcher {
+  private enabled: { value: boolean; at: number } | null = null;
+  /** Transactions (by their entity manager) that already enqueued a dispatch. */
+  private readonly enqueued = new WeakSet<EntityManager>();
+
+  constructor(private readonly deliverer: WebhookDeliverer) {}
+
+  /** Called after an endpoint change commits; `enabledNow` true when an endpoint is known enabled. */
+  endpointsChanged(enabledNow?: boolean): void {
+    this.enabled = enabledNow ? { value: true, at: Date.now() } : null;
+  }
+
+  subscriber(): EventSubscriber {
+    return {
+      name: 'webhooks',
+      inTransaction: async (scope) => {
+        if (this.enqueued.has(scope.em)) return;
+        if (!(await this.anyEnabled(scope.em))) return;
+        this.enqueued.add(scope.em);
+        await enqueueJob(scope.em, WEBHOOKS_DISPATCH_JOB, {}, { queueName: WEBHOOKS_DISPATCH_QUEUE });
+      },
+      jobs: {
+        [WEBHOOKS_DISPATCH_JOB]: (_payload, ctx) => this.dispatch(ctx),
+        [WEBHOOK_DELIVER_JOB]: (payload, ctx) => this.deliverer.attempt(ctx, String(payload.deliveryId), payload.manual === true),
+      },
+    };
+  }
+
+  private async anyEnabled(em: EntityManager): Promise<boolean> {
+    if (this.enabled && Date.now() - this.enabled.at < ENABLED_TTL_MS) return this.enabled.value;
+    const rows = await em
+      .getConnection()
+      .execute<{ one: number }[]>(`select 1 as one from webhook_endpoint where enabled limit 1`, [], 'all', em.getTransactionContext());
+    this.enabled = { value: rows.length > 0, at: Date.now() };
+    return this.enabled.value;
+  }
+
+  /** Dispatches everything after the cursor (a bounded amount per run; the rest in a follow-up job). */
+  async dispatch(ctx: RequestContext): Promise<void> {
+    for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
+      const hasMore = await inTransaction(ctx, (scope) => this.dispatchBatch(ctx, scope.em));
+      if (!hasMore) return;
+    }
+    await inTransaction(ctx, (scope) => enqueueJob(scope.em, WEBHOOKS_DISPATCH_JOB, {}, { queueName: WEBHOOKS_DISPATCH_QUEUE }));
+  }
+
+  private async dispatchBatch(ctx: RequestContext, em: EntityManager): Promise<boolean> {
+    const connection = em.getConnection();
+    const tx = em.getTransactionContext();
+    // The row lock serializes dispatchers beyond the queue (e.g. a test's runDueJobs next to a worker).
+    const [state] = await connection.execute<{ cursor: string | null }[]>(
+      `select cursor from webhook_dispatch_state where id = 1 for update`,
+      [],
+      'all',
+      tx,
+    );
+    // TEMPORARY call site: becomes ctx.services.eventFeed.read(em, …) after the merge of main.
+    const { events, hasMore } = await readFeed(ctx.services, em, { after: state?.cursor ?? null, limit: BATCH });
+    if (!events.length) return false;
+    const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
+    const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map();
+    const rows = { endpoint: [] as string[], event: [] as string[], type: [] as string[], sequence: [] as string[] };
+    for (const event of events) {
+      for (const endpoint of endpoints) {
+        if (!this.wants(endpoint, owners.get(endpoint.id)?.permissions, event)) continue;
+        rows.endpoint.push(endpoint.id);
+        rows.event.push(event.id);
+        rows.type.push(event.type);
+        rows.sequence.push(event.sequence);
+      }
+    }
+    if (rows.endpoint.length) {
+      // One statement for the rows and their jobs; an existing (endpoint, event) row is kept as
+      // it is and gets no second job (a dispatch repeated after a crash doubles nothing).
+      await connection.execute(
+        `with created as (
+           insert into webhook_delivery (id, created_at, endpoint_id, event_id, webhook_id, event_type, event_sequence, status, attempts, next_attempt_at, test)
+           select gen_random_uuid(), now(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, u.event_sequence::bigint, 'PENDING', 0, now(), false
+             from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as u(endpoint_id, event_id, event_type, event_sequence)
+           on conflict (endpoint_id, event_id) do nothing
+           returning id)
+         select graphile_worker.add_jobs(array(
+           select row(?, json_build_object('deliveryId', id), null, now(), ?, ? || id::text, 0, null)::graphile_worker.job_spec from created))`,
+        [
+          rows.endpoint,
+          rows.event,
+          rows.type,
+          rows.sequence,
+          WEBHOOK_DELIVER_JOB,
+          this.deliverer.jobMaxAttempts,
+          `${WEBHOOK_DELIVER_JOB}:`,
+        ],
+        'all',
+        tx,
+      );
+    }
+    await connection.execute(
+      `update webhook_dispatch_state set cursor = ?, updated_at = now() where id = 1`,
+      [events.at(-1)!.cursor],
+      'all',
+      tx,
+    );
+    return hasMore;
+  }
+
+  /**
+   * Whether an endpoint gets an event: subscribed to its type, existing before it (a new
+   * endpoint does not receive the past), and its owner may read it now.
+   */
+  private wants(endpoint: WebhookEndpoint, permissions: ReadonlySet<never> | ReadonlySet<string> | undefined, event: FeedEvent): boolean {
+    if (!endpoint.eventTypes.includes(event.type)) return false;
+    if (endpoint.createdAt.getTime() > event.occurredAt.getTime()) return false;
+    return !!permissions && mayReadEvent(permissions as ReadonlySet<never>, event.type);
+  }
+}
