@@ -39,6 +39,8 @@ export type EnumGroup = keyof Pick<
   | 'noticeChannel'
   | 'silenceMeans'
   | 'calendarDayKind'
+  | 'webhookEndpointKind'
+  | 'webhookDeliveryStatus'
 >;
 
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -39,6 +39,11 @@ export const possibleTypes: Record<string, string[]> = {
     "CreateApiKeySuccess",
     "InputError"
   ],
+  "CreateWebhookEndpointResult": [
+    "CreateWebhookEndpointSuccess",
+    "IdempotencyKeyReusedError",
+    "InputError"
+  ],
   "CustomerConfirmationResult": [
     "CustomerConfirmationView",
     "TokenExpiredError",
@@ -56,6 +61,10 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "DeleteExchangeRateResult": [
     "ExchangeRateDeleted",
+    "NotFoundError"
+  ],
+  "DeleteWebhookEndpointResult": [
+    "DeleteWebhookEndpointSuccess",
     "NotFoundError"
   ],
   "ErrorResult": [
@@ -78,6 +87,11 @@ export const possibleTypes: Record<string, string[]> = {
   "LoginResult": [
     "InvalidCredentialsError",
     "LoginSuccess"
+  ],
+  "RedeliverWebhookResult": [
+    "ForbiddenActionError",
+    "NotFoundError",
+    "WebhookDeliverySuccess"
   ],
   "RemoveCalendarDayResult": [
     "InputError",
@@ -112,6 +126,16 @@ export const possibleTypes: Record<string, string[]> = {
     "ApiKey",
     "NotFoundError"
   ],
+  "RotateWebhookSecretResult": [
+    "InputError",
+    "NotFoundError",
+    "RotateWebhookSecretSuccess"
+  ],
+  "SendTestWebhookResult": [
+    "ForbiddenActionError",
+    "NotFoundError",
+    "WebhookDeliverySuccess"
+  ],
   "SetCalendarDaysResult": [
     "InputError",
     "SetCalendarDaysSuccess"
@@ -138,6 +162,12 @@ export const possibleTypes: Record<string, string[]> = {
     "InputError",
     "NotFoundError",
     "TerminationReason"
+  ],
+  "UpdateWebhookEndpointResult": [
+    "ForbiddenActionError",
+    "InputError",
+    "NotFoundError",
+    "UpdateWebhookEndpointSuccess"
   ],
   "UserResult": [
     "InputError",
