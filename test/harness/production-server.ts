@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../../server/src/app/database.js';
 import { cloneTemplateDatabase } from './database.js';
-import { httpClient, startTestServer, type TestServer } from './server.js';
+import { httpClient, startTestServer, TEST_SECRETS_KEY, type TestServer } from './server.js';
 import { ensureServerBuilt } from './process.js';
 import { startSmtpServer, type ReceivedMail } from './smtp.js';
 
@@ -59,6 +59,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'info',
       RUN_WORKER: '0',
+      SECRETS_KEY: TEST_SECRETS_KEY,
       ...options.env,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

@@ -32,6 +32,12 @@ export interface TestServerOptions {
   subscribers?: readonly EventSubscriber[];
 }
 
+/**
+ * The key that encrypts stored webhook secrets in every server the tests start (production mode
+ * refuses to start without one; all instances on one database must share it).
+ */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Starts the real server (HTTP + WebSocket) on a fresh copy of the seeded template database. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const owned: ClonedDatabase | null = options.databaseUrl ? null : await cloneTemplateDatabase('ot_t');
@@ -46,6 +52,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     SEED_DEMO: '0',
     LOG_LEVEL: 'silent',
     RUN_WORKER: '0',
+    SECRETS_KEY: TEST_SECRETS_KEY,
     ...options.env,
   });
   const app = await startApp(config, {

@@ -61,28 +61,26 @@ export async function readFeed(
   options: { after: string | null; limit: number },
 ): Promise<{ events: FeedEvent[]; hasMore: boolean }> {
   void services;
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        seq: string;
-        action: string;
-        created_at: Date;
-        actor_type: string;
-        actor_name: string;
-        termination_id: string | null;
-        entity_type: string | null;
-        entity_id: string | null;
-        data: Record<string, unknown>;
-      }[]
-    >(
-      `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      seq: string;
+      action: string;
+      created_at: Date;
+      actor_type: string;
+      actor_name: string;
+      termination_id: string | null;
+      entity_type: string | null;
+      entity_id: string | null;
+      data: Record<string, unknown>;
+    }[]
+  >(
+    `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data
        from audit_event where seq > ? order by seq limit ?`,
-      [options.after ?? '0', options.limit + 1],
-      'all',
-      em.getTransactionContext(),
-    );
+    [options.after ?? '0', options.limit + 1],
+    'all',
+    em.getTransactionContext(),
+  );
   const events = rows.slice(0, options.limit).map((r) => ({
     id: r.id,
     sequence: r.seq,
@@ -102,9 +100,41 @@ export async function readFeed(
 
 export async function eventById(services: Services, em: EntityManager, id: string): Promise<FeedEvent | null> {
   void services;
-  void em;
-  void id;
-  return null;
+  const rows = await em
+    .getConnection()
+    .execute<
+      {
+        id: string;
+        seq: string;
+        action: string;
+        created_at: Date;
+        actor_type: string;
+        actor_name: string;
+        termination_id: string | null;
+        entity_type: string | null;
+        entity_id: string | null;
+        data: Record<string, unknown>;
+      }[]
+    >(
+      `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data from audit_event where id = ?`,
+      [id],
+    );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    sequence: r.seq,
+    type: r.action as DomainEventType,
+    occurredAt: new Date(r.created_at),
+    actorType: r.actor_type,
+    actorName: r.actor_name,
+    terminationId: r.termination_id,
+    terminationNumber: null,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    data: r.data,
+    cursor: r.seq,
+  };
 }
 
 export function defaultEventPayload(e: FeedEvent): Record<string, unknown> {

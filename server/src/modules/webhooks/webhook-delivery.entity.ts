@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
@@ -53,7 +53,8 @@ export class WebhookDelivery extends BaseEntity<
   eventType?: DomainEventType | null;
 
   @Field(() => String, { nullable: true, description: 'The event’s global sequence; null for a test delivery' })
-  @Property({ type: 'bigint', nullable: true })
+  // Read as text: a bigint beyond 2^53 must not lose digits on its way to the client.
+  @Property({ type: new BigIntType('string'), nullable: true })
   eventSequence?: string | null;
 
   @Field(() => WebhookDeliveryStatus)

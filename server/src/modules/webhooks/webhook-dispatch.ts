@@ -89,37 +89,28 @@ export class WebhookDispatcher {
     if (!events.length) return false;
     const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
     const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map();
-    const rows = { endpoint: [] as string[], event: [] as string[], type: [] as string[], sequence: [] as string[] };
+    const rows: { endpoint_id: string; event_id: string; event_type: string; event_sequence: string }[] = [];
     for (const event of events) {
       for (const endpoint of endpoints) {
         if (!this.wants(endpoint, owners.get(endpoint.id)?.permissions, event)) continue;
-        rows.endpoint.push(endpoint.id);
-        rows.event.push(event.id);
-        rows.type.push(event.type);
-        rows.sequence.push(event.sequence);
+        rows.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, event_sequence: event.sequence });
       }
     }
-    if (rows.endpoint.length) {
-      // One statement for the rows and their jobs; an existing (endpoint, event) row is kept as
+    if (rows.length) {
+      // One statement for the rows and their jobs (clock_timestamp: rows keep the feed's order
+      // in the newest-first delivery log); an existing (endpoint, event) row is kept as
       // it is and gets no second job (a dispatch repeated after a crash doubles nothing).
       await connection.execute(
         `with created as (
            insert into webhook_delivery (id, created_at, endpoint_id, event_id, webhook_id, event_type, event_sequence, status, attempts, next_attempt_at, test)
-           select gen_random_uuid(), now(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, u.event_sequence::bigint, 'PENDING', 0, now(), false
-             from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as u(endpoint_id, event_id, event_type, event_sequence)
+           select gen_random_uuid(), clock_timestamp(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, u.event_sequence::bigint, 'PENDING', 0, now(), false
+             from json_to_recordset(?::json) as u(endpoint_id uuid, event_id uuid, event_type text, event_sequence text)
            on conflict (endpoint_id, event_id) do nothing
            returning id)
          select graphile_worker.add_jobs(array(
-           select row(?, json_build_object('deliveryId', id), null, now(), ?, ? || id::text, 0, null)::graphile_worker.job_spec from created))`,
-        [
-          rows.endpoint,
-          rows.event,
-          rows.type,
-          rows.sequence,
-          WEBHOOK_DELIVER_JOB,
-          this.deliverer.jobMaxAttempts,
-          `${WEBHOOK_DELIVER_JOB}:`,
-        ],
+           select row(?::text, json_build_object('deliveryId', id), null, now(), ?::int, ?::text || id::text, 0, null)::graphile_worker.job_spec
+             from created))`,
+        [JSON.stringify(rows), WEBHOOK_DELIVER_JOB, this.deliverer.jobMaxAttempts, `${WEBHOOK_DELIVER_JOB}:`],
         'all',
         tx,
       );

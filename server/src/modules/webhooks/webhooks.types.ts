@@ -9,13 +9,14 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 
 export const URL_MAX = 2000;
+
 export const PAYLOAD_QUERY_MAX = 10_000;
 export const DESCRIPTION_MAX = 500;
 
 @InputType()
 export class CreateWebhookEndpointInput {
+  // Length is checked by the service, so that a long URL is an InputError like every other bad URL.
   @Field(() => String, { description: 'https:// (or http://) URL, at most 2000 characters; must reach a public address' })
-  @MaxLength(URL_MAX)
   url!: string;
 
   @Field(() => [EventType])
@@ -51,7 +52,6 @@ export class UpdateWebhookEndpointInput {
   id!: string;
 
   @Field(() => String, { nullable: true })
-  @MaxLength(URL_MAX)
   url?: string | null;
 
   @Field(() => [EventType], { nullable: true })
