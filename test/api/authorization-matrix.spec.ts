@@ -16,7 +16,7 @@ import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 const DEPARTMENTS = ['SALES', 'PURCHASING', 'WAREHOUSE', 'FINANCE', 'MANAGEMENT'] as const;
 type Department = (typeof DEPARTMENTS)[number];
-const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE'] as const;
+const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE', 'WEBHOOKS_MANAGE'] as const;
 type Scope = (typeof SCOPES)[number];
 
 type UserActor = 'admin' | 'clerk' | 'auditor' | `head:${Department}`;
@@ -37,6 +37,8 @@ const EVERYONE: ActorId[] = ['anonymous', ...SIGNED_IN];
 const HEADS_BUT_SALES = HEADS.filter((h) => h !== 'head:SALES');
 /** Users and keys that may read terminations. */
 const TERMINATION_READERS: ActorId[] = [...USERS, 'key:TERMINATIONS_READ', 'key:ALL'];
+/** Admins manage every webhook endpoint; keys with WEBHOOKS_MANAGE their own (others' are NOT_FOUND to them). */
+const WEBHOOK_MANAGERS: ActorId[] = ['admin', 'key:WEBHOOKS_MANAGE', 'key:ALL'];
 
 const EMAIL: Record<UserActor, string> = {
   admin: 'admin@example.com',
@@ -77,6 +79,9 @@ interface Fixture {
   throwawayKeyId: string;
   throwawayRateId: string;
   throwawayUserId: string;
+  /** Webhook endpoints of the admin's: one to edit, one to delete. */
+  webhookEndpointId: string;
+  throwawayWebhookEndpointId: string;
   /** One untouched order per caller for submitTermination, refused callers included. */
   submitOrders: Map<ActorId, string>;
 }
@@ -387,6 +392,52 @@ const ROWS: Record<string, Row> = {
     allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
   },
   notificationAdded: { kind: 'subscription', document: `subscription { notificationAdded { kind } }`, allow: USERS },
+
+  // ---- webhooks (the fixture's endpoints are the admin's: keys meet NOT_FOUND)
+  webhookEndpoints: { kind: 'query', document: `{ webhookEndpoints { id } }`, allow: WEBHOOK_MANAGERS },
+  webhookDeliveries: {
+    kind: 'query',
+    document: `query($id: ID!) { webhookDeliveries(endpointId: $id, first: 5) { totalCount } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ id: fx.webhookEndpointId }),
+  },
+  createWebhookEndpoint: {
+    kind: 'mutation',
+    // No event type: allowed callers meet a typed InputError, so the matrix creates nothing.
+    document: `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ i: { url: 'https://93.184.216.34/matrix', eventTypes: [] } }),
+  },
+  updateWebhookEndpoint: {
+    kind: 'mutation',
+    document: `mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ i: { id: fx.webhookEndpointId, description: 'matrix: edited' } }),
+  },
+  deleteWebhookEndpoint: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ id: fx.throwawayWebhookEndpointId }),
+  },
+  rotateWebhookSecret: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { rotateWebhookSecret(id: $id) { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ id: fx.webhookEndpointId }),
+  },
+  sendTestWebhook: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { sendTestWebhook(endpointId: $id) { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+    variables: () => ({ id: fx.webhookEndpointId }),
+  },
+  redeliverWebhook: {
+    kind: 'mutation',
+    // An unknown delivery: allowed callers meet NOT_FOUND.
+    document: `mutation { redeliverWebhook(deliveryId: "00000000-0000-4000-8000-000000000000") { ${RESULT} } }`,
+    allow: WEBHOOK_MANAGERS,
+  },
 };
 
 function isUser(actor: ActorId): actor is UserActor {
@@ -427,6 +478,17 @@ async function createKey(name: string, scopes: readonly Scope[]): Promise<{ id: 
   );
   expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
   return { id: data.createApiKey.apiKey.id, secret: data.createApiKey.secret };
+}
+
+/** A public IP literal: saved without DNS (the sandbox has none) and never called (no worker runs). */
+async function createWebhookEndpoint(description: string): Promise<string> {
+  const data = await wf.as<{ createWebhookEndpoint: { __typename: string; endpoint: { id: string } } }>(
+    EMAIL.admin,
+    `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { __typename ... on CreateWebhookEndpointSuccess { endpoint { id } } } }`,
+    { i: { url: 'https://93.184.216.34/matrix', eventTypes: ['TERMINATION_EFFECTIVE'], description } },
+  );
+  expect(data.createWebhookEndpoint.__typename).toBe('CreateWebhookEndpointSuccess');
+  return data.createWebhookEndpoint.endpoint.id;
 }
 
 async function createThrowawayUser(): Promise<string> {
@@ -566,6 +628,8 @@ async function prepareFixture(): Promise<Fixture> {
       )
     ).setExchangeRate.id,
     throwawayUserId: await createThrowawayUser(),
+    webhookEndpointId: await createWebhookEndpoint('matrix: endpoint'),
+    throwawayWebhookEndpointId: await createWebhookEndpoint('matrix: to delete'),
     submitOrders,
   };
 }

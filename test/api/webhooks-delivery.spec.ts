@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { WebhookReceiver, type ReceivedWebhook } from '../harness/webhook-receiver.js';
-import { Workflow } from '../harness/workflow.js';
+import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 /*
  * Delivery end to end: events committed by the API reach in-process receivers, signed per
@@ -87,7 +87,9 @@ describe('webhook delivery', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s,1s,1s' } });
+    server = await startTestServer({
+      env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s,1s,1s', FAULT_INJECTION: '1' },
+    });
     wf = new Workflow(server);
     admin = await wf.token('admin@example.com');
     orders = (
@@ -286,6 +288,50 @@ describe('webhook delivery', () => {
       expect(forEvent).toHaveLength(2);
       expect(forEvent.every((r) => r.verified)).toBe(true);
       expect((await deliveries(endpointId))[0]).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      await disable(endpointId);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('sends nothing for a change that rolled back', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const endpointId = await endpoint(receiver, ['APPROVAL_APPROVED', 'TERMINATION_EFFECTIVE', 'TERMINATION_EFFECT_APPLIED']);
+      const [order] = await server.sql<{ number: string }>(
+        `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+           and not exists (select 1 from termination t where t.order_id = o.id)
+           and not (select customer_confirmation_required from contract c where c.id = o.contract_id)
+         order by o.number desc limit 1`,
+      );
+      const submitted = await wf.submit('clerk@example.com', {
+        orderNumber: order!.number,
+        reasonCode: 'DUPLICATE_ORDER',
+        explanation: 'webhooks: the effect fails',
+        customerConfirmationRequired: false,
+      });
+      let current = await wf.get(submitted.termination!.id);
+      for (;;) {
+        const pending = current.approvalSteps.filter((st) => st.status === 'PENDING');
+        const waiting = current.approvalSteps.filter((st) => st.status === 'WAITING');
+        if (!waiting.length && pending.length === 1) break;
+        for (const step of waiting.length ? pending : pending.slice(0, -1)) await wf.decide(HEAD_OF[step.department]!, step.id, 'APPROVE');
+        current = await wf.get(current.id);
+      }
+      await server.app.runDueJobs();
+      const before = receiver.received.length;
+      const logged = (await deliveries(endpointId)).length;
+      const last = current.approvalSteps.find((st) => st.status === 'PENDING')!;
+      server.app.services.faults.arm('effect.messages');
+      const failed = await wf.tryApprove(last);
+      server.app.services.faults.disarm();
+      expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      await server.app.runDueJobs();
+      expect(receiver.received).toHaveLength(before);
+      const log = await deliveries(endpointId);
+      expect(log).toHaveLength(logged);
+      expect(log.filter((d) => d.eventType !== 'APPROVAL_APPROVED')).toEqual([]);
+      expect((await wf.get(current.id)).status).toBe('PENDING_APPROVAL');
       await disable(endpointId);
     } finally {
       await receiver.stop();

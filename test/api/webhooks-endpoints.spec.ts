@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_SECRETS_KEY, type TestServer } from '../harness/server.js';
+import { ensureServerBuilt, spawnCompiled } from '../harness/process.js';
+import { MODES, startServerIn, type ApiServer } from '../harness/production-server.js';
+import { TEST_SECRETS_KEY } from '../harness/server.js';
 import { Workflow } from '../harness/workflow.js';
 
 /*
@@ -26,8 +28,9 @@ interface Created {
   endpoint?: { id: string; url: string; secretHint: string | null; ownerName: string; eventTypes: string[]; enabled: boolean };
 }
 
-describe('webhook endpoints: management', () => {
-  let server: TestServer;
+/* In-process and as the compiled production process (NODE_ENV=production): the same answers. */
+describe.each(MODES)('webhook endpoints: management (%s server)', (mode) => {
+  let server: ApiServer;
   let wf: Workflow;
   let admin: string;
   let partnerKey: string;
@@ -51,7 +54,7 @@ describe('webhook endpoints: management', () => {
 
   beforeAll(async () => {
     // Only the receivers of the allow-listed port are reachable; everything else goes through the guard.
-    server = await startTestServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:9, allowed.invalid' } });
+    server = await startServerIn(mode, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:9, allowed.invalid' });
     wf = new Workflow(server);
     admin = await wf.token('admin@example.com');
     partnerKey = await createKey('WMS', ['WEBHOOKS_MANAGE', 'TERMINATIONS_READ', 'EVENTS_SUBSCRIBE']);
@@ -210,4 +213,29 @@ describe('webhook endpoints: management', () => {
     const anonymous = await server.gql(LIST);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+});
+
+describe('SECRETS_KEY in production', () => {
+  it('a production server without SECRETS_KEY, or with a malformed one, refuses to start, saying why', async () => {
+    ensureServerBuilt();
+    const server = await startServerIn('development');
+    try {
+      for (const [key, message] of [
+        ['', /NODE_ENV=production needs SECRETS_KEY/],
+        ['too-short', /SECRETS_KEY must be 32 random bytes/],
+      ] as const) {
+        const outcome = await spawnCompiled('start', { DATABASE_URL: server.databaseUrl, DEV_MAILBOX: '1', SECRETS_KEY: key }).then(
+          (started) => {
+            started.child.kill('SIGKILL');
+            return 'started';
+          },
+          (error: Error) => error.message,
+        );
+        expect(outcome).toMatch(message);
+        expect(outcome).not.toMatch(/\n\s+at /); // a clear message, no stack trace
+      }
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -24,6 +24,8 @@ const BUSINESS_TABLES: Record<string, string> = {
   app_user: `select id, email, password_hash, active, role from app_user`,
   idempotency_record: `select scope, key, request_hash from idempotency_record`,
   calendar_day: `select * from calendar_day`,
+  webhook_endpoint: `select * from webhook_endpoint`,
+  webhook_delivery: `select * from webhook_delivery`,
 };
 
 export type Checksums = Record<string, string>;

@@ -58,6 +58,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     pubSub = createAppPubSub(config.redisUrl);
     const services = createServices(config, secret, pubSub, logger, options.subscribers);
     const tasks = taskList(orm, services, logger);
+    const forkOrm = orm;
+    const stopWatching = services.webhooks.dispatcher.watch(
+      () => forkOrm.em.fork(),
+      (err) => logger.warn({ err }, 'could not check for enabled webhook endpoints'),
+    );
     worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
     const schema = await buildAppSchema(pubSub.pubSub);
@@ -87,6 +92,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         // Stop taking work on both fronts at once: HTTP and WebSocket drain (in-flight requests
         // finish) while the worker takes no new job and finishes the ones it runs.
         await Promise.all([http.close(), closeWorker?.stop()]);
+        stopWatching();
         services.mail.close();
         await closePubSub.close();
         await closeOrm.close(true);

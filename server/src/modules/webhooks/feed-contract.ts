@@ -100,25 +100,20 @@ export async function readFeed(
 
 export async function eventById(services: Services, em: EntityManager, id: string): Promise<FeedEvent | null> {
   void services;
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        seq: string;
-        action: string;
-        created_at: Date;
-        actor_type: string;
-        actor_name: string;
-        termination_id: string | null;
-        entity_type: string | null;
-        entity_id: string | null;
-        data: Record<string, unknown>;
-      }[]
-    >(
-      `select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data from audit_event where id = ?`,
-      [id],
-    );
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      seq: string;
+      action: string;
+      created_at: Date;
+      actor_type: string;
+      actor_name: string;
+      termination_id: string | null;
+      entity_type: string | null;
+      entity_id: string | null;
+      data: Record<string, unknown>;
+    }[]
+  >(`select id, seq::text as seq, action, created_at, actor_type, actor_name, termination_id, entity_type, entity_id, data from audit_event where id = ?`, [id]);
   const r = rows[0];
   if (!r) return null;
   return {

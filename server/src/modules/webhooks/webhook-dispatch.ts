@@ -56,8 +56,28 @@ export class WebhookDispatcher {
     };
   }
 
-  private async anyEnabled(em: EntityManager): Promise<boolean> {
-    if (this.enabled && Date.now() - this.enabled.at < ENABLED_TTL_MS) return this.enabled.value;
+  /**
+   * Keeps the flag fresh off the request path: once now, then every minute on a connection of
+   * its own, so that transactions recording events issue no extra statement for it.
+   */
+  watch(em: () => EntityManager, onError: (err: unknown) => void): () => void {
+    const refresh = async () => {
+      try {
+        await this.anyEnabled(em(), true);
+      } catch (err) {
+        onError(err);
+      }
+    };
+    void refresh();
+    const timer = setInterval(() => void refresh(), ENABLED_TTL_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async anyEnabled(em: EntityManager, refresh = false): Promise<boolean> {
+    // Twice the period: with the watcher running the flag never gets this old; without it (or
+    // if it stalls), the transaction asks for itself.
+    if (!refresh && this.enabled && Date.now() - this.enabled.at < 2 * ENABLED_TTL_MS) return this.enabled.value;
     const rows = await em
       .getConnection()
       .execute<{ one: number }[]>(`select 1 as one from webhook_endpoint where enabled limit 1`, [], 'all', em.getTransactionContext());

@@ -44,7 +44,8 @@ export class WebhookEndpointService {
   constructor(
     private readonly secrets: SecretBox,
     private readonly allowedHosts: readonly string[],
-    private readonly dispatcher: WebhookDispatcher,
+    /** Public for the composition root, which starts its watcher. */
+    readonly dispatcher: WebhookDispatcher,
   ) {}
 
   list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
