@@ -94,6 +94,27 @@ function firstStage(route: unknown): string[] {
 const awaitingZh = (zh: string) => (zh ? `等待 **${zh}** 审批` : '等待审批');
 const awaitingEn = (en: string) => (en ? `awaits approval by ${en}` : 'awaits approval');
 
+/**
+ * What the effect did, from the `effect` the effective event carries (the effect_applied data):
+ * purchase orders cancelled or reduced, reservations released, the follow-up tasks now open.
+ */
+function applied(effect: unknown): string[] {
+  const data = effect && typeof effect === 'object' ? (effect as Record<string, unknown>) : {};
+  const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  const orders = list(data.purchaseOrders).map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).action : null));
+  const cancelled = orders.filter((a) => a === 'CANCEL').length;
+  const reduced = orders.filter((a) => a === 'REDUCE').length;
+  const released = list(data.reservationsReleased).length;
+  const tasks = list(data.tasks).map((kind) => (typeof kind === 'string' && FOLLOW_UP_KINDS[kind]?.[0]) || inert(kind, 40));
+  const lines: string[] = [];
+  if (cancelled || reduced) {
+    lines.push(`采购单：${[cancelled ? `整单取消 ${cancelled} 张` : '', reduced ? `减量 ${reduced} 张` : ''].filter(Boolean).join('，')}`);
+  }
+  if (released) lines.push(`释放库存预留 ${released} 项`);
+  if (tasks.length) lines.push(`跟进任务：${tasks.join('、')}`);
+  return lines;
+}
+
 /** Business time is China Standard Time (UTC+8 all year, no daylight saving). */
 function beijingTime(iso: unknown): string {
   const at = new Date(typeof iso === 'string' ? iso : NaN);
@@ -187,7 +208,8 @@ export const COMPOSERS = {
     title: `已生效：终止申请 ${no}`,
     tone: 'success',
     lines: [
-      `终止申请 **${no}** 已生效${e.data.event === 'CUSTOMER_ACCEPT' ? '（客户已确认）' : ''}：订单、采购单与库存变更已执行，相关部门请处理跟进任务。`,
+      `终止申请 **${no}** 已生效${e.data.event === 'CUSTOMER_ACCEPT' ? '（客户已确认）' : ''}：订单、采购单与库存变更已执行。`,
+      ...applied(e.data.effect),
       `Termination ${no} took effect; follow-up tasks are open.`,
     ],
   }),

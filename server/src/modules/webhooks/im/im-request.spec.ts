@@ -82,6 +82,25 @@ describe('IM channels: which events and what they say', () => {
       ],
       [event('followup.overdue', { department: 'WAREHOUSE', kind: 'STOCK_CONFIRMATION' }), ['跟进超时', '「确认库存」', '**仓储部**']],
       [event('termination.effective', { from: 'AWAITING_CUSTOMER', to: 'EFFECTIVE', event: 'CUSTOMER_ACCEPT' }), ['已生效', '客户已确认']],
+      [
+        event('termination.effective', {
+          from: 'PENDING_APPROVAL',
+          to: 'EFFECTIVE',
+          event: 'APPROVED_ALL',
+          effect: {
+            orderStatus: 'TERMINATED',
+            purchaseOrders: [
+              { number: 'PO-1', action: 'CANCEL', lines: [] },
+              { number: 'PO-2', action: 'REDUCE', lines: [] },
+              { number: 'PO-3', action: 'CANCEL', lines: [] },
+            ],
+            reservationsReleased: [{ sku: 'A', warehouse: 'W1', quantity: 3 }],
+            settlement: { kind: 'REFUND', refundDue: '100.00', fee: '0.00' },
+            tasks: ['SUPPLIER_CANCELLATION', 'STOCK_CONFIRMATION'],
+          },
+        }),
+        ['已生效', '采购单：整单取消 2 张，减量 1 张', '释放库存预留 1 项', '跟进任务：确认供应商取消、确认库存'],
+      ],
     ];
     for (const [e, expected] of cases) {
       const text = wecomContent(imRequest('WECOM', WECOM_URL, null, e, APP, NOW)!.body);
