@@ -112,6 +112,11 @@ const ROWS: Record<string, Row> = {
   },
   followUpTasks: { kind: 'query', document: `{ followUpTasks(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
   notifications: { kind: 'query', document: `{ notifications(first: 5) { totalCount } }`, allow: SIGNED_IN },
+  events: {
+    kind: 'query',
+    document: `{ events(first: 1) { pageInfo { hasNextPage } } }`,
+    allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
+  },
   mailbox: { kind: 'query', document: `{ mailbox(first: 1) { totalCount } }`, allow: ['admin'] },
   holidayCalendar: { kind: 'query', document: `{ holidayCalendar(year: 2026) { date kind } }`, allow: TERMINATION_READERS },
   terminationReasons: { kind: 'query', document: `{ terminationReasons { code } }`, allow: SIGNED_IN },
@@ -392,6 +397,8 @@ const ROWS: Record<string, Row> = {
     allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
   },
   notificationAdded: { kind: 'subscription', document: `subscription { notificationAdded { kind } }`, allow: USERS },
+  // The event feed: every staff role reads it (filtered by what it may see); keys need events:subscribe.
+  event: { kind: 'subscription', document: `subscription { event { sequence } }`, allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'] },
 
   // ---- webhooks (the fixture's endpoints are the admin's: keys meet NOT_FOUND)
   webhookEndpoints: { kind: 'query', document: `{ webhookEndpoints { id } }`, allow: WEBHOOK_MANAGERS },

@@ -96,7 +96,7 @@ describe('webhook delivery', () => {
       await server.sql<{ number: string }>(
         `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
            and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-         order by o.number limit 5`,
+         order by o.number limit 6`,
       )
     ).map((r) => r.number);
   });
@@ -161,6 +161,44 @@ describe('webhook delivery', () => {
       await server.app.runDueJobs();
       expect(receiver.received).toHaveLength(expected.length);
       await disable(endpointId);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('a payload document shapes the body, run with the owner’s permissions; the envelope keeps id, type and sequence', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const res = await server.gql<{ createWebhookEndpoint: { __typename: string; secret: string; endpoint: { id: string } } }>(
+        CREATE,
+        {
+          i: {
+            url: `${receiver.url}/doc`,
+            eventTypes: ['TERMINATION_SUBMITTED'],
+            payloadQuery: `subscription { event { ... on TerminationSubmitted { termination { number status order { number } } } } }`,
+          },
+        },
+        admin,
+      );
+      expect(res.data?.createWebhookEndpoint.__typename, JSON.stringify(res)).toBe('CreateWebhookEndpointSuccess');
+      receiver.secret = res.data!.createWebhookEndpoint.secret;
+      const termination = await submit(orders[5]!);
+      await server.app.runDueJobs();
+      const [eventId] = await eventIds(termination, ['termination.submitted']);
+      const [row] = await server.sql<{ seq: string; number: string; order_number: string }>(
+        `select e.seq::text as seq, t.number, o.number as order_number from audit_event e join termination t on t.id = e.termination_id
+           join sales_order o on o.id = t.order_id where e.id = $1`,
+        [eventId],
+      );
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.verified).toBe(true);
+      expect(receiver.received[0]!.payload).toMatchObject({
+        id: eventId,
+        sequence: row!.seq,
+        type: 'TERMINATION_SUBMITTED',
+        event: { termination: { number: row!.number, status: 'PENDING_APPROVAL', order: { number: row!.order_number } } },
+      });
+      await disable(res.data!.createWebhookEndpoint.endpoint.id);
     } finally {
       await receiver.stop();
     }

@@ -196,6 +196,24 @@ describe.each(MODES)('webhook endpoints: management (%s server)', (mode) => {
     expect(gone.data!.deleteWebhookEndpoint.id).toBe(mine.endpoint!.id);
   });
 
+  it('refuses a payload document that selects what the owner may not read, or that is not a payload document', async () => {
+    const selectsTermination = `subscription { event { sequence ... on TerminationEffective { termination { number } } } }`;
+    const blind = await create(
+      { url: 'http://127.0.0.1:9/doc', eventTypes: ['TERMINATION_EFFECTIVE'], payloadQuery: selectsTermination },
+      readOnlyManager,
+    );
+    expect(blind).toMatchObject({ __typename: 'InputError', field: 'payloadQuery', message: expect.stringMatching(/TERMINATIONS_READ/) });
+    for (const payloadQuery of ['subscription { event { nope } }', 'query { me { name } }', 'subscription { event { sequence } ']) {
+      const bad = await create({ url: 'http://127.0.0.1:9/doc', eventTypes: ['TERMINATION_EFFECTIVE'], payloadQuery });
+      expect(bad, payloadQuery).toMatchObject({ __typename: 'InputError', field: 'payloadQuery' });
+    }
+    const ok = await create(
+      { url: 'http://127.0.0.1:9/doc', eventTypes: ['TERMINATION_EFFECTIVE'], payloadQuery: selectsTermination },
+      partnerKey,
+    );
+    expect(ok.__typename).toBe('CreateWebhookEndpointSuccess');
+  });
+
   it('refuses event types the owner may not read', async () => {
     const result = await create({ url: 'http://127.0.0.1:9/blind', eventTypes: ['TERMINATION_EFFECTIVE'] }, readOnlyManager);
     expect(result).toMatchObject({ __typename: 'InputError', field: 'eventTypes' });

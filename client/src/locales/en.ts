@@ -428,6 +428,7 @@ const en: MessageSchema = {
       notified: 'Customer notified (delivered)',
     },
     followup: {
+      opened: 'Follow-up task opened',
       completed: 'Follow-up completed',
       overdue: 'Follow-up overdue',
     },

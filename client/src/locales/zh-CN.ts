@@ -431,6 +431,7 @@ const zhCN = {
       notified: '已通知客户（已送达）',
     },
     followup: {
+      opened: '跟进任务已创建',
       completed: '完成跟进任务',
       overdue: '跟进任务超时',
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventSubscriber } from '../kernel/domain-events.js';
 import { assertLifecycleConsistent } from '@ot/shared';
-import { printSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
 import { loadSigningSecret } from '../modules/identity/auth.service.js';
 import { seedIfEmpty } from '../seed/seed.js';
 import { assertSecretsConfigured } from '../common/secret-box.js';
@@ -57,6 +57,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
     pubSub = createAppPubSub(config.redisUrl);
     const services = createServices(config, secret, pubSub, logger, options.subscribers);
+    const schema = await buildAppSchema(pubSub.pubSub);
+    attachSchema(services, schema, orm, logger);
     const tasks = taskList(orm, services, logger);
     const forkOrm = orm;
     const stopWatching = services.webhooks.dispatcher.watch(
@@ -65,7 +67,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     );
     worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
-    const schema = await buildAppSchema(pubSub.pubSub);
     const readyOrm = orm;
     const http = await startHttpServer({
       config,
@@ -119,6 +120,7 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   const secret = await loadSigningSecret(orm.em.fork(), config.authSecret);
   const pubSub = createAppPubSub(config.redisUrl);
   const services = createServices(config, secret, pubSub, logger);
+  attachSchema(services, await buildAppSchema(pubSub.pubSub), orm, logger);
   const worker = await startWorker(database.url, taskList(orm, services, logger), logger, workerOptions(config));
   await services.bulk.resumeInterrupted(orm.em.fork());
   return {
@@ -130,6 +132,13 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
       await database.stop();
     },
   };
+}
+
+/** Services that run GraphQL documents themselves (webhook payloads) get the schema once it exists. */
+function attachSchema(services: Services, schema: GraphQLSchema, orm: MikroORM, logger: Logger): void {
+  services.eventPayloads.attach(schema, (actor) =>
+    createContext({ requestId: randomUUID(), em: orm.em.fork(), actor, services, logger, ip: '' }),
+  );
 }
 
 function workerOptions(config: AppConfig) {

@@ -38,6 +38,8 @@ export interface AppConfig {
   baseCurrency: string;
   /** Express 'trust proxy': which peers' X-Forwarded-For is believed. False: the socket's peer is the client. */
   trustProxy: boolean | number | string;
+  /** How far back the partner event feed reaches (the audit trail itself is kept for good). */
+  eventRetentionDays: number;
   /** Key (base64/hex, 32 bytes) that encrypts stored webhook secrets; required in production (common/secret-box.ts). */
   secretsKey: string | undefined;
   /** `host[:port]` (lower case) that webhooks may reach although private, loopback or link-local. */
@@ -68,6 +70,12 @@ function seconds(value: string | undefined, fallback: number, name: string): num
   const n = value === undefined || value === '' ? fallback : Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got ${value}`);
   return Math.round(n * 1000);
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  const n = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number, got ${value}`);
+  return n;
 }
 
 /**
@@ -130,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDist: path.resolve(REPO_ROOT, 'client/dist'),
     baseCurrency,
     trustProxy: trustProxy(env.TRUST_PROXY),
+    eventRetentionDays: positiveInteger(env.EVENT_RETENTION_DAYS, 90, 'EVENT_RETENTION_DAYS'),
     secretsKey: env.SECRETS_KEY || undefined,
     webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
       .split(',')

@@ -11,6 +11,8 @@ import { NotificationResolver } from '../modules/notification/notification.resol
 import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
+import { EventFeedResolver, TerminationEventResolver } from '../modules/events/event-feed.resolver.js';
+import { resolveEventTypes } from '../modules/events/event.types.js';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver.js';
 import { UserAdminResolver } from '../modules/identity/user-admin.resolver.js';
 import { ReportingResolver } from '../modules/reporting/reporting.resolver.js';
@@ -45,6 +47,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FollowUpResolver,
   NotificationResolver,
   LiveResolver,
+  EventFeedResolver,
+  TerminationEventResolver,
   ApiKeyResolver,
   UserAdminResolver,
   ReportingResolver,
@@ -67,6 +71,7 @@ export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema>
   resolveSubscriptionsToTheirEvent(schema);
   requireActorOnRootFields(schema);
   resolveResultTypesSynchronously(schema);
+  resolveEventTypes(schema);
   return schema;
 }
 

@@ -19,6 +19,8 @@ import { ScheduledWorkService } from '../modules/notification/scheduled-work.ser
 import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
 import { ReportingService } from '../modules/reporting/reporting.service.js';
+import { EventFeed } from '../modules/events/event-feed.js';
+import { EventPayloads } from '../modules/events/event-payload.js';
 import { EffectRunner } from '../modules/termination/effect/effect-runner.js';
 import { EFFECT_STEP_LIST } from '../modules/termination/effect/effect-steps.js';
 import { FeeAdjustmentService } from '../modules/termination/fee-adjustment.service.js';
@@ -69,6 +71,8 @@ declare module '../kernel/context.js' {
     approvalRules: ApprovalRuleService;
     exchangeRates: ExchangeRateService;
     calendar: CalendarService;
+    eventFeed: EventFeed;
+    eventPayloads: EventPayloads;
     webhooks: WebhookEndpointService;
   }
 }
@@ -140,6 +144,8 @@ export function createServices(
     dossiers: new DossierService(),
     bulk: new BulkTerminationService(terminations, events, faults, domainEvents, config.bulkBatchSize),
     calendar,
+    eventFeed: new EventFeed(config.eventRetentionDays),
+    eventPayloads: new EventPayloads(),
     webhooks: new WebhookEndpointService(secretBox, config.webhookAllowedHosts, webhookDispatcher),
   };
 }

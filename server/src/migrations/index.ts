@@ -8,6 +8,7 @@ import { Migration20261130110000_FeeByFault } from './Migration20261130110000_Fe
 import { Migration20261130120000_CustomerNoticesAndReplyDeadlines } from './Migration20261130120000_CustomerNoticesAndReplyDeadlines.js';
 import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261130130000_SecretsHeartbeatsOrder.js';
 import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
+import { Migration20261201100000_EventFeed } from './Migration20261201100000_EventFeed.js';
 import { Migration20261201110000_Webhooks } from './Migration20261201110000_Webhooks.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130120000_CustomerNoticesAndReplyDeadlines', class: Migration20261130120000_CustomerNoticesAndReplyDeadlines },
   { name: 'Migration20261130130000_SecretsHeartbeatsOrder', class: Migration20261130130000_SecretsHeartbeatsOrder },
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
+  { name: 'Migration20261201100000_EventFeed', class: Migration20261201100000_EventFeed },
   { name: 'Migration20261201110000_Webhooks', class: Migration20261201110000_Webhooks },
 ];

@@ -1,6 +1,8 @@
 /** Events of follow-up tasks (data as recorded in the event log). */
 declare module '../../kernel/domain-events.js' {
   interface DomainEventTypes {
+    /** A department's task opened when its termination took effect. */
+    'followup.opened': { kind: string; department: string; instructions: string; dueAt: string };
     'followup.completed': {
       kind: string;
       department: string;

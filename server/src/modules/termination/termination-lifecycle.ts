@@ -21,7 +21,8 @@ export interface EnterContext {
   acceptedBySilence?: AcceptedBySilence | null;
 }
 
-type EnterHook = (scope: TransactionScope, t: Termination, enter: EnterContext) => Promise<void>;
+/** Runs on entering a status; what it returns joins the transition event's data. */
+type EnterHook = (scope: TransactionScope, t: Termination, enter: EnterContext) => Promise<void | Record<string, unknown>>;
 
 export interface LifecycleDeps {
   events: DomainEvents;
@@ -67,7 +68,7 @@ export class TerminationLifecycle {
     if (!to) refuse(InvalidTransitionError, 'INVALID_TRANSITION', `A termination that is ${from} cannot be ${describe(event)}.`);
     t.status = to;
     t.statusChangedAt = new Date();
-    await this.onEnter[to]?.(scope, t, enter);
+    const entered = await this.onEnter[to]?.(scope, t, enter);
     const steps = await scope.em.find(ApprovalStep, { termination: t });
     const type = `termination.${to.toLowerCase()}` as TransitionEventType;
     await this.deps.events.terminationChanged(
@@ -75,7 +76,7 @@ export class TerminationLifecycle {
       t,
       actor,
       type,
-      { from, to, event, ...data },
+      { from, to, event, ...data, ...(entered ?? {}) },
       { previousStatus: from, departments: [...new Set(steps.map((s) => s.department))] },
     );
   }

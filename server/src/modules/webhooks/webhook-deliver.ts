@@ -8,7 +8,7 @@ import { enqueueJob } from '../../kernel/jobs.js';
 import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { User } from '../identity/user.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
-import { eventById, renderPayload, type FeedEvent } from './feed-contract.js';
+import type { FeedEvent } from '../events/event-feed.js';
 import { imAccepted, imRequest, IM_EVENT_TYPES, type ImKind } from './im/im-request.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
@@ -66,7 +66,8 @@ export class WebhookDeliverer {
     if (delivery.status === WebhookDeliveryStatus.SUCCEEDED && !manual) return; // a late duplicate job
     const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId });
     if (!endpoint) return;
-    if (!endpoint.enabled) {
+    // A test may go to a disabled endpoint: checking a repaired receiver before enabling it again.
+    if (!endpoint.enabled && !delivery.test) {
       if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
         await this.record(ctx, delivery.id, manual, { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 }, { final: true });
       return;
@@ -91,8 +92,7 @@ export class WebhookDeliverer {
     if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
     let event: FeedEvent | null = null;
     if (delivery.eventId) {
-      // TEMPORARY call site: becomes ctx.services.eventFeed.byId(em, …) after the merge of main.
-      event = await eventById(ctx.services, em, delivery.eventId);
+      event = await ctx.services.eventFeed.byId(em, delivery.eventId);
       if (!event) return { request: null, skip: 'The event is no longer retained.' };
     }
     if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
@@ -124,8 +124,7 @@ export class WebhookDeliverer {
 
   /** The payload document run with the owner's permissions; it always carries the event's id, type and sequence. */
   private async render(ctx: RequestContext, event: FeedEvent, query: string | null, owner: Actor): Promise<Record<string, unknown>> {
-    // TEMPORARY call site: becomes ctx.services.eventPayloads.render(event, query, owner) after the merge of main.
-    return renderPayload(ctx.services, event, query, owner);
+    return ctx.services.eventPayloads.render(event, query, owner);
   }
 
   private async record(

@@ -2,7 +2,7 @@ import { BigIntType, Entity, Enum, Index, Property, Unique } from '@mikro-orm/co
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
-import { EventType } from './feed-contract.js';
+import { EventType } from '../events/event.types.js';
 
 export enum WebhookDeliveryStatus {
   PENDING = 'PENDING',

@@ -3,7 +3,8 @@ import type { RequestContext } from '../../kernel/context.js';
 import type { EventSubscriber } from '../../kernel/domain-events.js';
 import { enqueueJob } from '../../kernel/jobs.js';
 import { inTransaction } from '../../kernel/transaction.js';
-import { mayReadEvent, readFeed, type FeedEvent } from './feed-contract.js';
+import { mayReadEvent } from '../events/event-catalogue.js';
+import type { FeedEvent } from '../events/event-feed.js';
 import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { ownerActors } from './webhook-owner.js';
@@ -17,6 +18,8 @@ export const WEBHOOKS_DISPATCH_CRONTAB = `* * * * * ${WEBHOOKS_DISPATCH_JOB} ?qu
 const BATCH = 500;
 /** Batches per job run; a longer backlog continues in a job of its own (others get the worker meanwhile). */
 const BATCHES_PER_RUN = 20;
+/** How soon to look again when committed events wait behind an older running transaction. */
+const HELD_BACK_RETRY_MS = 1000;
 /** How long this instance trusts what it knows about enabled endpoints. */
 const ENABLED_TTL_MS = 60_000;
 
@@ -89,9 +92,46 @@ export class WebhookDispatcher {
   async dispatch(ctx: RequestContext): Promise<void> {
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
       const hasMore = await inTransaction(ctx, (scope) => this.dispatchBatch(ctx, scope.em));
-      if (!hasMore) return;
+      if (!hasMore) {
+        if (await this.heldBack(ctx)) await this.again(ctx, new Date(Date.now() + HELD_BACK_RETRY_MS));
+        return;
+      }
     }
-    await inTransaction(ctx, (scope) => enqueueJob(scope.em, WEBHOOKS_DISPATCH_JOB, {}, { queueName: WEBHOOKS_DISPATCH_QUEUE }));
+    await this.again(ctx);
+  }
+
+  /** Another dispatch, at most one waiting (keyed): for a long backlog, or events held back. */
+  private async again(ctx: RequestContext, runAt?: Date): Promise<void> {
+    await inTransaction(ctx, (scope) =>
+      enqueueJob(scope.em, WEBHOOKS_DISPATCH_JOB, {}, { queueName: WEBHOOKS_DISPATCH_QUEUE, runAt, jobKey: 'webhooks_dispatch_again' }),
+    );
+  }
+
+  /**
+   * Whether committed events wait behind the feed's horizon: the feed reads only transactions
+   * older than every running one, so an event committed while an older transaction (one that
+   * records no event, hence enqueues no dispatch) still runs is readable only later. Looking
+   * again in a second keeps its delay short without waiting for the minute's cron.
+   */
+  private async heldBack(ctx: RequestContext): Promise<boolean> {
+    const [row] = await ctx.em
+      .fork()
+      .getConnection()
+      .execute<{ held: boolean }[]>(
+        `select exists (select 1 from audit_event where tx >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
+      );
+    return row?.held === true;
+  }
+
+  /** The stored position, or null (the oldest retained) when it lies beyond the retention: every event kept is newer. */
+  private usableCursor(ctx: RequestContext, cursor: string | null): string | null {
+    if (!cursor) return null;
+    try {
+      ctx.services.eventFeed.assertCursor(cursor);
+      return cursor;
+    } catch {
+      return null;
+    }
   }
 
   private async dispatchBatch(ctx: RequestContext, em: EntityManager): Promise<boolean> {
@@ -104,8 +144,10 @@ export class WebhookDispatcher {
       'all',
       tx,
     );
-    // TEMPORARY call site: becomes ctx.services.eventFeed.read(em, …) after the merge of main.
-    const { events, hasMore } = await readFeed(ctx.services, em, { after: state?.cursor ?? null, limit: BATCH });
+    const { events, hasMore } = await ctx.services.eventFeed.read(em, {
+      after: this.usableCursor(ctx, state?.cursor ?? null),
+      limit: BATCH,
+    });
     if (!events.length) return false;
     const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
     const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map();

@@ -2,7 +2,7 @@ import { Entity, Enum, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
-import { EventType } from './feed-contract.js';
+import { EventType } from '../events/event.types.js';
 
 export enum WebhookEndpointKind {
   GENERIC = 'GENERIC',

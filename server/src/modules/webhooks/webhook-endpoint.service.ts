@@ -10,7 +10,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
-import { isEventType, mayReadEvent, validatePayloadQuery } from './feed-contract.js';
+import { isEventType, mayReadEvent } from '../events/event-catalogue.js';
 import { IM_EVENT_TYPES } from './im/im-request.js';
 import { assertPublicUrl, SsrfRefusal } from './ssrf-guard.js';
 import { ownerActor, ownerCanAct } from './webhook-owner.js';
@@ -68,8 +68,9 @@ export class WebhookEndpointService {
     return resultOf(async () => {
       const kind = input.kind ?? WebhookEndpointKind.GENERIC;
       const url = await this.checkUrl(input.url);
-      const eventTypes = this.checkEventTypes(kind, input.eventTypes, actor);
+      // The document first: its refusal says precisely what the owner may not select.
       const payloadQuery = this.checkPayloadQuery(ctx, kind, input.payloadQuery, actor);
+      const eventTypes = this.checkEventTypes(kind, input.eventTypes, actor);
       const description = this.checkDescription(input.description);
       let imSecret: string | null = null;
       if (kind === WebhookEndpointKind.GENERIC) {
@@ -216,6 +217,12 @@ export class WebhookEndpointService {
         const { em } = scope;
         const endpoint = await this.visible(em, ctx.actor!, id);
         if (!endpoint) refuse(NotFoundError, 'NOT_FOUND', 'No such webhook endpoint.');
+        if (!ownerCanAct(await ownerActor(em, endpoint)))
+          refuse(
+            ForbiddenActionError,
+            'FORBIDDEN_ACTION',
+            'The owner of this endpoint can no longer act (key revoked or expired, user inactive).',
+          );
         const delivery = em.create(WebhookDelivery, {
           endpointId: endpoint.id,
           eventId: null,
@@ -309,8 +316,8 @@ export class WebhookEndpointService {
         },
       );
     if (!owner) refuse(InputError, 'VALIDATION_FAILED', 'The endpoint’s owner can no longer act.', { field: 'payloadQuery' });
-    // TEMPORARY call site: becomes ctx.services.eventPayloads.validate(query, owner) after the merge of main.
-    const problem = validatePayloadQuery(ctx.services, query, owner);
+    // Checked with the owner's permissions: the document later runs as the owner.
+    const problem = ctx.services.eventPayloads.validate(query, owner);
     if (problem) refuse(InputError, 'VALIDATION_FAILED', problem, { field: 'payloadQuery' });
     return query;
   }

@@ -4,7 +4,7 @@ import { ForbiddenActionError, IdempotencyKeyReusedError, InputError, NotFoundEr
 import { ConnectionType } from '../../common/pagination.js';
 import { resultUnion } from '../../common/result-union.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
-import { EventType } from './feed-contract.js';
+import { EventType } from '../events/event.types.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 

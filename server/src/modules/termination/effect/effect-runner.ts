@@ -18,7 +18,13 @@ export class EffectRunner {
     private readonly events: DomainEvents,
   ) {}
 
-  async run(scope: TransactionScope, t: Termination, impact: TerminationImpact, acceptedBySilence: AcceptedBySilence | null) {
+  /** Returns what was applied, which the `termination.effective` event carries for partners. */
+  async run(
+    scope: TransactionScope,
+    t: Termination,
+    impact: TerminationImpact,
+    acceptedBySilence: AcceptedBySilence | null,
+  ): Promise<{ effect: DomainEventTypes['termination.effect_applied'] }> {
     const order = await lockOrder(scope, t.order.id);
     const effect: TerminationEffect = { termination: t, order, impact, acceptedBySilence, settlement: null, tasks: [] };
     t.effectiveAt = new Date();
@@ -29,19 +35,24 @@ export class EffectRunner {
       await step.run(scope, effect, this.deps);
     }
     const settlement = effect.settlement!;
-    await this.events.record(
-      scope,
-      { kind: 'system' },
-      'termination.effect_applied',
-      effectAppliedData({
-        orderStatus: order.status,
-        applied: t.appliedPurchaseOrderChanges ?? [],
-        impact,
-        settlement,
-        taskKinds: effect.tasks.map((task) => task.kind),
-      }),
-      { termination: t },
-    );
+    for (const task of effect.tasks) {
+      await this.events.record(
+        scope,
+        { kind: 'system' },
+        'followup.opened',
+        { kind: task.kind, department: task.department, instructions: task.instructions, dueAt: task.dueAt.toISOString() },
+        { termination: t, departments: [task.department], taskId: task.id, entity: { type: 'FollowUpTask', id: task.id } },
+      );
+    }
+    const applied = effectAppliedData({
+      orderStatus: order.status,
+      applied: t.appliedPurchaseOrderChanges ?? [],
+      impact,
+      settlement,
+      taskKinds: effect.tasks.map((task) => task.kind),
+    });
+    await this.events.record(scope, { kind: 'system' }, 'termination.effect_applied', applied, { termination: t });
+    return { effect: applied };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { FeedEvent } from '../../events/event-feed.js';
+
 /**
  * What an IM channel says about an event, before any vendor's format: a plain title, lines of
  * markdown (data made inert, see `inert`), and the SPA page it links to. Chinese first (the robots
@@ -13,15 +15,8 @@ export interface ImMessage {
   tone: 'info' | 'success' | 'warning' | 'danger';
 }
 
-/** The part of a feed event an IM message needs (structurally a subset of the event feed's FeedEvent). */
-export interface ImEvent {
-  type: string;
-  occurredAt: Date;
-  actorType: string;
-  actorName: string;
-  terminationNumber: string | null;
-  data: Record<string, unknown>;
-}
+/** The part of a feed event an IM message needs (any type name: those not announced give no message). */
+export type ImEvent = Pick<FeedEvent, 'occurredAt' | 'actorType' | 'actorName' | 'terminationNumber' | 'data'> & { type: string };
 
 /** Department codes as the robots' readers know them (the defaults the database is seeded with). */
 const DEPARTMENTS: Record<string, [zh: string, en: string]> = {

@@ -40,7 +40,7 @@ function render(kind: ImKind, endpointUrl: string, secret: string | null, messag
  * its type. endpointUrl: the robot's webhook URL as pasted; secret: the robot's signing secret
  * (DingTalk's SEC…, Feishu's), null when the robot is not set up to check signatures. Signatures
  * are made at `now` (both vendors refuse one more than an hour old): build the request per attempt.
- * `event` is structural so that the event feed's FeedEvent fits.
+ * `event`: the event feed's FeedEvent (only the fields a message needs are required).
  */
 export function imRequest(
   kind: ImKind,

@@ -1,0 +1,152 @@
+// B7 — webhook delivery under load: 20 endpoints subscribed to every event type while B4's
+// lifecycle load runs against one API instance (its job worker delivers). Each receiver verifies
+// the Standard Webhooks signature. Reported: lag from the event's timestamp (taken inside its
+// transaction, so a little before the commit) to receipt, p50 / p99; deliveries per second; and
+// how many (endpoint, event) pairs never arrived once the queue drained.
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { BENCH_DIR, DATABASE_URL, gql, log, login, percentile, round, runJsonChild, sleep, startApi, withPg } from './lib/common.js';
+
+const HEADS = {
+  SALES: 'sales.head@example.com',
+  PURCHASING: 'purchasing.head@example.com',
+  WAREHOUSE: 'warehouse.head@example.com',
+  FINANCE: 'finance.head@example.com',
+  MANAGEMENT: 'gm@example.com',
+};
+const CLERK = 'clerk@example.com';
+const ENDPOINTS = 20;
+
+async function startReceiver(index, received) {
+  let verifier = null;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      try {
+        const payload = verifier ? verifier.verify(body, req.headers) : JSON.parse(body);
+        received.push({ endpoint: index, id: req.headers['webhook-id'], payload, at: Date.now(), verified: Boolean(verifier) });
+        res.writeHead(200).end('ok');
+      } catch {
+        res.writeHead(400).end('bad signature');
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    setSecret: (secret) => (verifier = new Webhook(secret)),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function freshOrders(limit) {
+  return withPg(async (c) => {
+    const { rows } = await c.query(
+      `select o.number from sales_order o
+        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
+          and not exists (select 1 from termination t where t.order_id = o.id)
+        order by md5(o.number) limit $1`,
+      [limit],
+    );
+    return rows.map((r) => r.number);
+  });
+}
+
+export async function runB7({ clients, durationSec }) {
+  const received = [];
+  const receivers = await Promise.all(Array.from({ length: ENDPOINTS }, (_, i) => startReceiver(i, received)));
+  const api = await startApi('api-b7', { RUN_WORKER: '1', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+  const endpointIds = [];
+  try {
+    const admin = await login(api.url, 'admin@example.com');
+    const types = (await gql(api.url, '{ __type(name: "EventType") { enumValues { name } } }', {}, admin)).data.__type.enumValues.map((v) => v.name);
+    for (const [i, receiver] of receivers.entries()) {
+      const res = await gql(
+        api.url,
+        `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { __typename
+          ... on CreateWebhookEndpointSuccess { secret endpoint { id } } ... on ErrorResult { code message } } }`,
+        { i: { url: receiver.url, eventTypes: types, description: `B7 receiver ${i}` } },
+        admin,
+      );
+      const created = res.data?.createWebhookEndpoint;
+      if (created?.__typename !== 'CreateWebhookEndpointSuccess') throw new Error(`B7: endpoint not created: ${JSON.stringify(res)}`);
+      receiver.setSecret(created.secret);
+      endpointIds.push(created.endpoint.id);
+    }
+    const since = await withPg(async (c) => (await c.query('select now() as t')).rows[0].t);
+    const tokens = {};
+    for (const email of [CLERK, ...Object.values(HEADS)]) tokens[email] = await login(api.url, email);
+    const orders = await freshOrders(clients * durationSec * 3 + 200);
+    log(`B7: ${ENDPOINTS} endpoints on every event type; ${clients} clients × ${durationSec} s of lifecycles`);
+    const load = await runJsonChild(
+      'lifecycle clients',
+      path.join(BENCH_DIR, 'lib/lifecycle-client.js'),
+      { url: api.url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl: DATABASE_URL },
+      { timeoutMs: (durationSec + 120) * 1000 },
+    );
+    const loadEnded = Date.now();
+    const expected = await withPg(
+      async (c) => (await c.query('select id from audit_event where created_at >= $1', [since])).rows.map((r) => r.id),
+    );
+    const want = expected.length * ENDPOINTS;
+    const unique = () => new Set(received.map((r) => `${r.endpoint}:${r.payload.id}`)).size;
+    // Let the queue drain (at most a minute after the load).
+    while (unique() < want && Date.now() - loadEnded < 60_000) await sleep(250);
+    const drainedSec = (Date.now() - loadEnded) / 1000;
+    const expectedIds = new Set(expected);
+    const onTime = received.filter((r) => expectedIds.has(r.payload.id));
+    const lags = onTime.map((r) => r.at - Date.parse(r.payload.occurredAt));
+    const first = Math.min(...onTime.map((r) => r.at));
+    const last = Math.max(...onTime.map((r) => r.at));
+    const lost = want - new Set(onTime.map((r) => `${r.endpoint}:${r.payload.id}`)).size;
+    const duplicates = onTime.length - new Set(onTime.map((r) => `${r.endpoint}:${r.id}`)).size;
+    const perSec = onTime.length / Math.max(1, (last - first) / 1000);
+    const p50 = round(percentile(lags, 50), 0);
+    const p99 = round(percentile(lags, 99), 0);
+    log(
+      `B7: ${expected.length} events × ${ENDPOINTS} endpoints; ${onTime.length} deliveries (${duplicates} repeats), lost ${lost}; lag p50 ${p50} ms, p99 ${p99} ms; ${round(perSec, 1)} deliveries/s; drained ${round(drainedSec, 1)} s after the load; ${round(load.lifecyclesPerSec, 2)} lifecycles/s`,
+    );
+    return {
+      name: 'B7 webhook delivery under lifecycle load',
+      config: { endpoints: ENDPOINTS, clients, durationSec },
+      events: expected.length,
+      deliveries: onTime.length,
+      repeats: duplicates,
+      lost,
+      lagMs: { p50, p99 },
+      deliveriesPerSec: perSec,
+      drainedSec,
+      lifecyclesPerSec: load.lifecyclesPerSec,
+      rows: [
+        {
+          bench: 'B7',
+          metric: `webhook lag event → receipt p50 / p99 ms (${ENDPOINTS} endpoints × every event, ${clients} lifecycle clients)`,
+          ours: `${p50} / ${p99}`,
+          peer: '—',
+          ratio: '—',
+          target: 'p99 ≤ 1000',
+          met: p99 <= 1000,
+        },
+        {
+          bench: 'B7',
+          metric: 'deliveries/s; lost (endpoint, event) pairs',
+          ours: `${round(perSec, 1)}; ${lost}`,
+          peer: '—',
+          ratio: '—',
+          target: '0 lost',
+          met: lost === 0,
+        },
+      ],
+    };
+  } finally {
+    // Leave the bench database without live endpoints for the next runs.
+    for (const id of endpointIds) {
+      await withPg((c) => c.query('update webhook_endpoint set enabled = false where id = $1', [id])).catch(() => undefined);
+    }
+    await api.stop();
+    await Promise.all(receivers.map((r) => r.close()));
+  }
+}
