@@ -94,9 +94,9 @@ describe('IM channels through the server', () => {
         expect(mine.some((m) => m.title === `待审批：终止申请 ${number}`)).toBe(true);
         expect(termination.approvalSteps.some((s) => s.stage === firstStage)).toBe(true);
         // The effect says what was applied and which follow-up tasks are now open.
-      const effective = mine.find((m) => m.title.startsWith('已生效'))!;
-      expect(effective.text, kind).toContain('跟进任务：');
-      // One "approved" per approval step (deliveries are at-least-once: a retry may repeat one).
+        const effective = mine.find((m) => m.title.startsWith('已生效'))!;
+        expect(effective.text, kind).toContain('跟进任务：');
+        // One "approved" per approval step (deliveries are at-least-once: a retry may repeat one).
         const approvals = mine.filter((m) => m.title.startsWith('已批准'));
         expect(new Set(approvals.map((m) => m.text)).size, kind).toBe(termination.approvalSteps.length);
       }
