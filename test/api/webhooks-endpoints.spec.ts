@@ -60,7 +60,7 @@ describe.each(MODES)('webhook endpoints: management (%s server)', (mode) => {
     partnerKey = await createKey('WMS', ['WEBHOOKS_MANAGE', 'TERMINATIONS_READ', 'EVENTS_SUBSCRIBE']);
     otherKey = await createKey('Finance system', ['WEBHOOKS_MANAGE', 'TERMINATIONS_READ', 'EVENTS_SUBSCRIBE']);
     readOnlyManager = await createKey('Manager without reading', ['WEBHOOKS_MANAGE']);
-  });
+  }, 180_000); // the production process may first need server/dist built
   afterAll(async () => server?.close());
 
   it('creates an endpoint, showing its whsec_ secret once and keeping it only sealed', async () => {

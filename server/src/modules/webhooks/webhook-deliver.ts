@@ -69,7 +69,14 @@ export class WebhookDeliverer {
     // A test may go to a disabled endpoint: checking a repaired receiver before enabling it again.
     if (!endpoint.enabled && !delivery.test) {
       if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
-        await this.record(ctx, delivery.id, manual, { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 }, { final: true });
+        await this.record(
+          ctx,
+          delivery.id,
+          endpoint.kind,
+          manual,
+          { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 },
+          { final: true },
+        );
       return;
     }
     const now = new Date();
@@ -77,7 +84,7 @@ export class WebhookDeliverer {
     const response: WebhookResponse = prepared.request
       ? await postWebhook(prepared.request, this.config.allowedHosts)
       : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
-    await this.record(ctx, delivery.id, manual, response, { final: !prepared.request, attemptedAt: now });
+    await this.record(ctx, delivery.id, endpoint.kind, manual, response, { final: !prepared.request, attemptedAt: now });
   }
 
   private async prepare(
@@ -130,6 +137,7 @@ export class WebhookDeliverer {
   private async record(
     ctx: RequestContext,
     deliveryId: string,
+    kind: WebhookEndpointKind,
     manual: boolean,
     response: WebhookResponse,
     options: { final: boolean; attemptedAt?: Date },
@@ -138,8 +146,6 @@ export class WebhookDeliverer {
       const { em } = scope;
       const delivery = await em.findOne(WebhookDelivery, { id: deliveryId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!delivery) return;
-      const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!endpoint) return;
       const at = options.attemptedAt ?? new Date();
       const wasFailed = delivery.status === WebhookDeliveryStatus.FAILED;
       delivery.attempts += 1;
@@ -153,13 +159,21 @@ export class WebhookDeliverer {
         delivery.responseStatus = null;
         delivery.responseExcerpt = null;
       }
-      const outcome = this.judge(endpoint, response);
+      const outcome = this.judge(kind, response);
       delivery.error = outcome.ok ? null : outcome.error.slice(0, 500);
       if (outcome.ok) {
         delivery.status = WebhookDeliveryStatus.SUCCEEDED;
+        // Without locking the endpoint: under load its deliveries succeed side by side, and its
+        // row is written only to end a failure streak or when lastDeliveryAt is seconds old.
         if (!delivery.test) {
-          endpoint.failingSince = null;
-          endpoint.lastDeliveryAt = at;
+          await em.nativeUpdate(
+            WebhookEndpoint,
+            {
+              id: delivery.endpointId,
+              $or: [{ failingSince: { $ne: null } }, { lastDeliveryAt: null }, { lastDeliveryAt: { $lt: new Date(at.getTime() - 5000) } }],
+            },
+            { failingSince: null, lastDeliveryAt: at },
+          );
         }
         return;
       }
@@ -168,6 +182,9 @@ export class WebhookDeliverer {
         delivery.status = WebhookDeliveryStatus.FAILED;
         return;
       }
+      // A failure reads and moves the endpoint's streak: one delivery at a time.
+      const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!endpoint) return;
       if (response.kind === 'response' && response.status === 410) {
         delivery.status = WebhookDeliveryStatus.FAILED;
         await this.disable(scope, endpoint, 'The receiver answered 410 Gone.');
@@ -192,11 +209,11 @@ export class WebhookDeliverer {
     });
   }
 
-  private judge(endpoint: WebhookEndpoint, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
+  private judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
     if (response.kind === 'error') return { ok: false, error: response.error };
-    if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
+    if (kind !== WebhookEndpointKind.GENERIC) {
       if (response.status === 410) return { ok: false, error: 'HTTP 410' };
-      const verdict = imAccepted(endpoint.kind as ImKind, response.status, response.body);
+      const verdict = imAccepted(kind as ImKind, response.status, response.body);
       return verdict.ok ? { ok: true } : { ok: false, error: verdict.error ?? `HTTP ${response.status}` };
     }
     if (response.status >= 200 && response.status < 300) return { ok: true };

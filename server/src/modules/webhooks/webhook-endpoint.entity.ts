@@ -81,7 +81,7 @@ export class WebhookEndpoint extends BaseEntity<
   @Property({ type: 'datetime', nullable: true })
   failingSince?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a delivery last succeeded (to within a few seconds)' })
   @Property({ type: 'datetime', nullable: true })
   lastDeliveryAt?: Date | null;
 
