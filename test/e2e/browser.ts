@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../harness/server.js';
 
 /** Browser-test support: Debian's Chromium driven by playwright-core, one context per person. */
 
@@ -60,15 +60,15 @@ export interface BrowserRun {
 }
 
 /**
- * Registers the file's hooks: the SPA built, one server and one browser for the file, and a new
+ * Registers the file's hooks: the SPA built, one server (started with `server`) and one browser for the file, and a new
  * Session for each test that, if the test fails, prints its screenshots and the browser's errors.
  */
-export function useBrowserSessions(): BrowserRun {
+export function useBrowserSessions(server: TestServerOptions = {}): BrowserRun {
   const run = {} as BrowserRun;
   let browser: Browser;
   beforeAll(async () => {
     await ensureClientBuilt();
-    run.server = await startTestServer();
+    run.server = await startTestServer(server);
     browser = await launchBrowser();
   }, 360_000);
   afterAll(async () => {

@@ -124,6 +124,7 @@ const routes: RouteRecordRaw[] = [
             name: 'admin-exchange-rates',
             component: () => import('@/views/admin/ExchangeRatesAdminView.vue'),
           },
+          { path: 'webhooks', name: 'admin-webhooks', component: () => import('@/views/admin/WebhooksAdminView.vue') },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
           { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
         ],

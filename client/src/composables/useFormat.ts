@@ -40,6 +40,8 @@ export type EnumGroup = keyof Pick<
   | 'supplierNoticeChannel'
   | 'silenceMeans'
   | 'calendarDayKind'
+  | 'webhookEndpointKind'
+  | 'webhookDeliveryStatus'
 >;
 
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

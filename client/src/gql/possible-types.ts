@@ -39,6 +39,11 @@ export const possibleTypes: Record<string, string[]> = {
     "CreateApiKeySuccess",
     "InputError"
   ],
+  "CreateWebhookEndpointResult": [
+    "CreateWebhookEndpointSuccess",
+    "IdempotencyKeyReusedError",
+    "InputError"
+  ],
   "CustomerConfirmationResult": [
     "CustomerConfirmationView",
     "TokenExpiredError",
@@ -56,6 +61,10 @@ export const possibleTypes: Record<string, string[]> = {
   ],
   "DeleteExchangeRateResult": [
     "ExchangeRateDeleted",
+    "NotFoundError"
+  ],
+  "DeleteWebhookEndpointResult": [
+    "DeleteWebhookEndpointSuccess",
     "NotFoundError"
   ],
   "ErrorResult": [
@@ -123,6 +132,11 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidCredentialsError",
     "LoginSuccess"
   ],
+  "RedeliverWebhookResult": [
+    "ForbiddenActionError",
+    "NotFoundError",
+    "WebhookDeliverySuccess"
+  ],
   "RemoveCalendarDayResult": [
     "InputError",
     "NotFoundError",
@@ -155,6 +169,16 @@ export const possibleTypes: Record<string, string[]> = {
   "RevokeApiKeyResult": [
     "ApiKey",
     "NotFoundError"
+  ],
+  "RotateWebhookSecretResult": [
+    "InputError",
+    "NotFoundError",
+    "RotateWebhookSecretSuccess"
+  ],
+  "SendTestWebhookResult": [
+    "ForbiddenActionError",
+    "NotFoundError",
+    "WebhookDeliverySuccess"
   ],
   "SetCalendarDaysResult": [
     "InputError",
@@ -216,6 +240,12 @@ export const possibleTypes: Record<string, string[]> = {
   "UpdateNotificationPreferencesResult": [
     "InputError",
     "NotificationPreferences"
+  ],
+  "UpdateWebhookEndpointResult": [
+    "ForbiddenActionError",
+    "InputError",
+    "NotFoundError",
+    "UpdateWebhookEndpointSuccess"
   ],
   "UserResult": [
     "InputError",
