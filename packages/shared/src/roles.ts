@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'followups:complete',
   'events:subscribe',
   'admin:manage',
+  /** Writing the company's own records (customers, orders, POs, stock …) by their ERP ids. */
+  'erp:sync',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,7 +33,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /** Scopes an API key can hold, and the permissions each grants. */
-export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe'] as const;
+export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe', 'erp:sync'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
@@ -39,4 +41,5 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'terminations:read': ['terminations:read'],
   'terminations:write': ['terminations:submit'],
   'events:subscribe': ['events:subscribe'],
+  'erp:sync': ['erp:sync'],
 };

@@ -28,6 +28,7 @@ import { ImpactService } from '../modules/termination/impact.service.js';
 import { ReasonService } from '../modules/termination/reason.service.js';
 import { TerminationLifecycle } from '../modules/termination/termination-lifecycle.js';
 import { TerminationService } from '../modules/termination/termination.service.js';
+import { SyncService } from '../modules/sync/sync.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -48,6 +49,7 @@ declare module '../kernel/context.js' {
     signInOptions: SignInOptionsService;
     apiKeys: ApiKeyService;
     orders: OrderService;
+    sync: SyncService;
     reasons: ReasonService;
     terminations: TerminationService;
     feeAdjustments: FeeAdjustmentService;
@@ -115,6 +117,7 @@ export function createServices(
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
+    sync: new SyncService(domainEvents),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),

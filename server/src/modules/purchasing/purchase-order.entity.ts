@@ -2,7 +2,7 @@ import { Collection, Entity, Enum, OneToMany, Property } from '@mikro-orm/core';
 import { PO_STATUSES, type PurchaseOrderStatus } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { PurchaseOrderLine } from './purchase-order-line.entity.js';
 
 export const PurchaseOrderStatusEnum = Object.fromEntries(PO_STATUSES.map((s) => [s, s])) as {
@@ -12,7 +12,7 @@ registerEnumType(PurchaseOrderStatusEnum, { name: 'PurchaseOrderStatus' });
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order' })
-export class PurchaseOrder extends BaseEntity<'version'> {
+export class PurchaseOrder extends SyncedEntity<'version'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;
