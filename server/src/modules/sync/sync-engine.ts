@@ -124,7 +124,10 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     // waits for the sync (or the sync for it) instead of failing on the row version.
     if (ids.length) {
       const table = em.getMetadata().get(spec.entity.name).tableName;
-      await em.execute(`select id from "${table}" where source = ? and external_id = any(?) order by id for update`, [source, ids]);
+      await em.execute(`select id from "${table}" where source = ? and external_id in (${ids.map(() => '?').join(',')}) order by id for update`, [
+        source,
+        ...ids,
+      ]);
     }
     for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, { populate: (spec.populate ?? []) as never[] })) {
       stored.set(e.externalId!, e);
