@@ -60,7 +60,7 @@ function row(result: Result, kind: string, externalId: string): Row {
 
 /** Every synchronised table of the test source, as text: "nothing written" for the ERP model. */
 async function syncedChecksums(): Promise<Checksums> {
-  const tables = ['customer', 'product', 'warehouse', 'contract', 'sales_order', 'sales_order_line', 'purchase_order', 'purchase_order_line', 'stock_level', 'reservation'];
+  const tables = ['customer', 'supplier', 'product', 'warehouse', 'contract', 'sales_order', 'sales_order_line', 'purchase_order', 'purchase_order_line', 'stock_level', 'reservation'];
   const rows = await server.sql<{ name: string; hash: string }>(
     tables
       .map((t) => `select '${t}' as name, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as hash from (select * from ${t}) r`)
@@ -134,7 +134,8 @@ function company(): Input {
       { externalId: `so-${i}-l2`, lineNo: 2, productExternalId: 'prod-2', quantity: 5, unitPrice: '200.00' },
     ],
   }));
-  const supplier = { supplierCode: 'ERPT-S1', supplierName: 'ERP Supplier Ltd' };
+  const suppliers = [{ externalId: 'sup-1', sourceVersion: 1, code: 'ERPT-S1', name: 'ERP Supplier Ltd', contactName: 'Ms Li', email: 'orders@supplier.example' }];
+  const supplier = { supplierExternalId: 'sup-1' };
   const purchaseOrders = [
     {
       externalId: 'po-1',
@@ -171,10 +172,10 @@ function company(): Input {
     reserved: i === 2 ? 3 : 0,
   }));
   const reservations = [{ externalId: 'res-1', sourceVersion: 1, salesOrderLineExternalId: 'so-1-l2', warehouseExternalId: 'wh-1', quantity: 3 }];
-  return { customers, products, warehouses, contracts, salesOrders, purchaseOrders, stockLevels, reservations };
+  return { customers, suppliers, products, warehouses, contracts, salesOrders, purchaseOrders, stockLevels, reservations };
 }
 
-const COMPANY_RECORDS = 3 + 5 + 1 + 1 + 4 + 2 + 5 + 1;
+const COMPANY_RECORDS = 3 + 1 + 5 + 1 + 1 + 4 + 2 + 5 + 1;
 
 beforeAll(async () => {
   ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
@@ -237,12 +238,13 @@ describe('the done-when path', () => {
     expect(done.status).toBe('EFFECTIVE');
 
     // The effect cancelled the PO bought only for this order, and this order's line of the shared one.
-    const pos = await wf.as<{ purchaseOrders: { edges: { node: { number: string; status: string; lines: { cancelledQuantity: number; salesOrderNumber: string }[] } }[] } }>(
+    const pos = await wf.as<{ purchaseOrders: { edges: { node: { number: string; status: string; supplier: { code: string; externalId: string }; lines: { cancelledQuantity: number; salesOrderNumber: string }[] } }[] } }>(
       ADMIN,
-      `{ purchaseOrders(filter: { source: "${SOURCE}", search: "ERPT-PO" }) { edges { node { number status lines { cancelledQuantity salesOrderNumber } } } } }`,
+      `{ purchaseOrders(filter: { source: "${SOURCE}", search: "ERPT-PO" }) { edges { node { number status supplier { code externalId } lines { cancelledQuantity salesOrderNumber } } } } }`,
     );
     const byNumber = Object.fromEntries(pos.purchaseOrders.edges.map((e) => [e.node.number, e.node]));
     expect(byNumber['ERPT-PO-1']!.status).toBe('CANCELLED');
+    expect(byNumber['ERPT-PO-1']!.supplier).toEqual({ code: 'ERPT-S1', externalId: 'sup-1' });
     expect(byNumber['ERPT-PO-2']!.lines.find((l) => l.salesOrderNumber === 'ERPT-SO-1')!.cancelledQuantity).toBe(5);
     expect(byNumber['ERPT-PO-2']!.lines.find((l) => l.salesOrderNumber === 'ERPT-SO-2')!.cancelledQuantity).toBe(0);
     const reservation = await server.sql<{ status: string }>(`select status from reservation where source = $1 and external_id = 'res-1'`, [SOURCE]);
@@ -260,6 +262,7 @@ describe('outcomes per kind', () => {
   /** One change per kind, to a record the company call created. */
   const CHANGES: [string, string, string, (r: Record<string, unknown>) => void, string, string][] = [
     ['customers', 'CUSTOMER', 'cust-2', (r) => (r.city = 'Wuxi'), `select city as v from customer where external_id = 'cust-2'`, 'Wuxi'],
+    ['suppliers', 'SUPPLIER', 'sup-1', (r) => (r.phone = '+86 512 0000'), `select phone as v from supplier where external_id = 'sup-1'`, '+86 512 0000'],
     ['products', 'PRODUCT', 'prod-5', (r) => (r.status = 'DISCONTINUED'), `select status as v from product where external_id = 'prod-5'`, 'DISCONTINUED'],
     ['warehouses', 'WAREHOUSE', 'wh-1', (r) => (r.name = 'Main warehouse'), `select name as v from warehouse where external_id = 'wh-1'`, 'Main warehouse'],
     ['contracts', 'CONTRACT', 'ctr-1', (r) => (r.noticeDays = 30), `select notice_days::text as v from contract where external_id = 'ctr-1'`, '30'],
@@ -520,6 +523,12 @@ describe('partner reads', () => {
       `{ stockLevels(filter: { source: "${SOURCE}", search: "ERPT-P4" }) { edges { node { onHand product { sku } } } } }`,
     );
     expect(stock.stockLevels.edges).toEqual([{ node: { onHand: 80, product: { sku: 'ERPT-P4' } } }]);
+
+    const suppliers = await wf.as<{ suppliers: { edges: { node: { code: string; email: string; source: string } }[] } }>(
+      ADMIN,
+      `{ suppliers(filter: { search: "ERPT-S" }) { edges { node { code email source } } } }`,
+    );
+    expect(suppliers.suppliers.edges.map((e) => e.node)).toEqual([{ code: 'ERPT-S1', email: 'orders@supplier.example', source: SOURCE }]);
 
     const refused = await server.gql(`{ customers { totalCount } }`, {}, erpKey);
     expect(refused.errors![0]!.extensions!.code).toBe('FORBIDDEN');

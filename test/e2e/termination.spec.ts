@@ -269,6 +269,13 @@ describe('order termination in the browser', () => {
     expect(titles.filter((t) => t === '审批通过')).toHaveLength(4);
     expect(titles.filter((t) => t === '完成跟进任务')).toHaveLength(5);
 
+    // --- Beside the purchase orders the effect changed: how each supplier was told (queued: no worker runs here).
+    await clerk.getByRole('tab', { name: /结算与跟进/ }).click();
+    const supplierNotices = clerk.getByRole('list', { name: '供应商通知' });
+    await expectText(supplierNotices, 'PO-2026-00001');
+    await expectText(supplierNotices, 'PO-2026-00002');
+    await expectText(supplierNotices, '排队中');
+
     // --- The database agrees.
     const [row] = await run.server.sql<{
       status: string;

@@ -37,6 +37,7 @@ export type EnumGroup = keyof Pick<
   | 'impactIssue'
   | 'customerNoticeKind'
   | 'noticeChannel'
+  | 'supplierNoticeChannel'
   | 'silenceMeans'
   | 'calendarDayKind'
 >;

@@ -373,6 +373,10 @@ const en: MessageSchema = {
   noticeChannel: {
     EMAIL: 'E-mail',
   },
+  supplierNoticeChannel: {
+    EMAIL: 'E-mail',
+    PHONE_TASK: 'By phone (no e-mail)',
+  },
   silenceMeans: {
     REFUSAL: 'Silence counts as refusal',
     ACCEPTANCE: 'Silence counts as acceptance',
@@ -413,6 +417,9 @@ const en: MessageSchema = {
     },
     customer: {
       notified: 'Customer notified (delivered)',
+    },
+    supplier: {
+      notified: 'Supplier notified of a PO cancellation (delivered)',
     },
     followup: {
       opened: 'Follow-up task opened',
@@ -785,6 +792,15 @@ const en: MessageSchema = {
     after: 'After',
     status: 'Status',
   },
+  supplierNotices: {
+    title: 'Notices to suppliers',
+    to: 'by e-mail to {recipient}',
+    queuedAt: 'Queued {time}',
+    sentAt: 'delivered {time}',
+    messageId: 'Message-ID',
+    lastError: 'Last delivery error: {error}',
+    byPhone: 'No e-mail on file for this supplier: Purchasing has a follow-up task to tell it by phone.',
+  },
   withdraw: {
     action: 'Withdraw',
     title: 'Withdraw termination {number}',
@@ -812,6 +828,9 @@ const en: MessageSchema = {
       customerConfirmationRequired: 'Customer confirms',
       blockers: 'Blockers',
       purchaseOrders: 'Purchase orders',
+      purchaseOrder: 'Purchase order',
+      supplier: 'Supplier',
+      action: 'Action',
       reservationsReleased: 'Reservations released',
       settlement: 'Settlement',
       tasks: 'Follow-ups',

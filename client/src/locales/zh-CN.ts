@@ -370,6 +370,10 @@ const zhCN = {
   noticeChannel: {
     EMAIL: '电子邮件',
   },
+  supplierNoticeChannel: {
+    EMAIL: '电子邮件',
+    PHONE_TASK: '电话通知（无邮箱）',
+  },
   silenceMeans: {
     REFUSAL: '逾期未答复视为拒绝',
     ACCEPTANCE: '逾期未答复视为同意',
@@ -416,6 +420,9 @@ const zhCN = {
     },
     customer: {
       notified: '已通知客户（已送达）',
+    },
+    supplier: {
+      notified: '已通知供应商取消采购单（已送达）',
     },
     followup: {
       opened: '跟进任务已创建',
@@ -786,6 +793,15 @@ const zhCN = {
     after: '剩余',
     status: '状态',
   },
+  supplierNotices: {
+    title: '供应商通知',
+    to: '已通过电子邮件发送至 {recipient}',
+    queuedAt: '{time} 排队',
+    sentAt: '{time} 送达',
+    messageId: 'Message-ID',
+    lastError: '最近一次投递错误：{error}',
+    byPhone: '该供应商未登记邮箱：已为采购部创建电话通知的跟进任务。',
+  },
   withdraw: {
     action: '撤回',
     title: '撤回终止申请 {number}',
@@ -813,6 +829,9 @@ const zhCN = {
       customerConfirmationRequired: '需客户确认',
       blockers: '阻止原因',
       purchaseOrders: '采购单',
+      purchaseOrder: '采购单',
+      supplier: '供应商',
+      action: '动作',
       reservationsReleased: '释放预留',
       settlement: '结算',
       tasks: '跟进任务',

@@ -15,6 +15,8 @@ export interface AppConfig {
   /** In production the dev mailbox (mail kept in the database, links readable) must be asked for. */
   devMailboxInProduction: boolean;
   mailFrom: string;
+  /** Whom a supplier asks about a cancellation notice (the notice names it as the contact). */
+  purchasingContact: string;
   publicUrl: string;
   seedDemo: boolean;
   production: boolean;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: env.SMTP_URL || undefined,
     devMailboxInProduction: bool(env.DEV_MAILBOX, false),
     mailFrom: env.MAIL_FROM ?? 'ERP 订单终止 <no-reply@example.com>',
+    purchasingContact: env.PURCHASING_CONTACT || `采购部 Purchasing department, ${env.MAIL_FROM ?? 'ERP 订单终止 <no-reply@example.com>'}`,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     // Demo data is on by default only for the embedded database.
     seedDemo: bool(env.SEED_DEMO, !databaseUrl && !production),

@@ -31,6 +31,8 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
+import { Supplier } from '../modules/purchasing/supplier.entity.js';
+import { SupplierNotice } from '../modules/purchasing/supplier-notice.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -47,8 +49,10 @@ export const ENTITIES = [
   Shipment,
   Invoice,
   Payment,
+  Supplier,
   PurchaseOrder,
   PurchaseOrderLine,
+  SupplierNotice,
   Warehouse,
   StockLevel,
   Reservation,

@@ -4,16 +4,25 @@ import { liveBoardsSubscriber } from '../modules/live/live-boards.subscriber.js'
 import { approvalNoticesSubscriber } from '../modules/notification/approval-notices.subscriber.js';
 import { customerReplyNoticesSubscriber } from '../modules/notification/customer-reply-notices.subscriber.js';
 import { effectNoticesSubscriber } from '../modules/notification/effect-notices.subscriber.js';
+import type { MailService } from '../modules/notification/mail.service.js';
 import type { NotificationService } from '../modules/notification/notification.service.js';
+import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notices.subscriber.js';
 
 /**
  * Everything that reacts to domain events, in the order it runs. A new reaction to an event
  * (a notice, a job, a call to another system) is a subscriber of its own, added here.
  */
-export function eventSubscribers(deps: { events: EventPublisher; notifications: NotificationService }): EventSubscriber[] {
+export function eventSubscribers(deps: {
+  events: EventPublisher;
+  notifications: NotificationService;
+  mail: MailService;
+  purchasingContact: string;
+}): EventSubscriber[] {
   return [
     approvalNoticesSubscriber(deps.notifications),
     customerReplyNoticesSubscriber(deps.notifications),
+    // Before the effect notices: a phone task it opens is announced to Purchasing with the others.
+    supplierNoticesSubscriber({ mail: deps.mail, contact: deps.purchasingContact }),
     effectNoticesSubscriber(deps.notifications),
     liveBoardsSubscriber(deps.events),
   ];

@@ -20,7 +20,11 @@ import { BulkItemResolver, BulkResolver } from '../modules/bulk/bulk.resolver.js
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { ReservationResolver, StockLevelResolver } from '../modules/inventory/inventory.resolver.js';
 import { SalesOrderLineResolver, SalesOrderResolver, ShipmentResolver } from '../modules/order/order.resolver.js';
-import { PurchaseOrderLineResolver, PurchaseOrderResolver } from '../modules/purchasing/purchasing.resolver.js';
+import {
+  PurchaseOrderLineResolver,
+  PurchaseOrderResolver,
+  TerminationSupplierNoticesResolver,
+} from '../modules/purchasing/purchasing.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
@@ -40,6 +44,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReasonResolver,
   TerminationResolver,
   TerminationLineResolver,
+  TerminationSupplierNoticesResolver,
   ApprovalResolver,
   ApprovalRuleResolver,
   ExchangeRateResolver,

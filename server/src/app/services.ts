@@ -85,9 +85,12 @@ export function createServices(
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
   const notifications = new NotificationService(events);
-  const domainEvents = new DomainEvents([...eventSubscribers({ events, notifications }), ...moreSubscribers]);
-  const faults = new FaultInjector(config.faultInjection);
+  // Mail records deliveries as events and a subscriber queues mail: the list is filled once both exist.
+  const subscribers: EventSubscriber[] = [];
+  const domainEvents = new DomainEvents(subscribers);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
+  subscribers.push(...eventSubscribers({ events, notifications, mail, purchasingContact: config.purchasingContact }), ...moreSubscribers);
+  const faults = new FaultInjector(config.faultInjection);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
   const calendar = new CalendarService(domainEvents);

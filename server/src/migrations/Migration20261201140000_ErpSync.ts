@@ -17,7 +17,8 @@ export const SYNCED_TABLES = [
 /**
  * ERP sync: `(source, external_id)` identifies a synchronised row (unique; null for rows kept
  * here), `source_version` orders the sender's updates, `content_hash` makes a re-sent record
- * UNCHANGED, `updated_at` serves partners' `updatedSince`. Customers get a language.
+ * UNCHANGED, `updated_at` serves partners' `updatedSince`. Customers get a language; suppliers
+ * (which have their identity columns already) get the version and hash.
  */
 export class Migration20261201140000_ErpSync extends Migration {
   override async up(): Promise<void> {
@@ -29,9 +30,17 @@ export class Migration20261201140000_ErpSync extends Migration {
       this.addSql(`create index "${table}_updated_at_index" on "${table}" ("updated_at", "id");`);
     }
     this.addSql(`alter table "customer" add column "language" varchar(8) null;`);
+    // Suppliers came with source, external id and updated_at; they get the version and hash.
+    this.addSql(`alter table "supplier" add column "source_version" bigint null, add column "content_hash" varchar(64) null;`);
+    this.addSql(`create index "supplier_updated_at_index" on "supplier" ("updated_at", "id");`);
+    // Partners page by (updated_at, id) with millisecond cursors (JavaScript dates).
+    this.addSql(`update "supplier" set "updated_at" = date_trunc('milliseconds', "updated_at");`);
+    this.addSql(`alter table "supplier" alter column "updated_at" set default date_trunc('milliseconds', now());`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index if exists "supplier_updated_at_index";`);
+    this.addSql(`alter table "supplier" drop column if exists "source_version", drop column if exists "content_hash";`);
     this.addSql(`alter table "customer" drop column if exists "language";`);
     for (const table of SYNCED_TABLES) {
       this.addSql(`drop index if exists "${table}_updated_at_index";`);

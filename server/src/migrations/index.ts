@@ -9,6 +9,7 @@ import { Migration20261130120000_CustomerNoticesAndReplyDeadlines } from './Migr
 import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261130130000_SecretsHeartbeatsOrder.js';
 import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
 import { Migration20261201100000_EventFeed } from './Migration20261201100000_EventFeed.js';
+import { Migration20261201120000_Suppliers } from './Migration20261201120000_Suppliers.js';
 import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSync.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
@@ -23,5 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130130000_SecretsHeartbeatsOrder', class: Migration20261130130000_SecretsHeartbeatsOrder },
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
   { name: 'Migration20261201100000_EventFeed', class: Migration20261201100000_EventFeed },
+  { name: 'Migration20261201120000_Suppliers', class: Migration20261201120000_Suppliers },
   { name: 'Migration20261201140000_ErpSync', class: Migration20261201140000_ErpSync },
 ];

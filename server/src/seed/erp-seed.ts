@@ -15,6 +15,7 @@ import { SalesOrder } from '../modules/order/sales-order.entity.js';
 import { Shipment, ShipmentStatus } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
+import { Supplier } from '../modules/purchasing/supplier.entity.js';
 import { Random } from './random.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -230,19 +231,24 @@ const CUSTOMERS: CustomerRow[] = [
 const USD_CUSTOMER = 'C0025';
 const CNY_PER_USD = new Decimal('7.12');
 
-const SUPPLIERS: Record<string, string> = {
-  S001: '江苏恒润传动科技有限公司',
-  S002: '浙江天成轴承有限公司',
-  S003: '宁波力诺液压有限公司',
-  S004: '深圳市捷控电气成套有限公司',
-  S005: '上海申菱自动化设备有限公司',
-  S006: '常州宏达减速机有限公司',
-  S007: '温州瓯江电器有限公司',
-  S008: '东莞精测传感技术有限公司',
-  S009: '无锡锡能电机有限公司',
-  S010: '广州南方气动元件有限公司',
-  S011: '北京燕山数控系统有限公司',
-};
+type SupplierRow = [code: string, name: string, contactName: string, email: string | null, phone: string];
+
+/** S004 has no e-mail on file: its cancellation notices become a phone task for Purchasing. */
+const SUPPLIERS: SupplierRow[] = [
+  ['S001', '江苏恒润传动科技有限公司', '周建华', 'sales@hengrun-drive.example.com', '0519-86512201'],
+  ['S002', '浙江天成轴承有限公司', '吴晓燕', 'orders@tiancheng-bearing.example.com', '0573-84417736'],
+  ['S003', '宁波力诺液压有限公司', '郑海波', 'sales@lino-hydraulic.example.com', '0574-87720518'],
+  ['S004', '深圳市捷控电气成套有限公司', '黄志强', null, '0755-26631890'],
+  ['S005', '上海申菱自动化设备有限公司', '陆敏', 'orders@shenling-auto.example.com', '021-64387125'],
+  ['S006', '常州宏达减速机有限公司', '钱国栋', 'sales@hongda-reducer.example.com', '0519-88106632'],
+  ['S007', '温州瓯江电器有限公司', '林秀芳', 'orders@oujiang-electric.example.com', '0577-62951478'],
+  ['S008', '东莞精测传感技术有限公司', '陈伟', 'sales@jingce-sensor.example.com', '0769-22891054'],
+  ['S009', '无锡锡能电机有限公司', '顾明', 'orders@xineng-motor.example.com', '0510-85203367'],
+  ['S010', '广州南方气动元件有限公司', '梁嘉欣', 'sales@nanfang-pneumatic.example.com', '020-84572290'],
+  ['S011', '北京燕山数控系统有限公司', '赵磊', 'orders@yanshan-cnc.example.com', '010-62983315'],
+];
+/** Supplier ids draw from a stream of their own, so the other entities keep the ids they had. */
+const SUPPLIER_ID_SEED = 0x5a9911;
 
 type ProductRow = [sku: string, name: string, nameEn: string, unit: string, listPrice: string, supplier: string];
 
@@ -571,6 +577,7 @@ class ErpSeeder {
   private readonly contracts = new Map<Customer, Contract>();
   private readonly products = new Map<string, Product>();
   private readonly supplierOf = new Map<Product, string>();
+  private readonly suppliers = new Map<string, Supplier>();
   private readonly warehouses = new Map<string, Warehouse>();
   private readonly stock = new Map<Product, StockLevel[]>();
   private readonly orders: OrderRecord[] = [];
@@ -619,6 +626,13 @@ class ErpSeeder {
 
   private seedMasterData(): void {
     CUSTOMERS.forEach((row, i) => this.seedCustomer(row, i));
+    const supplierIds = new Random(SUPPLIER_ID_SEED);
+    for (const [code, name, contactName, email, phone] of SUPPLIERS) {
+      this.suppliers.set(
+        code,
+        this.make(Supplier, { id: supplierIds.uuid(), createdAt: CATALOG_CREATED, code, name, contactName, email, phone }),
+      );
+    }
     for (const row of PRODUCTS) this.seedProduct(row, ProductStatus.ACTIVE);
     for (const row of DISCONTINUED) this.seedProduct(row, ProductStatus.DISCONTINUED);
     for (const [code, name, city] of WAREHOUSES) {
@@ -834,8 +848,7 @@ class ErpSeeder {
       id: this.ids.uuid(),
       createdAt: at(poDay, this.rng.int(9, 17)),
       number: this.nextNumber('po', 'PO-2026-', 5),
-      supplierCode: supplier,
-      supplierName: SUPPLIERS[supplier]!,
+      supplier: this.suppliers.get(supplier)!,
       status,
       currency: 'CNY',
       orderDate: dateOf(poDay),

@@ -149,8 +149,9 @@ export async function loadBatchRows(client: pg.Client, ids: string[]): Promise<B
       order by pol.id`,
   );
   const purchaseOrders = await query<PurchaseOrderFacts>(
-    `select id, number, supplier_name as "supplierName", status, currency, cancellation_penalty_rate::text as "cancellationPenaltyRate"
-       from purchase_order where id = any($1::uuid[])`,
+    `select po.id, po.number, s.name as "supplierName", po.status, po.currency,
+            po.cancellation_penalty_rate::text as "cancellationPenaltyRate"
+       from purchase_order po join supplier s on s.id = po.supplier_id where po.id = any($1::uuid[])`,
     [[...new Set(poLines.map((l) => l.purchaseOrderId))]],
   );
   const reservations = await query<OfOrder<ReservationRow>>(

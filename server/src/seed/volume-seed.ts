@@ -65,7 +65,7 @@ interface RefProduct {
   stock: RefStock[];
 }
 
-type Supplier = [code: string, name: string];
+type Supplier = [id: string, code: string];
 
 interface Reference {
   customers: RefCustomer[];
@@ -85,9 +85,9 @@ async function loadReference(client: pg.Client): Promise<Reference> {
     'select id, list_price::text, status from product order by sku',
   );
   // Each product keeps buying from the supplier the demo data already uses for it.
-  const supplierRows = await client.query<{ product_id: string | null; supplier_code: string; supplier_name: string }>(`
-    select distinct on (pol.product_id) pol.product_id, po.supplier_code, po.supplier_name
-      from purchase_order_line pol join purchase_order po on po.id = pol.purchase_order_id
+  const supplierRows = await client.query<{ product_id: string | null; supplier_id: string; supplier_code: string }>(`
+    select distinct on (pol.product_id) pol.product_id, po.supplier_id, s.code as supplier_code
+      from purchase_order_line pol join purchase_order po on po.id = pol.purchase_order_id join supplier s on s.id = po.supplier_id
      order by pol.product_id, po.number`);
   const stockRows = await client.query<{ id: string; warehouse_id: string; product_id: string; on_hand: number; reserved: number }>(
     'select id, warehouse_id, product_id, on_hand, reserved from stock_level order by warehouse_id, product_id',
@@ -95,7 +95,7 @@ async function loadReference(client: pg.Client): Promise<Reference> {
   if (customers.rowCount === 0 || products.rowCount === 0 || supplierRows.rowCount === 0) {
     throw new Error('seedVolume needs the demo seed (customers, contracts, products, purchase orders) first');
   }
-  const suppliers = new Map(supplierRows.rows.map((r) => [r.product_id, [r.supplier_code, r.supplier_name] as Supplier]));
+  const suppliers = new Map(supplierRows.rows.map((r) => [r.product_id, [r.supplier_id, r.supplier_code] as Supplier]));
   const fallback = [...suppliers.values()];
   const stock = stockRows.rows.map((r) => ({
     id: r.id,
@@ -170,8 +170,7 @@ function batchTables() {
       ['id', 'uuid'],
       ['created_at', 'timestamptz'],
       ['number', 'text'],
-      ['supplier_code', 'text'],
-      ['supplier_name', 'text'],
+      ['supplier_id', 'uuid'],
       ['status', 'text'],
       ['currency', 'text'],
       ['order_date', 'date'],
@@ -457,7 +456,6 @@ class VolumeGenerator {
       createdAt,
       this.next('po', 'PO-V-'),
       purchase.supplier[0],
-      purchase.supplier[1],
       purchase.status,
       'CNY',
       dateOf(purchase.day),

@@ -10,6 +10,7 @@ import '../currency/currency.events.js';
 import '../follow-up/follow-up.events.js';
 import '../identity/identity.events.js';
 import '../notification/notification.events.js';
+import '../purchasing/purchasing.events.js';
 import '../termination/reason.events.js';
 import '../termination/termination.events.js';
 import '../sync/sync.events.js';
@@ -56,6 +57,7 @@ const CATALOGUE = {
   'followup.completed': TERMINATION,
   'followup.overdue': TERMINATION,
   'customer.notified': TERMINATION,
+  'supplier.notified': TERMINATION,
   'bulk.started': { needs: 'terminations:read', termination: false },
   'user.created': ADMIN,
   'user.updated': ADMIN,

@@ -3,7 +3,7 @@ import { enqueueJob, JOBS } from '../../kernel/jobs.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { TerminationImpact } from '../termination/impact.types.js';
 import type { AppliedPurchaseOrderChangeRecord, Termination } from '../termination/termination.entity.js';
-import { planFollowUps } from './follow-up-plan.js';
+import { planFollowUps, type PlannedTask } from './follow-up-plan.js';
 import { FollowUpStatus, FollowUpTask } from './follow-up-task.entity.js';
 
 /** Opens the departments' tasks after a termination took effect, each with its SLA check scheduled. */
@@ -14,20 +14,31 @@ export async function openFollowUpTasks(
   preferred: PreferredResolution | null,
   applied: AppliedPurchaseOrderChangeRecord[],
 ): Promise<FollowUpTask[]> {
-  const now = Date.now();
-  const tasks = planFollowUps(impact, preferred, applied).map((plan) =>
-    scope.em.create(FollowUpTask, {
-      termination: t,
-      kind: plan.kind,
-      department: plan.department,
-      instructions: plan.instructions,
-      dueAt: new Date(now + plan.dueInHours * 3_600_000),
-      status: FollowUpStatus.OPEN,
-      outcome: plan.outcome ?? null,
-    }),
-  );
-  for (const task of tasks) {
-    await enqueueJob(scope.em, JOBS.followUpSla, { taskId: task.id }, { runAt: task.dueAt, jobKey: `followup-sla:${task.id}` });
-  }
+  const now = new Date();
+  const tasks = planFollowUps(impact, preferred, applied).map((plan) => createTask(scope, t, plan, now));
+  for (const task of tasks) await scheduleSlaCheck(scope, task);
   return tasks;
+}
+
+/** One more task on a termination that took effect (e.g. phoning a supplier with no e-mail), with its SLA check. */
+export async function openFollowUpTask(scope: TransactionScope, t: Termination, plan: PlannedTask): Promise<FollowUpTask> {
+  const task = createTask(scope, t, plan, new Date());
+  await scheduleSlaCheck(scope, task);
+  return task;
+}
+
+function createTask(scope: TransactionScope, t: Termination, plan: PlannedTask, now: Date): FollowUpTask {
+  return scope.em.create(FollowUpTask, {
+    termination: t,
+    kind: plan.kind,
+    department: plan.department,
+    instructions: plan.instructions,
+    dueAt: new Date(now.getTime() + plan.dueInHours * 3_600_000),
+    status: FollowUpStatus.OPEN,
+    outcome: plan.outcome ?? null,
+  });
+}
+
+async function scheduleSlaCheck(scope: TransactionScope, task: FollowUpTask): Promise<void> {
+  await enqueueJob(scope.em, JOBS.followUpSla, { taskId: task.id }, { runAt: task.dueAt, jobKey: `followup-sla:${task.id}` });
 }

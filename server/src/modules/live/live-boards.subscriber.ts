@@ -13,6 +13,7 @@ const UNSHOWN: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'confirmation.declined',
   'confirmation.silence',
   'customer.notified',
+  'supplier.notified',
 ]);
 
 /** A lapsed link whose contract rule then applies is shown by the status change that follows. */

@@ -11,6 +11,7 @@ import { newestFirstPage, type PageRequest } from '../../common/pagination.js';
 import { likePattern } from '../../common/text.js';
 import { escapeHtml } from '../../common/html.js';
 import { recordNoticeDelivered, smtpMessageId, type CustomerNoticeKind } from './customer-notice.js';
+import { recordSupplierNoticeDelivered } from '../purchasing/supplier-notices.js';
 
 export interface OutgoingMail {
   recipient: string;
@@ -97,6 +98,7 @@ export class MailService {
         message.sentAt = new Date();
         message.lastError = null;
         await recordNoticeDelivered(scope, this.events, message);
+        await recordSupplierNoticeDelivered(scope, this.events, message);
         return null;
       } catch (error) {
         message.lastError = error instanceof Error ? error.message.slice(0, 500) : 'send failed';

@@ -1,9 +1,10 @@
-import { Collection, Entity, Enum, OneToMany, Property } from '@mikro-orm/core';
+import { Collection, Entity, Enum, ManyToOne, OneToMany, Property } from '@mikro-orm/core';
 import { PO_STATUSES, type PurchaseOrderStatus } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { SyncedEntity } from '../../common/synced.entity.js';
 import { PurchaseOrderLine } from './purchase-order-line.entity.js';
+import { Supplier } from './supplier.entity.js';
 
 export const PurchaseOrderStatusEnum = Object.fromEntries(PO_STATUSES.map((s) => [s, s])) as {
   [K in PurchaseOrderStatus]: K;
@@ -17,13 +18,9 @@ export class PurchaseOrder extends SyncedEntity<'version'> {
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;
 
-  @Field(() => String)
-  @Property({ type: 'string', length: 32 })
-  supplierCode!: string;
-
-  @Field(() => String)
-  @Property({ type: 'string' })
-  supplierName!: string;
+  /** GraphQL reads it, and its code and name, through the resolver (a loader, not a join per PO). */
+  @ManyToOne(() => Supplier, { index: true })
+  supplier!: Supplier;
 
   @Field(() => PurchaseOrderStatusEnum)
   @Enum({ items: () => [...PO_STATUSES], type: 'string' })

@@ -4,6 +4,7 @@ import { AuditEvent } from '../../kernel/audit-event.entity.js';
 import { CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { customerNoticesOf } from '../notification/customer-notice.js';
+import { supplierNoticesOf } from '../purchasing/supplier-notices.js';
 import { escapeHtml } from '../../common/html.js';
 import { Settlement } from '../settlement/settlement.entity.js';
 import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
@@ -61,6 +62,20 @@ export interface Dossier {
     queuedAt: string;
     sentAt: string | null;
   }[];
+  /** The cancellation notice of each PO to its supplier: by e-mail (Message-ID, delivery) or a phone task. */
+  supplierNotices: {
+    purchaseOrder: string;
+    action: string;
+    supplierCode: string;
+    supplierName: string;
+    channel: string;
+    recipient: string | null;
+    messageId: string | null;
+    status: string | null;
+    queuedAt: string;
+    sentAt: string | null;
+    lines: { sku: string; productName: string; before: number; cancelled: number; after: number }[];
+  }[];
   settlement: Record<string, unknown> | null;
   followUps: {
     kind: string;
@@ -97,6 +112,7 @@ export class DossierService {
     const confirmations = await em.find(CustomerConfirmation, { termination: t }, { orderBy: { sentAt: 'asc', id: 'asc' } });
     const settlement = await em.findOne(Settlement, { termination: t });
     const notices = await customerNoticesOf(em, t.id);
+    const supplierNotices = await supplierNoticesOf(em, t.id);
     const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc', id: 'asc' } });
     const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc', seq: 'asc' } });
     const outcomeTask = tasks.find((x) => x.kind === 'CUSTOMER_OUTCOME');
@@ -151,6 +167,19 @@ export class DossierService {
         status: n.status,
         queuedAt: n.queuedAt.toISOString(),
         sentAt: iso(n.sentAt),
+      })),
+      supplierNotices: supplierNotices.map((n) => ({
+        purchaseOrder: n.purchaseOrderNumber,
+        action: n.action,
+        supplierCode: n.supplierCode,
+        supplierName: n.supplierName,
+        channel: n.channel,
+        recipient: n.recipient,
+        messageId: n.messageId,
+        status: n.status,
+        queuedAt: n.queuedAt.toISOString(),
+        sentAt: iso(n.sentAt),
+        lines: n.lines,
       })),
       settlement: settlement
         ? {
@@ -239,6 +268,19 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
     d.appliedPurchaseOrderChanges.flatMap((p) =>
       p.lines.map((l) => [p.number, p.action, l.sku, l.quantityBefore, l.quantityCancelled, l.quantityAfter]),
     ),
+  )}
+<h2>供应商通知 Supplier notices</h2>${table(
+    ['采购单 PO', '供应商 Supplier', '渠道 Channel', '收件人 To', 'Message-ID', '状态 Status', '排队 Queued', '发出 Sent'],
+    d.supplierNotices.map((n) => [
+      n.purchaseOrder,
+      `${n.supplierName} (${n.supplierCode})`,
+      n.channel,
+      n.recipient,
+      n.messageId,
+      n.status,
+      n.queuedAt,
+      n.sentAt,
+    ]),
   )}
 <h2>结算 Settlement</h2>${d.settlement ? table(Object.keys(d.settlement), [Object.values(d.settlement)]) : '<p>—</p>'}
 <h2>协商结果 Negotiated outcome</h2><p>${e(d.negotiatedOutcome?.outcome)} ${e(d.negotiatedOutcome?.details)}</p>

@@ -8,8 +8,10 @@ import { StockLevel } from '../inventory/stock-level.entity.js';
 import { Customer } from '../order/customer.entity.js';
 import { Product } from '../order/product.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
+import { Supplier } from '../purchasing/supplier.entity.js';
 
 export const CustomerConnection = ConnectionType('Customer', Customer);
+export const SupplierConnection = ConnectionType('Supplier', Supplier);
 export const ProductConnection = ConnectionType('Product', Product);
 export const PurchaseOrderConnection = ConnectionType('PurchaseOrder', PurchaseOrder);
 export const StockLevelConnection = ConnectionType('StockLevel', StockLevel);
@@ -29,6 +31,7 @@ export class SyncedRecordFilter {
 /** Which column `search` looks in, per entity. */
 const SEARCH_COLUMN = new Map<unknown, string>([
   [Customer, 'code'],
+  [Supplier, 'code'],
   [Product, 'sku'],
   [PurchaseOrder, 'number'],
 ]);

@@ -13,7 +13,9 @@ import { purchaseOrderSync } from './kinds/purchase-order.sync.js';
 import { reservationSync } from './kinds/reservation.sync.js';
 import { salesOrderSync } from './kinds/sales-order.sync.js';
 import { stockLevelSync } from './kinds/stock-level.sync.js';
+import { supplierSync } from './kinds/supplier.sync.js';
 import { warehouseSync } from './kinds/warehouse.sync.js';
+import { Supplier } from '../purchasing/supplier.entity.js';
 import type { RefKind, RefRequest, Refs, SyncKind } from './sync-kind.js';
 import { SyncOutcome, type SyncRecordInput, type SyncRecordKind } from './sync-record.js';
 import { RowChecker, type RowError } from './sync-validation.js';
@@ -21,6 +23,7 @@ import { RowChecker, type RowError } from './sync-validation.js';
 /** Every kind, in dependency order: a record may reference only kinds before it. */
 export const SYNC_KINDS: readonly SyncKind[] = [
   customerSync,
+  supplierSync,
   productSync,
   warehouseSync,
   contractSync,
@@ -32,6 +35,7 @@ export const SYNC_KINDS: readonly SyncKind[] = [
 
 const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
   customer: Customer,
+  supplier: Supplier,
   product: Product,
   warehouse: Warehouse,
   contract: Contract,

@@ -4,7 +4,7 @@ import type { SyncRecordInput, SyncRecordKind } from './sync-record.js';
 import type { RowChecker, RowError } from './sync-validation.js';
 
 /** What a record may point at by external id (order lines are records inside their order). */
-export type RefKind = 'customer' | 'product' | 'warehouse' | 'contract' | 'salesOrderLine';
+export type RefKind = 'customer' | 'supplier' | 'product' | 'warehouse' | 'contract' | 'salesOrderLine';
 
 export interface RefRequest {
   path: string;

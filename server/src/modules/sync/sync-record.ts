@@ -12,6 +12,7 @@ registerEnumType(SyncOutcome, { name: 'SyncOutcome' });
 
 export enum SyncRecordKind {
   CUSTOMER = 'CUSTOMER',
+  SUPPLIER = 'SUPPLIER',
   PRODUCT = 'PRODUCT',
   WAREHOUSE = 'WAREHOUSE',
   CONTRACT = 'CONTRACT',

@@ -4,12 +4,14 @@ import { StockLevel } from '../inventory/stock-level.entity.js';
 import { Customer } from '../order/customer.entity.js';
 import { Product } from '../order/product.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
+import { Supplier } from '../purchasing/supplier.entity.js';
 import {
   changedSince,
   CustomerConnection,
   ProductConnection,
   PurchaseOrderConnection,
   StockLevelConnection,
+  SupplierConnection,
   SyncedRecordFilter,
 } from './partner-reads.js';
 import { SyncRecordsInput, SyncRecordsResult } from './sync.types.js';
@@ -35,6 +37,17 @@ export class SyncResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
     return changedSince(ctx.em, Customer, filter, first, after);
+  }
+
+  @Authorized('orders:read')
+  @Query(() => SupplierConnection, { description: 'Suppliers in the order they last changed' })
+  suppliers(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => SyncedRecordFilter, { nullable: true }) filter: Filter,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return changedSince(ctx.em, Supplier, filter, first, after);
   }
 
   @Authorized('orders:read')

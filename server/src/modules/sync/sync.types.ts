@@ -8,6 +8,7 @@ import { ProductSyncInput } from './kinds/product.sync.js';
 import { PurchaseOrderSyncInput } from './kinds/purchase-order.sync.js';
 import { ReservationSyncInput } from './kinds/reservation.sync.js';
 import { SalesOrderSyncInput } from './kinds/sales-order.sync.js';
+import { SupplierSyncInput } from './kinds/supplier.sync.js';
 import { StockLevelSyncInput } from './kinds/stock-level.sync.js';
 import { WarehouseSyncInput } from './kinds/warehouse.sync.js';
 
@@ -36,6 +37,9 @@ export class SyncRecordsInput {
 
   @Field(() => [CustomerSyncInput], { nullable: true })
   customers?: CustomerSyncInput[] | null;
+
+  @Field(() => [SupplierSyncInput], { nullable: true })
+  suppliers?: SupplierSyncInput[] | null;
 
   @Field(() => [ProductSyncInput], { nullable: true })
   products?: ProductSyncInput[] | null;

@@ -4,6 +4,7 @@ import type { Product } from '../../order/product.entity.js';
 import type { SalesOrderLine } from '../../order/sales-order-line.entity.js';
 import { PurchaseOrderLine } from '../../purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder, PurchaseOrderStatusEnum } from '../../purchasing/purchase-order.entity.js';
+import type { Supplier } from '../../purchasing/supplier.entity.js';
 import type { RefRequest, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
@@ -31,9 +32,7 @@ export class PurchaseOrderSyncInput extends SyncRecordInput {
   @Field(() => String, { nullable: true })
   number?: string | null;
   @Field(() => String, { nullable: true })
-  supplierCode?: string | null;
-  @Field(() => String, { nullable: true })
-  supplierName?: string | null;
+  supplierExternalId?: string | null;
   @Field(() => PurchaseOrderStatusEnum, { nullable: true })
   status?: PurchaseOrderStatus | null;
   @Field(() => String, { nullable: true })
@@ -57,8 +56,7 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
   naturalKey: { property: 'number', path: 'number', value: (row) => row.number?.trim() },
   check(row, c) {
     c.text('number', row.number, 32);
-    c.text('supplierCode', row.supplierCode, 32);
-    c.text('supplierName', row.supplierName, 200);
+    c.text('supplierExternalId', row.supplierExternalId, 128);
     c.oneOf('status', row.status, PO_STATUSES);
     c.currency('currency', row.currency);
     c.date('orderDate', row.orderDate);
@@ -84,6 +82,7 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
   },
   references(row) {
     const refs: RefRequest[] = [];
+    if (row.supplierExternalId) refs.push({ path: 'supplierExternalId', kind: 'supplier', externalId: row.supplierExternalId.trim() });
     (row.lines ?? []).forEach((line, i) => {
       if (line.productExternalId) refs.push({ path: `lines[${i}].productExternalId`, kind: 'product', externalId: line.productExternalId.trim() });
       if (line.salesOrderLineExternalId) {
@@ -120,8 +119,7 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
   apply({ em, source }, row, existing, refs) {
     const values = {
       number: row.number!.trim(),
-      supplierCode: row.supplierCode!.trim(),
-      supplierName: row.supplierName!.trim(),
+      supplier: refs.get<Supplier>('supplier', row.supplierExternalId!.trim()),
       status: row.status!,
       currency: row.currency!,
       orderDate: row.orderDate!,

@@ -22,7 +22,13 @@ export const purchaseOrdersStep: EffectStep = {
     const poLines = await em.find(PurchaseOrderLine, { purchaseOrder: { $in: pos } }, { populate: ['product'] });
     const plan = planPurchaseOrderChanges(
       affected,
-      pos,
+      // The supplier's name as the fresh impact read it (the locked rows are not joined to suppliers).
+      pos.map((po) => ({
+        id: po.id,
+        number: po.number,
+        status: po.status,
+        supplierName: affected.find((p) => p.purchaseOrderId === po.id)!.supplierName,
+      })),
       poLines.map((l) => ({ ...l, purchaseOrderId: l.purchaseOrder.id, sku: l.product.sku })),
     );
     for (const { purchaseOrderLineId, quantity } of plan.cancellations) {
