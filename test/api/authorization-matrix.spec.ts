@@ -16,7 +16,7 @@ import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 const DEPARTMENTS = ['SALES', 'PURCHASING', 'WAREHOUSE', 'FINANCE', 'MANAGEMENT'] as const;
 type Department = (typeof DEPARTMENTS)[number];
-const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE'] as const;
+const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE', 'ERP_SYNC'] as const;
 type Scope = (typeof SCOPES)[number];
 
 type UserActor = 'admin' | 'clerk' | 'auditor' | `head:${Department}`;
@@ -168,6 +168,23 @@ const ROWS: Record<string, Row> = {
     allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
   },
   orders: { kind: 'query', document: `{ orders(first: 5) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  // ERP sync partner reads: order readers.
+  customers: { kind: 'query', document: `{ customers(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  suppliers: { kind: 'query', document: `{ suppliers(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  products: { kind: 'query', document: `{ products(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  purchaseOrders: {
+    kind: 'query',
+    document: `{ purchaseOrders(first: 1) { totalCount } }`,
+    allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'],
+  },
+  stockLevels: { kind: 'query', document: `{ stockLevels(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  syncRecords: {
+    kind: 'mutation',
+    // No records: allowed callers get an empty success, so the matrix writes nothing.
+    document: `mutation($i: SyncRecordsInput!) { syncRecords(input: $i) { ${RESULT} ... on SyncRecordsSuccess { applied rows { outcome } } } }`,
+    allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
+    variables: () => ({ i: { source: 'MATRIX', customers: [] } }),
+  },
   order: {
     kind: 'query',
     document: `query($n: String!) { order(number: $n) { number } }`,

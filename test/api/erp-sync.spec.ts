@@ -60,7 +60,19 @@ function row(result: Result, kind: string, externalId: string): Row {
 
 /** Every synchronised table of the test source, as text: "nothing written" for the ERP model. */
 async function syncedChecksums(): Promise<Checksums> {
-  const tables = ['customer', 'supplier', 'product', 'warehouse', 'contract', 'sales_order', 'sales_order_line', 'purchase_order', 'purchase_order_line', 'stock_level', 'reservation'];
+  const tables = [
+    'customer',
+    'supplier',
+    'product',
+    'warehouse',
+    'contract',
+    'sales_order',
+    'sales_order_line',
+    'purchase_order',
+    'purchase_order_line',
+    'stock_level',
+    'reservation',
+  ];
   const rows = await server.sql<{ name: string; hash: string }>(
     tables
       .map((t) => `select '${t}' as name, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as hash from (select * from ${t}) r`)
@@ -134,7 +146,16 @@ function company(): Input {
       { externalId: `so-${i}-l2`, lineNo: 2, productExternalId: 'prod-2', quantity: 5, unitPrice: '200.00' },
     ],
   }));
-  const suppliers = [{ externalId: 'sup-1', sourceVersion: 1, code: 'ERPT-S1', name: 'ERP Supplier Ltd', contactName: 'Ms Li', email: 'orders@supplier.example' }];
+  const suppliers = [
+    {
+      externalId: 'sup-1',
+      sourceVersion: 1,
+      code: 'ERPT-S1',
+      name: 'ERP Supplier Ltd',
+      contactName: 'Ms Li',
+      email: 'orders@supplier.example',
+    },
+  ];
   const supplier = { supplierExternalId: 'sup-1' };
   const purchaseOrders = [
     {
@@ -146,7 +167,9 @@ function company(): Input {
       currency: 'CNY',
       orderDate: '2026-11-21',
       cancellationPenaltyRate: '0.05',
-      lines: [{ externalId: 'po-1-l1', productExternalId: 'prod-1', quantity: 10, unitPrice: '60.00', salesOrderLineExternalId: 'so-1-l1' }],
+      lines: [
+        { externalId: 'po-1-l1', productExternalId: 'prod-1', quantity: 10, unitPrice: '60.00', salesOrderLineExternalId: 'so-1-l1' },
+      ],
     },
     {
       // Shared: buys for two sales orders.
@@ -171,7 +194,9 @@ function company(): Input {
     onHand: 100,
     reserved: i === 2 ? 3 : 0,
   }));
-  const reservations = [{ externalId: 'res-1', sourceVersion: 1, salesOrderLineExternalId: 'so-1-l2', warehouseExternalId: 'wh-1', quantity: 3 }];
+  const reservations = [
+    { externalId: 'res-1', sourceVersion: 1, salesOrderLineExternalId: 'so-1-l2', warehouseExternalId: 'wh-1', quantity: 3 },
+  ];
   return { customers, suppliers, products, warehouses, contracts, salesOrders, purchaseOrders, stockLevels, reservations };
 }
 
@@ -195,7 +220,10 @@ describe('the done-when path', () => {
   it('loads a small company in one call, reports only UNCHANGED when re-sent, and terminates an imported order end to end', async () => {
     const loaded = await sync(company());
     expect(loaded.__typename).toBe('SyncRecordsSuccess');
-    expect(loaded.rows.filter((r) => r.outcome !== 'CREATED'), JSON.stringify(loaded.rows)).toEqual([]);
+    expect(
+      loaded.rows.filter((r) => r.outcome !== 'CREATED'),
+      JSON.stringify(loaded.rows),
+    ).toEqual([]);
     expect(loaded).toMatchObject({ applied: true, created: COMPANY_RECORDS, rejected: 0 });
 
     const before = await allChecksums();
@@ -205,7 +233,14 @@ describe('the done-when path', () => {
 
     // Stored as sent, with the identity visible on the read types.
     const order = await wf.as<{
-      order: { number: string; externalId: string; source: string; totalAmount: string; stage: string; customer: { externalId: string; language: string } };
+      order: {
+        number: string;
+        externalId: string;
+        source: string;
+        totalAmount: string;
+        stage: string;
+        customer: { externalId: string; language: string };
+      };
     }>(ADMIN, `{ order(number: "ERPT-SO-1") { number externalId source totalAmount stage customer { externalId language } } }`);
     expect(order.order).toEqual({
       number: 'ERPT-SO-1',
@@ -218,7 +253,12 @@ describe('the done-when path', () => {
 
     // The impact shows the imported POs (one shared) and the reservation.
     const impact = await wf.as<{
-      terminationImpact: { __typename: string; purchaseOrders: { number: string }[]; reservations: { quantity: number; warehouseCode: string }[]; feeRate: string };
+      terminationImpact: {
+        __typename: string;
+        purchaseOrders: { number: string }[];
+        reservations: { quantity: number; warehouseCode: string }[];
+        feeRate: string;
+      };
     }>(CLERK, impactQuery('purchaseOrders { number } reservations { quantity warehouseCode } feeRate'), {
       input: { orderNumber: 'ERPT-SO-1', reasonCode: 'CUSTOMER_CHANGE' },
     });
@@ -238,7 +278,18 @@ describe('the done-when path', () => {
     expect(done.status).toBe('EFFECTIVE');
 
     // The effect cancelled the PO bought only for this order, and this order's line of the shared one.
-    const pos = await wf.as<{ purchaseOrders: { edges: { node: { number: string; status: string; supplier: { code: string; externalId: string }; lines: { cancelledQuantity: number; salesOrderNumber: string }[] } }[] } }>(
+    const pos = await wf.as<{
+      purchaseOrders: {
+        edges: {
+          node: {
+            number: string;
+            status: string;
+            supplier: { code: string; externalId: string };
+            lines: { cancelledQuantity: number; salesOrderNumber: string }[];
+          };
+        }[];
+      };
+    }>(
       ADMIN,
       `{ purchaseOrders(filter: { source: "${SOURCE}", search: "ERPT-PO" }) { edges { node { number status supplier { code externalId } lines { cancelledQuantity salesOrderNumber } } } } }`,
     );
@@ -247,7 +298,9 @@ describe('the done-when path', () => {
     expect(byNumber['ERPT-PO-1']!.supplier).toEqual({ code: 'ERPT-S1', externalId: 'sup-1' });
     expect(byNumber['ERPT-PO-2']!.lines.find((l) => l.salesOrderNumber === 'ERPT-SO-1')!.cancelledQuantity).toBe(5);
     expect(byNumber['ERPT-PO-2']!.lines.find((l) => l.salesOrderNumber === 'ERPT-SO-2')!.cancelledQuantity).toBe(0);
-    const reservation = await server.sql<{ status: string }>(`select status from reservation where source = $1 and external_id = 'res-1'`, [SOURCE]);
+    const reservation = await server.sql<{ status: string }>(`select status from reservation where source = $1 and external_id = 'res-1'`, [
+      SOURCE,
+    ]);
     expect(reservation[0]!.status).toBe('RELEASED');
 
     // The ERP re-sending its unchanged records does not undo what the termination did.
@@ -262,14 +315,70 @@ describe('outcomes per kind', () => {
   /** One change per kind, to a record the company call created. */
   const CHANGES: [string, string, string, (r: Record<string, unknown>) => void, string, string][] = [
     ['customers', 'CUSTOMER', 'cust-2', (r) => (r.city = 'Wuxi'), `select city as v from customer where external_id = 'cust-2'`, 'Wuxi'],
-    ['suppliers', 'SUPPLIER', 'sup-1', (r) => (r.phone = '+86 512 0000'), `select phone as v from supplier where external_id = 'sup-1'`, '+86 512 0000'],
-    ['products', 'PRODUCT', 'prod-5', (r) => (r.status = 'DISCONTINUED'), `select status as v from product where external_id = 'prod-5'`, 'DISCONTINUED'],
-    ['warehouses', 'WAREHOUSE', 'wh-1', (r) => (r.name = 'Main warehouse'), `select name as v from warehouse where external_id = 'wh-1'`, 'Main warehouse'],
-    ['contracts', 'CONTRACT', 'ctr-1', (r) => (r.noticeDays = 30), `select notice_days::text as v from contract where external_id = 'ctr-1'`, '30'],
-    ['salesOrders', 'SALES_ORDER', 'so-4', (r) => (r.stage = 'IN_PRODUCTION'), `select stage as v from sales_order where external_id = 'so-4'`, 'IN_PRODUCTION'],
-    ['purchaseOrders', 'PURCHASE_ORDER', 'po-2', (r) => (r.cancellationPenaltyRate = '0.08'), `select cancellation_penalty_rate::text as v from purchase_order where external_id = 'po-2'`, '0.0800'],
-    ['stockLevels', 'STOCK_LEVEL', 'stock-4', (r) => (r.onHand = 80), `select on_hand::text as v from stock_level where external_id = 'stock-4'`, '80'],
-    ['reservations', 'RESERVATION', 'res-1', (r) => (r.quantity = 2), `select quantity::text as v from reservation where external_id = 'res-1'`, '2'],
+    [
+      'suppliers',
+      'SUPPLIER',
+      'sup-1',
+      (r) => (r.phone = '+86 512 0000'),
+      `select phone as v from supplier where external_id = 'sup-1'`,
+      '+86 512 0000',
+    ],
+    [
+      'products',
+      'PRODUCT',
+      'prod-5',
+      (r) => (r.status = 'DISCONTINUED'),
+      `select status as v from product where external_id = 'prod-5'`,
+      'DISCONTINUED',
+    ],
+    [
+      'warehouses',
+      'WAREHOUSE',
+      'wh-1',
+      (r) => (r.name = 'Main warehouse'),
+      `select name as v from warehouse where external_id = 'wh-1'`,
+      'Main warehouse',
+    ],
+    [
+      'contracts',
+      'CONTRACT',
+      'ctr-1',
+      (r) => (r.noticeDays = 30),
+      `select notice_days::text as v from contract where external_id = 'ctr-1'`,
+      '30',
+    ],
+    [
+      'salesOrders',
+      'SALES_ORDER',
+      'so-4',
+      (r) => (r.stage = 'IN_PRODUCTION'),
+      `select stage as v from sales_order where external_id = 'so-4'`,
+      'IN_PRODUCTION',
+    ],
+    [
+      'purchaseOrders',
+      'PURCHASE_ORDER',
+      'po-2',
+      (r) => (r.cancellationPenaltyRate = '0.08'),
+      `select cancellation_penalty_rate::text as v from purchase_order where external_id = 'po-2'`,
+      '0.0800',
+    ],
+    [
+      'stockLevels',
+      'STOCK_LEVEL',
+      'stock-4',
+      (r) => (r.onHand = 80),
+      `select on_hand::text as v from stock_level where external_id = 'stock-4'`,
+      '80',
+    ],
+    [
+      'reservations',
+      'RESERVATION',
+      'res-1',
+      (r) => (r.quantity = 2),
+      `select quantity::text as v from reservation where external_id = 'res-1'`,
+      '2',
+    ],
   ];
 
   for (const [field, kind, externalId, change, select, expected] of CHANGES) {
@@ -316,7 +425,12 @@ describe('references', () => {
     // Another source does not see this source's records.
     const other = await server.gql<{ syncRecords: Result }>(
       SYNC,
-      { input: { source: 'OTHER-ERP', reservations: [{ externalId: 'res-x', salesOrderLineExternalId: 'so-10-l1', warehouseExternalId: 'wh-1', quantity: 1 }] } },
+      {
+        input: {
+          source: 'OTHER-ERP',
+          reservations: [{ externalId: 'res-x', salesOrderLineExternalId: 'so-10-l1', warehouseExternalId: 'wh-1', quantity: 1 }],
+        },
+      },
       erpKey,
     );
     const otherRow = other.data!.syncRecords.rows[0]!;
@@ -329,7 +443,17 @@ describe('references', () => {
 
   it('refuses an order whose contract is another customer’s', async () => {
     const [order] = company().salesOrders as Record<string, unknown>[];
-    const result = await sync({ salesOrders: [{ ...order, externalId: 'so-11', number: 'ERPT-SO-11', customerExternalId: 'cust-3', lines: [{ externalId: 'so-11-l1', lineNo: 1, productExternalId: 'prod-1', quantity: 1, unitPrice: '1.00' }] }] });
+    const result = await sync({
+      salesOrders: [
+        {
+          ...order,
+          externalId: 'so-11',
+          number: 'ERPT-SO-11',
+          customerExternalId: 'cust-3',
+          lines: [{ externalId: 'so-11-l1', lineNo: 1, productExternalId: 'prod-1', quantity: 1, unitPrice: '1.00' }],
+        },
+      ],
+    });
     expect(result.rows[0]!.errors.map((e) => e.code)).toEqual(['INVALID']);
     expect(result.applied).toBe(false);
   });
@@ -366,8 +490,12 @@ describe('error policies', () => {
       stockLevels: [{ externalId: 'stock-bad', warehouseExternalId: 'wh-1', productExternalId: 'prod-bad', onHand: 1 }],
     });
     expect(result).toMatchObject({ applied: true, created: 1, rejected: 2 });
-    expect(row(result, 'STOCK_LEVEL', 'stock-bad').errors.map((e) => [e.path, e.code])).toEqual([['productExternalId', 'REFERENCE_REJECTED']]);
-    expect(await server.sql(`select code from customer where source = $1 and external_id = 'cust-new-2'`, [SOURCE])).toEqual([{ code: 'ERPT-N2' }]);
+    expect(row(result, 'STOCK_LEVEL', 'stock-bad').errors.map((e) => [e.path, e.code])).toEqual([
+      ['productExternalId', 'REFERENCE_REJECTED'],
+    ]);
+    expect(await server.sql(`select code from customer where source = $1 and external_id = 'cust-new-2'`, [SOURCE])).toEqual([
+      { code: 'ERPT-N2' },
+    ]);
     expect(await server.sql(`select 1 from product where external_id = 'prod-bad'`)).toEqual([]);
     // The call is in the event log with its counts.
     const events = await server.sql<{ data: Record<string, unknown> }>(
@@ -404,7 +532,14 @@ describe('error policies', () => {
 describe('limits and hostile input', () => {
   it('refuses more than 500 records with a clear InputError and writes nothing', async () => {
     const before = await allChecksums();
-    const customers = Array.from({ length: 501 }, (_, i) => ({ externalId: `bulk-${i}`, code: `B${i}`, name: 'x', contactName: 'x', email: 'x@y.example', city: 'x' }));
+    const customers = Array.from({ length: 501 }, (_, i) => ({
+      externalId: `bulk-${i}`,
+      code: `B${i}`,
+      name: 'x',
+      contactName: 'x',
+      email: 'x@y.example',
+      city: 'x',
+    }));
     const result = await sync({ customers });
     expect(result).toMatchObject({ __typename: 'InputError', code: 'VALIDATION_FAILED', field: 'input' });
     expect(changedTables(before, await allChecksums())).toEqual([]);
@@ -418,7 +553,17 @@ describe('limits and hostile input', () => {
     const before = await allChecksums();
     const result = await sync({
       errorPolicy: 'REJECT_FAILED_ROWS',
-      customers: [{ externalId: 'cust-long', code: 'ERPT-L', name: 'x'.repeat(5000), contactName: 'x', email: 'not-an-email', city: 'x', language: 'fr' }],
+      customers: [
+        {
+          externalId: 'cust-long',
+          code: 'ERPT-L',
+          name: 'x'.repeat(5000),
+          contactName: 'x',
+          email: 'not-an-email',
+          city: 'x',
+          language: 'fr',
+        },
+      ],
       salesOrders: [
         {
           externalId: 'so-bad',
@@ -433,7 +578,11 @@ describe('limits and hostile input', () => {
         },
       ],
     });
-    expect(row(result, 'CUSTOMER', 'cust-long').errors.map((e) => `${e.path}:${e.code}`)).toEqual(['name:TOO_LONG', 'email:INVALID', 'language:INVALID']);
+    expect(row(result, 'CUSTOMER', 'cust-long').errors.map((e) => `${e.path}:${e.code}`)).toEqual([
+      'name:TOO_LONG',
+      'email:INVALID',
+      'language:INVALID',
+    ]);
     expect(row(result, 'SALES_ORDER', 'so-bad').errors.map((e) => `${e.path}:${e.code}`)).toEqual([
       'currency:INVALID',
       'orderDate:INVALID',
@@ -442,15 +591,30 @@ describe('limits and hostile input', () => {
     ]);
     // Field errors first; references are checked for rows that pass them.
     const unknown = await sync({
-      salesOrders: [{ ...(company().salesOrders as Input[])[0], externalId: 'so-unknown', number: 'ERPT-SO-U', customerExternalId: 'cust-nobody', lines: [{ externalId: 'so-u-l1', lineNo: 1, productExternalId: 'prod-nothing', quantity: 1, unitPrice: '1.00' }] }],
+      salesOrders: [
+        {
+          ...(company().salesOrders as Input[])[0],
+          externalId: 'so-unknown',
+          number: 'ERPT-SO-U',
+          customerExternalId: 'cust-nobody',
+          lines: [{ externalId: 'so-u-l1', lineNo: 1, productExternalId: 'prod-nothing', quantity: 1, unitPrice: '1.00' }],
+        },
+      ],
     });
-    expect(unknown.rows[0]!.errors.map((e) => `${e.path}:${e.code}`)).toEqual(['customerExternalId:UNKNOWN_REFERENCE', 'lines[0].productExternalId:UNKNOWN_REFERENCE']);
+    expect(unknown.rows[0]!.errors.map((e) => `${e.path}:${e.code}`)).toEqual([
+      'customerExternalId:UNKNOWN_REFERENCE',
+      'lines[0].productExternalId:UNKNOWN_REFERENCE',
+    ]);
     expect(changedTables(before, await allChecksums())).toEqual([]);
   });
 
   it('refuses a 10 MB string before it reaches the service', async () => {
     const before = await allChecksums();
-    const res = await server.gql(SYNC, { input: { source: SOURCE, customers: [{ externalId: 'huge', name: 'x'.repeat(10 * 1024 * 1024) }] } }, erpKey);
+    const res = await server.gql(
+      SYNC,
+      { input: { source: SOURCE, customers: [{ externalId: 'huge', name: 'x'.repeat(10 * 1024 * 1024) }] } },
+      erpKey,
+    );
     expect(res.status).toBe(413);
     expect(changedTables(before, await allChecksums())).toEqual([]);
   });
@@ -495,7 +659,13 @@ describe('running terminations', () => {
 
 describe('partner reads', () => {
   it('lists synchronised records by source, external id, search and updatedSince, page by page', async () => {
-    const page1 = await wf.as<{ products: { totalCount: number; edges: { node: { sku: string; externalId: string; source: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+    const page1 = await wf.as<{
+      products: {
+        totalCount: number;
+        edges: { node: { sku: string; externalId: string; source: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>(
       ADMIN,
       `{ products(filter: { source: "${SOURCE}" }, first: 3) { totalCount edges { node { sku externalId source } } pageInfo { hasNextPage endCursor } } }`,
     );
@@ -516,7 +686,10 @@ describe('partner reads', () => {
     );
     expect(customers.customers.edges.map((e) => e.node.code)).toEqual(['ERPT-C2']);
 
-    const future = await wf.as<{ stockLevels: { totalCount: number } }>(ADMIN, `{ stockLevels(filter: { updatedSince: "2099-01-01T00:00:00Z" }) { totalCount } }`);
+    const future = await wf.as<{ stockLevels: { totalCount: number } }>(
+      ADMIN,
+      `{ stockLevels(filter: { updatedSince: "2099-01-01T00:00:00Z" }) { totalCount } }`,
+    );
     expect(future.stockLevels.totalCount).toBe(0);
     const stock = await wf.as<{ stockLevels: { edges: { node: { onHand: number; product: { sku: string } } }[] } }>(
       ADMIN,

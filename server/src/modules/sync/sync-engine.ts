@@ -74,12 +74,18 @@ interface RowState {
 }
 
 /** Marks every row whose `key` value is shared with another row of the list. */
-function markDuplicates(states: RowState[], key: (s: RowState) => string[] | string | null | undefined, path: (s: RowState, value: string) => string, what: string) {
+function markDuplicates(
+  states: RowState[],
+  key: (s: RowState) => string[] | string | null | undefined,
+  path: (s: RowState, value: string) => string,
+  what: string,
+) {
   const count = new Map<string, number>();
   for (const s of states) for (const v of new Set([key(s) ?? []].flat())) count.set(v, (count.get(v) ?? 0) + 1);
   for (const s of states) {
     for (const v of new Set([key(s) ?? []].flat())) {
-      if ((count.get(v) ?? 0) > 1) s.errors.push({ path: path(s, v), code: 'DUPLICATE_IN_CALL', message: `${what} ${v} appears more than once in this call.` });
+      if ((count.get(v) ?? 0) > 1)
+        s.errors.push({ path: path(s, v), code: 'DUPLICATE_IN_CALL', message: `${what} ${v} appears more than once in this call.` });
     }
   }
 }
@@ -106,10 +112,20 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
       spec.check(row, c);
       return { row, index, externalId: externalId ?? String(row.externalId ?? '').slice(0, 128), errors: c.errors };
     });
-    markDuplicates(states, (s) => s.externalId, () => 'externalId', 'External id');
+    markDuplicates(
+      states,
+      (s) => s.externalId,
+      () => 'externalId',
+      'External id',
+    );
     if (spec.naturalKey) {
       const nk = spec.naturalKey;
-      markDuplicates(states, (s) => nk.value(s.row) ?? null, () => nk.path, nk.path);
+      markDuplicates(
+        states,
+        (s) => nk.value(s.row) ?? null,
+        () => nk.path,
+        nk.path,
+      );
     }
     if (spec.children) {
       const children = spec.children;
@@ -128,12 +144,14 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     // waits for the sync (or the sync for it) instead of failing on the row version.
     if (ids.length) {
       const table = em.getMetadata().get(spec.entity.name).tableName;
-      await em.execute(`select id from "${table}" where source = ? and external_id in (${ids.map(() => '?').join(',')}) order by id for update`, [
-        source,
-        ...ids,
-      ]);
+      await em.execute(
+        `select id from "${table}" where source = ? and external_id in (${ids.map(() => '?').join(',')}) order by id for update`,
+        [source, ...ids],
+      );
     }
-    for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, { populate: (spec.populate ?? []) as never[] })) {
+    for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, {
+      populate: (spec.populate ?? []) as never[],
+    })) {
       stored.set(e.externalId!, e);
     }
     if (spec.naturalKey) {
@@ -153,7 +171,8 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     const wanted = new Map<RefKind, Set<string>>();
     for (const s of states) {
       for (const ref of spec.references(s.row)) {
-        if (!inCall.get(ref.kind)!.has(ref.externalId)) (wanted.get(ref.kind) ?? wanted.set(ref.kind, new Set()).get(ref.kind)!).add(ref.externalId);
+        if (!inCall.get(ref.kind)!.has(ref.externalId))
+          (wanted.get(ref.kind) ?? wanted.set(ref.kind, new Set()).get(ref.kind)!).add(ref.externalId);
       }
     }
     const storedRefs = new Map<string, SyncedEntity>();
@@ -163,7 +182,9 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
       }
     }
     const lookup = (ref: RefRequest): SyncedEntity | null | undefined =>
-      inCall.get(ref.kind)!.has(ref.externalId) ? inCall.get(ref.kind)!.get(ref.externalId) : storedRefs.get(`${ref.kind}:${ref.externalId}`);
+      inCall.get(ref.kind)!.has(ref.externalId)
+        ? inCall.get(ref.kind)!.get(ref.externalId)
+        : storedRefs.get(`${ref.kind}:${ref.externalId}`);
 
     // 4. Row by row: stale, unchanged, references, guards, then the write.
     for (const s of states) {
@@ -198,7 +219,11 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
           if (target === null) {
             s.errors.push({ path: ref.path, code: 'REFERENCE_REJECTED', message: `${ref.externalId} was rejected in this call.` });
           } else if (!target) {
-            s.errors.push({ path: ref.path, code: 'UNKNOWN_REFERENCE', message: `No ${ref.kind} ${ref.externalId} in this call or stored for ${source}.` });
+            s.errors.push({
+              path: ref.path,
+              code: 'UNKNOWN_REFERENCE',
+              message: `No ${ref.kind} ${ref.externalId} in this call or stored for ${source}.`,
+            });
           } else resolved.set(`${ref.kind}:${ref.externalId}`, target);
         }
         if (s.errors.length) return SyncOutcome.REJECTED;
@@ -213,7 +238,12 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
         if (spec.guard) s.errors.push(...(await spec.guard(scope, s.row, existing, refs)));
         if (s.errors.length) return SyncOutcome.REJECTED;
         const written = spec.apply(scope, s.row, existing, refs);
-        Object.assign(written.entity, { source, externalId: s.externalId, contentHash: hash, sourceVersion: version ?? existing?.sourceVersion ?? null });
+        Object.assign(written.entity, {
+          source,
+          externalId: s.externalId,
+          contentHash: hash,
+          sourceVersion: version ?? existing?.sourceVersion ?? null,
+        });
         stored.set(s.externalId, written.entity);
         for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
         return existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED;

@@ -47,5 +47,10 @@ export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends
   /** Checks against stored state once references are resolved: running terminations, foreign owners. */
   guard?(scope: SyncScope, row: I, existing: E | null, refs: Refs): Promise<RowError[]>;
   /** Writes the record (creates when `existing` is null); returns the row and its children to register. */
-  apply(scope: SyncScope, row: I, existing: E | null, refs: Refs): { entity: E; children?: { kind: RefKind; externalId: string; entity: SyncedEntity }[] };
+  apply(
+    scope: SyncScope,
+    row: I,
+    existing: E | null,
+    refs: Refs,
+  ): { entity: E; children?: { kind: RefKind; externalId: string; entity: SyncedEntity }[] };
 }

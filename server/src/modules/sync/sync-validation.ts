@@ -83,7 +83,11 @@ export class RowChecker {
     if (text === null) return null;
     const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
     if (!match || match[1]!.replace(/^0+(?=\d)/, '').length > digits || (match[2]?.length ?? 0) > scale) {
-      this.fail(path, 'INVALID', `${path} must be a decimal string with at most ${scale} places, e.g. "${scale === 2 ? '1234.50' : '0.10'}".`);
+      this.fail(
+        path,
+        'INVALID',
+        `${path} must be a decimal string with at most ${scale} places, e.g. "${scale === 2 ? '1234.50' : '0.10'}".`,
+      );
       return null;
     }
     return text;

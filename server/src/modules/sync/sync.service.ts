@@ -41,11 +41,16 @@ export class SyncService {
       if (!SOURCE_RE.test(source)) {
         refuse(InputError, 'VALIDATION_FAILED', 'source is 1 to 40 letters, digits, ".", "_" or "-", e.g. "SAP-PRD".', { field: 'source' });
       }
-      const total = SYNC_KINDS.reduce((n, k) => n + (((input as unknown as Record<string, unknown[] | null>)[k.field]?.length) ?? 0), 0);
+      const total = SYNC_KINDS.reduce((n, k) => n + ((input as unknown as Record<string, unknown[] | null>)[k.field]?.length ?? 0), 0);
       if (total > MAX_SYNC_RECORDS) {
-        refuse(InputError, 'VALIDATION_FAILED', `At most ${MAX_SYNC_RECORDS} records per call (this one has ${total}); send them in batches.`, {
-          field: 'input',
-        });
+        refuse(
+          InputError,
+          'VALIDATION_FAILED',
+          `At most ${MAX_SYNC_RECORDS} records per call (this one has ${total}); send them in batches.`,
+          {
+            field: 'input',
+          },
+        );
       }
       if (input.idempotencyKey != null && (input.idempotencyKey.length < 1 || input.idempotencyKey.length > 200)) {
         refuse(InputError, 'VALIDATION_FAILED', 'idempotencyKey is 1 to 200 characters.', { field: 'idempotencyKey' });

@@ -112,5 +112,4 @@ export class SyncRecordsSuccess {
   rows!: SyncRowResult[];
 }
 
-
 export const SyncRecordsResult = resultUnion('SyncRecordsResult', SyncRecordsSuccess, [InputError, IdempotencyKeyReusedError]);

@@ -86,7 +86,8 @@ export const contractSync: SyncKind<ContractSyncInput, Contract> = {
     c.int('replyWorkingDays', row.replyWorkingDays, 1, 60, true);
     c.date('validFrom', row.validFrom, true);
   },
-  references: (row) => (row.customerExternalId ? [{ path: 'customerExternalId', kind: 'customer', externalId: row.customerExternalId.trim() }] : []),
+  references: (row) =>
+    row.customerExternalId ? [{ path: 'customerExternalId', kind: 'customer', externalId: row.customerExternalId.trim() }] : [],
   apply({ em }, row, existing, refs) {
     const values = {
       number: row.number!.trim(),

@@ -84,9 +84,14 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
     const refs: RefRequest[] = [];
     if (row.supplierExternalId) refs.push({ path: 'supplierExternalId', kind: 'supplier', externalId: row.supplierExternalId.trim() });
     (row.lines ?? []).forEach((line, i) => {
-      if (line.productExternalId) refs.push({ path: `lines[${i}].productExternalId`, kind: 'product', externalId: line.productExternalId.trim() });
+      if (line.productExternalId)
+        refs.push({ path: `lines[${i}].productExternalId`, kind: 'product', externalId: line.productExternalId.trim() });
       if (line.salesOrderLineExternalId) {
-        refs.push({ path: `lines[${i}].salesOrderLineExternalId`, kind: 'salesOrderLine', externalId: line.salesOrderLineExternalId.trim() });
+        refs.push({
+          path: `lines[${i}].salesOrderLineExternalId`,
+          kind: 'salesOrderLine',
+          externalId: line.salesOrderLineExternalId.trim(),
+        });
       }
     });
     return refs;
@@ -98,7 +103,11 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
       const product = refs.get<Product>('product', line.productExternalId!.trim());
       const salesLine = refs.get<SalesOrderLine>('salesOrderLine', line.salesOrderLineExternalId!.trim());
       if (salesLine.product.id !== product.id) {
-        errors.push({ path: `lines[${i}].productExternalId`, code: 'INVALID', message: 'The product differs from the sales-order line it buys for.' });
+        errors.push({
+          path: `lines[${i}].productExternalId`,
+          code: 'INVALID',
+          message: 'The product differs from the sales-order line it buys for.',
+        });
       }
       const stored = existing?.lines.getItems().find((l) => l.externalId === line.externalId.trim());
       if (stored && line.quantity! < (line.receivedQuantity ?? stored.receivedQuantity) + stored.cancelledQuantity) {
@@ -112,7 +121,11 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
     );
     for (const line of foreign) {
       const i = lines.findIndex((l) => l.externalId.trim() === line.externalId);
-      errors.push({ path: `lines[${i}].externalId`, code: 'CONFLICT', message: `Line ${line.externalId} belongs to another purchase order.` });
+      errors.push({
+        path: `lines[${i}].externalId`,
+        code: 'CONFLICT',
+        message: `Line ${line.externalId} belongs to another purchase order.`,
+      });
     }
     return errors;
   },

@@ -107,7 +107,8 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
     });
     return refs;
   },
-  children: (row) => (row.lines ?? []).map((line, i) => ({ kind: 'salesOrderLine', path: `lines[${i}].externalId`, externalId: line.externalId.trim() })),
+  children: (row) =>
+    (row.lines ?? []).map((line, i) => ({ kind: 'salesOrderLine', path: `lines[${i}].externalId`, externalId: line.externalId.trim() })),
 
   async guard({ em, source }, row, existing, refs) {
     const errors: RowError[] = [];
@@ -136,7 +137,11 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       { fields: ['quantity', 'salesOrderLine'] },
     );
     if (running.length && row.status === 'TERMINATED') {
-      errors.push({ path: 'status', code: 'TERMINATION_IN_PROGRESS', message: 'A termination of this order is running; it cannot be cancelled now.' });
+      errors.push({
+        path: 'status',
+        code: 'TERMINATION_IN_PROGRESS',
+        message: 'A termination of this order is running; it cannot be cancelled now.',
+      });
     }
     for (const taken of running) {
       const stored = existing.lines.getItems().find((l) => l.id === taken.salesOrderLine.id);
@@ -145,7 +150,11 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       const sent = lines[i];
       const path = i < 0 ? 'lines' : `lines[${i}]`;
       if (!sent) {
-        errors.push({ path, code: 'TERMINATION_IN_PROGRESS', message: `Line ${stored.lineNo} is being terminated; it cannot be removed now.` });
+        errors.push({
+          path,
+          code: 'TERMINATION_IN_PROGRESS',
+          message: `Line ${stored.lineNo} is being terminated; it cannot be removed now.`,
+        });
         continue;
       }
       const needed = (sent.shippedQuantity ?? stored.shippedQuantity) + stored.terminatedQuantity + taken.quantity;
@@ -170,7 +179,11 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       if (!stored) return;
       const floor = (sent.shippedQuantity ?? stored.shippedQuantity) + stored.terminatedQuantity;
       if (sent.quantity! < floor && !errors.some((e) => e.path === `lines[${i}].quantity`)) {
-        errors.push({ path: `lines[${i}].quantity`, code: 'INVALID', message: `Line ${stored.lineNo}: below what is shipped and terminated (${floor}).` });
+        errors.push({
+          path: `lines[${i}].quantity`,
+          code: 'INVALID',
+          message: `Line ${stored.lineNo}: below what is shipped and terminated (${floor}).`,
+        });
       }
     });
     return errors;
@@ -209,10 +222,23 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       const product = refs.get<Product>('product', sent.productExternalId!.trim());
       let line = stored.find((l) => l.externalId === externalId);
       if (!line) {
-        line = em.create(SalesOrderLine, { order, lineNo: sent.lineNo!, product, quantity: sent.quantity!, unitPrice: sent.unitPrice!.trim() });
+        line = em.create(SalesOrderLine, {
+          order,
+          lineNo: sent.lineNo!,
+          product,
+          quantity: sent.quantity!,
+          unitPrice: sent.unitPrice!.trim(),
+        });
         order.lines.add(line);
       }
-      Object.assign(line, { lineNo: sent.lineNo!, product, quantity: sent.quantity!, unitPrice: sent.unitPrice!.trim(), source, externalId });
+      Object.assign(line, {
+        lineNo: sent.lineNo!,
+        product,
+        quantity: sent.quantity!,
+        unitPrice: sent.unitPrice!.trim(),
+        source,
+        externalId,
+      });
       if (sent.shippedQuantity != null) line.shippedQuantity = sent.shippedQuantity;
       children.push({ kind: 'salesOrderLine', externalId, entity: line });
     }
