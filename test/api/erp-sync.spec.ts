@@ -480,6 +480,12 @@ describe('error policies', () => {
     ]);
     expect(changedTables(before, await allChecksums())).toEqual([]);
     expect(await server.sql(`select 1 from customer where external_id = 'cust-new-1'`)).toEqual([]);
+    // The call is in the event log all the same, marked as not applied.
+    const events = await server.sql<{ data: Record<string, unknown> }>(
+      `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
+      [SOURCE],
+    );
+    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_EVERYTHING', applied: false, created: 1, rejected: 1 });
   });
 
   it('REJECT_FAILED_ROWS saves the good rows and rejects rows whose reference was rejected', async () => {
@@ -502,7 +508,7 @@ describe('error policies', () => {
       `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
       [SOURCE],
     );
-    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_FAILED_ROWS', created: 1, rejected: 2 });
+    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_FAILED_ROWS', applied: true, created: 1, rejected: 2 });
   });
 
   it('rejects every record whose external id (or code) appears twice in one call', async () => {

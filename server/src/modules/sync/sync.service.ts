@@ -2,7 +2,7 @@ import { InputError, refuse, resultOf } from '../../common/business-errors.js';
 import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
-import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
+import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
 import { runSync, SYNC_KINDS, type RowOutcome } from './sync-engine.js';
 import { SyncOutcome } from './sync-record.js';
 import './sync.events.js';
@@ -34,6 +34,31 @@ function summarize(rows: RowOutcome[], applied: boolean, replayed = false): Sync
 /** syncRecords: an ERP's records in, by external id, under one error policy. */
 export class SyncService {
   constructor(private readonly events: DomainEvents) {}
+
+  private async recordCall(
+    scope: TransactionScope,
+    ctx: RequestContext,
+    source: string,
+    policy: SyncErrorPolicy,
+    result: SyncRecordsSuccess,
+  ) {
+    await this.events.record(
+      scope,
+      ctx.actor,
+      'sync.completed',
+      {
+        source,
+        errorPolicy: policy,
+        applied: result.applied,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        stale: result.stale,
+        rejected: result.rejected,
+      },
+      { entity: { type: 'SyncSource', id: source } },
+    );
+  }
 
   async syncRecords(ctx: RequestContext, input: SyncRecordsInput) {
     return resultOf(async () => {
@@ -74,27 +99,17 @@ export class SyncService {
           const result = summarize(rows, true);
           if (policy === SyncErrorPolicy.REJECT_EVERYTHING && result.rejected > 0) throw new RejectEverything(summarize(rows, false));
           await em.flush();
-          await this.events.record(
-            scope,
-            ctx.actor,
-            'sync.completed',
-            {
-              source,
-              errorPolicy: policy,
-              created: result.created,
-              updated: result.updated,
-              unchanged: result.unchanged,
-              stale: result.stale,
-              rejected: result.rejected,
-            },
-            { entity: { type: 'SyncSource', id: source } },
-          );
+          await this.recordCall(scope, ctx, source, policy, result);
           if (claim) await saveReplay(em, claim, result as unknown as Record<string, unknown>);
           return result;
         });
       } catch (error) {
-        // Nothing was written; the rows say why. Not stored for replay: a retry re-checks.
-        if (error instanceof RejectEverything) return error.result;
+        // Nothing was written; the rows say why. Not stored for replay: a retry re-checks. The
+        // call itself is still recorded, so that an administrator sees the failing source.
+        if (error instanceof RejectEverything) {
+          await inTransaction(ctx, (scope) => this.recordCall(scope, ctx, source, policy, error.result));
+          return error.result;
+        }
         if (claim && isUniqueViolation(error, 'idempotency_record_pkey')) {
           const replay = await findReplay(ctx.em.fork(), claim);
           if (replay) return { ...(replay as unknown as SyncRecordsSuccess), replayed: true };
