@@ -441,6 +441,16 @@ describe('references', () => {
     ]);
   });
 
+  it('keeps a line number with its line: a new line cannot take the number of a stored one', async () => {
+    const order = (company().salesOrders as Input[]).find((o) => o.externalId === 'so-4')!;
+    const lines = order.lines as Input[];
+    const result = await sync({
+      salesOrders: [{ ...order, stage: 'IN_PRODUCTION', sourceVersion: 5, lines: [lines[0], { ...lines[1], externalId: 'so-4-l9' }] }],
+    });
+    expect(result.rows[0]!.errors.map((e) => `${e.path}:${e.code}`)).toEqual(['lines[1].lineNo:CONFLICT']);
+    expect(result.applied).toBe(false);
+  });
+
   it('refuses an order whose contract is another customer’s', async () => {
     const [order] = company().salesOrders as Record<string, unknown>[];
     const result = await sync({

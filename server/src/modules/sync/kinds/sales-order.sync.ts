@@ -173,6 +173,17 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
         });
       }
     }
+    // A line number stays with its line (lines are never deleted, so a number is never free again).
+    lines.forEach((sent, i) => {
+      const holder = existing.lines.getItems().find((l) => l.lineNo === sent.lineNo);
+      if (holder && holder.externalId !== sent.externalId.trim()) {
+        errors.push({
+          path: `lines[${i}].lineNo`,
+          code: 'CONFLICT',
+          message: `Line number ${sent.lineNo} belongs to another line of the order.`,
+        });
+      }
+    });
     // Quantities already shipped or terminated stay: a line cannot go below them.
     lines.forEach((sent, i) => {
       const stored = existing.lines.getItems().find((l) => l.externalId === sent.externalId.trim());
