@@ -16,7 +16,9 @@ import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
 const DEPARTMENTS = ['SALES', 'PURCHASING', 'WAREHOUSE', 'FINANCE', 'MANAGEMENT'] as const;
 type Department = (typeof DEPARTMENTS)[number];
-const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE', 'ERP_SYNC'] as const;
+const SCOPES = ['ORDERS_READ', 'TERMINATIONS_READ', 'TERMINATIONS_WRITE', 'EVENTS_SUBSCRIBE', 'FOLLOW_UPS_WRITE', 'ERP_SYNC'] as const;
+/** Keys with FOLLOW_UPS_WRITE act for this department (not SALES, where the fixture's task waits). */
+const KEY_DEPARTMENT = 'WAREHOUSE';
 type Scope = (typeof SCOPES)[number];
 
 type UserActor = 'admin' | 'clerk' | 'auditor' | `head:${Department}`;
@@ -112,6 +114,7 @@ const ROWS: Record<string, Row> = {
     document: `{ events(first: 1) { pageInfo { hasNextPage } } }`,
     allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
   },
+  myNotificationPreferences: { kind: 'query', document: `{ myNotificationPreferences { mailKinds } }`, allow: USERS },
   mailbox: { kind: 'query', document: `{ mailbox(first: 1) { totalCount } }`, allow: ['admin'] },
   holidayCalendar: { kind: 'query', document: `{ holidayCalendar(year: 2026) { date kind } }`, allow: TERMINATION_READERS },
   terminationReasons: { kind: 'query', document: `{ terminationReasons { code } }`, allow: SIGNED_IN },
@@ -272,8 +275,16 @@ const ROWS: Record<string, Row> = {
     kind: 'mutation',
     document: `mutation($i: CompleteFollowUpTaskInput!) { completeFollowUpTask(input: $i) { ${RESULT} } }`,
     allow: ['admin', 'clerk', 'head:SALES'],
-    refuse: refusing('NOT_YOUR_DEPARTMENT', HEADS_BUT_SALES),
+    // A key with FOLLOW_UPS_WRITE passes the permission check but acts for its own department only.
+    refuse: refusing('NOT_YOUR_DEPARTMENT', [...HEADS_BUT_SALES, 'key:FOLLOW_UPS_WRITE', 'key:ALL']),
     variables: () => ({ i: { taskId: fx.salesTaskId, note: 'matrix: recorded', outcome: 'REFUND' } }),
+  },
+  updateNotificationPreferences: {
+    kind: 'mutation',
+    document: `mutation($i: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $i) { ${RESULT} } }`,
+    // A user's own choice of mail: API keys have no mailbox.
+    allow: USERS,
+    variables: () => ({ i: { mailKinds: [] } }),
   },
   markNotificationsRead: {
     kind: 'mutation',
@@ -447,7 +458,7 @@ async function createKey(name: string, scopes: readonly Scope[]): Promise<{ id: 
   const data = await wf.as<{ createApiKey: { __typename: string; secret: string; apiKey: { id: string } } }>(
     EMAIL.admin,
     `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret apiKey { id } } } }`,
-    { i: { name, scopes } },
+    { i: { name, scopes, department: scopes.includes('FOLLOW_UPS_WRITE') ? KEY_DEPARTMENT : null } },
   );
   expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
   return { id: data.createApiKey.apiKey.id, secret: data.createApiKey.secret };
@@ -464,14 +475,12 @@ async function createThrowawayUser(): Promise<string> {
 }
 
 async function awaitingCustomer(orderNumber: string): Promise<{ id: string; token: string }> {
-  const submitted = await wf.submit(EMAIL.clerk, {
+  const done = await wf.submitApproved(EMAIL.clerk, {
     orderNumber,
     reasonCode: 'CUSTOMER_CANCELLATION',
     explanation: 'matrix: needs the customer',
     customerConfirmationRequired: true,
   });
-  expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
-  const done = await wf.approveAll(submitted.termination!.id);
   expect(done.status).toBe('AWAITING_CUSTOMER');
   // Read right away: the newest confirmation mail to this customer is this one.
   return { id: done.id, token: await wf.confirmationToken(done.customerConfirmation!.recipient) };
@@ -508,16 +517,7 @@ async function prepareFixture(): Promise<Fixture> {
   const viewed = await awaitingCustomer(take());
   const responded = await awaitingCustomer(take());
 
-  // SO-2026-00005 needs only SALES: approving takes effect and opens SALES follow-ups.
-  const effective = await wf.submit(EMAIL.clerk, {
-    orderNumber: 'SO-2026-00005',
-    reasonCode: 'DUPLICATE_ORDER',
-    explanation: 'matrix: effective',
-    customerConfirmationRequired: false,
-  });
-  expect(effective.__typename, JSON.stringify(effective)).toBe('SubmitTerminationSuccess');
-  const done = await wf.approveAll(effective.termination!.id);
-  expect(done.status).toBe('EFFECTIVE');
+  const done = await wf.effectiveDuplicateOrder('matrix: effective');
   const salesTask = done.followUpTasks.find((t) => t.department === 'SALES' && t.status === 'OPEN');
   if (!salesTask) throw new Error(`no open SALES task: ${JSON.stringify(done.followUpTasks)}`);
 

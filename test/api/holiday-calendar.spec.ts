@@ -114,13 +114,12 @@ describe('holiday calendar', () => {
     expect(audit.at(-1)).toMatchObject({ action: 'calendar.days_set', actor_name: expect.any(String) });
     expect(audit.at(-1)!.data.days).toEqual([{ date: holiday, kind: 'HOLIDAY', name: '测试假日 test holiday' }]);
 
-    const submitted = await wf.submit('clerk@example.com', {
+    const t = await wf.submitApproved('clerk@example.com', {
       orderNumber: 'SO-2026-00002',
       reasonCode: 'CUSTOMER_CHANGE',
       explanation: 'calendar test',
       customerConfirmationRequired: true,
     });
-    const t = await wf.approveAll(submitted.termination!.id);
     expect(t.status).toBe('AWAITING_CUSTOMER');
     const [c] = await server.sql<{ deadline_date: string }>(
       `select to_char(deadline_date, 'YYYY-MM-DD') as deadline_date from customer_confirmation where termination_id = $1`,

@@ -422,6 +422,18 @@ const TEXT_SLOTS: Slot[] = [
     // No scopes: refused even when the name is fine.
     variables: (s) => ({ i: { name: s, scopes: [] } }),
   },
+  {
+    name: 'createApiKey.department',
+    who: 'admin',
+    query: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ${RESULT} } }`,
+    variables: (s) => ({ i: { name: 'hostile department', scopes: ['FOLLOW_UPS_WRITE'], department: s } }),
+  },
+  {
+    name: 'updateNotificationPreferences.mailKinds',
+    who: 'clerk',
+    query: `mutation($i: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $i) { ${RESULT} } }`,
+    variables: (s) => ({ i: { mailKinds: [s], mailLanguage: s } }),
+  },
   { name: 'changePassword.new', who: 'auditor', query: CHANGE_PASSWORD, variables: (s) => ({ o: 'wrong-password-1', n: s }) },
   { name: 'changePassword.old', who: 'auditor', query: CHANGE_PASSWORD, variables: (s) => ({ o: s, n: 'short' }) },
   // A password too short: the user is refused before anything is stored.
@@ -1009,14 +1021,7 @@ describe.each(MODES)('%s server', (mode) => {
     for (const [who, email] of Object.entries(EMAIL)) tokens.set(who as Who, await wf.token(email));
 
     // An effective termination: a decided step, a task we finish, the rows the cases point at.
-    const effective = await wf.submit(EMAIL.clerk, {
-      orderNumber: 'SO-2026-00005',
-      reasonCode: 'DUPLICATE_ORDER',
-      explanation: 'hostile input fixture',
-      customerConfirmationRequired: false,
-    });
-    const done = await wf.approveAll(effective.termination!.id);
-    expect(done.status).toBe('EFFECTIVE');
+    const done = await wf.effectiveDuplicateOrder('hostile input fixture');
     const task = done.followUpTasks.find((t) => t.kind !== 'CUSTOMER_OUTCOME') ?? done.followUpTasks[0]!;
     const completed = await wf.complete(HEAD_OF[task.department]!, task.id, 'fixture', { outcome: 'REFUND' });
     expect(completed.__typename, JSON.stringify(completed)).toBe('CompleteFollowUpTaskSuccess');

@@ -120,30 +120,39 @@ async function submitUpToLastApproval(orderNumber: string, lines?: { lineId: str
   }
 }
 
-describe('supplier notices', () => {
-  it('an effect that cancels one PO and reduces another mails each supplier its lines; delivery is recorded and in the dossier', async () => {
-    // SO-2026-00001 buys line 1 on PO-2026-00001 (its only line) and line 2 on PO-2026-00002,
-    // which also buys for SO-2026-00002: terminating the whole order cancels the first and reduces the second.
-    const cancelledBefore = await poLines('PO-2026-00001');
-    const reducedBefore = await poLines('PO-2026-00002');
-    expect(cancelledBefore.map((l) => l.order_number)).toEqual(['SO-2026-00001']);
-    expect(new Set(reducedBefore.map((l) => l.order_number))).toEqual(new Set(['SO-2026-00001', 'SO-2026-00002']));
-    const s1 = await supplierOf('PO-2026-00001');
-    const s2 = await supplierOf('PO-2026-00002');
-    expect(s1.email).toBeTruthy();
-    expect(s2.email).toBeTruthy();
+describe('an effect that cancels one PO and reduces another', () => {
+  // SO-2026-00001 buys line 1 on PO-2026-00001 (its only line) and line 2 on PO-2026-00002,
+  // which also buys for SO-2026-00002: terminating the whole order cancels the first and reduces the second.
+  let cancelledBefore: Awaited<ReturnType<typeof poLines>>;
+  let reducedBefore: Awaited<ReturnType<typeof poLines>>;
+  let s1: Awaited<ReturnType<typeof supplierOf>>;
+  let s2: Awaited<ReturnType<typeof supplierOf>>;
+  let t: Awaited<ReturnType<Workflow['get']>>;
+  let list: Notice[];
 
+  beforeAll(async () => {
+    cancelledBefore = await poLines('PO-2026-00001');
+    reducedBefore = await poLines('PO-2026-00002');
+    s1 = await supplierOf('PO-2026-00001');
+    s2 = await supplierOf('PO-2026-00002');
     const submitted = await wf.submit('clerk@example.com', {
       orderNumber: 'SO-2026-00001',
       reasonCode: 'CUSTOMER_CANCELLATION',
       explanation: '客户取消整单。',
     });
     expect(submitted.__typename).toBe('SubmitTerminationSuccess');
-    const t = await wf.approveAndAccept(submitted.termination!.id);
+    t = await wf.approveAndAccept(submitted.termination!.id);
+  });
+
+  it('queues one notice per PO with its lines, sends each to its supplier and records supplier.notified', async () => {
+    expect(cancelledBefore.map((l) => l.order_number)).toEqual(['SO-2026-00001']);
+    expect(new Set(reducedBefore.map((l) => l.order_number))).toEqual(new Set(['SO-2026-00001', 'SO-2026-00002']));
+    expect(s1.email).toBeTruthy();
+    expect(s2.email).toBeTruthy();
     expect(t.status).toBe('EFFECTIVE');
 
     // Queued with the effect, one per PO, not yet handed to the mail server.
-    let list = await supplierNotices(t.id);
+    list = await supplierNotices(t.id);
     expect(list.map((n) => [n.purchaseOrderNumber, n.action, n.channel, n.recipient, n.status, n.sentAt])).toEqual([
       ['PO-2026-00001', 'CANCEL', 'EMAIL', s1.email, 'QUEUED', null],
       ['PO-2026-00002', 'REDUCE', 'EMAIL', s2.email, 'QUEUED', null],
@@ -187,8 +196,11 @@ describe('supplier notices', () => {
       sentAt: list[0]!.sentAt,
       transport: 'smtp',
     });
+    // A supplier with an e-mail gets no phone task: Purchasing has only the effect's checklist task.
+    expect(t.followUpTasks.filter((x) => x.department === 'PURCHASING')).toHaveLength(1);
+  });
 
-    // The notice itself: PO, each line with quantities, the date, the termination, a contact; 中文 first.
+  it('states the PO, each line with its quantities, the date, the termination and a contact, 中文 first', async () => {
     const [mail] = await server.sql<{ subject: string; text: string; html: string }>(
       `select m.subject, m.text, m.html from supplier_notice n join mail_message m on m.id = n.mail_message_id
          join purchase_order po on po.id = n.purchase_order_id where po.number = 'PO-2026-00001'`,
@@ -214,11 +226,10 @@ describe('supplier notices', () => {
          join purchase_order po on po.id = n.purchase_order_id where po.number = 'PO-2026-00002'`,
     );
     expect(reduced!.subject).toContain('减量通知 / Reduction of purchase order PO-2026-00002');
+  });
 
-    // A supplier with an e-mail gets no phone task: Purchasing has only the effect's checklist task.
-    expect(t.followUpTasks.filter((x) => x.department === 'PURCHASING')).toHaveLength(1);
-
-    // The dossier lists the notices, JSON and printable.
+  it("is listed in the dossier and in the PO's history; the PO reads its supplier as a record", async () => {
+    expect(list.map((n) => n.status)).toEqual(['SENT', 'SENT']);
     const dossier = await wf.as<{ terminationDossier: { supplierNotices: Record<string, unknown>[] } }>(
       'auditor@example.com',
       `query($n: String!) { terminationDossier(number: $n) }`,
@@ -263,7 +274,9 @@ describe('supplier notices', () => {
       { terminationNumber: t.number, purchaseOrderNumber: 'PO-2026-00001', status: 'SENT', messageId: list[0]!.messageId },
     ]);
   });
+});
 
+describe('supplier notices', () => {
   it('a supplier without e-mail: no mail, a PURCHASING task to phone it with the lines, in the same transaction', async () => {
     // SO-2026-00080 buys a line on PO-2026-00055 from S004, which has no e-mail on file.
     const lines = await poLines('PO-2026-00055');

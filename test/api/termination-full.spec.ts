@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness/server.js';
-import { HEAD_OF, type Workflow, type TerminationView } from '../harness/workflow.js';
+import { HEAD_OF, impactQuery, type Workflow, type TerminationView } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
 
 let server: TestServer;
@@ -10,20 +10,18 @@ afterAll(async () => server?.close());
 
 const ORDER = 'SO-2026-00001';
 
-const IMPACT = `query($input: TerminationImpactInput!) { terminationImpact(input: $input) {
-  __typename ... on ErrorResult { code message }
-  ... on TerminationImpact {
-    scope orderValue terminatedValue amountInvoiced amountPaid feeRate cancellationFee refundDue feeOutstanding currency orderStage
-    customerConfirmationRequired customerConfirmationByContract departmentsToNotify
-    lines { lineId lineNo quantity amount }
-    purchaseOrders { number action shared amount penalty lines { cancelQuantity } }
-    sharedPurchaseOrderOrders { purchaseOrderNumber orderNumber customerName }
-    reservations { sku warehouseCode quantity }
-    shipments { number status }
-    contractClauses { code titleZh }
-    approvalRoute { stage department ruleCode slaHours }
-    blockers { code message } warnings { code message }
-  } } }`;
+const IMPACT = impactQuery(`
+  scope orderValue terminatedValue amountInvoiced amountPaid feeRate cancellationFee refundDue feeOutstanding currency orderStage
+  customerConfirmationRequired customerConfirmationByContract departmentsToNotify
+  lines { lineId lineNo quantity amount }
+  purchaseOrders { number action shared amount penalty lines { cancelQuantity } }
+  sharedPurchaseOrderOrders { purchaseOrderNumber orderNumber customerName }
+  reservations { sku warehouseCode quantity }
+  shipments { number status }
+  contractClauses { code titleZh }
+  approvalRoute { stage department ruleCode slaHours }
+  blockers { code message } warnings { code message }
+`);
 
 describe('whole-order termination of an order with POs, reservations and a payment', () => {
   let before: { reservedByStock: Map<string, number>; poStatuses: Map<string, string> };
@@ -120,11 +118,7 @@ describe('whole-order termination of an order with POs, reservations and a payme
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     const wrongHead = await wf.decide(HEAD_OF.WAREHOUSE!, sales.id, 'APPROVE');
     expect(wrongHead.code).toBe('NOT_YOUR_DEPARTMENT');
-    const clerk = await server.gql(
-      `mutation($input: DecideApprovalInput!) { decideApproval(input: $input) { __typename } }`,
-      { input: { stepId: sales.id, decision: 'APPROVE' } },
-      await wf.token('clerk@example.com'),
-    );
+    const clerk = await wf.tryApprove(sales, 'clerk@example.com');
     expect(clerk.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const unchanged = await wf.get(termination.id);
     expect(unchanged.version).toBe(t.version);

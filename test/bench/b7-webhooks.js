@@ -62,7 +62,9 @@ export async function runB7({ clients, durationSec }) {
   const endpointIds = [];
   try {
     const admin = await login(api.url, 'admin@example.com');
-    const types = (await gql(api.url, '{ __type(name: "EventType") { enumValues { name } } }', {}, admin)).data.__type.enumValues.map((v) => v.name);
+    const types = (await gql(api.url, '{ __type(name: "EventType") { enumValues { name } } }', {}, admin)).data.__type.enumValues.map(
+      (v) => v.name,
+    );
     for (const [i, receiver] of receivers.entries()) {
       const res = await gql(
         api.url,
@@ -88,8 +90,8 @@ export async function runB7({ clients, durationSec }) {
       { timeoutMs: (durationSec + 120) * 1000 },
     );
     const loadEnded = Date.now();
-    const expected = await withPg(
-      async (c) => (await c.query('select id from audit_event where created_at >= $1', [since])).rows.map((r) => r.id),
+    const expected = await withPg(async (c) =>
+      (await c.query('select id from audit_event where created_at >= $1', [since])).rows.map((r) => r.id),
     );
     const want = expected.length * ENDPOINTS;
     const unique = () => new Set(received.map((r) => `${r.endpoint}:${r.payload.id}`)).size;

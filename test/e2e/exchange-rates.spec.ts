@@ -39,8 +39,7 @@ describe('exchange rates in the browser', () => {
       ['SO-2026-00005', 'DUPLICATE_ORDER'],
       ['SO-2026-00340', 'CUSTOMER_CANCELLATION'],
     ] as const) {
-      const submitted = await wf.submit('clerk@example.com', { orderNumber, reasonCode, explanation: 'dashboard currency case' });
-      let t = await wf.approveAll(submitted.termination!.id);
+      let t = await wf.submitApproved('clerk@example.com', { orderNumber, reasonCode, explanation: 'dashboard currency case' });
       if (t.status === 'AWAITING_CUSTOMER') {
         await wf.respond(await wf.confirmationToken(t.customerConfirmation!.recipient), true, { preferredResolution: 'REFUND' });
         t = await wf.get(t.id);

@@ -107,12 +107,18 @@ export class Workflow {
     return data.decideApproval;
   }
 
-  /** Approves `step` as its department's head and returns the raw response, errors and all: for a decision meant to fail. */
-  async tryApprove(step: { id: string; department: string }): Promise<GqlResponse<{ decideApproval: { __typename: string } }>> {
+  /**
+   * Approves `step` as `email` (its department's head unless said) and returns the raw response, errors
+   * and all: for a decision meant to fail.
+   */
+  async tryApprove(
+    step: { id: string; department: string },
+    email = HEAD_OF[step.department]!,
+  ): Promise<GqlResponse<{ decideApproval: { __typename: string } }>> {
     return this.server.gql(
       `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { __typename } }`,
       { i: { stepId: step.id, decision: 'APPROVE' } },
-      await this.token(HEAD_OF[step.department]!),
+      await this.token(email),
     );
   }
 
@@ -128,6 +134,28 @@ export class Workflow {
       }
     }
     throw new Error('approvals did not finish');
+  }
+
+  /** Submits as `email`, which must succeed, then approves every stage: the termination as it stands after. */
+  async submitApproved(email: string, input: Record<string, unknown>): Promise<TerminationView> {
+    const submitted = await this.submit(email, input);
+    expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+    return this.approveAll(submitted.termination!.id);
+  }
+
+  /**
+   * A termination that has taken effect: SO-2026-00005 as a duplicate order needs only SALES and no
+   * customer, so approving it makes it EFFECTIVE with SALES follow-ups open.
+   */
+  async effectiveDuplicateOrder(explanation: string): Promise<TerminationView> {
+    const done = await this.submitApproved('clerk@example.com', {
+      orderNumber: 'SO-2026-00005',
+      reasonCode: 'DUPLICATE_ORDER',
+      explanation,
+      customerConfirmationRequired: false,
+    });
+    expect(done.status).toBe('EFFECTIVE');
+    return done;
   }
 
   /** Approves every step and, where the customer is asked, accepts by their link: the termination as it stands after. */

@@ -84,3 +84,12 @@ export function endSession(): void {
 export function hasPermission(permission: Permission): boolean {
   return state.value?.user.permissions.includes(permission) ?? false;
 }
+
+/**
+ * Whether the signed-in user acts for `department`: administrators act for every department, everyone
+ * else for their own. Deciding approvals and completing follow-ups are scoped this way (as the server checks).
+ */
+export function actsForDepartment(department: string): boolean {
+  const user = currentUser.value;
+  return user?.role === 'ADMIN' || user?.department?.code === department;
+}

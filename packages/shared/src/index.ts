@@ -5,3 +5,4 @@ export * from './lifecycle.js';
 export * from './orders.js';
 export * from './limits.js';
 export * from './fees.js';
+export * from './passwords.js';

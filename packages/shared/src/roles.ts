@@ -17,23 +17,32 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+const CLERK_PERMISSIONS: readonly Permission[] = [
+  'orders:read',
+  'terminations:read',
+  'terminations:write',
+  'terminations:submit',
+  'followups:complete',
+  'events:subscribe',
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  CLERK: ['orders:read', 'terminations:read', 'terminations:write', 'terminations:submit', 'followups:complete', 'events:subscribe'],
-  DEPT_HEAD: [
-    'orders:read',
-    'terminations:read',
-    'terminations:write',
-    'terminations:submit',
-    'approvals:decide',
-    'followups:complete',
-    'events:subscribe',
-  ],
+  CLERK: CLERK_PERMISSIONS,
+  /** A department head works as a clerk does and also decides approvals (kept in PERMISSIONS' order). */
+  DEPT_HEAD: PERMISSIONS.filter((p) => p === 'approvals:decide' || CLERK_PERMISSIONS.includes(p)),
   AUDITOR: ['orders:read', 'terminations:read', 'events:subscribe'],
 };
 
 /** Scopes an API key can hold, and the permissions each grants. */
-export const API_KEY_SCOPES = ['orders:read', 'terminations:read', 'terminations:write', 'events:subscribe', 'erp:sync'] as const;
+export const API_KEY_SCOPES = [
+  'orders:read',
+  'terminations:read',
+  'terminations:write',
+  'events:subscribe',
+  'follow_ups:write',
+  'erp:sync',
+] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
@@ -41,5 +50,10 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'terminations:read': ['terminations:read'],
   'terminations:write': ['terminations:submit'],
   'events:subscribe': ['events:subscribe'],
+  /** Completing follow-up tasks of the one department the key is bound to (a partner's acknowledgement). */
+  'follow_ups:write': ['followups:complete'],
   'erp:sync': ['erp:sync'],
 };
+
+/** Scopes that act for one department: a key holding one must be bound to a department. */
+export const DEPARTMENT_BOUND_SCOPES: readonly ApiKeyScope[] = ['follow_ups:write'];

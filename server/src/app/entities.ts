@@ -11,6 +11,7 @@ import { CustomerConfirmation } from '../modules/confirmation/customer-confirmat
 import { FollowUpTask } from '../modules/follow-up/follow-up-task.entity.js';
 import { MailMessage } from '../modules/notification/mail-message.entity.js';
 import { Notification } from '../modules/notification/notification.entity.js';
+import { NotificationPreference } from '../modules/notification/notification-preference.entity.js';
 import { Settlement } from '../modules/settlement/settlement.entity.js';
 import { TerminationLine } from '../modules/termination/termination-line.entity.js';
 import { TerminationReason } from '../modules/termination/termination-reason.entity.js';
@@ -70,6 +71,7 @@ export const ENTITIES = [
   IdempotencyRecord,
   MailMessage,
   Notification,
+  NotificationPreference,
   BulkTerminationRun,
   BulkTerminationItem,
 ];

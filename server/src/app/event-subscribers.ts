@@ -1,4 +1,4 @@
-import type { EventSubscriber } from '../kernel/domain-events.js';
+import type { DomainEvents, EventSubscriber } from '../kernel/domain-events.js';
 import type { EventPublisher } from '../kernel/live-events.js';
 import { liveBoardsSubscriber } from '../modules/live/live-boards.subscriber.js';
 import { approvalNoticesSubscriber } from '../modules/notification/approval-notices.subscriber.js';
@@ -7,6 +7,8 @@ import { effectNoticesSubscriber } from '../modules/notification/effect-notices.
 import type { MailService } from '../modules/notification/mail.service.js';
 import type { NotificationService } from '../modules/notification/notification.service.js';
 import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notices.subscriber.js';
+import type { StaffMailer } from '../modules/notification/staff-mail.js';
+import { staffMailSubscriber } from '../modules/notification/staff-mail.subscriber.js';
 
 /**
  * Everything that reacts to domain events, in the order it runs. A new reaction to an event
@@ -14,16 +16,19 @@ import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notice
  */
 export function eventSubscribers(deps: {
   events: EventPublisher;
+  domainEvents: DomainEvents;
   notifications: NotificationService;
   mail: MailService;
   purchasingContact: string;
+  staffMail: StaffMailer;
 }): EventSubscriber[] {
   return [
     approvalNoticesSubscriber(deps.notifications),
     customerReplyNoticesSubscriber(deps.notifications),
     // Before the effect notices: a phone task it opens is announced to Purchasing with the others.
-    supplierNoticesSubscriber({ mail: deps.mail, contact: deps.purchasingContact }),
+    supplierNoticesSubscriber({ mail: deps.mail, events: deps.domainEvents, contact: deps.purchasingContact }),
     effectNoticesSubscriber(deps.notifications),
+    staffMailSubscriber(deps.staffMail),
     liveBoardsSubscriber(deps.events),
   ];
 }

@@ -8,6 +8,7 @@ import { CalendarResolver } from '../modules/calendar/calendar.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
 import { FollowUpResolver } from '../modules/follow-up/follow-up.resolver.js';
 import { NotificationResolver } from '../modules/notification/notification.resolver.js';
+import { NotificationPreferencesResolver } from '../modules/notification/notification-preferences.resolver.js';
 import { ReasonResolver } from '../modules/termination/reason.resolver.js';
 import { TerminationLineResolver, TerminationResolver } from '../modules/termination/termination.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
@@ -51,6 +52,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ConfirmationResolver,
   FollowUpResolver,
   NotificationResolver,
+  NotificationPreferencesResolver,
   LiveResolver,
   EventFeedResolver,
   TerminationEventResolver,

@@ -15,6 +15,9 @@ import { SignInOptionsService } from '../modules/identity/sign-in-options.js';
 import { TokenSigner } from '../modules/identity/token.js';
 import { MailService } from '../modules/notification/mail.service.js';
 import { NotificationService } from '../modules/notification/notification.service.js';
+import { NotificationPreferencesService } from '../modules/notification/notification-preferences.service.js';
+import { StaffMailDirectory } from '../modules/notification/staff-mail-directory.js';
+import { StaffMailer } from '../modules/notification/staff-mail.js';
 import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
 import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
@@ -57,6 +60,7 @@ declare module '../kernel/context.js' {
     confirmations: ConfirmationService;
     followUps: FollowUpService;
     notifications: NotificationService;
+    notificationPreferences: NotificationPreferencesService;
     mail: MailService;
     scheduled: ScheduledWorkService;
     events: EventPublisher;
@@ -85,11 +89,16 @@ export function createServices(
   const rateLimits = new RateLimits(config.rateLimits, pubSub.redis);
   const events = new EventPublisher(pubSub.pubSub);
   const notifications = new NotificationService(events);
-  // Mail records deliveries as events and a subscriber queues mail: the list is filled once both exist.
+  const staffMailDirectory = new StaffMailDirectory(events);
+  const staffMail = new StaffMailer(staffMailDirectory, (): MailService => mail, config.publicUrl);
+  // Mail records deliveries as events and subscribers queue mail: the list is filled once both exist.
   const subscribers: EventSubscriber[] = [];
   const domainEvents = new DomainEvents(subscribers);
   const mail = new MailService(config.smtpUrl, config.mailFrom, logger, domainEvents);
-  subscribers.push(...eventSubscribers({ events, notifications, mail, purchasingContact: config.purchasingContact }), ...moreSubscribers);
+  subscribers.push(
+    ...eventSubscribers({ events, domainEvents, notifications, mail, staffMail, purchasingContact: config.purchasingContact }),
+    ...moreSubscribers,
+  );
   const faults = new FaultInjector(config.faultInjection);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
   const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
@@ -104,7 +113,7 @@ export function createServices(
     events: domainEvents,
     impacts,
     confirmations: issuer,
-    effect: new EffectRunner(EFFECT_STEP_LIST, { mail }, faults, domainEvents),
+    effect: new EffectRunner(EFFECT_STEP_LIST, { mail, events: domainEvents }, faults, domainEvents),
   });
   const confirmations = new ConfirmationService(issuer, mail, lifecycle, rateLimits, domainEvents);
   const followUps = new FollowUpService(lifecycle, domainEvents);
@@ -128,6 +137,7 @@ export function createServices(
     confirmations,
     followUps,
     notifications,
+    notificationPreferences: new NotificationPreferencesService(staffMailDirectory),
     mail,
     scheduled: new ScheduledWorkService(issuer, confirmations, domainEvents),
     events,

@@ -22,6 +22,8 @@ export interface ApiKeyActor {
   name: string;
   /** The user the key acts for when it submits (audit and "requested by"). */
   ownerUserId: string | null;
+  /** The one department the key acts for (follow-up tasks), when it is bound to one. */
+  departmentCode: string | null;
   expiresAt: Date | null;
   permissions: ReadonlySet<Permission>;
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from './context.js';
 import { IdempotencyKeyReusedError, refuse } from '../common/business-errors.js';
+import { sha256Hex } from '../common/hash.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -35,7 +35,7 @@ export function idempotencyClaim(
   return {
     scope: `${operation}:${who}`,
     key,
-    requestHash: createHash('sha256').update(canonical(input)).digest('hex'),
+    requestHash: sha256Hex(canonical(input)),
   };
 }
 

@@ -7,6 +7,7 @@ export const TOPICS = {
   notificationAdded: 'NOTIFICATION_ADDED',
   bulkRunChanged: 'BULK_RUN_CHANGED',
   credentialsEnded: 'CREDENTIALS_ENDED',
+  staffMailPreferencesChanged: 'STAFF_MAIL_PREFERENCES_CHANGED',
 } as const;
 
 export interface BulkRunEvent {
@@ -72,6 +73,11 @@ export class EventPublisher {
   /** Every instance forgets what it verified of these credentials and closes their sockets. */
   credentialsEnded(event: CredentialsEnded): void {
     this.pubSub.publish(TOPICS.credentialsEnded, event);
+  }
+
+  /** Every instance drops its copy of who opted in to staff mail (see StaffMailDirectory). */
+  staffMailPreferencesChanged(): void {
+    this.pubSub.publish(TOPICS.staffMailPreferencesChanged, {});
   }
 
   /** Events of a topic that pass `accept` (checked per subscriber when the event is published). */

@@ -53,7 +53,9 @@ export class Migration20261201120000_Suppliers extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop table if exists "supplier_notice" cascade;`);
     this.addSql(`alter table "purchase_order" add column "supplier_code" varchar(32) null, add column "supplier_name" varchar(255) null;`);
-    this.addSql(`update "purchase_order" po set "supplier_code" = s.code, "supplier_name" = s.name from "supplier" s where s.id = po.supplier_id;`);
+    this.addSql(
+      `update "purchase_order" po set "supplier_code" = s.code, "supplier_name" = s.name from "supplier" s where s.id = po.supplier_id;`,
+    );
     this.addSql(`alter table "purchase_order" alter column "supplier_code" set not null, alter column "supplier_name" set not null;`);
     this.addSql(`alter table "purchase_order" drop constraint "purchase_order_supplier_id_foreign";`);
     this.addSql(`alter table "purchase_order" drop column "supplier_id";`);

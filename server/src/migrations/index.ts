@@ -10,6 +10,7 @@ import { Migration20261130130000_SecretsHeartbeatsOrder } from './Migration20261
 import { Migration20261130140000_ExchangeRates } from './Migration20261130140000_ExchangeRates.js';
 import { Migration20261201100000_EventFeed } from './Migration20261201100000_EventFeed.js';
 import { Migration20261201120000_Suppliers } from './Migration20261201120000_Suppliers.js';
+import { Migration20261201130000_StaffMailAndPartnerKeys } from './Migration20261201130000_StaffMailAndPartnerKeys.js';
 import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSync.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
@@ -25,5 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130140000_ExchangeRates', class: Migration20261130140000_ExchangeRates },
   { name: 'Migration20261201100000_EventFeed', class: Migration20261201100000_EventFeed },
   { name: 'Migration20261201120000_Suppliers', class: Migration20261201120000_Suppliers },
+  { name: 'Migration20261201130000_StaffMailAndPartnerKeys', class: Migration20261201130000_StaffMailAndPartnerKeys },
   { name: 'Migration20261201140000_ErpSync', class: Migration20261201140000_ErpSync },
 ];

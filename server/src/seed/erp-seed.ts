@@ -16,26 +16,14 @@ import { Shipment, ShipmentStatus } from '../modules/order/shipment.entity.js';
 import { PurchaseOrderLine } from '../modules/purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder } from '../modules/purchasing/purchase-order.entity.js';
 import { Supplier } from '../modules/purchasing/supplier.entity.js';
+import { dateOf, dayOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
+import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
 import { Random } from './random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Calendar. Days are counted from 2026-01-01 so date arithmetic stays integer and time-zone free.
 
-const DAY_MS = 86_400_000;
-const EPOCH_UTC = Date.UTC(2026, 0, 1);
-const FIRST_ORDER_DAY = dayOf('2026-01-05');
-const LAST_ORDER_DAY = dayOf('2026-11-20');
-/** "Today" for the demo data: 2026-11-25, 09:00 China time. Nothing is dated after it. */
-const TODAY = dayOf('2026-11-25');
 const CATALOG_CREATED = at(dayOf('2025-12-01'), 9);
-
-function dayOf(date: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_UTC) / DAY_MS);
-}
-
-function dateOf(day: number): string {
-  return new Date(EPOCH_UTC + day * DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * A moment on a day, China time (UTC+8), where the demo business operates. On TODAY the hour is
@@ -350,12 +338,6 @@ const FEE_SCHEDULES: [string, string, string, string][] = [
 ];
 const NOTICE_DAYS = [15, 30, 7, 30, 15, 7, 15];
 const VALID_FROM = ['2025-04-01', '2025-07-01', '2025-10-01', '2026-01-01'];
-const CARRIERS = ['顺丰速运', '德邦物流', '中通快运'];
-const PENALTY_RATES: [string, number][] = [
-  ['0', 3],
-  ['0.0500', 4],
-  ['0.1000', 2],
-];
 
 // ---------------------------------------------------------------------------------------------
 // Contract clauses: real-sounding termination terms, with the contract's own numbers filled in.
@@ -436,13 +418,6 @@ const OPTIONAL_CLAUSES: ContractClause[] = [
 // ---------------------------------------------------------------------------------------------
 // Order bookkeeping while seeding.
 
-const OPEN_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'IN_PRODUCTION', 'PARTIALLY_SHIPPED'];
-/** PO statuses at which the supplier is committed: the order has left BEFORE_PURCHASING. */
-const COMMITTED_PO: readonly PurchaseOrderStatus[] = ['SENT', 'CONFIRMED', 'PARTIALLY_RECEIVED', 'RECEIVED'];
-
-/** Which purchase orders can serve an order in this status (shared POs only mix one phase). */
-type Phase = 'early' | 'production' | 'shipping' | 'done';
-
 interface OrderRecord {
   order: SalesOrder;
   customer: Customer;
@@ -471,13 +446,6 @@ interface PurchaseRecord {
   lines: PurchaseOrderLine[];
   orders: Set<OrderRecord>;
   day: number;
-}
-
-function phaseOf(status: OrderStatus): Phase {
-  if (status === 'IN_PRODUCTION') return 'production';
-  if (status === 'PARTIALLY_SHIPPED') return 'shipping';
-  if (status === 'SHIPPED' || status === 'COMPLETED') return 'done';
-  return 'early';
 }
 
 /** The stage rule of the contract fee schedule, derived from the order and its purchase orders. */
@@ -515,40 +483,6 @@ function statusForAge(rng: Random, ageDays: number): OrderStatus {
     ['CONFIRMED', 50],
     ['DRAFT', 12],
   ]);
-}
-
-function poStatusFor(rng: Random, phase: Phase): PurchaseOrderStatus {
-  switch (phase) {
-    case 'early':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['DRAFT', 18],
-        ['SENT', 30],
-        ['CONFIRMED', 40],
-        ['PARTIALLY_RECEIVED', 12],
-      ]);
-    case 'production':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['CONFIRMED', 35],
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 30],
-      ]);
-    case 'shipping':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 65],
-      ]);
-    case 'done':
-      return 'RECEIVED';
-  }
-}
-
-/** Expensive items sell by the few, cheap ones by the box: quantities stay within 1–200. */
-function quantityFor(rng: Random, listPrice: string): number {
-  const price = Number(listPrice);
-  if (price >= 10000) return rng.int(1, 12);
-  if (price >= 2000) return rng.int(2, 40);
-  if (price >= 300) return rng.int(5, 80);
-  return Math.min(200, Math.ceil(rng.int(20, 200) / 10) * 10);
 }
 
 function paymentMethod(rng: Random, amount: string): string {
@@ -1068,7 +1002,10 @@ class ErpSeeder {
       if (open && ++openCount % 6 === 0) {
         skus[this.rng.int(0, skus.length - 1)] = DISCONTINUED[(openCount / 6) % 2]![0];
       }
-      const lines = skus.map((sku) => ({ sku, quantity: quantityFor(this.rng, this.product(sku).listPrice) }));
+      const lines = skus.map((sku) => ({
+        sku,
+        quantity: quantityFor(this.rng, new Decimal(this.product(sku).listPrice).times(100).toNumber()),
+      }));
       // A partially shipped order ships part of line 1, so line 1 needs at least 2 units.
       if (status === 'PARTIALLY_SHIPPED') lines[0]!.quantity = Math.max(lines[0]!.quantity, 2);
       const record = this.createOrder({ customer, status, day, lines, fixture: false });

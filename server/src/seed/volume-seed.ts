@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import type pg from 'pg';
 import { Rows, writeBatch } from './bulk-rows.js';
+import { dateOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
+import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
 import { Random } from './random.js';
 
 /*
@@ -13,14 +15,6 @@ import { Random } from './random.js';
  */
 
 const ORDERS_PER_BATCH = 2000;
-const DAY_MS = 86_400_000;
-const EPOCH_UTC = Date.UTC(2026, 0, 1);
-const FIRST_ORDER_DAY = dayOf('2026-01-05');
-const LAST_ORDER_DAY = dayOf('2026-11-20');
-/** "Today" of the demo data; nothing is dated after it. */
-const TODAY = dayOf('2026-11-25');
-
-const OPEN_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'IN_PRODUCTION', 'PARTIALLY_SHIPPED'];
 const STATUS_WEIGHTS: [OrderStatus, number][] = [
   ['DRAFT', 3],
   ['CONFIRMED', 28],
@@ -31,13 +25,6 @@ const STATUS_WEIGHTS: [OrderStatus, number][] = [
 ];
 /** Latest order day per status, so that shipping and delivery fit before today. */
 const LATEST_DAY: Partial<Record<OrderStatus, number>> = { COMPLETED: TODAY - 60, SHIPPED: TODAY - 10, PARTIALLY_SHIPPED: TODAY - 10 };
-const COMMITTED_PO: readonly PurchaseOrderStatus[] = ['SENT', 'CONFIRMED', 'PARTIALLY_RECEIVED', 'RECEIVED'];
-const CARRIERS = ['顺丰速运', '德邦物流', '中通快运'];
-const PENALTY_RATES: [string, number][] = [
-  ['0', 3],
-  ['0.0500', 4],
-  ['0.1000', 2],
-];
 
 // --- reference data -------------------------------------------------------------------------
 
@@ -233,15 +220,6 @@ type Tables = ReturnType<typeof batchTables>;
 
 type Counter = 'order' | 'shipment' | 'po' | 'invoice' | 'payment';
 
-/** Days since 2026-01-01, as in the demo seed. */
-function dayOf(date: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_UTC) / DAY_MS);
-}
-
-function dateOf(day: number): string {
-  return new Date(EPOCH_UTC + day * DAY_MS).toISOString().slice(0, 10);
-}
-
 /** Timestamp literal on a day, China time; on TODAY before 09:00, the demo data's "now". */
 function stamp(day: number, hour: number, minute: number): string {
   if (day >= TODAY) hour = 7 + (hour % 2);
@@ -251,39 +229,6 @@ function stamp(day: number, hour: number, minute: number): string {
 function cents(value: number): string {
   const whole = Math.trunc(value / 100);
   return `${whole}.${String(value % 100).padStart(2, '0')}`;
-}
-
-/** Same quantity rule as the demo seed: few expensive items, boxes of cheap ones, 1–200. */
-function quantityFor(rng: Random, listCents: number): number {
-  if (listCents >= 1_000_000) return rng.int(1, 12);
-  if (listCents >= 200_000) return rng.int(2, 40);
-  if (listCents >= 30_000) return rng.int(5, 80);
-  return Math.min(200, Math.ceil(rng.int(20, 200) / 10) * 10);
-}
-
-function poStatusFor(rng: Random, status: OrderStatus): PurchaseOrderStatus {
-  switch (status) {
-    case 'CONFIRMED':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['DRAFT', 18],
-        ['SENT', 30],
-        ['CONFIRMED', 40],
-        ['PARTIALLY_RECEIVED', 12],
-      ]);
-    case 'IN_PRODUCTION':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['CONFIRMED', 35],
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 30],
-      ]);
-    case 'PARTIALLY_SHIPPED':
-      return rng.weighted<PurchaseOrderStatus>([
-        ['PARTIALLY_RECEIVED', 35],
-        ['RECEIVED', 65],
-      ]);
-    default:
-      return 'RECEIVED';
-  }
 }
 
 interface VLine {
@@ -430,7 +375,7 @@ class VolumeGenerator {
           purchase = {
             id: randomUUID(),
             supplier: line.product.supplier,
-            status: poStatusFor(rng, order.status),
+            status: poStatusFor(rng, phaseOf(order.status)),
             day: 0,
             orders: new Set(),
             lines: [],

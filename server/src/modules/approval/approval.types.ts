@@ -1,3 +1,4 @@
+import { COMMENT_MAX } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import {
@@ -27,7 +28,7 @@ export class DecideApprovalInput {
   decision!: ApprovalDecision;
 
   @Field(() => String, { nullable: true, description: 'Required to reject' })
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   comment?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { EXPLANATION_MAX } from '@ot/shared';
+import { COMMENT_MAX, EXPLANATION_MAX } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ForbiddenActionError, IdempotencyKeyReusedError, InputError, NotFoundError } from '../../common/business-errors.js';
@@ -89,7 +89,7 @@ export class DecideApprovalsInput {
   @Field(() => ApprovalDecision)
   decision!: ApprovalDecision;
   @Field(() => String, { nullable: true })
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   comment?: string | null;
 }
 

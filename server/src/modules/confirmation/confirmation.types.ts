@@ -1,4 +1,4 @@
-import type { PreferredResolution } from '@ot/shared';
+import { COMMENT_MAX, type PreferredResolution } from '@ot/shared';
 import { MaxLength } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import {
@@ -66,7 +66,7 @@ export class RespondToTerminationInput {
   @Field(() => Boolean)
   accept!: boolean;
   @Field(() => String, { nullable: true })
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   note?: string | null;
   @Field(() => PreferredResolutionEnum, { nullable: true })
   preferredResolution?: PreferredResolution | null;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../common/hash.js';
 
 /** 256 random bits; only the SHA-256 is stored, so a database leak reveals no usable link. */
 export function newConfirmationToken(): { token: string; hash: string } {
@@ -7,7 +8,7 @@ export function newConfirmationToken(): { token: string; hash: string } {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 export function looksLikeToken(token: string): boolean {

@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { PREFERRED_RESOLUTIONS } from '@ot/shared';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { User } from '../identity/user.entity.js';
@@ -30,7 +31,7 @@ registerEnumType(OutcomeEnum, { name: 'FollowUpOutcome' });
 @Entity({ tableName: 'follow_up_task' })
 @Index({ properties: ['department', 'status'] })
 export class FollowUpTask extends BaseEntity<
-  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue'
+  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue' | 'data' | 'completedByName'
 > {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
@@ -69,6 +70,16 @@ export class FollowUpTask extends BaseEntity<
 
   @ManyToOne(() => User, { nullable: true })
   completedBy?: User | null;
+
+  /** Who completed it, as the audit trail names them: a user, or a partner's API key (which has no user row). */
+  @Field(() => String, { nullable: true, description: 'Who completed it: a user’s name, or an API key’s' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  completedByName?: string | null;
+
+  /** Structured data the completion carried (e.g. a partner system's confirmation). */
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Structured data the completion carried (e.g. a WMS confirmation)' })
+  @Property({ type: 'json', nullable: true })
+  data?: Record<string, unknown> | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

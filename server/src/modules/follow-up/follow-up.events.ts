@@ -9,6 +9,8 @@ declare module '../../kernel/domain-events.js' {
       note: string;
       outcome: string | null;
       outcomeDetails: string | null;
+      /** Structured data the completion carried (e.g. a WMS's release confirmation); absent when none. */
+      data?: Record<string, unknown> | null;
     };
     'followup.overdue': { department: string; kind: string };
   }

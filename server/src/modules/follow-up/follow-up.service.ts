@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../kernel/context.js';
-import type { DomainEvents } from '../../kernel/domain-events.js';
+import { actorName, type DomainEvents } from '../../kernel/domain-events.js';
 import { NotFoundError, refuse, resultOf, ValidationError } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
@@ -11,6 +11,9 @@ import { lockTermination, type TerminationLifecycle } from '../termination/termi
 import { guardCompleteFollowUp } from '../termination/termination-policy.js';
 import { FollowUpKind, FollowUpStatus, FollowUpTask } from './follow-up-task.entity.js';
 import type { CompleteFollowUpTaskInput, FollowUpTaskFilter } from './follow-up.types.js';
+
+/** How much structured data one completion may carry (as JSON text). */
+const MAX_DATA_LENGTH = 10_000;
 
 /** The departments' work after a termination took effect (opened by the effect, see follow-up-tasks.ts). */
 export class FollowUpService {
@@ -33,6 +36,10 @@ export class FollowUpService {
         guardCompleteFollowUp(ctx.actor, task, t);
         const note = input.note.trim();
         if (!note) refuse(ValidationError, 'VALIDATION_FAILED', 'Say what was done in the note.');
+        const data = input.data ?? null;
+        if (data && JSON.stringify(data).length > MAX_DATA_LENGTH) {
+          refuse(ValidationError, 'VALIDATION_FAILED', `The data may be at most ${MAX_DATA_LENGTH} characters of JSON.`);
+        }
         if (task.kind === FollowUpKind.CUSTOMER_OUTCOME && !input.outcome) {
           refuse(ValidationError, 'VALIDATION_FAILED', 'Choose the outcome agreed with the customer.');
         }
@@ -40,8 +47,10 @@ export class FollowUpService {
         task.note = note;
         task.completedAt = new Date();
         task.completedBy = ctx.actor?.kind === 'user' ? scope.em.getReference(User, ctx.actor.userId) : null;
+        task.completedByName = actorName(ctx.actor).slice(0, 200);
         if (input.outcome) task.outcome = input.outcome;
         if (input.outcomeDetails !== undefined) task.outcomeDetails = input.outcomeDetails?.trim() || null;
+        if (data) task.data = data;
         if (task.kind === FollowUpKind.SETTLEMENT) await completeSettlement(scope, t);
         await this.events.terminationChanged(
           scope,
@@ -54,6 +63,7 @@ export class FollowUpService {
             note,
             outcome: task.outcome ?? null,
             outcomeDetails: task.outcomeDetails ?? null,
+            ...(data ? { data } : {}),
           },
           { entity: { type: 'FollowUpTask', id: task.id }, departments: [task.department], taskId: task.id },
         );

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import {
@@ -43,6 +44,12 @@ export class CompleteFollowUpTaskInput {
   @Field(() => String, { nullable: true })
   @MaxLength(2000)
   outcomeDetails?: string | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Structured data of the completion, e.g. the WMS confirming the release (a JSON object, at most 10 000 characters)',
+  })
+  data?: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true })
   @MaxLength(200)

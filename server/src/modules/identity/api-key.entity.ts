@@ -10,13 +10,14 @@ export const ApiKeyScopeEnum = Object.fromEntries(API_KEY_SCOPES.map((s) => [s.r
 >;
 registerEnumType(ApiKeyScopeEnum, {
   name: 'ApiKeyScope',
-  description: 'ORDERS_READ, TERMINATIONS_READ, TERMINATIONS_WRITE (submit only), EVENTS_SUBSCRIBE',
+  description:
+    'ORDERS_READ, TERMINATIONS_READ, TERMINATIONS_WRITE (submit only), EVENTS_SUBSCRIBE, FOLLOW_UPS_WRITE (complete the follow-up tasks of the key’s department)',
 });
 
 /** A partner system's credential. The secret is shown once; only its SHA-256 is kept. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'api_key' })
-export class ApiKey extends BaseEntity<'revokedAt' | 'lastUsedAt' | 'expiresAt'> {
+export class ApiKey extends BaseEntity<'revokedAt' | 'lastUsedAt' | 'expiresAt' | 'departmentCode'> {
   @Field(() => String)
   @Property({ type: 'string', length: 100 })
   name!: string;
@@ -35,6 +36,11 @@ export class ApiKey extends BaseEntity<'revokedAt' | 'lastUsedAt' | 'expiresAt'>
 
   @ManyToOne(() => User)
   createdBy!: User;
+
+  /** The department the key acts for (a department's code; required with FOLLOW_UPS_WRITE). */
+  @Field(() => String, { nullable: true, description: 'The department the key acts for (its follow-up tasks only)' })
+  @Property({ type: 'string', length: 32, nullable: true, fieldName: 'department_code' })
+  departmentCode?: string | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

@@ -17,6 +17,9 @@ export class CreateApiKeyInput {
   scopes!: ApiKeyScope[];
   @Field(() => Date, { nullable: true })
   expiresAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Department code the key acts for; required with FOLLOW_UPS_WRITE' })
+  @MaxLength(32)
+  department?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })

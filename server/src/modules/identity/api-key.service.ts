@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '@ot/shared';
+import { DEPARTMENT_BOUND_SCOPES, SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '@ot/shared';
 import type { ApiKeyActor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
@@ -10,6 +10,7 @@ import { inTransaction } from '../../kernel/transaction.js';
 import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../kernel/live-events.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { ApiKey } from './api-key.entity.js';
+import { Department } from './department.entity.js';
 import { User } from './user.entity.js';
 
 const KEY_RE = /^otk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -32,6 +33,7 @@ interface VerifiedKey {
   secretHash: string;
   scopes: readonly string[];
   ownerUserId: string;
+  departmentCode: string | null;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revoked: boolean;
@@ -58,7 +60,7 @@ export class ApiKeyService {
     }
   }
 
-  async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date | null }) {
+  async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date | null; department?: string | null }) {
     return resultOf(async () => {
       const name = input.name.trim();
       if (!name) refuse(InputError, 'VALIDATION_FAILED', 'Give the key a name.', { field: 'name' });
@@ -66,6 +68,19 @@ export class ApiKeyService {
       if (!scopes.length) refuse(InputError, 'VALIDATION_FAILED', 'Choose at least one scope.', { field: 'scopes' });
       if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
         refuse(InputError, 'VALIDATION_FAILED', 'The expiry must be in the future.', { field: 'expiresAt' });
+      const department = input.department?.trim() || null;
+      const bound = scopes.some((s) => DEPARTMENT_BOUND_SCOPES.includes(s));
+      if (bound && !department) {
+        refuse(InputError, 'VALIDATION_FAILED', 'A key that completes follow-up tasks acts for one department: choose it.', {
+          field: 'department',
+        });
+      }
+      if (!bound && department) {
+        refuse(InputError, 'VALIDATION_FAILED', 'Only a key with FOLLOW_UPS_WRITE acts for a department.', { field: 'department' });
+      }
+      if (department && !(await ctx.em.count(Department, { code: department, active: true }))) {
+        refuse(InputError, 'VALIDATION_FAILED', `No such department: ${department}.`, { field: 'department' });
+      }
       const prefix = randomBytes(9)
         .toString('base64url')
         .toLowerCase()
@@ -81,12 +96,13 @@ export class ApiKeyService {
           scopes,
           createdBy: em.getReference(User, ctx.actor!.kind === 'user' ? ctx.actor!.userId : ''),
           expiresAt: input.expiresAt ?? null,
+          departmentCode: department,
         });
         await this.domainEvents.record(
           scope,
           ctx.actor,
           'api_key.created',
-          { name, prefix, scopes },
+          { name, prefix, scopes, department },
           { entity: { type: 'ApiKey', id: apiKey.id } },
         );
         return { apiKey, secret: `otk_${prefix}_${secret}` };
@@ -144,6 +160,7 @@ export class ApiKeyService {
       name: `API key ${apiKey.name} (${apiKey.prefix})`,
       permissions,
       ownerUserId: apiKey.ownerUserId,
+      departmentCode: apiKey.departmentCode,
       expiresAt: apiKey.expiresAt,
     };
   }
@@ -161,6 +178,7 @@ export class ApiKeyService {
       secretHash: apiKey.secretHash,
       scopes: apiKey.scopes,
       ownerUserId: apiKey.createdBy.id,
+      departmentCode: apiKey.departmentCode ?? null,
       expiresAt: apiKey.expiresAt ?? null,
       lastUsedAt: apiKey.lastUsedAt ?? null,
       revoked: apiKey.revokedAt != null,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { passwordProblem } from '@ot/shared';
 import { makeError } from '../../common/error-result.js';
 import { unauthenticated } from '../../common/errors.js';
 import { escapeLike } from '../../common/text.js';
@@ -31,13 +32,6 @@ export async function loadSigningSecret(em: EntityManager, configured: string | 
   ]);
   const [row] = await conn.execute<{ value: string }[]>(`select value from app_setting where key = ?`, [SECRET_KEY]);
   return row!.value;
-}
-
-export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'Use at least 10 characters.';
-  if (password.length > 200) return 'Use at most 200 characters.';
-  if (!/[A-Za-z]/.test(password) || !/[0-9]/.test(password)) return 'Use letters and digits.';
-  return null;
 }
 
 /** How long a verified session is trusted without reading it again (see RecentlyVerified). */

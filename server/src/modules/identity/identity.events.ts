@@ -4,7 +4,7 @@ declare module '../../kernel/domain-events.js' {
     'user.created': { email: string; role: string; department: string | null };
     'user.updated': { before: { role: string; department: string | null; active: boolean }; passwordReset: boolean };
     'user.password_changed': Record<string, never>;
-    'api_key.created': { name: string; prefix: string; scopes: string[] };
+    'api_key.created': { name: string; prefix: string; scopes: string[]; department?: string | null };
     'api_key.revoked': { prefix: string };
   }
 }

@@ -1,11 +1,11 @@
-import { isDepartmentCode } from '@ot/shared';
+import { isDepartmentCode, passwordProblem } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
 import type { EventPublisher } from '../../kernel/live-events.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
-import { passwordProblem, type AuthService } from './auth.service.js';
+import type { AuthService } from './auth.service.js';
 import { Department } from './department.entity.js';
 import { hashPassword } from './password.js';
 import { Session } from './session.entity.js';

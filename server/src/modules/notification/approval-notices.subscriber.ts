@@ -4,6 +4,13 @@ import type { Termination } from '../termination/termination.entity.js';
 import { noticeSubscriber, terminationLink, terminationOf } from './notice-subscriber.js';
 import type { NotificationService } from './notification.service.js';
 
+/** The departments of the route's first stage (route entries are `stage:DEPARTMENT`): due on submission. */
+export function firstStageDepartments(route: readonly string[]): string[] {
+  const stages = route.map((entry) => Number(entry.split(':')[0]));
+  const first = Math.min(...stages);
+  return route.filter((_, i) => stages[i] === first).map((entry) => entry.split(':')[1]!);
+}
+
 /** Heads hear of approvals due and overdue; the requester hears of each decision. */
 export function approvalNoticesSubscriber(notifications: NotificationService) {
   const due = (scope: TransactionScope, t: Termination, departments: string[]) =>
@@ -28,12 +35,7 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
   };
   return noticeSubscriber('approval-notices', {
     // The first stage of the route opens with the submission.
-    'termination.submitted': async (scope, event) => {
-      const stages = event.data.route.map((entry) => Number(entry.split(':')[0]));
-      const first = Math.min(...stages);
-      const departments = event.data.route.filter((_, i) => stages[i] === first).map((entry) => entry.split(':')[1]!);
-      await due(scope, await terminationOf(scope, event), departments);
-    },
+    'termination.submitted': async (scope, event) => due(scope, await terminationOf(scope, event), firstStageDepartments(event.data.route)),
     'approval.stage_activated': async (scope, event) => due(scope, await terminationOf(scope, event), event.data.departments),
     'approval.approved': decided,
     'approval.rejected': decided,

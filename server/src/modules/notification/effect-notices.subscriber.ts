@@ -2,7 +2,11 @@ import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { noticeSubscriber, terminationLink, terminationOf } from './notice-subscriber.js';
 import type { NotificationService } from './notification.service.js';
 
-/** The requester hears when taking effect was blocked; each department hears of its follow-up task, and when it is overdue. */
+/**
+ * The requester hears when taking effect was blocked; at the effect the departments its impact
+ * names to notify hear that it took effect, and each department of its follow-up task; and
+ * when a task is overdue.
+ */
 export function effectNoticesSubscriber(notifications: NotificationService) {
   return noticeSubscriber('effect-notices', {
     'termination.effect_blocked': async (scope, event) => {
@@ -17,6 +21,15 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
     },
     'termination.effect_applied': async (scope, event) => {
       const t = await terminationOf(scope, event);
+      // The departments the impact names to notify are told that it took effect (each member, once).
+      const notify = t.impact.departmentsToNotify ?? [];
+      await notifications.toDepartmentMembers(scope, notify, {
+        kind: 'TERMINATION_EFFECTIVE',
+        title: `${t.number} 已生效 / is effective`,
+        body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency} · ${notify.join(', ')}`,
+        link: terminationLink(t),
+        terminationId: t.id,
+      });
       const tasks = await scope.em.find(FollowUpTask, { termination: t });
       // In the order the effect opened them.
       tasks.sort((a, b) => event.data.tasks.indexOf(a.kind) - event.data.tasks.indexOf(b.kind));

@@ -49,6 +49,16 @@ export class NotificationService {
     }
   }
 
+  /** Everyone in the given departments (the departments a termination's impact names to notify). */
+  async toDepartmentMembers(scope: TransactionScope, departments: readonly string[], input: NotificationInput): Promise<void> {
+    const members = await membersOf(scope.em, departments);
+    await this.toUsers(
+      scope,
+      members.map((u) => u.id),
+      input,
+    );
+  }
+
   /** Heads of the given departments (and, for escalation, management). */
   async toDepartmentHeads(scope: TransactionScope, departments: string[], input: NotificationInput): Promise<void> {
     const heads = await headsOf(scope.em, departments);
@@ -58,6 +68,12 @@ export class NotificationService {
       input,
     );
   }
+}
+
+/** Every active member of the given departments. */
+export async function membersOf(em: EntityManager, departments: readonly string[]): Promise<User[]> {
+  if (!departments.length) return [];
+  return em.find(User, { active: true, department: { code: { $in: [...departments] } } });
 }
 
 export async function headsOf(em: EntityManager, departments: string[]): Promise<User[]> {

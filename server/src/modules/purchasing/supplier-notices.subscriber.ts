@@ -1,4 +1,4 @@
-import type { DomainEvent, EventSubscriber } from '../../kernel/domain-events.js';
+import type { DomainEvent, DomainEvents, EventSubscriber } from '../../kernel/domain-events.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { localDateOf } from '../calendar/working-days.js';
 import { openFollowUpTask } from '../follow-up/follow-up-tasks.js';
@@ -20,7 +20,11 @@ const PHONE_TASK_HOURS = 24;
  * Both are written in the effect's transaction, so a rolled-back effect tells nobody. Costs two
  * reads (POs with suppliers, products) plus the writes, and nothing when no PO changed.
  */
-export function supplierNoticesSubscriber(deps: { mail: Pick<MailService, 'queue'>; contact: string }): EventSubscriber {
+export function supplierNoticesSubscriber(deps: {
+  mail: Pick<MailService, 'queue'>;
+  events: DomainEvents;
+  contact: string;
+}): EventSubscriber {
   return {
     name: 'supplier-notices',
     types: ['termination.effect_applied'],
@@ -62,7 +66,7 @@ export function supplierNoticesSubscriber(deps: { mail: Pick<MailService, 'queue
           });
           em.create(SupplierNotice, { ...notice, channel: SupplierNoticeChannel.EMAIL, mailMessage: message });
         } else {
-          const task = await phoneTask(scope, t, po, po.supplier, change.action, lines);
+          const task = await phoneTask(scope, deps.events, t, po, po.supplier, change.action, lines);
           em.create(SupplierNotice, { ...notice, channel: SupplierNoticeChannel.PHONE_TASK, followUpTask: task });
         }
       }
@@ -73,6 +77,7 @@ export function supplierNoticesSubscriber(deps: { mail: Pick<MailService, 'queue
 /** No e-mail on file: Purchasing phones the supplier, with everything to tell it. */
 function phoneTask(
   scope: TransactionScope,
+  events: DomainEvents,
   t: Termination,
   po: PurchaseOrder,
   supplier: Supplier,
@@ -86,7 +91,7 @@ function phoneTask(
       `Notify supplier ${supplier.name} by phone${supplier.phone ? ` (${supplier.phone})` : ''} of the ${cancel ? 'cancellation' : 'reduction'} of ${po.number} (no e-mail on file):`,
     ...lines.map((l) => `${l.sku} ${l.productName}: ${l.before} −${l.cancelled} → ${l.after}`),
   ].join('\n');
-  return openFollowUpTask(scope, t, {
+  return openFollowUpTask(scope, events, t, {
     kind: FollowUpKind.SUPPLIER_CANCELLATION,
     department: 'PURCHASING',
     dueInHours: PHONE_TASK_HOURS,

@@ -1,3 +1,4 @@
+import { FEE_REASON_MAX } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { ConflictError, InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
@@ -22,7 +23,6 @@ export interface AdjustCancellationFeeInput {
 
 /** A plain non-negative decimal with at most two places: no exponent, sign, grouping or spaces inside. */
 const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
-const REASON_MAX = 1000;
 
 /** The impact fields that depend on the fee: rewritten together so the snapshot stays consistent. */
 const FEE_KEYS = [
@@ -59,8 +59,8 @@ export class FeeAdjustmentService {
           field: 'amount',
         });
       }
-      if (!reasonText || reasonText.length > REASON_MAX) {
-        refuse(InputError, 'VALIDATION_FAILED', `Say why the fee is adjusted (1 to ${REASON_MAX} characters).`, { field: 'reason' });
+      if (!reasonText || reasonText.length > FEE_REASON_MAX) {
+        refuse(InputError, 'VALIDATION_FAILED', `Say why the fee is adjusted (1 to ${FEE_REASON_MAX} characters).`, { field: 'reason' });
       }
       const amount = money(amountText);
       return inTransaction(ctx, async (scope) => {

@@ -98,10 +98,14 @@ export function guardCustomerAnswer(t: Guarded, confirmation: CustomerConfirmati
   }
 }
 
-/** Completing a follow-up task: its department's head or clerks (or an administrator), once, after the effect. */
+/**
+ * Completing a follow-up task: its department's head or clerks (or an administrator), or a
+ * partner key bound to its department (e.g. the WMS confirming the release); once, after the effect.
+ */
 export function guardCompleteFollowUp(actor: Who, task: FollowUpTask, t: Guarded): void {
   const clerkOfDepartment = actor?.kind === 'user' && actor.role === 'CLERK' && actor.departmentCode === task.department;
-  if (!actsForDepartment(actor, task.department) && !clerkOfDepartment) {
+  const keyOfDepartment = actor?.kind === 'apiKey' && actor.departmentCode === task.department;
+  if (!actsForDepartment(actor, task.department) && !clerkOfDepartment && !keyOfDepartment) {
     refuse(NotYourDepartmentError, 'NOT_YOUR_DEPARTMENT', `Only ${task.department} may complete this task.`);
   }
   if (task.status !== FollowUpStatus.OPEN) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This task is already done.');

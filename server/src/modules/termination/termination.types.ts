@@ -14,7 +14,7 @@ import { TerminationBlockedError } from './termination-errors.js';
 import { ConnectionType } from '../../common/pagination.js';
 import { TerminationImpact, TerminationImpactInput } from './impact.types.js';
 import { Termination, TerminationStatusEnum } from './termination.entity.js';
-import { EXPLANATION_MAX, type TerminationStatus } from '@ot/shared';
+import { COMMENT_MAX, EXPLANATION_MAX, FEE_REASON_MAX, type TerminationStatus } from '@ot/shared';
 import { resultUnion } from '../../common/result-union.js';
 
 /** A submission is the impact's question (order, reason, lines) with the request's own parts. */
@@ -38,7 +38,7 @@ export class WithdrawTerminationInput {
   terminationId!: string;
 
   @Field(() => String)
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   reason!: string;
 
   @Field(() => String, { nullable: true })
@@ -55,8 +55,8 @@ export class AdjustCancellationFeeInput {
   @MaxLength(32)
   amount!: string;
 
-  @Field(() => String, { description: 'Why (1 to 1000 characters); audited and shown to the departments' })
-  @MaxLength(1000)
+  @Field(() => String, { description: `Why (1 to ${FEE_REASON_MAX} characters); audited and shown to the departments` })
+  @MaxLength(FEE_REASON_MAX)
   reason!: string;
 
   @Field(() => Int, { nullable: true, description: 'The version you saw; a different current version is STALE_VERSION' })

@@ -35,15 +35,6 @@ export class EffectRunner {
       await step.run(scope, effect, this.deps);
     }
     const settlement = effect.settlement!;
-    for (const task of effect.tasks) {
-      await this.events.record(
-        scope,
-        { kind: 'system' },
-        'followup.opened',
-        { kind: task.kind, department: task.department, instructions: task.instructions, dueAt: task.dueAt.toISOString() },
-        { termination: t, departments: [task.department], taskId: task.id, entity: { type: 'FollowUpTask', id: task.id } },
-      );
-    }
     const applied = effectAppliedData({
       orderStatus: order.status,
       applied: t.appliedPurchaseOrderChanges ?? [],

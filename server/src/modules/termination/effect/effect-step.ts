@@ -1,3 +1,4 @@
+import type { DomainEvents } from '../../../kernel/domain-events.js';
 import type { TransactionScope } from '../../../kernel/transaction.js';
 import type { FollowUpTask } from '../../follow-up/follow-up-task.entity.js';
 import type { MailService } from '../../notification/mail.service.js';
@@ -29,6 +30,7 @@ export interface TerminationEffect {
 /** The services steps may use. */
 export interface EffectDeps {
   mail: MailService;
+  events: DomainEvents;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { EffectStep } from '../effect-step.js';
 /** The departments' follow-up tasks open, shaped by the customer's preferred resolution when they gave one. */
 export const followUpsStep: EffectStep = {
   name: 'effect.tasks',
-  async run(scope, effect) {
+  async run(scope, effect, deps) {
     const t = effect.termination;
     const accepted = await scope.em.findOne(
       CustomerConfirmation,
@@ -14,6 +14,7 @@ export const followUpsStep: EffectStep = {
     );
     effect.tasks = await openFollowUpTasks(
       scope,
+      deps.events,
       t,
       effect.impact,
       accepted?.preferredResolution ?? null,

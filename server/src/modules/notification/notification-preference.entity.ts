@@ -1,0 +1,41 @@
+import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { registerEnumType } from 'type-graphql';
+
+/** The events a member of staff may choose to hear of by e-mail (in-app notices come regardless). */
+export enum StaffMailKind {
+  /** An approval step of my department became due. */
+  APPROVALS_DUE = 'APPROVALS_DUE',
+  /** A step of a termination I requested was approved or rejected. */
+  DECISIONS = 'DECISIONS',
+  /** A termination I requested, or one my department is told of, took effect. */
+  EFFECT = 'EFFECT',
+  /** An approval step or follow-up task of my department is overdue. */
+  OVERDUE = 'OVERDUE',
+}
+registerEnumType(StaffMailKind, { name: 'StaffMailKind' });
+export const STAFF_MAIL_KINDS = Object.values(StaffMailKind);
+
+/** The language of my staff mails; without one they come in Chinese with English below. */
+export enum MailLanguage {
+  ZH_CN = 'zh-CN',
+  EN = 'en',
+}
+registerEnumType(MailLanguage, { name: 'MailLanguage' });
+
+/** One user's e-mail choices; no row means no e-mail (opt-in). */
+@Entity({ tableName: 'notification_preference' })
+export class NotificationPreference {
+  [OptionalProps]?: 'mailKinds' | 'mailLanguage' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  userId!: string;
+
+  @Property({ type: 'json' })
+  mailKinds: StaffMailKind[] = [];
+
+  @Enum({ items: () => MailLanguage, type: 'string', length: 8, nullable: true })
+  mailLanguage?: MailLanguage | null = null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,129 @@
+import type { DomainEvent } from '../../kernel/domain-events.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
+import type { Termination } from '../termination/termination.entity.js';
+import { firstStageDepartments } from './approval-notices.subscriber.js';
+import { noticeSubscriber, terminationOf } from './notice-subscriber.js';
+import { StaffMailKind } from './notification-preference.entity.js';
+import type { StaffMailContent, StaffMailer } from './staff-mail.js';
+
+/** What every staff mail says of the termination, in both languages. */
+function about(t: Termination): { zh: string; en: string } {
+  const i = t.impact;
+  return {
+    zh: `订单 ${i.orderNumber} · 终止金额 ${i.terminatedValue} ${i.currency}`,
+    en: `Order ${i.orderNumber} · terminated value ${i.terminatedValue} ${i.currency}`,
+  };
+}
+
+function content(t: Termination, zh: { subject: string; lines: string[] }, en: { subject: string; lines: string[] }): StaffMailContent {
+  const a = about(t);
+  return {
+    terminationId: t.id,
+    terminationNumber: t.number,
+    zh: { subject: `${t.number} ${zh.subject}`, lines: [...zh.lines, a.zh], open: '打开终止单' },
+    en: { subject: `${t.number} ${en.subject}`, lines: [...en.lines, a.en], open: 'Open the termination' },
+  };
+}
+
+/**
+ * Staff e-mail for those who opted in (see NotificationPreference): heads hear of approvals due
+ * and overdue work of their department, requesters of decisions, and requesters and the
+ * departments the impact names to notify of the effect. The in-app notices are other subscribers'.
+ */
+export function staffMailSubscriber(mailer: StaffMailer) {
+  const due = async (scope: TransactionScope, event: DomainEvent, departments: string[]) => {
+    const t = await terminationOf(scope, event);
+    await mailer.send(scope, StaffMailKind.APPROVALS_DUE, { headsOf: departments }, async () => {
+      // Read only when someone is to be told (the submit path may not have the reason loaded).
+      await scope.em.populate(t, ['reason']);
+      return content(
+        t,
+        { subject: '待您审批', lines: [`终止单 ${t.number} 等待 ${departments.join('、')} 审批。`, `原因：${t.reason.labelZh}`] },
+        {
+          subject: 'awaits your approval',
+          lines: [`Termination ${t.number} awaits the approval of ${departments.join(', ')}.`, `Reason: ${t.reason.labelEn}`],
+        },
+      );
+    });
+  };
+  const decided = async (scope: TransactionScope, event: DomainEvent<'approval.approved' | 'approval.rejected'>) => {
+    const t = await terminationOf(scope, event);
+    const approved = event.type === 'approval.approved';
+    const { department, comment } = event.data;
+    await mailer.send(scope, StaffMailKind.DECISIONS, { userIds: [t.requestedBy.id] }, () =>
+      content(
+        t,
+        {
+          subject: `${department} ${approved ? '已批准' : '已驳回'}`,
+          lines: [
+            `${event.actorName}${approved ? '批准了' : '驳回了'}终止单 ${t.number}（${department}）。`,
+            ...(comment ? [`意见：${comment}`] : []),
+          ],
+        },
+        {
+          subject: `${department} ${approved ? 'approved' : 'rejected'}`,
+          lines: [
+            `${event.actorName} ${approved ? 'approved' : 'rejected'} termination ${t.number} for ${department}.`,
+            ...(comment ? [`Comment: ${comment}`] : []),
+          ],
+        },
+      ),
+    );
+  };
+  return noticeSubscriber('staff-mail', {
+    'termination.submitted': (scope, event) => due(scope, event, firstStageDepartments(event.data.route)),
+    'approval.stage_activated': (scope, event) => due(scope, event, event.data.departments),
+    'approval.approved': decided,
+    'approval.rejected': decided,
+    'termination.effect_applied': async (scope, event) => {
+      const t = await terminationOf(scope, event);
+      const { settlement } = event.data;
+      await mailer.send(scope, StaffMailKind.EFFECT, { userIds: [t.requestedBy.id], membersOf: t.impact.departmentsToNotify ?? [] }, () =>
+        content(
+          t,
+          {
+            subject: '已生效',
+            lines: [
+              `终止单 ${t.number} 已生效。`,
+              `违约金 ${settlement.fee} ${t.impact.currency}；应退款 ${settlement.refundDue} ${t.impact.currency}。`,
+              ...(event.data.tasks.length ? [`已开启跟进任务：${event.data.tasks.join('、')}`] : []),
+            ],
+          },
+          {
+            subject: 'is effective',
+            lines: [
+              `Termination ${t.number} took effect.`,
+              `Cancellation fee ${settlement.fee} ${t.impact.currency}; refund due ${settlement.refundDue} ${t.impact.currency}.`,
+              ...(event.data.tasks.length ? [`Follow-up tasks opened: ${event.data.tasks.join(', ')}`] : []),
+            ],
+          },
+        ),
+      );
+    },
+    'approval.overdue': async (scope, event) => {
+      const t = await terminationOf(scope, event);
+      const { department, dueAt } = event.data;
+      await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department, 'MANAGEMENT'] }, () =>
+        content(
+          t,
+          { subject: `${department} 审批已超时`, lines: [`终止单 ${t.number} 在 ${department} 的审批已超过期限（${dueAt}）。`] },
+          { subject: `${department} approval overdue`, lines: [`The ${department} approval of termination ${t.number} was due ${dueAt}.`] },
+        ),
+      );
+    },
+    'followup.overdue': async (scope, event) => {
+      const t = await terminationOf(scope, event);
+      const { department, kind } = event.data;
+      await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department] }, () =>
+        content(
+          t,
+          { subject: `${department} 跟进任务已超时`, lines: [`终止单 ${t.number} 的跟进任务 ${kind}（${department}）已超过期限。`] },
+          {
+            subject: `${department} follow-up overdue`,
+            lines: [`The ${kind} follow-up task of ${department} for termination ${t.number} is overdue.`],
+          },
+        ),
+      );
+    },
+  });
+}
