@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           LocalDate: 'string',
           JSON: 'unknown',
           JSONObject: 'Record<string, unknown>',
+          SafeInt: 'number',
         },
         strictScalars: true,
       },

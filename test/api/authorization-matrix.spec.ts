@@ -23,6 +23,7 @@ const SCOPES = [
   'EVENTS_SUBSCRIBE',
   'FOLLOW_UPS_WRITE',
   'WEBHOOKS_MANAGE',
+  'ERP_SYNC',
 ] as const;
 /** Keys with FOLLOW_UPS_WRITE act for this department (not SALES, where the fixture's task waits). */
 const KEY_DEPARTMENT = 'WAREHOUSE';
@@ -183,6 +184,23 @@ const ROWS: Record<string, Row> = {
     allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'],
   },
   orders: { kind: 'query', document: `{ orders(first: 5) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  // ERP sync partner reads: order readers.
+  customers: { kind: 'query', document: `{ customers(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  suppliers: { kind: 'query', document: `{ suppliers(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  products: { kind: 'query', document: `{ products(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  purchaseOrders: {
+    kind: 'query',
+    document: `{ purchaseOrders(first: 1) { totalCount } }`,
+    allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'],
+  },
+  stockLevels: { kind: 'query', document: `{ stockLevels(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  syncRecords: {
+    kind: 'mutation',
+    // No records: allowed callers get an empty success, so the matrix writes nothing.
+    document: `mutation($i: SyncRecordsInput!) { syncRecords(input: $i) { ${RESULT} ... on SyncRecordsSuccess { applied rows { outcome } } } }`,
+    allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
+    variables: () => ({ i: { source: 'MATRIX', customers: [] } }),
+  },
   order: {
     kind: 'query',
     document: `query($n: String!) { order(number: $n) { number } }`,

@@ -166,6 +166,12 @@ const ADJUST_FEE = `mutation($i: AdjustCancellationFeeInput!) { adjustCancellati
 const SET_RATE = `mutation($i: SetExchangeRateInput!) { setExchangeRate(input: $i) { ${RESULT} } }`;
 const CREATE_WEBHOOK = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { ${RESULT} } }`;
 const UPDATE_WEBHOOK = `mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { ${RESULT} } }`;
+const SYNC = `mutation($i: SyncRecordsInput!) { syncRecords(input: $i) { ${RESULT} ... on SyncRecordsSuccess { applied rejected } } }`;
+/** A customer record that is always rejected (its e-mail is not one): hostile text in it is never stored. */
+const rejectedCustomer = (patch: Record<string, unknown>) => ({
+  source: 'HOSTILE',
+  customers: [{ externalId: 'hostile', code: 'H-1', name: 'x', contactName: 'x', email: 'not-an-email', city: 'x', ...patch }],
+});
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
 const reasonInput = (patch: Record<string, unknown>) => ({
@@ -207,6 +213,9 @@ const TEXT_SLOTS: Slot[] = [
     query: SET_RATE,
     variables: (s) => ({ i: { currency: 'CHF', rate: s, validFrom: '2026-06-01' } }),
   },
+  { name: 'syncRecords.source', who: 'admin', query: SYNC, variables: (s) => ({ i: { source: s, customers: [] } }) },
+  { name: 'syncRecords.customers.name', who: 'admin', query: SYNC, variables: (s) => ({ i: rejectedCustomer({ name: s }) }) },
+  { name: 'syncRecords.customers.externalId', who: 'admin', query: SYNC, variables: (s) => ({ i: rejectedCustomer({ externalId: s }) }) },
   { name: 'login.email', who: 'anonymous', query: LOGIN, variables: (s) => ({ e: s, p: 'whatever-1' }) },
   // A new account each time: failed sign-ins of one account are slowed down on purpose.
   { name: 'login.password', who: 'anonymous', query: LOGIN, variables: (s) => ({ e: `hostile-${randomUUID()}@example.com`, p: s }) },
@@ -629,6 +638,15 @@ const QUANTITY_SLOTS: Slot[] = [
       },
     }),
   },
+  {
+    name: 'syncRecords.stockLevels.onHand',
+    who: 'admin',
+    // Unknown warehouse and product: the row is rejected whatever the quantity.
+    query: SYNC,
+    variables: (q) => ({
+      i: { source: 'HOSTILE', stockLevels: [{ externalId: 'h', warehouseExternalId: 'none', productExternalId: 'none', onHand: q }] },
+    }),
+  },
   { name: 'createApprovalRule.stage', who: 'admin', query: CREATE_RULE, variables: (q) => ({ i: ruleInput({ stage: q }) }) },
   { name: 'createApprovalRule.slaHours', who: 'admin', query: CREATE_RULE, variables: (q) => ({ i: ruleInput({ slaHours: q }) }) },
   {
@@ -646,6 +664,8 @@ const PAGED: { name: string; who: Who; field: string }[] = [
   { name: 'followUpTasks', who: 'clerk', field: 'followUpTasks' },
   { name: 'notifications', who: 'clerk', field: 'notifications' },
   { name: 'mailbox', who: 'admin', field: 'mailbox' },
+  { name: 'products', who: 'clerk', field: 'products' },
+  { name: 'purchaseOrders', who: 'clerk', field: 'purchaseOrders' },
 ];
 
 // ---------------------------------------------------------------- generated cases

@@ -17,6 +17,7 @@ export type AdjustCancellationFeeInput = {
 
 /** ORDERS_READ, TERMINATIONS_READ, TERMINATIONS_WRITE (submit only), EVENTS_SUBSCRIBE, FOLLOW_UPS_WRITE (complete the follow-up tasks of the key’s department), WEBHOOKS_MANAGE (its own webhook endpoints) */
 export type ApiKeyScope =
+  | 'ERP_SYNC'
   | 'EVENTS_SUBSCRIBE'
   | 'FOLLOW_UPS_WRITE'
   | 'ORDERS_READ'
@@ -170,6 +171,7 @@ export type EventType =
   | 'REASON_CREATED'
   | 'REASON_UPDATED'
   | 'SUPPLIER_NOTIFIED'
+  | 'SYNC_COMPLETED'
   | 'TERMINATION_AWAITING_CUSTOMER'
   | 'TERMINATION_CLOSED'
   | 'TERMINATION_CUSTOMER_DECLINED'

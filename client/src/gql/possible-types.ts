@@ -113,6 +113,7 @@ export const possibleTypes: Record<string, string[]> = {
     "ReasonCreatedEvent",
     "ReasonUpdatedEvent",
     "SupplierNotified",
+    "SyncCompletedEvent",
     "TerminationAwaitingCustomer",
     "TerminationClosed",
     "TerminationCustomerDeclined",
@@ -197,6 +198,11 @@ export const possibleTypes: Record<string, string[]> = {
     "SubmitTerminationSuccess",
     "TerminationBlockedError",
     "ValidationError"
+  ],
+  "SyncRecordsResult": [
+    "IdempotencyKeyReusedError",
+    "InputError",
+    "SyncRecordsSuccess"
   ],
   "TerminationFeedEvent": [
     "ApprovalApproved",

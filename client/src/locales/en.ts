@@ -385,6 +385,7 @@ const en: MessageSchema = {
     EVENTS_SUBSCRIBE: 'Subscribe to events',
     FOLLOW_UPS_WRITE: 'Complete its department’s follow-ups',
     WEBHOOKS_MANAGE: 'Manage its own webhooks',
+    ERP_SYNC: 'Send the ERP’s records (syncRecords)',
   },
   webhookEndpointKind: {
     GENERIC: 'Generic webhook',

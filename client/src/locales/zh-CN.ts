@@ -387,6 +387,7 @@ const zhCN = {
     EVENTS_SUBSCRIBE: '订阅事件',
     FOLLOW_UPS_WRITE: '完成本部门跟进任务',
     WEBHOOKS_MANAGE: '管理自己的 Webhook',
+    ERP_SYNC: '同步 ERP 数据（syncRecords）',
   },
   webhookEndpointKind: {
     GENERIC: '通用 Webhook',

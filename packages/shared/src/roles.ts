@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   /** Managing webhook endpoints: an admin manages all, a partner key only the ones it created. */
   'webhooks:manage',
   'admin:manage',
+  /** Writing the company's own records (customers, orders, POs, stock …) by their ERP ids. */
+  'erp:sync',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +44,7 @@ export const API_KEY_SCOPES = [
   'events:subscribe',
   'follow_ups:write',
   'webhooks:manage',
+  'erp:sync',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
@@ -53,6 +56,7 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   /** Completing follow-up tasks of the one department the key is bound to (a partner's acknowledgement). */
   'follow_ups:write': ['followups:complete'],
   'webhooks:manage': ['webhooks:manage'],
+  'erp:sync': ['erp:sync'],
 };
 
 /** Scopes that act for one department: a key holding one must be bound to a department. */

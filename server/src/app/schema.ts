@@ -27,6 +27,7 @@ import {
   TerminationSupplierNoticesResolver,
 } from '../modules/purchasing/purchasing.resolver.js';
 import { WebhookResolver } from '../modules/webhooks/webhooks.resolver.js';
+import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -63,6 +64,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BulkItemResolver,
   CalendarResolver,
   WebhookResolver,
+  SyncResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

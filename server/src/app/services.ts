@@ -35,6 +35,7 @@ import { loadSecretBox } from '../common/secret-box.js';
 import { WebhookDeliverer } from '../modules/webhooks/webhook-deliver.js';
 import { WebhookDispatcher } from '../modules/webhooks/webhook-dispatch.js';
 import { WebhookEndpointService } from '../modules/webhooks/webhook-endpoint.service.js';
+import { SyncService } from '../modules/sync/sync.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -55,6 +56,7 @@ declare module '../kernel/context.js' {
     signInOptions: SignInOptionsService;
     apiKeys: ApiKeyService;
     orders: OrderService;
+    sync: SyncService;
     reasons: ReasonService;
     terminations: TerminationService;
     feeAdjustments: FeeAdjustmentService;
@@ -148,6 +150,7 @@ export function createServices(
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
+    sync: new SyncService(domainEvents),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),

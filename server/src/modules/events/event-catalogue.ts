@@ -13,6 +13,7 @@ import '../notification/notification.events.js';
 import '../purchasing/purchasing.events.js';
 import '../termination/reason.events.js';
 import '../termination/termination.events.js';
+import '../sync/sync.events.js';
 
 interface EventInfo {
   /** What a reader (a user's role, a key's scopes, a webhook's owner) needs to see the event. */
@@ -71,6 +72,7 @@ const CATALOGUE = {
   'calendar.day_removed': ADMIN,
   'exchange_rate.set': ADMIN,
   'exchange_rate.deleted': ADMIN,
+  'sync.completed': ADMIN,
 } satisfies Record<DomainEventType, EventInfo>;
 
 export const EVENT_TYPES = Object.keys(CATALOGUE) as DomainEventType[];

@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { Warehouse } from './warehouse.entity.js';
@@ -14,7 +14,7 @@ registerEnumType(ReservationStatus, { name: 'ReservationStatus' });
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'reservation' })
-export class Reservation extends BaseEntity<'releasedAt'> {
+export class Reservation extends SyncedEntity<'releasedAt'> {
   @ManyToOne(() => SalesOrderLine, { index: true })
   salesOrderLine!: SalesOrderLine;
 

@@ -1,13 +1,13 @@
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Product } from '../order/product.entity.js';
 import { Warehouse } from './warehouse.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'stock_level' })
 @Unique({ properties: ['warehouse', 'product'] })
-export class StockLevel extends BaseEntity<'available'> {
+export class StockLevel extends SyncedEntity<'available'> {
   @ManyToOne(() => Warehouse)
   warehouse!: Warehouse;
 

@@ -1,10 +1,10 @@
 import { Entity, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'warehouse' })
-export class Warehouse extends BaseEntity {
+export class Warehouse extends SyncedEntity {
   @Field(() => String)
   @Property({ type: 'string', length: 16, unique: true })
   code!: string;

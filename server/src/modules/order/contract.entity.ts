@@ -2,7 +2,7 @@ import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { ORDER_STAGES, type OrderStage } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Customer } from './customer.entity.js';
 
 export const OrderStageEnum = Object.fromEntries(ORDER_STAGES.map((s) => [s, s])) as { [K in OrderStage]: K };
@@ -38,7 +38,7 @@ registerEnumType(SilenceMeans, { name: 'SilenceMeans', description: 'What the co
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'contract' })
-export class Contract extends BaseEntity<'replyWorkingDays' | 'silenceMeans'> {
+export class Contract extends SyncedEntity<'replyWorkingDays' | 'silenceMeans'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;

@@ -1,11 +1,11 @@
 import { Entity, Index, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'customer' })
 @Index({ name: 'customer_name_trgm', expression: 'create index customer_name_trgm on customer using gin (name gin_trgm_ops)' })
-export class Customer extends BaseEntity<'terminationCount' | 'lastTerminationAt' | 'notes'> {
+export class Customer extends SyncedEntity<'terminationCount' | 'lastTerminationAt' | 'notes' | 'language'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   code!: string;
@@ -33,6 +33,11 @@ export class Customer extends BaseEntity<'terminationCount' | 'lastTerminationAt
   @Field(() => String)
   @Property({ type: 'string' })
   city!: string;
+
+  /** The language the customer is written to in ("zh-CN" or "en"); null: the notice goes in both. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 8, nullable: true })
+  language?: string | null;
 
   /** Kept up to date when a termination takes effect: the customer's termination history. */
   @Field(() => Int)

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 
 export enum ProductStatus {
   ACTIVE = 'ACTIVE',
@@ -11,7 +11,7 @@ registerEnumType(ProductStatus, { name: 'ProductStatus' });
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'product' })
 @Index({ name: 'product_name_trgm', expression: 'create index product_name_trgm on product using gin (name gin_trgm_ops)' })
-export class Product extends BaseEntity<'status'> {
+export class Product extends SyncedEntity<'status'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   sku!: string;

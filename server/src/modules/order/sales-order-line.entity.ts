@@ -1,13 +1,13 @@
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Product } from './product.entity.js';
 import type { SalesOrder } from './sales-order.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'sales_order_line' })
 @Unique({ properties: ['order', 'lineNo'] })
-export class SalesOrderLine extends BaseEntity<'shippedQuantity' | 'terminatedQuantity' | 'openQuantity'> {
+export class SalesOrderLine extends SyncedEntity<'shippedQuantity' | 'terminatedQuantity' | 'openQuantity'> {
   @ManyToOne('SalesOrder')
   order!: SalesOrder;
 

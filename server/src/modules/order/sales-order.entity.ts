@@ -2,7 +2,7 @@ import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, Property } from 
 import { ORDER_STAGES, ORDER_STATUSES, type OrderStage, type OrderStatus } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Contract, OrderStageEnum } from './contract.entity.js';
 import { Customer } from './customer.entity.js';
 import { SalesOrderLine } from './sales-order-line.entity.js';
@@ -17,7 +17,7 @@ registerEnumType(OrderStatusEnum, { name: 'OrderStatus' });
   expression: 'create index sales_order_number_trgm on sales_order using gin (number gin_trgm_ops)',
 })
 @Index({ name: 'sales_order_list_idx', properties: ['orderDate', 'id'] })
-export class SalesOrder extends BaseEntity<'statusBeforeTermination' | 'version'> {
+export class SalesOrder extends SyncedEntity<'statusBeforeTermination' | 'version'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;

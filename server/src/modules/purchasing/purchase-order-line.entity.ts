@@ -1,7 +1,7 @@
 import { openQuantity } from './open-quantity.js';
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import type { PurchaseOrder } from './purchase-order.entity.js';
@@ -9,7 +9,7 @@ import type { PurchaseOrder } from './purchase-order.entity.js';
 /** One PO line buys for one sales order line; a PO may hold lines for several sales orders. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order_line' })
-export class PurchaseOrderLine extends BaseEntity<'receivedQuantity' | 'cancelledQuantity' | 'openQuantity'> {
+export class PurchaseOrderLine extends SyncedEntity<'receivedQuantity' | 'cancelledQuantity' | 'openQuantity'> {
   @ManyToOne('PurchaseOrder', { index: true })
   purchaseOrder!: PurchaseOrder;
 

@@ -2,7 +2,7 @@ import { Collection, Entity, Enum, ManyToOne, OneToMany, Property } from '@mikro
 import { PO_STATUSES, type PurchaseOrderStatus } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { PurchaseOrderLine } from './purchase-order-line.entity.js';
 import { Supplier } from './supplier.entity.js';
 
@@ -13,7 +13,7 @@ registerEnumType(PurchaseOrderStatusEnum, { name: 'PurchaseOrderStatus' });
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order' })
-export class PurchaseOrder extends BaseEntity<'version'> {
+export class PurchaseOrder extends SyncedEntity<'version'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;

@@ -1,6 +1,6 @@
 import { Entity, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 
 /**
  * A company we buy from. Purchase orders point here; a supplier's e-mail is where a cancellation
@@ -9,7 +9,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'supplier' })
 @Unique({ properties: ['source', 'externalId'] })
-export class Supplier extends BaseEntity<'contactName' | 'email' | 'phone' | 'active' | 'source' | 'externalId' | 'updatedAt'> {
+export class Supplier extends SyncedEntity<'contactName' | 'email' | 'phone' | 'active'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   code!: string;
@@ -34,14 +34,4 @@ export class Supplier extends BaseEntity<'contactName' | 'email' | 'phone' | 'ac
   @Field(() => Boolean)
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
-
-  /** The system a synchronised supplier comes from (e.g. an ERP), with its id there; null when kept here. */
-  @Property({ type: 'string', length: 40, nullable: true })
-  source?: string | null;
-
-  @Property({ type: 'string', length: 128, nullable: true })
-  externalId?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

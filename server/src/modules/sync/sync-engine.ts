@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AnySyncedEntity as SyncedEntity } from '../../common/synced.entity.js';
+import { Warehouse } from '../inventory/warehouse.entity.js';
+import { Contract } from '../order/contract.entity.js';
+import { Customer } from '../order/customer.entity.js';
+import { Product } from '../order/product.entity.js';
+import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+import { contractSync } from './kinds/contract.sync.js';
+import { customerSync } from './kinds/customer.sync.js';
+import { productSync } from './kinds/product.sync.js';
+import { purchaseOrderSync } from './kinds/purchase-order.sync.js';
+import { reservationSync } from './kinds/reservation.sync.js';
+import { salesOrderSync } from './kinds/sales-order.sync.js';
+import { stockLevelSync } from './kinds/stock-level.sync.js';
+import { supplierSync } from './kinds/supplier.sync.js';
+import { warehouseSync } from './kinds/warehouse.sync.js';
+import { Supplier } from '../purchasing/supplier.entity.js';
+import type { RefKind, RefRequest, Refs, SyncKind } from './sync-kind.js';
+import { SyncOutcome, type SyncRecordInput, type SyncRecordKind } from './sync-record.js';
+import { RowChecker, type RowError } from './sync-validation.js';
+
+/** Every kind, in dependency order: a record may reference only kinds before it. */
+export const SYNC_KINDS: readonly SyncKind[] = [
+  customerSync,
+  supplierSync,
+  productSync,
+  warehouseSync,
+  contractSync,
+  salesOrderSync,
+  purchaseOrderSync,
+  stockLevelSync,
+  reservationSync,
+] as unknown as SyncKind[];
+
+const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
+  customer: Customer,
+  supplier: Supplier,
+  product: Product,
+  warehouse: Warehouse,
+  contract: Contract,
+  salesOrderLine: SalesOrderLine,
+};
+
+export interface RowOutcome {
+  kind: SyncRecordKind;
+  index: number;
+  externalId: string;
+  outcome: SyncOutcome;
+  errors: RowError[];
+}
+
+/** Canonical JSON of a record without its version: same content, same hash, whatever the key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([k, v]) => k !== 'sourceVersion' && v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(row: SyncRecordInput): string {
+  return createHash('sha256').update(canonical(row)).digest('hex');
+}
+
+interface RowState {
+  row: SyncRecordInput;
+  index: number;
+  externalId: string;
+  errors: RowError[];
+}
+
+/** Marks every row whose `key` value is shared with another row of the list. */
+function markDuplicates(
+  states: RowState[],
+  key: (s: RowState) => string[] | string | null | undefined,
+  path: (s: RowState, value: string) => string,
+  what: string,
+) {
+  const count = new Map<string, number>();
+  for (const s of states) for (const v of new Set([key(s) ?? []].flat())) count.set(v, (count.get(v) ?? 0) + 1);
+  for (const s of states) {
+    for (const v of new Set([key(s) ?? []].flat())) {
+      if ((count.get(v) ?? 0) > 1)
+        s.errors.push({ path: path(s, v), code: 'DUPLICATE_IN_CALL', message: `${what} ${v} appears more than once in this call.` });
+    }
+  }
+}
+
+/**
+ * Applies the records of one call through `em` (the caller owns the transaction): checks each
+ * row, resolves references to rows of this call (earlier kinds) or stored rows of the source,
+ * and writes only rows without errors. Returns one outcome per record.
+ */
+export async function runSync(em: EntityManager, source: string, input: Record<string, unknown>): Promise<RowOutcome[]> {
+  /** Rows of this call by reference kind and external id; null when the row was rejected. */
+  const inCall = new Map<RefKind, Map<string, SyncedEntity | null>>(Object.keys(REF_ENTITIES).map((k) => [k as RefKind, new Map()]));
+  const outcomes: RowOutcome[] = [];
+
+  for (const spec of SYNC_KINDS) {
+    const rows = (input[spec.field] as SyncRecordInput[] | null | undefined) ?? [];
+    if (!rows.length) continue;
+
+    // 1. Field checks, and ids used twice in the call.
+    const states: RowState[] = rows.map((row, index) => {
+      const c = new RowChecker();
+      const externalId = c.text('externalId', row.externalId, 128);
+      c.int('sourceVersion', row.sourceVersion, 0, Number.MAX_SAFE_INTEGER, true);
+      spec.check(row, c);
+      return { row, index, externalId: externalId ?? String(row.externalId ?? '').slice(0, 128), errors: c.errors };
+    });
+    markDuplicates(
+      states,
+      (s) => s.externalId,
+      () => 'externalId',
+      'External id',
+    );
+    if (spec.naturalKey) {
+      const nk = spec.naturalKey;
+      markDuplicates(
+        states,
+        (s) => nk.value(s.row) ?? null,
+        () => nk.path,
+        nk.path,
+      );
+    }
+    if (spec.children) {
+      const children = spec.children;
+      markDuplicates(
+        states,
+        (s) => children(s.row).map((ch) => ch.externalId),
+        (s, v) => children(s.row).find((ch) => ch.externalId === v)?.path ?? 'lines',
+        'Line external id',
+      );
+    }
+
+    // 2. Stored rows of this source, and holders of the natural keys.
+    const ids = states.map((s) => s.externalId).filter(Boolean);
+    const stored = new Map<string, SyncedEntity>();
+    // Rows this call may change are locked first, so that a termination submitted meanwhile
+    // waits for the sync (or the sync for it) instead of failing on the row version.
+    if (ids.length) {
+      const table = em.getMetadata().get(spec.entity.name).tableName;
+      await em.execute(
+        `select id from "${table}" where source = ? and external_id in (${ids.map(() => '?').join(',')}) order by id for update`,
+        [source, ...ids],
+      );
+    }
+    for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, {
+      populate: (spec.populate ?? []) as never[],
+    })) {
+      stored.set(e.externalId!, e);
+    }
+    if (spec.naturalKey) {
+      const nk = spec.naturalKey;
+      const values = states.map((s) => nk.value(s.row)).filter((v): v is string => !!v);
+      const holders = values.length ? await em.find(spec.entity, { [nk.property]: { $in: values } } as never) : [];
+      for (const s of states) {
+        const value = nk.value(s.row);
+        const holder = holders.find((h) => (h as unknown as Record<string, unknown>)[nk.property] === value);
+        if (holder && !(holder.source === source && holder.externalId === s.externalId)) {
+          s.errors.push({ path: nk.path, code: 'CONFLICT', message: `${nk.path} ${value} belongs to another record.` });
+        }
+      }
+    }
+
+    // 3. Referenced rows that are not in this call, one query per referenced kind.
+    const wanted = new Map<RefKind, Set<string>>();
+    for (const s of states) {
+      for (const ref of spec.references(s.row)) {
+        if (!inCall.get(ref.kind)!.has(ref.externalId))
+          (wanted.get(ref.kind) ?? wanted.set(ref.kind, new Set()).get(ref.kind)!).add(ref.externalId);
+      }
+    }
+    const storedRefs = new Map<string, SyncedEntity>();
+    for (const [kind, set] of wanted) {
+      for (const e of await em.find(REF_ENTITIES[kind], { source, externalId: { $in: [...set] } } as never)) {
+        storedRefs.set(`${kind}:${e.externalId}`, e);
+      }
+    }
+    const lookup = (ref: RefRequest): SyncedEntity | null | undefined =>
+      inCall.get(ref.kind)!.has(ref.externalId)
+        ? inCall.get(ref.kind)!.get(ref.externalId)
+        : storedRefs.get(`${ref.kind}:${ref.externalId}`);
+
+    // 4. Row by row: stale, unchanged, references, guards, then the write.
+    for (const s of states) {
+      const existing = stored.get(s.externalId) ?? null;
+      const outcome = await decide(s);
+      outcomes.push({ kind: spec.kind, index: s.index, externalId: s.externalId, outcome, errors: s.errors });
+      const accepted = outcome !== SyncOutcome.REJECTED;
+      const entity = accepted ? (stored.get(s.externalId) ?? null) : null;
+      if (spec.refKind && s.externalId) inCall.get(spec.refKind)!.set(s.externalId, accepted ? entity : null);
+      if (spec.children) {
+        for (const child of spec.children(s.row)) {
+          if (!accepted) inCall.get(child.kind)!.set(child.externalId, null);
+        }
+      }
+
+      async function decide(s: RowState): Promise<SyncOutcome> {
+        if (s.errors.length) return SyncOutcome.REJECTED;
+        const version = s.row.sourceVersion ?? null;
+        if (existing && version !== null && existing.sourceVersion != null && version < existing.sourceVersion) {
+          registerChildren(existing);
+          return SyncOutcome.STALE;
+        }
+        const hash = contentHash(s.row);
+        if (existing && existing.contentHash === hash) {
+          if (version !== null && version !== existing.sourceVersion) existing.sourceVersion = version;
+          registerChildren(existing);
+          return SyncOutcome.UNCHANGED;
+        }
+        const resolved = new Map<string, SyncedEntity>();
+        for (const ref of spec.references(s.row)) {
+          const target = lookup(ref);
+          if (target === null) {
+            s.errors.push({ path: ref.path, code: 'REFERENCE_REJECTED', message: `${ref.externalId} was rejected in this call.` });
+          } else if (!target) {
+            s.errors.push({
+              path: ref.path,
+              code: 'UNKNOWN_REFERENCE',
+              message: `No ${ref.kind} ${ref.externalId} in this call or stored for ${source}.`,
+            });
+          } else resolved.set(`${ref.kind}:${ref.externalId}`, target);
+        }
+        if (s.errors.length) return SyncOutcome.REJECTED;
+        const refs: Refs = {
+          get<T extends SyncedEntity>(kind: RefKind, externalId: string): T {
+            const target = resolved.get(`${kind}:${externalId}`);
+            if (!target) throw new Error(`sync: unresolved ${kind} ${externalId}`);
+            return target as T;
+          },
+        };
+        const scope = { em, source };
+        if (spec.guard) s.errors.push(...(await spec.guard(scope, s.row, existing, refs)));
+        if (s.errors.length) return SyncOutcome.REJECTED;
+        const written = spec.apply(scope, s.row, existing, refs);
+        Object.assign(written.entity, {
+          source,
+          externalId: s.externalId,
+          contentHash: hash,
+          sourceVersion: version ?? existing?.sourceVersion ?? null,
+        });
+        stored.set(s.externalId, written.entity);
+        for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
+        return existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED;
+      }
+
+      /** An order kept as stored still offers its lines to later records of the call. */
+      function registerChildren(entity: SyncedEntity): void {
+        const lines = (entity as unknown as { lines?: { getItems(): SyncedEntity[] } }).lines;
+        if (!spec.children || !lines) return;
+        for (const line of lines.getItems()) if (line.externalId) inCall.get('salesOrderLine')!.set(line.externalId, line);
+      }
+    }
+  }
+  return outcomes;
+}

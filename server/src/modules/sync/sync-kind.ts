@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AnySyncedEntity as SyncedEntity } from '../../common/synced.entity.js';
+import type { SyncRecordInput, SyncRecordKind } from './sync-record.js';
+import type { RowChecker, RowError } from './sync-validation.js';
+
+/** What a record may point at by external id (order lines are records inside their order). */
+export type RefKind = 'customer' | 'supplier' | 'product' | 'warehouse' | 'contract' | 'salesOrderLine';
+
+export interface RefRequest {
+  path: string;
+  kind: RefKind;
+  externalId: string;
+}
+
+/** References of one row, resolved to rows of this call or stored rows of the same source. */
+export interface Refs {
+  get<T extends SyncedEntity>(kind: RefKind, externalId: string): T;
+}
+
+/** What a kind's checks and writes may use. */
+export interface SyncScope {
+  em: EntityManager;
+  source: string;
+}
+
+/**
+ * One record kind: how its fields are checked, what it references, how it is written. The
+ * engine handles identity, versions, content hashes, references and the error policy; a
+ * kind file only knows its own fields.
+ */
+export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends SyncedEntity = SyncedEntity> {
+  kind: SyncRecordKind;
+  /** The list of SyncRecordsInput that carries this kind. */
+  field: string;
+  entity: new (...args: never[]) => E;
+  /** Under which name other records reference this kind (if any). */
+  refKind?: RefKind;
+  /** Relations to load with the stored row. */
+  populate?: string[];
+  /** Field checks without the database. */
+  check(row: I, c: RowChecker): void;
+  references(row: I): RefRequest[];
+  /** A unique business key other than the external id (a code, a number): another row holding it is a CONFLICT. */
+  naturalKey?: { property: string; path: string; value(row: I): string | null | undefined };
+  /** Records inside this one that others reference (order lines): their kind and external ids. */
+  children?(row: I): { kind: RefKind; path: string; externalId: string }[];
+  /** Checks against stored state once references are resolved: running terminations, foreign owners. */
+  guard?(scope: SyncScope, row: I, existing: E | null, refs: Refs): Promise<RowError[]>;
+  /** Writes the record (creates when `existing` is null); returns the row and its children to register. */
+  apply(
+    scope: SyncScope,
+    row: I,
+    existing: E | null,
+    refs: Refs,
+  ): { entity: E; children?: { kind: RefKind; externalId: string; entity: SyncedEntity }[] };
+}
