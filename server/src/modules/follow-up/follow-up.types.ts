@@ -1,3 +1,4 @@
+import { COMMENT_MAX } from '@ot/shared';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
@@ -35,14 +36,14 @@ export class CompleteFollowUpTaskInput {
 
   @Field(() => String, { description: 'What was done (required)' })
   @MinLength(1)
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   note!: string;
 
   @Field(() => OutcomeEnum, { nullable: true, description: 'Required for CUSTOMER_OUTCOME' })
   outcome?: Outcome | null;
 
   @Field(() => String, { nullable: true })
-  @MaxLength(2000)
+  @MaxLength(COMMENT_MAX)
   outcomeDetails?: string | null;
 
   @Field(() => GraphQLJSONObject, {

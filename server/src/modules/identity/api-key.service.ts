@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex as sha256 } from '../../common/hash.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEPARTMENT_BOUND_SCOPES, SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '@ot/shared';
 import type { ApiKeyActor } from '../../kernel/actor.js';
@@ -23,8 +24,6 @@ const TOUCH_EVERY_MS = 60_000;
  * from Redis. Expiry is checked on every request.
  */
 const VERIFIED_KEY_TTL_MS = 5_000;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 interface VerifiedKey {
   id: string;

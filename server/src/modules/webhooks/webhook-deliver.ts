@@ -9,7 +9,7 @@ import { inTransaction, type TransactionScope } from '../../kernel/transaction.j
 import { User } from '../identity/user.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import type { FeedEvent } from '../events/event-feed.js';
-import { imAccepted, imRequest, IM_EVENT_TYPES, type ImKind } from './im/im-request.js';
+import { imAccepted, imRequest, imTestRequest, type ImKind } from './im/im-request.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { secretPurpose, WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 import { excerpt, postWebhook, type WebhookRequest, type WebhookResponse } from './webhook-http.js';
@@ -111,10 +111,11 @@ export class WebhookDeliverer {
     }
     if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
       const kind = endpoint.kind as ImKind;
-      const imEvent = event ?? testEvent(delivery, now, IM_EVENT_TYPES[0]);
-      if (!imEvent) return { request: null, skip: 'IM channels have no message to test with.' };
       try {
-        const request = imRequest(kind, endpoint.url, secret, imEvent, { appUrl: this.config.publicUrl }, now);
+        // A test has no event: the robot gets a message that says it is a test.
+        const request = event
+          ? imRequest(kind, endpoint.url, secret, event, { appUrl: this.config.publicUrl }, now)
+          : imTestRequest(kind, endpoint.url, secret, { appUrl: this.config.publicUrl }, now);
         return request ? { request } : { request: null, skip: 'IM channels do not announce this event.' };
       } catch (error) {
         return { request: null, skip: `The IM message could not be built: ${(error as Error).message}` };
@@ -267,24 +268,5 @@ function testPayload(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: 
     type: 'webhook.test',
     occurredAt: now.toISOString(),
     data: { endpointId: endpoint.id, message: 'A test message from the order-termination webhooks.' },
-  };
-}
-
-/** A stand-in event for an IM test message (IM channels format domain events only). */
-function testEvent(delivery: WebhookDelivery, now: Date, type: FeedEvent['type'] | undefined): FeedEvent | null {
-  if (!type) return null;
-  return {
-    id: delivery.webhookId,
-    sequence: '0',
-    type,
-    occurredAt: now,
-    actorType: 'SYSTEM',
-    actorName: 'system',
-    terminationId: null,
-    terminationNumber: 'TEST',
-    entityType: null,
-    entityId: null,
-    data: {},
-    cursor: '',
   };
 }
