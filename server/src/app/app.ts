@@ -142,7 +142,7 @@ function attachSchema(services: Services, schema: GraphQLSchema, orm: MikroORM, 
 }
 
 function workerOptions(config: AppConfig) {
-  return { heartbeatMs: config.workerHeartbeatMs, staleMs: config.workerStaleMs };
+  return { heartbeatMs: config.workerHeartbeatMs, staleMs: config.workerStaleMs, concurrency: config.workerConcurrency };
 }
 
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {

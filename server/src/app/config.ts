@@ -32,6 +32,8 @@ export interface AppConfig {
   /** How often a job worker records that it is alive, and after how long silent its jobs are freed. */
   workerHeartbeatMs: number;
   workerStaleMs: number;
+  /** Jobs one worker process runs at once (mail and webhook deliveries mostly wait on the network). */
+  workerConcurrency: number;
   /** Largest query cost accepted (query-cost.ts), with list sizes from literals, variables and defaults. */
   queryMaxCost: number;
   logLevel: string;
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runWorker: bool(env.RUN_WORKER, true),
     workerHeartbeatMs: seconds(env.WORKER_HEARTBEAT_SECONDS, 10, 'WORKER_HEARTBEAT_SECONDS'),
     workerStaleMs: seconds(env.WORKER_STALE_SECONDS, 30, 'WORKER_STALE_SECONDS'),
+    workerConcurrency: positiveInteger(env.WORKER_CONCURRENCY, 8, 'WORKER_CONCURRENCY'),
     // The SPA's heaviest screen (two lists of 100 follow-up tasks with their cards) costs about
     // 48 000; twelve copies of a heavy 100-order page cost over 100 000.
     queryMaxCost: Math.max(1, Number(env.QUERY_MAX_COST ?? 60_000) || 60_000),

@@ -156,6 +156,8 @@ export async function startApi(name, env = {}) {
       SEED_DEMO: '0',
       RUN_WORKER: '0',
       REDIS_URL: '',
+      // Production needs the key that seals webhook secrets; the benchmark's is fixed.
+      SECRETS_KEY: 'YmVuY2htYXJrLW9ubHktc2VjcmV0cy1rZXktMzJieXQ=',
       ...NO_LIMITS,
       ...env,
     },
