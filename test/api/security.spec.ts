@@ -555,12 +555,17 @@ describe('no credential ever comes back out', () => {
       .flatMap((t) => (t.fields ?? []).filter((f) => /password|hash|secret|token/i.test(f.name)).map((f) => `${t.name}.${f.name}`));
     // SignInOptions.demoPassword: the seeded demo accounts' shared password, for the sign-in page
     // outside production only (null in production and once they have their own passwords);
-    // SignInOptions.passwordSignIn is a flag (whether password sign-in is offered).
+    // SignInOptions.passwordSignIn is a flag (whether password sign-in is offered). A webhook's
+    // signing secret is issued once on create and on rotate (sealed at rest, never read back);
+    // WebhookEndpoint.secretHint shows only its last characters, to tell secrets apart.
     expect(offenders.sort()).toEqual([
       'CreateApiKeySuccess.secret',
+      'CreateWebhookEndpointSuccess.secret',
       'LoginSuccess.token',
+      'RotateWebhookSecretSuccess.secret',
       'SignInOptions.demoPassword',
       'SignInOptions.passwordSignIn',
+      'WebhookEndpoint.secretHint',
     ]);
   });
 

@@ -16,6 +16,10 @@ export class Migration20261201130000_StaffMailAndPartnerKeys extends Migration {
       `alter table "api_key" add constraint "api_key_department_code_foreign" foreign key ("department_code") references "department" ("code") on update cascade on delete set null;`,
     );
     this.addSql(`alter table "follow_up_task" add column "data" jsonb null, add column "completed_by_name" varchar(200) null;`);
+    // Tasks completed before: the name of the user who completed them.
+    this.addSql(
+      `update "follow_up_task" t set "completed_by_name" = left(u."name", 200) from "app_user" u where u."id" = t."completed_by_id" and t."completed_by_name" is null;`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -204,6 +204,7 @@ function batchTables() {
       ['outcome', 'text'],
       ['note', 'text'],
       ['completed_by_id', 'uuid'],
+      ['completed_by_name', 'text'],
       ['completed_at', 'timestamptz'],
     ]),
     audit: new Rows('audit_event', [
@@ -576,6 +577,7 @@ class TerminationGenerator {
         outcome,
         done ? '已处理 done' : null,
         done ? by.id : null,
+        done ? by.name : null,
         isoOrNull(completedAt),
       ]);
       if (completedAt !== null) {

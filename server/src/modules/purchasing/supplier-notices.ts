@@ -6,7 +6,7 @@ import { smtpMessageId } from '../notification/customer-notice.js';
 import { MailStatus, type MailMessage } from '../notification/mail-message.entity.js';
 import { SupplierNotice, SupplierNoticeChannel } from './supplier-notice.entity.js';
 
-@ObjectType('SupplierNoticeLine')
+@ObjectType('SupplierNoticeLine', { simpleResolvers: true })
 export class SupplierNoticeLineView {
   @Field(() => String)
   sku!: string;
@@ -24,7 +24,7 @@ export class SupplierNoticeLineView {
  * The cancellation notice of one purchase order to its supplier, on record: by e-mail (with the
  * outbox row's delivery status and Message-ID), or the phone task Purchasing got instead.
  */
-@ObjectType('SupplierNotice')
+@ObjectType('SupplierNotice', { simpleResolvers: true })
 export class SupplierNoticeView {
   @Field(() => ID)
   id!: string;
