@@ -5,6 +5,7 @@ import AutoImport from 'unplugin-auto-import/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import Components from 'unplugin-vue-components/vite';
 import { defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 // Where `vite dev` / `vite preview` send /graphql (HTTP and WebSocket).
 const API = process.env.API_PROXY_TARGET ?? 'http://localhost:4000';
@@ -74,6 +75,8 @@ export default defineConfig(({ command }) => ({
       dirs: [],
       dts: 'src/components.d.ts',
     }),
+    // Precompressed copies (.br, .gz) next to each asset: the server sends them without compressing per request.
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(js|css|html|svg|json|ico|txt|map)$/ }),
   ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },

@@ -1,5 +1,5 @@
 // `pnpm bench [name…] [--quick] [--no-build]`: builds the server, makes sure the benchmark database
-// exists and is seeded, runs the benchmarks (all, or the named ones: b1 b2 b3 b4 b5 b7), prints one
+// exists and is seeded, runs the benchmarks (all, or the named ones: b1 b2 b3 b4 b5 b7 b8), prints one
 // table, and writes test/bench/results/latest.json and the table into test/bench/README.md.
 // Benchmarks measure; nothing here is a pass/fail test (targets are reported, not enforced).
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { runB3 } from './b3-fanout.js';
 import { runB4 } from './b4-lifecycle.js';
 import { runB5 } from './b5-spa.js';
 import { runB7 } from './b7-webhooks.js';
+import { runB8 } from './b8-lighthouse.js';
 import { BENCH_DIR, DATABASE_URL, ROOT, log, round } from './lib/common.js';
 import { ensureBenchDatabase } from './lib/database.js';
 
@@ -32,6 +33,8 @@ const ALIASES = {
   spa: 'b5',
   b7: 'b7',
   webhooks: 'b7',
+  b8: 'b8',
+  lighthouse: 'b8',
 };
 const requested = args.filter((a) => !a.startsWith('--'));
 for (const name of requested) {
@@ -40,7 +43,7 @@ for (const name of requested) {
     process.exit(2);
   }
 }
-const selected = requested.length ? new Set(requested.map((n) => ALIASES[n.toLowerCase()])) : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b7']);
+const selected = requested.length ? new Set(requested.map((n) => ALIASES[n.toLowerCase()])) : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8']);
 
 /** Full settings satisfy the contract (≥ 3 interleaved rounds of ≥ 8 s); --quick is for trying the harness. */
 const SETTINGS = quick
@@ -49,12 +52,14 @@ const SETTINGS = quick
       b3: { rounds: 1, roundSec: 3, clients: 1000, intervalMs: 400 },
       b4: { clients: 20, durationSec: 10 },
       b7: { clients: 20, durationSec: 10 },
+      b8: { runs: 1 },
     }
   : {
       b1: { rounds: 3, roundSec: 10, warmupSec: 5, connections: 16 },
       b3: { rounds: 3, roundSec: 8, clients: 1000, intervalMs: 400 },
       b4: { clients: 20, durationSec: 60 },
       b7: { clients: 20, durationSec: 30 },
+      b8: { runs: 3 },
     };
 
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
@@ -132,7 +137,7 @@ async function main() {
   const needsDb = [...selected].some((b) => b !== 'b5');
   const seed = needsDb ? await ensureBenchDatabase() : null;
   const results = {};
-  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b7'].filter((b) => selected.has(b));
+  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8'].filter((b) => selected.has(b));
   for (const b of order) {
     const t0 = performance.now();
     log(`=== ${b.toUpperCase()} ===`);
@@ -143,6 +148,7 @@ async function main() {
       if (b === 'b4') results.b4 = await runB4(SETTINGS.b4);
       if (b === 'b7') results.b7 = await runB7(SETTINGS.b7);
       if (b === 'b5') results.b5 = await runB5({ build });
+      if (b === 'b8') results.b8 = await runB8({ ...SETTINGS.b8, build });
       results[b].seconds = round((performance.now() - t0) / 1000, 1);
       results[b].date = new Date().toISOString();
     } catch (error) {

@@ -9,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import {
   getOperationAST,
   GraphQLError,
@@ -426,13 +427,33 @@ function closeWhenExpired(socket: import('ws').WebSocket, expiresAt: Date | null
   socket.once('close', () => clearTimeout(timer));
 }
 
-/** The built SPA, with index.html for client-side routes. */
+/** Hashed build output: its name changes with its content, so browsers may keep it for good. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The built SPA, with index.html for client-side routes. The build writes brotli and gzip copies
+ * next to each file; they are sent as they are to clients that accept them.
+ */
 function serveClient(app: express.Express, dist: string): void {
   const index = path.join(dist, 'index.html');
   if (!fs.existsSync(index)) return;
-  app.use(express.static(dist, { index: false, maxAge: '1h' }));
-  app.get(/^\/(?!graphql|graphiql|healthz|readyz).*/, (_req, res) => {
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
+  const assets = path.join(dist, 'assets') + path.sep;
+  const files = expressStaticGzip(dist, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: false,
+    serveStatic: {
+      index: false,
+      setHeaders: (res, file) => res.setHeader('cache-control', file.startsWith(assets) ? IMMUTABLE : 'no-cache'),
+    },
+  });
+  app.use(files);
+  // A missing asset is a 404: answering with the SPA page would hand a stale tab HTML for its script.
+  app.use('/assets', (_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz).*/, (req, res, next) => {
+    req.url = '/index.html';
+    files(req, res, next);
   });
 }
