@@ -43,7 +43,9 @@ for (const name of requested) {
     process.exit(2);
   }
 }
-const selected = requested.length ? new Set(requested.map((n) => ALIASES[n.toLowerCase()])) : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8']);
+const selected = requested.length
+  ? new Set(requested.map((n) => ALIASES[n.toLowerCase()]))
+  : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8']);
 
 /** Full settings satisfy the contract (≥ 3 interleaved rounds of ≥ 8 s); --quick is for trying the harness. */
 const SETTINGS = quick
