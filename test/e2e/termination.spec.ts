@@ -15,7 +15,7 @@ const run = useBrowserSessions();
 
 /** The head of a department opens the approval board and waits until it listens live. */
 async function openBoard(page: Page): Promise<void> {
-  await page.getByRole('menuitem', { name: '审批看板', exact: true }).click();
+  await page.getByRole('link', { name: '审批看板', exact: true }).click();
   await page.waitForURL('**/board');
   await page.getByRole('heading', { level: 1, name: '审批看板' }).waitFor();
   await page.getByRole('status').filter({ hasText: '实时' }).waitFor();
@@ -71,7 +71,7 @@ async function completeTask(
 }
 
 async function openFollowUps(page: Page): Promise<void> {
-  await page.getByRole('menuitem', { name: '跟进清单', exact: true }).click();
+  await page.getByRole('link', { name: '跟进清单', exact: true }).click();
   await page.waitForURL('**/follow-ups');
   await page.getByRole('heading', { level: 1, name: '跟进清单' }).waitFor();
 }
@@ -112,7 +112,7 @@ describe('order termination in the browser', () => {
     for (const head of heads) await openBoard(head);
 
     // --- The clerk finds the order and walks the wizard.
-    await clerk.getByRole('menuitem', { name: '订单', exact: true }).click();
+    await clerk.getByRole('link', { name: '订单', exact: true }).click();
     await clerk.getByRole('heading', { level: 1, name: '订单' }).waitFor();
     const search = clerk.getByPlaceholder('订单号或客户名称');
     await search.fill(ORDER);
@@ -193,7 +193,7 @@ describe('order termination in the browser', () => {
     await expectText(terminationHeader(clerk, number), '待客户确认');
 
     // --- The customer's link, from the dev mailbox.
-    await admin.getByRole('menuitem', { name: '系统管理', exact: true }).click();
+    await admin.getByRole('link', { name: '系统管理', exact: true }).click();
     await admin.getByRole('tab', { name: '开发邮箱' }).click();
     await admin.waitForURL('**/admin/mailbox');
     await admin.getByLabel('按收件人筛选', { exact: true }).fill(customer!.email);
@@ -315,7 +315,7 @@ describe('order termination in the browser', () => {
 
   it('does not let anyone submit a termination of a fully shipped order', { timeout: 90_000 }, async () => {
     const clerk = await run.session.signIn('clerk', 'clerk@example.com');
-    await clerk.getByRole('menuitem', { name: '订单', exact: true }).click();
+    await clerk.getByRole('link', { name: '订单', exact: true }).click();
     const search = clerk.getByPlaceholder('订单号或客户名称');
     await search.fill(BLOCKED_ORDER);
     await search.press('Enter');
@@ -357,19 +357,19 @@ describe('order termination in the browser', () => {
 
   it('switches to English from the header and keeps the choice after a reload', { timeout: 90_000 }, async () => {
     const page = await run.session.signIn('clerk', 'clerk@example.com');
-    await page.getByRole('menuitem', { name: '订单', exact: true }).click();
+    await page.getByRole('link', { name: '订单', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: '订单' }).waitFor();
     expect(await page.title()).toBe('订单 · 订单终止管理');
 
     await page.getByRole('radiogroup', { name: '语言' }).getByText('English', { exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
-    await page.getByRole('menuitem', { name: 'Orders', exact: true }).waitFor();
-    await page.getByRole('menuitem', { name: 'Open terminations', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Orders', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Open terminations', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.getByPlaceholder('Order number or customer name').waitFor();
     await expect.poll(() => page.title()).toBe('Orders · Order Termination');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    expect(await page.getByRole('menuitem', { name: '订单', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: '订单', exact: true }).count()).toBe(0);
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();

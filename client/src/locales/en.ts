@@ -7,6 +7,8 @@ const en: MessageSchema = {
     signOut: 'Sign out',
     language: 'Language',
     toggleMenu: 'Toggle menu',
+    mainNavigation: 'Main navigation',
+    skipToMain: 'Skip to main content',
     userMenu: 'User menu',
     notificationSettings: 'Notification settings',
   },

@@ -8,6 +8,8 @@ const zhCN = {
     signOut: '退出登录',
     language: '语言',
     toggleMenu: '展开/收起菜单',
+    mainNavigation: '主导航',
+    skipToMain: '跳到主要内容',
     userMenu: '用户菜单',
     notificationSettings: '通知设置',
   },
