@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { BENCH_DIR, DATABASE_URL, log, login, round, rssMiB, runJsonChild, startApi, withPg } from './lib/common.js';
+import { freshOrders } from './lib/database.js';
 
 const HEADS = {
   SALES: 'sales.head@example.com',
@@ -49,20 +50,6 @@ export async function checkInvariants() {
     const result = {};
     for (const [name, sql] of Object.entries(INVARIANTS)) result[name] = Number((await c.query(sql)).rows[0].count);
     return result;
-  });
-}
-
-/** Open volume orders that never had a termination; spread over customers and products. */
-async function freshOrders(limit) {
-  return withPg(async (c) => {
-    const { rows } = await c.query(
-      `select o.number from sales_order o
-        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
-          and not exists (select 1 from termination t where t.order_id = o.id)
-        order by md5(o.number) limit $1`,
-      [limit],
-    );
-    return rows.map((r) => r.number);
   });
 }
 

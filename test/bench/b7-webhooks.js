@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { BENCH_DIR, DATABASE_URL, ROOT, gql, log, login, percentile, round, runJsonChild, sleep, startApi, withPg } from './lib/common.js';
+import { freshOrders } from './lib/database.js';
 
 const HEADS = {
   SALES: 'sales.head@example.com',
@@ -41,19 +42,6 @@ async function startReceiver(index, received) {
     setSecret: (secret) => (verifier = new Webhook(secret)),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-async function freshOrders(limit) {
-  return withPg(async (c) => {
-    const { rows } = await c.query(
-      `select o.number from sales_order o
-        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
-          and not exists (select 1 from termination t where t.order_id = o.id)
-        order by md5(o.number) limit $1`,
-      [limit],
-    );
-    return rows.map((r) => r.number);
-  });
 }
 
 /** Earlier runs' endpoints, deliveries and queued delivery jobs would queue ahead of this run's. */
