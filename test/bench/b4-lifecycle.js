@@ -1,19 +1,10 @@
 // B4 — lifecycle throughput: concurrent partners each running submit → all approvals → customer
 // acceptance on distinct orders for a fixed time, against one API instance (job worker on, as
 // deployed by default). Then invariants are checked with SQL over the whole database.
-import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
-import { BENCH_DIR, DATABASE_URL, log, login, round, rssMiB, runJsonChild, startApi, withPg } from './lib/common.js';
+import { log, round, rssMiB, startApi, withPg } from './lib/common.js';
 import { freshOrders } from './lib/database.js';
-
-const HEADS = {
-  SALES: 'sales.head@example.com',
-  PURCHASING: 'purchasing.head@example.com',
-  WAREHOUSE: 'warehouse.head@example.com',
-  FINANCE: 'finance.head@example.com',
-  MANAGEMENT: 'gm@example.com',
-};
-const CLERK = 'clerk@example.com';
+import { lifecycleTokens, runLifecycleClients } from './lib/lifecycles.js';
 
 /** Each a count of rows that break a rule; all must be 0. */
 export const INVARIANTS = {
@@ -61,18 +52,12 @@ export async function runB4({ clients, durationSec }) {
   log(`B4: ${orders.length} fresh orders available; starting the API (RUN_WORKER=1)`);
   const api = await startApi('api-b4', { RUN_WORKER: '1' });
   try {
-    const tokens = {};
-    for (const email of [CLERK, ...Object.values(HEADS)]) tokens[email] = await login(api.url, email);
+    const tokens = await lifecycleTokens(api.url);
     const rssBefore = rssMiB(api.pid);
     const rssSamples = [];
     const sampler = setInterval(() => rssSamples.push(rssMiB(api.pid)), 5000);
     log(`B4: ${clients} clients × ${durationSec} s of submit → approvals → customer accept`);
-    const res = await runJsonChild(
-      'lifecycle clients',
-      path.join(BENCH_DIR, 'lib/lifecycle-client.js'),
-      { url: api.url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl: DATABASE_URL },
-      { timeoutMs: (durationSec + 120) * 1000 },
-    );
+    const res = await runLifecycleClients(api.url, tokens, { orders, clients, durationSec });
     clearInterval(sampler);
     const rssAfter = rssMiB(api.pid);
     const after = await checkInvariants();
