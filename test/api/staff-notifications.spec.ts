@@ -32,6 +32,19 @@ async function choose(email: string, mailKinds: string[], mailLanguage: string |
 }
 
 /** Staff mails stored for `recipient` about one termination (the outbox keeps subject and text). */
+/** The clerk submits the first open order (but `except`) that has lines left and never had a termination. */
+async function submitOpenOrder(except: string[] = []) {
+  const [order] = await server.sql<{ number: string }>(
+    `select o.number from sales_order o where o.status in ('CONFIRMED', 'IN_PRODUCTION') and o.number <> all($1::text[])
+       and not exists (select 1 from termination x where x.order_id = o.id)
+       and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
+     order by o.number limit 1`,
+    [except],
+  );
+  return (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' }))
+    .termination!;
+}
+
 function mailsTo(recipient: string, terminationId: string) {
   return server.sql<{ id: string; subject: string; text: string; html: string; status: string }>(
     `select id, subject, text, html, status from mail_message where recipient = $1 and termination_id = $2 order by created_at, id`,
@@ -161,14 +174,7 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
   });
 
   it('a rejection reaches a requester who opted in', async () => {
-    const [order] = await server.sql<{ number: string }>(
-      `select o.number from sales_order o where o.status in ('CONFIRMED', 'IN_PRODUCTION') and o.number not in ('SO-2026-00001')
-         and not exists (select 1 from termination x where x.order_id = o.id)
-         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-       order by o.number limit 1`,
-    );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' }))
-      .termination!;
+    const t = await submitOpenOrder(['SO-2026-00001']);
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     expect((await wf.decide(HEAD_OF.SALES!, sales.id, 'REJECT', '价格已锁定')).__typename).toBe('DecideApprovalSuccess');
     const mails = await mailsTo('clerk@example.com', t.id);
@@ -271,14 +277,7 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
 
   it('an opt-out takes effect at once: no mail after choosing nothing', async () => {
     await choose('clerk@example.com', []);
-    const [order] = await server.sql<{ number: string }>(
-      `select o.number from sales_order o where o.status in ('CONFIRMED', 'IN_PRODUCTION')
-         and not exists (select 1 from termination x where x.order_id = o.id)
-         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-       order by o.number limit 1`,
-    );
-    const t = (await wf.submit('clerk@example.com', { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '试' }))
-      .termination!;
+    const t = await submitOpenOrder();
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     expect((await wf.decide(HEAD_OF.SALES!, sales.id, 'APPROVE')).__typename).toBe('DecideApprovalSuccess');
     expect(await mailsTo('clerk@example.com', t.id)).toEqual([]);

@@ -1,18 +1,10 @@
 // B4 — lifecycle throughput: concurrent partners each running submit → all approvals → customer
 // acceptance on distinct orders for a fixed time, against one API instance (job worker on, as
 // deployed by default). Then invariants are checked with SQL over the whole database.
-import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
-import { BENCH_DIR, DATABASE_URL, log, login, round, rssMiB, runJsonChild, startApi, withPg } from './lib/common.js';
-
-const HEADS = {
-  SALES: 'sales.head@example.com',
-  PURCHASING: 'purchasing.head@example.com',
-  WAREHOUSE: 'warehouse.head@example.com',
-  FINANCE: 'finance.head@example.com',
-  MANAGEMENT: 'gm@example.com',
-};
-const CLERK = 'clerk@example.com';
+import { log, round, rssMiB, startApi, withPg } from './lib/common.js';
+import { freshOrders } from './lib/database.js';
+import { lifecycleTokens, runLifecycleClients } from './lib/lifecycles.js';
 
 /** Each a count of rows that break a rule; all must be 0. */
 export const INVARIANTS = {
@@ -52,20 +44,6 @@ export async function checkInvariants() {
   });
 }
 
-/** Open volume orders that never had a termination; spread over customers and products. */
-async function freshOrders(limit) {
-  return withPg(async (c) => {
-    const { rows } = await c.query(
-      `select o.number from sales_order o
-        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
-          and not exists (select 1 from termination t where t.order_id = o.id)
-        order by md5(o.number) limit $1`,
-      [limit],
-    );
-    return rows.map((r) => r.number);
-  });
-}
-
 export async function runB4({ clients, durationSec }) {
   const before = await checkInvariants();
   const broken = Object.entries(before).filter(([, n]) => n > 0);
@@ -74,18 +52,12 @@ export async function runB4({ clients, durationSec }) {
   log(`B4: ${orders.length} fresh orders available; starting the API (RUN_WORKER=1)`);
   const api = await startApi('api-b4', { RUN_WORKER: '1' });
   try {
-    const tokens = {};
-    for (const email of [CLERK, ...Object.values(HEADS)]) tokens[email] = await login(api.url, email);
+    const tokens = await lifecycleTokens(api.url);
     const rssBefore = rssMiB(api.pid);
     const rssSamples = [];
     const sampler = setInterval(() => rssSamples.push(rssMiB(api.pid)), 5000);
     log(`B4: ${clients} clients × ${durationSec} s of submit → approvals → customer accept`);
-    const res = await runJsonChild(
-      'lifecycle clients',
-      path.join(BENCH_DIR, 'lib/lifecycle-client.js'),
-      { url: api.url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl: DATABASE_URL },
-      { timeoutMs: (durationSec + 120) * 1000 },
-    );
+    const res = await runLifecycleClients(api.url, tokens, { orders, clients, durationSec });
     clearInterval(sampler);
     const rssAfter = rssMiB(api.pid);
     const after = await checkInvariants();

@@ -7,16 +7,10 @@ import fs from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { BENCH_DIR, DATABASE_URL, ROOT, gql, log, login, percentile, round, runJsonChild, sleep, startApi, withPg } from './lib/common.js';
+import { ROOT, gql, log, login, percentile, round, sleep, startApi, withPg } from './lib/common.js';
+import { freshOrders } from './lib/database.js';
+import { lifecycleTokens, runLifecycleClients } from './lib/lifecycles.js';
 
-const HEADS = {
-  SALES: 'sales.head@example.com',
-  PURCHASING: 'purchasing.head@example.com',
-  WAREHOUSE: 'warehouse.head@example.com',
-  FINANCE: 'finance.head@example.com',
-  MANAGEMENT: 'gm@example.com',
-};
-const CLERK = 'clerk@example.com';
 const ENDPOINTS = 20;
 
 async function startReceiver(index, received) {
@@ -41,19 +35,6 @@ async function startReceiver(index, received) {
     setSecret: (secret) => (verifier = new Webhook(secret)),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-async function freshOrders(limit) {
-  return withPg(async (c) => {
-    const { rows } = await c.query(
-      `select o.number from sales_order o
-        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
-          and not exists (select 1 from termination t where t.order_id = o.id)
-        order by md5(o.number) limit $1`,
-      [limit],
-    );
-    return rows.map((r) => r.number);
-  });
 }
 
 /** Earlier runs' endpoints, deliveries and queued delivery jobs would queue ahead of this run's. */
@@ -91,16 +72,10 @@ export async function runB7({ clients, durationSec }) {
       receiver.setSecret(created.secret);
     }
     const since = await withPg(async (c) => (await c.query('select now() as t')).rows[0].t);
-    const tokens = {};
-    for (const email of [CLERK, ...Object.values(HEADS)]) tokens[email] = await login(api.url, email);
+    const tokens = await lifecycleTokens(api.url);
     const orders = await freshOrders(clients * durationSec * 3 + 200);
     log(`B7: ${ENDPOINTS} endpoints on every event type; ${clients} clients × ${durationSec} s of lifecycles`);
-    const load = await runJsonChild(
-      'lifecycle clients',
-      path.join(BENCH_DIR, 'lib/lifecycle-client.js'),
-      { url: api.url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl: DATABASE_URL },
-      { timeoutMs: (durationSec + 120) * 1000 },
-    );
+    const load = await runLifecycleClients(api.url, tokens, { orders, clients, durationSec });
     const loadEnded = Date.now();
     const expected = await withPg(async (c) =>
       (await c.query('select id from audit_event where created_at >= $1', [since])).rows.map((r) => r.id),

@@ -59,5 +59,10 @@ export const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'erp:sync': ['erp:sync'],
 };
 
+/** A scope's name in the API's `ApiKeyScope` enum: `follow_ups:write` is FOLLOW_UPS_WRITE. */
+export function apiKeyScopeName(scope: ApiKeyScope): string {
+  return scope.replace(':', '_').toUpperCase();
+}
+
 /** Scopes that act for one department: a key holding one must be bound to a department. */
 export const DEPARTMENT_BOUND_SCOPES: readonly ApiKeyScope[] = ['follow_ups:write'];

@@ -100,3 +100,17 @@ export async function ensureBenchDatabase() {
   log(`benchmark database seeded in ${record.seconds} s`);
   return { ...record, reused: false };
 }
+
+/** Open volume orders that never had a termination; spread over customers and products. */
+export async function freshOrders(limit) {
+  return withPg(async (c) => {
+    const { rows } = await c.query(
+      `select o.number from sales_order o
+        where o.number like 'SO-V-%' and o.status in ('CONFIRMED', 'IN_PRODUCTION')
+          and not exists (select 1 from termination t where t.order_id = o.id)
+        order by md5(o.number) limit $1`,
+      [limit],
+    );
+    return rows.map((r) => r.number);
+  });
+}

@@ -1,16 +1,12 @@
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { User } from '../identity/user.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum BulkRunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-}
-registerEnumType(BulkRunStatus, { name: 'BulkRunStatus' });
+export const BulkRunStatus = graphqlEnum('BulkRunStatus', ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED']);
+export type BulkRunStatus = EnumValue<typeof BulkRunStatus>;
 
 /** One "terminate every open order of a discontinued product" run, processed by a job. */
 @ObjectType({ simpleResolvers: true })

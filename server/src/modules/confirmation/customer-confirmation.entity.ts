@@ -1,24 +1,16 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { PREFERRED_RESOLUTIONS, type PreferredResolution } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { Termination } from '../termination/termination.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum ConfirmationStatus {
-  PENDING = 'PENDING',
-  ACCEPTED = 'ACCEPTED',
-  DECLINED = 'DECLINED',
-  EXPIRED = 'EXPIRED',
-  /** Replaced by a resent link, or void because the termination ended. */
-  SUPERSEDED = 'SUPERSEDED',
-}
-registerEnumType(ConfirmationStatus, { name: 'ConfirmationStatus' });
+/** SUPERSEDED: replaced by a resent link, or void because the termination ended. */
+export const ConfirmationStatus = graphqlEnum('ConfirmationStatus', ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'SUPERSEDED']);
+export type ConfirmationStatus = EnumValue<typeof ConfirmationStatus>;
 
-export const PreferredResolutionEnum = Object.fromEntries(PREFERRED_RESOLUTIONS.map((r) => [r, r])) as {
-  [K in PreferredResolution]: K;
-};
-registerEnumType(PreferredResolutionEnum, { name: 'PreferredResolution' });
+export const PreferredResolutionEnum = graphqlEnum('PreferredResolution', PREFERRED_RESOLUTIONS);
 
 /** One e-mailed link. Only the SHA-256 of the token is stored. */
 @ObjectType({ simpleResolvers: true })

@@ -1,13 +1,10 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
-import { API_KEY_SCOPES, type ApiKeyScope } from '@ot/shared';
+import { API_KEY_SCOPES, apiKeyScopeName, type ApiKeyScope } from '@ot/shared';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { User } from './user.entity.js';
 
-export const ApiKeyScopeEnum = Object.fromEntries(API_KEY_SCOPES.map((s) => [s.replace(':', '_').toUpperCase(), s])) as Record<
-  string,
-  ApiKeyScope
->;
+export const ApiKeyScopeEnum = Object.fromEntries(API_KEY_SCOPES.map((s) => [apiKeyScopeName(s), s])) as Record<string, ApiKeyScope>;
 registerEnumType(ApiKeyScopeEnum, {
   name: 'ApiKeyScope',
   description:

@@ -1,23 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { Termination } from '../termination/termination.entity.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
 /** Every kind of message the customer gets about a termination. */
-export enum CustomerNoticeKind {
-  CONFIRMATION_REQUEST = 'CONFIRMATION_REQUEST',
-  CONFIRMATION_REMINDER = 'CONFIRMATION_REMINDER',
-  EFFECTIVE_NOTICE = 'EFFECTIVE_NOTICE',
-  DECLINE_ACKNOWLEDGEMENT = 'DECLINE_ACKNOWLEDGEMENT',
-}
-registerEnumType(CustomerNoticeKind, { name: 'CustomerNoticeKind' });
+export const CustomerNoticeKind = graphqlEnum('CustomerNoticeKind', [
+  'CONFIRMATION_REQUEST',
+  'CONFIRMATION_REMINDER',
+  'EFFECTIVE_NOTICE',
+  'DECLINE_ACKNOWLEDGEMENT',
+]);
+export type CustomerNoticeKind = EnumValue<typeof CustomerNoticeKind>;
 
-export enum NoticeChannel {
-  EMAIL = 'EMAIL',
-}
-registerEnumType(NoticeChannel, { name: 'NoticeChannel' });
+export const NoticeChannel = graphqlEnum('NoticeChannel', ['EMAIL']);
+export type NoticeChannel = EnumValue<typeof NoticeChannel>;
 
 /** The SMTP Message-ID of an outbox row: stable, so a retried send is the same message to the receiving side. */
 export function smtpMessageId(mailMessageId: string): string {

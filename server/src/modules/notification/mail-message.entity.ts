@@ -1,13 +1,10 @@
 import { Entity, Enum, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum MailStatus {
-  QUEUED = 'QUEUED',
-  SENT = 'SENT',
-  FAILED = 'FAILED',
-}
-registerEnumType(MailStatus, { name: 'MailStatus' });
+export const MailStatus = graphqlEnum('MailStatus', ['QUEUED', 'SENT', 'FAILED']);
+export type MailStatus = EnumValue<typeof MailStatus>;
 
 /** Outbox and, without SMTP_URL, the dev mailbox admins can read. */
 @ObjectType({ simpleResolvers: true })

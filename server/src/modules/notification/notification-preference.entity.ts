@@ -1,18 +1,16 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-/** The events a member of staff may choose to hear of by e-mail (in-app notices come regardless). */
-export enum StaffMailKind {
-  /** An approval step of my department became due. */
-  APPROVALS_DUE = 'APPROVALS_DUE',
-  /** A step of a termination I requested was approved or rejected. */
-  DECISIONS = 'DECISIONS',
-  /** A termination I requested, or one my department is told of, took effect. */
-  EFFECT = 'EFFECT',
-  /** An approval step or follow-up task of my department is overdue. */
-  OVERDUE = 'OVERDUE',
-}
-registerEnumType(StaffMailKind, { name: 'StaffMailKind' });
+/**
+ * The events a member of staff may choose to hear of by e-mail (in-app notices come regardless).
+ * - APPROVALS_DUE: An approval step of my department became due.
+ * - DECISIONS: A step of a termination I requested was approved or rejected.
+ * - EFFECT: A termination I requested, or one my department is told of, took effect.
+ * - OVERDUE: An approval step or follow-up task of my department is overdue.
+ */
+export const StaffMailKind = graphqlEnum('StaffMailKind', ['APPROVALS_DUE', 'DECISIONS', 'EFFECT', 'OVERDUE']);
+export type StaffMailKind = EnumValue<typeof StaffMailKind>;
 export const STAFF_MAIL_KINDS = Object.values(StaffMailKind);
 
 /** The language of my staff mails; without one they come in Chinese with English below. */

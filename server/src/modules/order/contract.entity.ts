@@ -2,11 +2,11 @@ import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { ORDER_STAGES, type OrderStage } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { graphqlEnum } from '../../common/graphql-enum.js';
 import { SyncedEntity } from '../../common/synced.entity.js';
 import { Customer } from './customer.entity.js';
 
-export const OrderStageEnum = Object.fromEntries(ORDER_STAGES.map((s) => [s, s])) as { [K in OrderStage]: K };
-registerEnumType(OrderStageEnum, { name: 'OrderStage', description: 'How far an order has gone: decides the fee' });
+export const OrderStageEnum = graphqlEnum('OrderStage', ORDER_STAGES, { description: 'How far an order has gone: decides the fee' });
 
 @ObjectType({ simpleResolvers: true })
 export class ContractClause {

@@ -1,14 +1,8 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum StatsGroup {
-  STATUS = 'STATUS',
-  REASON = 'REASON',
-  DEPARTMENT = 'DEPARTMENT',
-  CUSTOMER = 'CUSTOMER',
-  PRODUCT = 'PRODUCT',
-  MONTH = 'MONTH',
-}
-registerEnumType(StatsGroup, { name: 'StatsGroup' });
+export const StatsGroup = graphqlEnum('StatsGroup', ['STATUS', 'REASON', 'DEPARTMENT', 'CUSTOMER', 'PRODUCT', 'MONTH']);
+export type StatsGroup = EnumValue<typeof StatsGroup>;
 
 @ObjectType({ simpleResolvers: true })
 export class CountByKey {

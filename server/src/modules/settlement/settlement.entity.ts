@@ -1,20 +1,14 @@
 import { Entity, Enum, OneToOne, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { Termination } from '../termination/termination.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum SettlementKind {
-  REFUND = 'REFUND',
-  FEE = 'FEE',
-  NONE = 'NONE',
-}
-registerEnumType(SettlementKind, { name: 'SettlementKind' });
+export const SettlementKind = graphqlEnum('SettlementKind', ['REFUND', 'FEE', 'NONE']);
+export type SettlementKind = EnumValue<typeof SettlementKind>;
 
-export enum SettlementStatus {
-  OPEN = 'OPEN',
-  COMPLETED = 'COMPLETED',
-}
-registerEnumType(SettlementStatus, { name: 'SettlementStatus' });
+export const SettlementStatus = graphqlEnum('SettlementStatus', ['OPEN', 'COMPLETED']);
+export type SettlementStatus = EnumValue<typeof SettlementStatus>;
 
 /** The money side of a termination that took effect: refund owed or fee to invoice. */
 @ObjectType({ simpleResolvers: true })

@@ -1,22 +1,16 @@
 import { Entity, Enum, Property } from '@mikro-orm/core';
 import { REASON_CATEGORIES, type ReasonCategory } from '@ot/shared';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export const ReasonCategoryEnum = Object.fromEntries(REASON_CATEGORIES.map((c) => [c, c])) as { [K in ReasonCategory]: K };
-registerEnumType(ReasonCategoryEnum, { name: 'ReasonCategory' });
+export const ReasonCategoryEnum = graphqlEnum('ReasonCategory', REASON_CATEGORIES);
 
 /**
  * Who causes a termination for this reason. The contract's cancellation fee is owed only
  * "因买方原因" (when the buyer causes it), so only BUYER reasons charge it.
  */
-export enum TerminationFault {
-  BUYER = 'BUYER',
-  SELLER = 'SELLER',
-  NONE = 'NONE',
-}
-registerEnumType(TerminationFault, {
-  name: 'TerminationFault',
+export const TerminationFault = graphqlEnum('TerminationFault', ['BUYER', 'SELLER', 'NONE'], {
   description: 'Who causes the termination: the buyer (the contract fee applies), the seller, or neither (e.g. force majeure)',
   valuesConfig: {
     BUYER: { description: 'The buyer causes it: the contract cancellation fee applies' },
@@ -24,6 +18,7 @@ registerEnumType(TerminationFault, {
     NONE: { description: 'Neither party (e.g. force majeure): no fee' },
   },
 });
+export type TerminationFault = EnumValue<typeof TerminationFault>;
 
 /** A controlled reason for terminating; admins maintain the catalog, used ones are never deleted. */
 @ObjectType({ simpleResolvers: true })
