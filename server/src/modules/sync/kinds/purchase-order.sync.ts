@@ -48,7 +48,7 @@ export class PurchaseOrderSyncInput extends SyncRecordInput {
   lines?: PurchaseOrderLineSyncInput[] | null;
 }
 
-export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> = {
+export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, Map<string, string>> = {
   kind: SyncRecordKind.PURCHASE_ORDER,
   field: 'purchaseOrders',
   entity: PurchaseOrder,
@@ -96,7 +96,17 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
     });
     return refs;
   },
-  async guard({ em, source }, row, existing, refs) {
+  async prepare({ em, source }, rows) {
+    // Which purchase order holds each sent line's external id: one statement for the call.
+    const lineIds = rows.flatMap(({ row }) => (row.lines ?? []).map((l) => l.externalId.trim()));
+    const owners = new Map<string, string>();
+    if (lineIds.length) {
+      const found = await em.find(PurchaseOrderLine, { source, externalId: { $in: lineIds } }, { fields: ['externalId', 'purchaseOrder'] });
+      for (const line of found) owners.set(line.externalId!, line.purchaseOrder.id);
+    }
+    return owners;
+  },
+  guard(_scope, row, existing, refs, owners) {
     const errors: RowError[] = [];
     const lines = row.lines ?? [];
     lines.forEach((line, i) => {
@@ -114,19 +124,16 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
         errors.push({ path: `lines[${i}].quantity`, code: 'INVALID', message: 'Below what is received and cancelled.' });
       }
     });
-    const foreign = await em.find(
-      PurchaseOrderLine,
-      { source, externalId: { $in: lines.map((l) => l.externalId.trim()) }, ...(existing ? { purchaseOrder: { $ne: existing.id } } : {}) },
-      { fields: ['externalId'] },
-    );
-    for (const line of foreign) {
-      const i = lines.findIndex((l) => l.externalId.trim() === line.externalId);
-      errors.push({
-        path: `lines[${i}].externalId`,
-        code: 'CONFLICT',
-        message: `Line ${line.externalId} belongs to another purchase order.`,
-      });
-    }
+    lines.forEach((line, i) => {
+      const owner = owners.get(line.externalId.trim());
+      if (owner && owner !== existing?.id) {
+        errors.push({
+          path: `lines[${i}].externalId`,
+          code: 'CONFLICT',
+          message: `Line ${line.externalId.trim()} belongs to another purchase order.`,
+        });
+      }
+    });
     return errors;
   },
   apply({ em, source }, row, existing, refs) {
