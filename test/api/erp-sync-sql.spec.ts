@@ -176,3 +176,37 @@ describe('SQL statements per syncRecords call', () => {
     expect(written).toEqual({ lines: '550', wrong: '0', total: (275 * 2 * 12 * 10).toFixed(2), po: '138', res: '137' });
   }, 180_000);
 });
+
+describe('checks read for the whole call', () => {
+  it('refuses a line external id held by another order or PO, and a second stock level for one warehouse and product', async () => {
+    const first = batch('own', 2, 1, 10);
+    const created = await sync(first);
+    expect(created.created).toBe(4);
+
+    // Order own-1 claims a line of own-0; a new PO claims a line of po-own-0.
+    const order = { ...first.salesOrders[1], sourceVersion: 2 };
+    order.lines = [order.lines[0], { ...order.lines[1], externalId: 'own-0-l2', lineNo: 3 }];
+    const po = { ...first.purchaseOrders[0], externalId: 'po-other', number: 'SQL-PO-other' };
+    const taken = await sync({ salesOrders: [order], purchaseOrders: [po], errorPolicy: 'REJECT_FAILED_ROWS' });
+    expect(taken.rows.map((r) => [r.outcome, r.errors.map((e) => `${e.path}:${e.code}`)])).toEqual([
+      ['REJECTED', ['lines[1].externalId:CONFLICT']],
+      ['REJECTED', ['lines[0].externalId:CONFLICT']],
+    ]);
+
+    // Two levels of one call for the same warehouse and product: the first is saved, the second
+    // refused; a later record for that pair under another external id is refused against the stored one.
+    const level = (externalId: string, onHand: number) => ({ externalId, warehouseExternalId: 'w1', productExternalId: 'p1', onHand });
+    const levels = await sync({ stockLevels: [level('st-a', 5), level('st-b', 6)], errorPolicy: 'REJECT_FAILED_ROWS' });
+    expect(levels.rows.map((r) => [r.outcome, r.errors.map((e) => `${e.path}:${e.code}`)])).toEqual([
+      ['CREATED', []],
+      ['REJECTED', ['productExternalId:CONFLICT']],
+    ]);
+    const later = await sync({ stockLevels: [level('st-c', 7)] });
+    expect(later.rows[0]).toMatchObject({ outcome: 'REJECTED', errors: [{ path: 'productExternalId', code: 'CONFLICT' }] });
+    const stored = await server.sql<{ external_id: string; on_hand: number }>(
+      `select s.external_id, s.on_hand from stock_level s join warehouse w on w.id = s.warehouse_id where w.source = $1`,
+      [SOURCE],
+    );
+    expect(stored).toEqual([{ external_id: 'st-a', on_hand: 5 }]);
+  });
+});
