@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness/server.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
 import type { Workflow } from '../harness/workflow.js';
+import { batchRecords, masterRecords } from '../bench/lib/sync-records.js';
 
 /*
  * syncRecords is set-based: the SQL statements of one call depend on the kinds it carries, not
@@ -34,81 +35,11 @@ async function sync(input: Record<string, unknown>): Promise<Result> {
   return res.data!.syncRecords;
 }
 
-const MASTER = {
-  customers: [
-    {
-      externalId: 'c1',
-      code: 'SQL-C1',
-      name: '客户',
-      contactName: 'Contact',
-      email: 'buyer@customer.example',
-      city: 'Suzhou',
-    },
-  ],
-  suppliers: [{ externalId: 's1', code: 'SQL-S1', name: 'Supplier', contactName: 'Ms Li', email: 'orders@supplier.example' }],
-  products: [1, 2].map((i) => ({ externalId: `p${i}`, sku: `SQL-P${i}`, name: `产品 ${i}`, unit: 'pcs', listPrice: '100.00' })),
-  warehouses: [{ externalId: 'w1', code: 'SQL-W1', name: '仓库', city: 'Kunshan' }],
-  contracts: [
-    {
-      externalId: 'k1',
-      number: 'SQL-K1',
-      title: 'Framework',
-      customerExternalId: 'c1',
-      noticeDays: 14,
-      feeSchedule: [{ stage: 'BEFORE_PURCHASING', rate: '0.00' }],
-      clauses: [{ code: 'T1', titleZh: '终止', titleEn: 'Termination', textZh: '买方可终止。', textEn: 'The buyer may terminate.' }],
-      customerConfirmationRequired: false,
-      replyWorkingDays: 3,
-      silenceMeans: 'REFUSAL',
-      validFrom: '2026-01-01',
-    },
-  ],
-};
+/** The master records every batch references. */
+const MASTER = masterRecords('SQL');
 
-/**
- * `orders` sales orders of two lines each, with one PO and one reservation per two orders:
- * 2 × `orders` records. `version` and `quantity` let a later call change every record.
- */
-function batch(prefix: string, orders: number, version: number, quantity: number) {
-  const ids = Array.from({ length: orders }, (_, i) => `${prefix}-${i}`);
-  return {
-    salesOrders: ids.map((id) => ({
-      externalId: id,
-      sourceVersion: version,
-      number: `SQL-${id}`,
-      customerExternalId: 'c1',
-      contractExternalId: 'k1',
-      currency: 'CNY',
-      stage: 'BEFORE_PURCHASING',
-      status: 'CONFIRMED',
-      orderDate: '2026-11-20',
-      lines: [1, 2].map((n) => ({ externalId: `${id}-l${n}`, lineNo: n, productExternalId: `p${n}`, quantity, unitPrice: '10.00' })),
-    })),
-    purchaseOrders: ids
-      .filter((_, i) => i % 2 === 0)
-      .map((id) => ({
-        externalId: `po-${id}`,
-        sourceVersion: version,
-        number: `SQL-PO-${id}`,
-        supplierExternalId: 's1',
-        status: 'CONFIRMED',
-        currency: 'CNY',
-        orderDate: '2026-11-21',
-        lines: [
-          { externalId: `po-${id}-l1`, productExternalId: 'p1', quantity, unitPrice: '6.00', salesOrderLineExternalId: `${id}-l1` },
-        ],
-      })),
-    reservations: ids
-      .filter((_, i) => i % 2 === 1)
-      .map((id) => ({
-        externalId: `res-${id}`,
-        sourceVersion: version,
-        salesOrderLineExternalId: `${id}-l2`,
-        warehouseExternalId: 'w1',
-        quantity: quantity - 7,
-      })),
-  };
-}
+/** `orders` orders with half as many POs and reservations: 2 × `orders` records. */
+const batch = (prefix: string, orders: number, version: number, quantity: number) => batchRecords(prefix, 0, { orders, version, quantity });
 
 async function counted(input: Record<string, unknown>): Promise<{ result: Result; count: number; statements: string[] }> {
   let result: Result | undefined;
@@ -137,9 +68,9 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('SQL statements per syncRecords call', () => {
-  it('is bounded per kind, the same for 50 and for 500 records, on create, unchanged and update', async () => {
+  it('is bounded per kind, the same for 52 and for 500 records, on create, unchanged and update', async () => {
     const counts: Record<string, Record<number, number>> = { create: {}, unchanged: {}, update: {} };
-    for (const orders of [25, 250]) {
+    for (const orders of [26, 250]) {
       const records = orders * 2;
       const prefix = `n${orders}`;
 
@@ -160,20 +91,27 @@ describe('SQL statements per syncRecords call', () => {
       // transaction, the advisory lock, the key check and the recorded event.
       for (const c of [create, same, update]) expect(c.count, c.statements.join('\n')).toBeLessThanOrEqual(3 * 8 + 10);
     }
-    for (const phase of Object.keys(counts)) expect(counts[phase][500], `${phase}: ${JSON.stringify(counts[phase])}`).toBe(counts[phase][50]);
-    console.log(`syncRecords SQL statements at 50 / 500 records: ${JSON.stringify(counts)}`);
+    for (const phase of Object.keys(counts))
+      expect(counts[phase][500], `${phase}: ${JSON.stringify(counts[phase])}`).toBe(counts[phase][52]);
+    console.log(`syncRecords SQL statements at 52 / 500 records: ${JSON.stringify(counts)}`);
 
-    // What was written is what was sent: every line at the new quantity, totals recomputed.
-    const [written] = await server.sql<{ lines: string; wrong: string; total: string; po: string; res: string }>(
-      `select count(*)::text as lines,
-              count(*) filter (where l.quantity <> 12)::text as wrong,
+    // What was written is what was sent: every line at its new quantity, totals recomputed.
+    const sent = [batch('n26', 26, 2, 12), batch('n250', 250, 2, 12)];
+    const orderLines = sent.flatMap((b) => b.salesOrders.flatMap((o) => o.lines));
+    const poLines = sent.flatMap((b) => b.purchaseOrders.flatMap((p) => p.lines));
+    const [written] = await server.sql<{ lines: number; total: string; po: number; res: number }>(
+      `select (select sum(quantity) from sales_order_line where source = $1)::int as lines,
               (select sum(total_amount)::text from sales_order where source = $1) as total,
-              (select count(*)::text from purchase_order_line where source = $1 and quantity = 12) as po,
-              (select count(*)::text from reservation where source = $1 and quantity = 5) as res
-         from sales_order_line l where l.source = $1`,
+              (select sum(quantity) from purchase_order_line where source = $1)::int as po,
+              (select sum(quantity) from reservation where source = $1)::int as res`,
       [SOURCE],
     );
-    expect(written).toEqual({ lines: '550', wrong: '0', total: (275 * 2 * 12 * 10).toFixed(2), po: '138', res: '137' });
+    expect(written).toEqual({
+      lines: orderLines.reduce((n, l) => n + l.quantity, 0),
+      total: (orderLines.reduce((n, l) => n + l.quantity, 0) * 10).toFixed(2),
+      po: poLines.reduce((n, l) => n + l.quantity, 0),
+      res: (26 / 2 + 250 / 2) * 5,
+    });
   }, 180_000);
 });
 
@@ -183,19 +121,19 @@ describe('checks read for the whole call', () => {
     const created = await sync(first);
     expect(created.created).toBe(4);
 
-    // Order own-1 claims a line of own-0; a new PO claims a line of po-own-0.
+    // Order own-1 claims a line of own-0; a new PO claims a line of PO-own-0.
     const order = { ...first.salesOrders[1], sourceVersion: 2 };
-    order.lines = [order.lines[0], { ...order.lines[1], externalId: 'own-0-l2', lineNo: 3 }];
-    const po = { ...first.purchaseOrders[0], externalId: 'po-other', number: 'SQL-PO-other' };
-    const taken = await sync({ salesOrders: [order], purchaseOrders: [po], errorPolicy: 'REJECT_FAILED_ROWS' });
-    expect(taken.rows.map((r) => [r.outcome, r.errors.map((e) => `${e.path}:${e.code}`)])).toEqual([
+    order.lines = [order.lines[0], { ...order.lines[1], externalId: 'own-0-2', lineNo: 3 }];
+    const po = { ...first.purchaseOrders[0], externalId: 'PO-other', number: 'PO-other' };
+    const claimed = [...(await sync({ salesOrders: [order] })).rows, ...(await sync({ purchaseOrders: [po] })).rows];
+    expect(claimed.map((r) => [r.outcome, r.errors.map((e) => `${e.path}:${e.code}`)])).toEqual([
       ['REJECTED', ['lines[1].externalId:CONFLICT']],
-      ['REJECTED', ['lines[0].externalId:CONFLICT']],
+      ['REJECTED', ['lines[0].externalId:CONFLICT', 'lines[1].externalId:CONFLICT']],
     ]);
 
     // Two levels of one call for the same warehouse and product: the first is saved, the second
     // refused; a later record for that pair under another external id is refused against the stored one.
-    const level = (externalId: string, onHand: number) => ({ externalId, warehouseExternalId: 'w1', productExternalId: 'p1', onHand });
+    const level = (externalId: string, onHand: number) => ({ externalId, warehouseExternalId: 'wh', productExternalId: 'prod-1', onHand });
     const levels = await sync({ stockLevels: [level('st-a', 5), level('st-b', 6)], errorPolicy: 'REJECT_FAILED_ROWS' });
     expect(levels.rows.map((r) => [r.outcome, r.errors.map((e) => `${e.path}:${e.code}`)])).toEqual([
       ['CREATED', []],

@@ -8,6 +8,7 @@ import type { Supplier } from '../../purchasing/supplier.entity.js';
 import type { RefRequest, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
+import { foreignLines, lineOwners } from '../line-owners.js';
 
 const MAX_LINES = 200;
 
@@ -96,16 +97,8 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, 
     });
     return refs;
   },
-  async prepare({ em, source }, rows) {
-    // Which purchase order holds each sent line's external id: one statement for the call.
-    const lineIds = rows.flatMap(({ row }) => (row.lines ?? []).map((l) => l.externalId.trim()));
-    const owners = new Map<string, string>();
-    if (lineIds.length) {
-      const found = await em.find(PurchaseOrderLine, { source, externalId: { $in: lineIds } }, { fields: ['externalId', 'purchaseOrder'] });
-      for (const line of found) owners.set(line.externalId!, line.purchaseOrder.id);
-    }
-    return owners;
-  },
+  // Which purchase order holds each sent line's external id: one statement for the call.
+  prepare: ({ em, source }, rows) => lineOwners(em, PurchaseOrderLine, 'purchaseOrder', source, rows),
   guard(_scope, row, existing, refs, owners) {
     const errors: RowError[] = [];
     const lines = row.lines ?? [];
@@ -124,16 +117,7 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, 
         errors.push({ path: `lines[${i}].quantity`, code: 'INVALID', message: 'Below what is received and cancelled.' });
       }
     });
-    lines.forEach((line, i) => {
-      const owner = owners.get(line.externalId.trim());
-      if (owner && owner !== existing?.id) {
-        errors.push({
-          path: `lines[${i}].externalId`,
-          code: 'CONFLICT',
-          message: `Line ${line.externalId.trim()} belongs to another purchase order.`,
-        });
-      }
-    });
+    errors.push(...foreignLines(row, owners, existing?.id, 'purchase order'));
     return errors;
   },
   apply({ em, source }, row, existing, refs) {

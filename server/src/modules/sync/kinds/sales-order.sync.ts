@@ -9,6 +9,7 @@ import { OrderStatusEnum, SalesOrder } from '../../order/sales-order.entity.js';
 import type { RefRequest, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
+import { foreignLines, lineOwners } from '../line-owners.js';
 
 const MAX_LINES = 200;
 /** Statuses only terminations set; an ERP may report an order TERMINATED (cancelled there), not these. */
@@ -122,13 +123,7 @@ export const salesOrderSync: SyncKind<
   async prepare({ em, source }, rows) {
     // Which order holds each sent line's external id, and what running terminations take from
     // the stored orders: two statements for the whole call.
-    const lineIds = rows.flatMap(({ row }) => (row.lines ?? []).map((l) => l.externalId.trim()));
-    const lineOwners = new Map<string, string>();
-    if (lineIds.length) {
-      for (const line of await em.find(SalesOrderLine, { source, externalId: { $in: lineIds } }, { fields: ['externalId', 'order'] })) {
-        lineOwners.set(line.externalId!, line.order.id);
-      }
-    }
+    const lineOwnerMap = await lineOwners(em, SalesOrderLine, 'order', source, rows);
     const orderIds = rows.flatMap(({ existing }) => (existing ? [existing.id] : []));
     const running = new Map<string, RunningLine[]>();
     if (orderIds.length) {
@@ -140,10 +135,10 @@ export const salesOrderSync: SyncKind<
       );
       for (const { orderId, ...line } of taken) running.set(orderId, [...(running.get(orderId) ?? []), line]);
     }
-    return { lineOwners, running };
+    return { lineOwners: lineOwnerMap, running };
   },
 
-  guard(_scope, row, existing, refs, { lineOwners, running: runningByOrder }) {
+  guard(_scope, row, existing, refs, { lineOwners: owners, running: runningByOrder }) {
     const errors: RowError[] = [];
     const customer = refs.get<Customer>('customer', row.customerExternalId!.trim());
     const contract = refs.get<Contract>('contract', row.contractExternalId!.trim());
@@ -151,13 +146,7 @@ export const salesOrderSync: SyncKind<
       errors.push({ path: 'contractExternalId', code: 'INVALID', message: "The contract is not the order's customer's." });
     }
     const lines = row.lines ?? [];
-    // A line's external id belongs to one order.
-    lines.forEach((line, i) => {
-      const owner = lineOwners.get(line.externalId.trim());
-      if (owner && owner !== existing?.id) {
-        errors.push({ path: `lines[${i}].externalId`, code: 'CONFLICT', message: `Line ${line.externalId.trim()} belongs to another order.` });
-      }
-    });
+    errors.push(...foreignLines(row, owners, existing?.id, 'order'));
     if (!existing) return errors;
 
     // What a running termination takes from each line must stay possible.
