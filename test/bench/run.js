@@ -1,5 +1,5 @@
 // `pnpm bench [name…] [--quick] [--no-build]`: builds the server, makes sure the benchmark database
-// exists and is seeded, runs the benchmarks (all, or the named ones: b1 b2 b3 b4 b5 b7 b8), prints one
+// exists and is seeded, runs the benchmarks (all, or the named ones: b1 b2 b3 b4 b5 b6 b7 b8), prints one
 // table, and writes test/bench/results/latest.json and the table into test/bench/README.md.
 // Benchmarks measure; nothing here is a pass/fail test (targets are reported, not enforced).
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { runB2 } from './b2-sql-per-request.js';
 import { runB3 } from './b3-fanout.js';
 import { runB4 } from './b4-lifecycle.js';
 import { runB5 } from './b5-spa.js';
+import { runB6 } from './b6-sync.js';
 import { runB7 } from './b7-webhooks.js';
 import { runB8 } from './b8-lighthouse.js';
 import { BENCH_DIR, DATABASE_URL, ROOT, log, round } from './lib/common.js';
@@ -31,6 +32,8 @@ const ALIASES = {
   lifecycle: 'b4',
   b5: 'b5',
   spa: 'b5',
+  b6: 'b6',
+  sync: 'b6',
   b7: 'b7',
   webhooks: 'b7',
   b8: 'b8',
@@ -45,7 +48,7 @@ for (const name of requested) {
 }
 const selected = requested.length
   ? new Set(requested.map((n) => ALIASES[n.toLowerCase()]))
-  : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8']);
+  : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8']);
 
 /** Full settings satisfy the contract (≥ 3 interleaved rounds of ≥ 8 s); --quick is for trying the harness. */
 const SETTINGS = quick
@@ -53,6 +56,7 @@ const SETTINGS = quick
       b1: { rounds: 1, roundSec: 3, warmupSec: 2, connections: 16 },
       b3: { rounds: 1, roundSec: 3, clients: 1000, intervalMs: 400 },
       b4: { clients: 20, durationSec: 10 },
+      b6: { orders: 2_000, rounds: 1 },
       b7: { clients: 20, durationSec: 10 },
       b8: { runs: 1 },
     }
@@ -60,6 +64,8 @@ const SETTINGS = quick
       b1: { rounds: 3, roundSec: 10, warmupSec: 5, connections: 16 },
       b3: { rounds: 3, roundSec: 8, clients: 1000, intervalMs: 400 },
       b4: { clients: 20, durationSec: 60 },
+      // B6_ORDERS lowers the count (per contender) when 100 000 takes too long on a machine.
+      b6: { orders: Number(process.env.B6_ORDERS ?? 100_000), rounds: 4 },
       b7: { clients: 20, durationSec: 30 },
       b8: { runs: 3 },
     };
@@ -139,7 +145,7 @@ async function main() {
   const needsDb = [...selected].some((b) => b !== 'b5');
   const seed = needsDb ? await ensureBenchDatabase() : null;
   const results = {};
-  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b7', 'b8'].filter((b) => selected.has(b));
+  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'].filter((b) => selected.has(b));
   for (const b of order) {
     const t0 = performance.now();
     log(`=== ${b.toUpperCase()} ===`);
@@ -148,6 +154,7 @@ async function main() {
       if (b === 'b2') results.b2 = await runB2();
       if (b === 'b3') results.b3 = await runB3(SETTINGS.b3);
       if (b === 'b4') results.b4 = await runB4(SETTINGS.b4);
+      if (b === 'b6') results.b6 = await runB6(SETTINGS.b6);
       if (b === 'b7') results.b7 = await runB7(SETTINGS.b7);
       if (b === 'b5') results.b5 = await runB5({ build });
       if (b === 'b8') results.b8 = await runB8({ ...SETTINGS.b8, build });

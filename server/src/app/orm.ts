@@ -25,6 +25,9 @@ export function ormConfig(opts: OrmOptions): Options {
     // No statement may run away with the database.
     driverOptions: { connection: { statement_timeout: 15_000 } },
     debug: false,
+    // Rows of one table written by one flush go in statements of up to this many: a sync call
+    // (500 orders with their lines) writes each table in one statement, not one per 300 rows.
+    batchSize: 1000,
     migrations: {
       migrationsList: MIGRATIONS,
       tableName: 'mikro_orm_migrations',

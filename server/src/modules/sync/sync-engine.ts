@@ -16,7 +16,7 @@ import { stockLevelSync } from './kinds/stock-level.sync.js';
 import { supplierSync } from './kinds/supplier.sync.js';
 import { warehouseSync } from './kinds/warehouse.sync.js';
 import { Supplier } from '../purchasing/supplier.entity.js';
-import type { RefKind, RefRequest, Refs, SyncKind } from './sync-kind.js';
+import type { RefKind, RefRequest, Refs, ResolvedRow, SyncKind } from './sync-kind.js';
 import { SyncOutcome, type SyncRecordInput, type SyncRecordKind } from './sync-record.js';
 import { RowChecker, type RowError } from './sync-validation.js';
 
@@ -157,10 +157,15 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     if (spec.naturalKey) {
       const nk = spec.naturalKey;
       const values = states.map((s) => nk.value(s.row)).filter((v): v is string => !!v);
-      const holders = values.length ? await em.find(spec.entity, { [nk.property]: { $in: values } } as never) : [];
+      const holders = new Map<unknown, SyncedEntity>();
+      if (values.length) {
+        for (const h of await em.find(spec.entity, { [nk.property]: { $in: values } } as never)) {
+          holders.set((h as unknown as Record<string, unknown>)[nk.property], h);
+        }
+      }
       for (const s of states) {
         const value = nk.value(s.row);
-        const holder = holders.find((h) => (h as unknown as Record<string, unknown>)[nk.property] === value);
+        const holder = holders.get(value);
         if (holder && !(holder.source === source && holder.externalId === s.externalId)) {
           s.errors.push({ path: nk.path, code: 'CONFLICT', message: `${nk.path} ${value} belongs to another record.` });
         }
@@ -186,75 +191,98 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
         ? inCall.get(ref.kind)!.get(ref.externalId)
         : storedRefs.get(`${ref.kind}:${ref.externalId}`);
 
-    // 4. Row by row: stale, unchanged, references, guards, then the write.
+    // 4. Row by row without the database: stale, unchanged, references.
+    const kindOutcomes = new Map<RowState, SyncOutcome>();
+    const pending: (ResolvedRow & { state: RowState; hash: string; version: number | null })[] = [];
     for (const s of states) {
       const existing = stored.get(s.externalId) ?? null;
-      const outcome = await decide(s);
+      const hash = s.errors.length ? '' : contentHash(s.row);
+      const early = classify(s, existing, hash);
+      if (early) {
+        kindOutcomes.set(s, early);
+        continue;
+      }
+      const refs = resolve(s);
+      if (s.errors.length) kindOutcomes.set(s, SyncOutcome.REJECTED);
+      else pending.push({ row: s.row, existing, refs, state: s, hash, version: s.row.sourceVersion ?? null });
+    }
+
+    // 5. What the guards check, loaded for all remaining rows at once; then guard and write each.
+    const scope = { em, source };
+    const batch = spec.prepare && pending.length ? await spec.prepare(scope, pending) : undefined;
+    for (const p of pending) {
+      const s = p.state;
+      if (spec.guard) s.errors.push(...(await spec.guard(scope, p.row, p.existing, p.refs, batch)));
+      if (s.errors.length) {
+        kindOutcomes.set(s, SyncOutcome.REJECTED);
+        continue;
+      }
+      const written = spec.apply(scope, p.row, p.existing, p.refs);
+      Object.assign(written.entity, {
+        source,
+        externalId: s.externalId,
+        contentHash: p.hash,
+        sourceVersion: p.version ?? p.existing?.sourceVersion ?? null,
+      });
+      stored.set(s.externalId, written.entity);
+      for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
+      kindOutcomes.set(s, p.existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED);
+    }
+
+    // 6. Outcomes in the call's order; what later kinds of the call may reference.
+    for (const s of states) {
+      const outcome = kindOutcomes.get(s)!;
       outcomes.push({ kind: spec.kind, index: s.index, externalId: s.externalId, outcome, errors: s.errors });
       const accepted = outcome !== SyncOutcome.REJECTED;
-      const entity = accepted ? (stored.get(s.externalId) ?? null) : null;
-      if (spec.refKind && s.externalId) inCall.get(spec.refKind)!.set(s.externalId, accepted ? entity : null);
-      if (spec.children) {
-        for (const child of spec.children(s.row)) {
-          if (!accepted) inCall.get(child.kind)!.set(child.externalId, null);
-        }
-      }
+      if (spec.refKind && s.externalId) inCall.get(spec.refKind)!.set(s.externalId, accepted ? (stored.get(s.externalId) ?? null) : null);
+      if (spec.children && !accepted) for (const child of spec.children(s.row)) inCall.get(child.kind)!.set(child.externalId, null);
+    }
 
-      async function decide(s: RowState): Promise<SyncOutcome> {
-        if (s.errors.length) return SyncOutcome.REJECTED;
-        const version = s.row.sourceVersion ?? null;
-        if (existing && version !== null && existing.sourceVersion != null && version < existing.sourceVersion) {
-          registerChildren(existing);
-          return SyncOutcome.STALE;
-        }
-        const hash = contentHash(s.row);
-        if (existing && existing.contentHash === hash) {
-          if (version !== null && version !== existing.sourceVersion) existing.sourceVersion = version;
-          registerChildren(existing);
-          return SyncOutcome.UNCHANGED;
-        }
-        const resolved = new Map<string, SyncedEntity>();
-        for (const ref of spec.references(s.row)) {
-          const target = lookup(ref);
-          if (target === null) {
-            s.errors.push({ path: ref.path, code: 'REFERENCE_REJECTED', message: `${ref.externalId} was rejected in this call.` });
-          } else if (!target) {
-            s.errors.push({
-              path: ref.path,
-              code: 'UNKNOWN_REFERENCE',
-              message: `No ${ref.kind} ${ref.externalId} in this call or stored for ${source}.`,
-            });
-          } else resolved.set(`${ref.kind}:${ref.externalId}`, target);
-        }
-        if (s.errors.length) return SyncOutcome.REJECTED;
-        const refs: Refs = {
-          get<T extends SyncedEntity>(kind: RefKind, externalId: string): T {
-            const target = resolved.get(`${kind}:${externalId}`);
-            if (!target) throw new Error(`sync: unresolved ${kind} ${externalId}`);
-            return target as T;
-          },
-        };
-        const scope = { em, source };
-        if (spec.guard) s.errors.push(...(await spec.guard(scope, s.row, existing, refs)));
-        if (s.errors.length) return SyncOutcome.REJECTED;
-        const written = spec.apply(scope, s.row, existing, refs);
-        Object.assign(written.entity, {
-          source,
-          externalId: s.externalId,
-          contentHash: hash,
-          sourceVersion: version ?? existing?.sourceVersion ?? null,
-        });
-        stored.set(s.externalId, written.entity);
-        for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
-        return existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED;
+    /** The outcome of a row decided without its references (rejected, stale, unchanged), or null. */
+    function classify(s: RowState, existing: SyncedEntity | null, hash: string): SyncOutcome | null {
+      if (s.errors.length) return SyncOutcome.REJECTED;
+      const version = s.row.sourceVersion ?? null;
+      if (existing && version !== null && existing.sourceVersion != null && version < existing.sourceVersion) {
+        registerChildren(existing);
+        return SyncOutcome.STALE;
       }
+      if (existing && existing.contentHash === hash) {
+        if (version !== null && version !== existing.sourceVersion) existing.sourceVersion = version;
+        registerChildren(existing);
+        return SyncOutcome.UNCHANGED;
+      }
+      return null;
+    }
 
-      /** An order kept as stored still offers its lines to later records of the call. */
-      function registerChildren(entity: SyncedEntity): void {
-        const lines = (entity as unknown as { lines?: { getItems(): SyncedEntity[] } }).lines;
-        if (!spec.children || !lines) return;
-        for (const line of lines.getItems()) if (line.externalId) inCall.get('salesOrderLine')!.set(line.externalId, line);
+    /** The row's references, each to a row of this call or a stored row; errors for the others. */
+    function resolve(s: RowState): Refs {
+      const resolved = new Map<string, SyncedEntity>();
+      for (const ref of spec.references(s.row)) {
+        const target = lookup(ref);
+        if (target === null) {
+          s.errors.push({ path: ref.path, code: 'REFERENCE_REJECTED', message: `${ref.externalId} was rejected in this call.` });
+        } else if (!target) {
+          s.errors.push({
+            path: ref.path,
+            code: 'UNKNOWN_REFERENCE',
+            message: `No ${ref.kind} ${ref.externalId} in this call or stored for ${source}.`,
+          });
+        } else resolved.set(`${ref.kind}:${ref.externalId}`, target);
       }
+      return {
+        get<T extends SyncedEntity>(kind: RefKind, externalId: string): T {
+          const target = resolved.get(`${kind}:${externalId}`);
+          if (!target) throw new Error(`sync: unresolved ${kind} ${externalId}`);
+          return target as T;
+        },
+      };
+    }
+
+    /** An order kept as stored still offers its lines to later records of the call. */
+    function registerChildren(entity: SyncedEntity): void {
+      const lines = (entity as unknown as { lines?: { getItems(): SyncedEntity[] } }).lines;
+      if (!spec.children || !lines) return;
+      for (const line of lines.getItems()) if (line.externalId) inCall.get('salesOrderLine')!.set(line.externalId, line);
     }
   }
   return outcomes;

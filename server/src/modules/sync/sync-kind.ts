@@ -28,7 +28,14 @@ export interface SyncScope {
  * engine handles identity, versions, content hashes, references and the error policy; a
  * kind file only knows its own fields.
  */
-export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends SyncedEntity = SyncedEntity> {
+/** A row of a call that passed its field checks, is neither stale nor unchanged, and whose references resolved. */
+export interface ResolvedRow<I extends SyncRecordInput = SyncRecordInput, E extends SyncedEntity = SyncedEntity> {
+  row: I;
+  existing: E | null;
+  refs: Refs;
+}
+
+export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends SyncedEntity = SyncedEntity, B = unknown> {
   kind: SyncRecordKind;
   /** The list of SyncRecordsInput that carries this kind. */
   field: string;
@@ -44,8 +51,16 @@ export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends
   naturalKey?: { property: string; path: string; value(row: I): string | null | undefined };
   /** Records inside this one that others reference (order lines): their kind and external ids. */
   children?(row: I): { kind: RefKind; path: string; externalId: string }[];
-  /** Checks against stored state once references are resolved: running terminations, foreign owners. */
-  guard?(scope: SyncScope, row: I, existing: E | null, refs: Refs): Promise<RowError[]>;
+  /**
+   * Loads, for every row of the call at once, what `guard` checks against (a few queries per
+   * kind, not per row); its result is passed to each `guard` call. Without it `guard` gets undefined.
+   */
+  prepare?(scope: SyncScope, rows: ResolvedRow<I, E>[]): Promise<B>;
+  /**
+   * Checks against stored state once references are resolved: running terminations, foreign
+   * owners. Called row by row in the call's order; a kind with `prepare` reads only `batch` here.
+   */
+  guard?(scope: SyncScope, row: I, existing: E | null, refs: Refs, batch: B): Promise<RowError[]> | RowError[];
   /** Writes the record (creates when `existing` is null); returns the row and its children to register. */
   apply(
     scope: SyncScope,

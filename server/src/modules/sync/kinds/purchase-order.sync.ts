@@ -8,6 +8,7 @@ import type { Supplier } from '../../purchasing/supplier.entity.js';
 import type { RefRequest, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
+import { foreignLines, lineOwners } from '../line-owners.js';
 
 const MAX_LINES = 200;
 
@@ -48,7 +49,7 @@ export class PurchaseOrderSyncInput extends SyncRecordInput {
   lines?: PurchaseOrderLineSyncInput[] | null;
 }
 
-export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> = {
+export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, Map<string, string>> = {
   kind: SyncRecordKind.PURCHASE_ORDER,
   field: 'purchaseOrders',
   entity: PurchaseOrder,
@@ -96,7 +97,9 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
     });
     return refs;
   },
-  async guard({ em, source }, row, existing, refs) {
+  // Which purchase order holds each sent line's external id: one statement for the call.
+  prepare: ({ em, source }, rows) => lineOwners(em, PurchaseOrderLine, 'purchaseOrder', source, rows),
+  guard(_scope, row, existing, refs, owners) {
     const errors: RowError[] = [];
     const lines = row.lines ?? [];
     lines.forEach((line, i) => {
@@ -114,19 +117,7 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder> 
         errors.push({ path: `lines[${i}].quantity`, code: 'INVALID', message: 'Below what is received and cancelled.' });
       }
     });
-    const foreign = await em.find(
-      PurchaseOrderLine,
-      { source, externalId: { $in: lines.map((l) => l.externalId.trim()) }, ...(existing ? { purchaseOrder: { $ne: existing.id } } : {}) },
-      { fields: ['externalId'] },
-    );
-    for (const line of foreign) {
-      const i = lines.findIndex((l) => l.externalId.trim() === line.externalId);
-      errors.push({
-        path: `lines[${i}].externalId`,
-        code: 'CONFLICT',
-        message: `Line ${line.externalId} belongs to another purchase order.`,
-      });
-    }
+    errors.push(...foreignLines(row, owners, existing?.id, 'purchase order'));
     return errors;
   },
   apply({ em, source }, row, existing, refs) {

@@ -6,10 +6,10 @@ import type { Customer } from '../../order/customer.entity.js';
 import type { Product } from '../../order/product.entity.js';
 import { SalesOrderLine } from '../../order/sales-order-line.entity.js';
 import { OrderStatusEnum, SalesOrder } from '../../order/sales-order.entity.js';
-import { TerminationLine } from '../../termination/termination-line.entity.js';
 import type { RefRequest, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
+import { foreignLines, lineOwners } from '../line-owners.js';
 
 const MAX_LINES = 200;
 /** Statuses only terminations set; an ERP may report an order TERMINATED (cancelled there), not these. */
@@ -59,7 +59,17 @@ export class SalesOrderSyncInput extends SyncRecordInput {
   lines?: SalesOrderLineSyncInput[] | null;
 }
 
-export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
+/** What a running termination takes from one stored line. */
+interface RunningLine {
+  salesOrderLineId: string;
+  quantity: number;
+}
+
+export const salesOrderSync: SyncKind<
+  SalesOrderSyncInput,
+  SalesOrder,
+  { lineOwners: Map<string, string>; running: Map<string, RunningLine[]> }
+> = {
   kind: SyncRecordKind.SALES_ORDER,
   field: 'salesOrders',
   entity: SalesOrder,
@@ -110,7 +120,25 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
   children: (row) =>
     (row.lines ?? []).map((line, i) => ({ kind: 'salesOrderLine', path: `lines[${i}].externalId`, externalId: line.externalId.trim() })),
 
-  async guard({ em, source }, row, existing, refs) {
+  async prepare({ em, source }, rows) {
+    // Which order holds each sent line's external id, and what running terminations take from
+    // the stored orders: two statements for the whole call.
+    const lineOwnerMap = await lineOwners(em, SalesOrderLine, 'order', source, rows);
+    const orderIds = rows.flatMap(({ existing }) => (existing ? [existing.id] : []));
+    const running = new Map<string, RunningLine[]>();
+    if (orderIds.length) {
+      const taken = await em.execute<(RunningLine & { orderId: string })[]>(
+        `select t.order_id as "orderId", tl.sales_order_line_id as "salesOrderLineId", tl.quantity
+           from termination_line tl join termination t on t.id = tl.termination_id
+          where t.order_id in (${orderIds.map(() => '?').join(',')}) and t.status in (${RUNNING_TERMINATION.map(() => '?').join(',')})`,
+        [...orderIds, ...RUNNING_TERMINATION],
+      );
+      for (const { orderId, ...line } of taken) running.set(orderId, [...(running.get(orderId) ?? []), line]);
+    }
+    return { lineOwners: lineOwnerMap, running };
+  },
+
+  guard(_scope, row, existing, refs, { lineOwners: owners, running: runningByOrder }) {
     const errors: RowError[] = [];
     const customer = refs.get<Customer>('customer', row.customerExternalId!.trim());
     const contract = refs.get<Contract>('contract', row.contractExternalId!.trim());
@@ -118,24 +146,11 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       errors.push({ path: 'contractExternalId', code: 'INVALID', message: "The contract is not the order's customer's." });
     }
     const lines = row.lines ?? [];
-    // A line's external id belongs to one order.
-    const foreign = await em.find(
-      SalesOrderLine,
-      { source, externalId: { $in: lines.map((l) => l.externalId.trim()) }, ...(existing ? { order: { $ne: existing.id } } : {}) },
-      { fields: ['externalId'] },
-    );
-    for (const line of foreign) {
-      const i = lines.findIndex((l) => l.externalId.trim() === line.externalId);
-      errors.push({ path: `lines[${i}].externalId`, code: 'CONFLICT', message: `Line ${line.externalId} belongs to another order.` });
-    }
+    errors.push(...foreignLines(row, owners, existing?.id, 'order'));
     if (!existing) return errors;
 
     // What a running termination takes from each line must stay possible.
-    const running = await em.find(
-      TerminationLine,
-      { termination: { order: existing.id, status: { $in: RUNNING_TERMINATION } } },
-      { fields: ['quantity', 'salesOrderLine'] },
-    );
+    const running = runningByOrder.get(existing.id) ?? [];
     if (running.length && row.status === 'TERMINATED') {
       errors.push({
         path: 'status',
@@ -144,7 +159,7 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
       });
     }
     for (const taken of running) {
-      const stored = existing.lines.getItems().find((l) => l.id === taken.salesOrderLine.id);
+      const stored = existing.lines.getItems().find((l) => l.id === taken.salesOrderLineId);
       if (!stored) continue;
       const i = lines.findIndex((l) => l.externalId.trim() === stored.externalId);
       const sent = lines[i];

@@ -2,7 +2,7 @@ import { Field, InputType, Int } from 'type-graphql';
 import { StockLevel } from '../../inventory/stock-level.entity.js';
 import type { Warehouse } from '../../inventory/warehouse.entity.js';
 import type { Product } from '../../order/product.entity.js';
-import type { RefRequest, SyncKind } from '../sync-kind.js';
+import type { RefRequest, Refs, SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 
 @InputType()
@@ -17,7 +17,17 @@ export class StockLevelSyncInput extends SyncRecordInput {
   reserved?: number | null;
 }
 
-export const stockLevelSync: SyncKind<StockLevelSyncInput, StockLevel> = {
+/** Marks a warehouse and product taken by a new level of this call. */
+const CLAIMED = Symbol('claimed');
+
+function pairOf(row: StockLevelSyncInput, refs: Refs) {
+  return {
+    warehouse: refs.get<Warehouse>('warehouse', row.warehouseExternalId!.trim()),
+    product: refs.get<Product>('product', row.productExternalId!.trim()),
+  };
+}
+
+export const stockLevelSync: SyncKind<StockLevelSyncInput, StockLevel, Map<string, StockLevel | typeof CLAIMED>> = {
   kind: SyncRecordKind.STOCK_LEVEL,
   field: 'stockLevels',
   entity: StockLevel,
@@ -34,14 +44,27 @@ export const stockLevelSync: SyncKind<StockLevelSyncInput, StockLevel> = {
     if (row.productExternalId) refs.push({ path: 'productExternalId', kind: 'product', externalId: row.productExternalId.trim() });
     return refs;
   },
-  async guard({ em }, row, existing, refs) {
-    // One level per warehouse and product: another record (or a row kept here) holding it is a conflict.
-    const warehouse = refs.get<Warehouse>('warehouse', row.warehouseExternalId!.trim());
-    const product = refs.get<Product>('product', row.productExternalId!.trim());
-    const holder = await em.findOne(StockLevel, { warehouse, product });
+  async prepare({ em }, rows) {
+    // The stored levels of every warehouse and product the call names: one statement.
+    const pairs = rows.map(({ row, refs }) => pairOf(row, refs));
+    const holders = new Map<string, StockLevel | typeof CLAIMED>();
+    const found = await em.find(StockLevel, {
+      warehouse: { $in: [...new Set(pairs.map((p) => p.warehouse.id))] },
+      product: { $in: [...new Set(pairs.map((p) => p.product.id))] },
+    });
+    for (const level of found) holders.set(`${level.warehouse.id}:${level.product.id}`, level);
+    return holders;
+  },
+  guard(_scope, row, existing, refs, holders) {
+    // One level per warehouse and product: another record (or a row kept here, or an earlier
+    // row of this call) holding it is a conflict.
+    const { warehouse, product } = pairOf(row, refs);
+    const key = `${warehouse.id}:${product.id}`;
+    const holder = holders.get(key);
     if (holder && holder !== existing) {
       return [{ path: 'productExternalId', code: 'CONFLICT', message: 'Another stock level holds this warehouse and product.' }];
     }
+    holders.set(key, existing ?? CLAIMED);
     return [];
   },
   apply({ em }, row, existing, refs) {
