@@ -20,6 +20,10 @@ export enum SyncRecordKind {
   PURCHASE_ORDER = 'PURCHASE_ORDER',
   STOCK_LEVEL = 'STOCK_LEVEL',
   RESERVATION = 'RESERVATION',
+  SHIPMENT = 'SHIPMENT',
+  INVOICE = 'INVOICE',
+  PAYMENT = 'PAYMENT',
+  EXCHANGE_RATE = 'EXCHANGE_RATE',
 }
 registerEnumType(SyncRecordKind, { name: 'SyncRecordKind' });
 

@@ -11,6 +11,10 @@ import { SalesOrderSyncInput } from './kinds/sales-order.sync.js';
 import { SupplierSyncInput } from './kinds/supplier.sync.js';
 import { StockLevelSyncInput } from './kinds/stock-level.sync.js';
 import { WarehouseSyncInput } from './kinds/warehouse.sync.js';
+import { ExchangeRateSyncInput } from './kinds/exchange-rate.sync.js';
+import { InvoiceSyncInput } from './kinds/invoice.sync.js';
+import { PaymentSyncInput } from './kinds/payment.sync.js';
+import { ShipmentSyncInput } from './kinds/shipment.sync.js';
 
 export enum SyncErrorPolicy {
   REJECT_EVERYTHING = 'REJECT_EVERYTHING',
@@ -61,6 +65,18 @@ export class SyncRecordsInput {
 
   @Field(() => [ReservationSyncInput], { nullable: true })
   reservations?: ReservationSyncInput[] | null;
+
+  @Field(() => [ShipmentSyncInput], { nullable: true })
+  shipments?: ShipmentSyncInput[] | null;
+
+  @Field(() => [InvoiceSyncInput], { nullable: true })
+  invoices?: InvoiceSyncInput[] | null;
+
+  @Field(() => [PaymentSyncInput], { nullable: true })
+  payments?: PaymentSyncInput[] | null;
+
+  @Field(() => [ExchangeRateSyncInput], { nullable: true })
+  exchangeRates?: ExchangeRateSyncInput[] | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -63,6 +63,7 @@ export const salesOrderSync: SyncKind<SalesOrderSyncInput, SalesOrder> = {
   kind: SyncRecordKind.SALES_ORDER,
   field: 'salesOrders',
   entity: SalesOrder,
+  refKind: 'salesOrder',
   populate: ['lines'],
   naturalKey: { property: 'number', path: 'number', value: (row) => row.number?.trim() },
   check(row, c) {
