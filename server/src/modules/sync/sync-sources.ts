@@ -1,23 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { SyncRecordKind } from './sync-record.js';
+import { SyncOutcomeCounts, SyncRecordKind } from './sync-record.js';
 
 /** Row errors kept with each recorded call (the `sync.completed` event), and shown per source. */
 export const SYNC_EVENT_ERRORS = 20;
-
-@ObjectType({ simpleResolvers: true, description: 'Records of syncRecords calls by outcome' })
-export class SyncOutcomeCounts {
-  @Field(() => Int)
-  created!: number;
-  @Field(() => Int)
-  updated!: number;
-  @Field(() => Int)
-  unchanged!: number;
-  @Field(() => Int)
-  stale!: number;
-  @Field(() => Int)
-  rejected!: number;
-}
 
 @ObjectType({ simpleResolvers: true })
 export class SyncSourceError {
