@@ -194,6 +194,8 @@ const ROWS: Record<string, Row> = {
     allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'],
   },
   stockLevels: { kind: 'query', document: `{ stockLevels(first: 1) { totalCount } }`, allow: [...USERS, 'key:ORDERS_READ', 'key:ALL'] },
+  // The sync overview: administrators only (not the keys that sync).
+  syncSources: { kind: 'query', document: `{ syncSources { source calls } }`, allow: ['admin'] },
   syncRecords: {
     kind: 'mutation',
     // No records: allowed callers get an empty success, so the matrix writes nothing.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessChecksums, changedTables, type Checksums } from '../harness/checksum.js';
+import { rowOf, SYNC_DOCUMENT, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
 import { impactQuery, type Workflow } from '../harness/workflow.js';
@@ -18,45 +19,16 @@ let server: TestServer;
 let wf: Workflow;
 let erpKey: string;
 
-const SYNC = `mutation($input: SyncRecordsInput!) { syncRecords(input: $input) {
-  __typename ... on ErrorResult { code message } ... on InputError { field }
-  ... on SyncRecordsSuccess { applied replayed created updated unchanged stale rejected
-    rows { kind index externalId outcome errors { path code message } } } } }`;
-
-interface Row {
-  kind: string;
-  index: number;
-  externalId: string;
-  outcome: string;
-  errors: { path: string; code: string; message: string }[];
-}
-interface Result {
-  __typename: string;
-  code?: string;
-  field?: string;
-  applied: boolean;
-  replayed: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  rejected: number;
-  rows: Row[];
-}
-
+const SYNC = SYNC_DOCUMENT;
+type Result = SyncResult;
 type Input = Record<string, unknown>;
 
-async function sync(input: Input, token = erpKey): Promise<Result> {
-  const res = await server.gql<{ syncRecords: Result }>(SYNC, { input: { source: SOURCE, ...input } }, token);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!.syncRecords;
-}
-
-function row(result: Result, kind: string, externalId: string): Row {
-  const found = result.rows.find((r) => r.kind === kind && r.externalId === externalId);
-  if (!found) throw new Error(`no row ${kind} ${externalId} in ${JSON.stringify(result.rows)}`);
-  return found;
-}
+const sync = syncer(
+  () => server,
+  SOURCE,
+  () => erpKey,
+);
+const row = rowOf;
 
 /** Every synchronised table of the test source, as text: "nothing written" for the ERP model. */
 async function syncedChecksums(): Promise<Checksums> {

@@ -125,6 +125,7 @@ const routes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/ExchangeRatesAdminView.vue'),
           },
           { path: 'webhooks', name: 'admin-webhooks', component: () => import('@/views/admin/WebhooksAdminView.vue') },
+          { path: 'sync', name: 'admin-sync-sources', component: () => import('@/views/admin/SyncSourcesAdminView.vue') },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
           { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
         ],

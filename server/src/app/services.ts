@@ -150,7 +150,7 @@ export function createServices(
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
-    sync: new SyncService(domainEvents),
+    sync: new SyncService(domainEvents, notifications),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),

@@ -53,12 +53,14 @@ export class ExchangeRateService {
       }
       return inTransaction(ctx, async (scope) => {
         const { em } = scope;
-        // One statement, so that two admins setting the same day cannot both insert.
+        // One statement, so that two admins setting the same day cannot both insert. A rate an ERP
+        // synchronised becomes the administrator's (its ERP identity is dropped).
         const [row] = await em.getConnection().execute<{ id: string; previous: string | null }[]>(
           `insert into exchange_rate (id, from_currency, to_currency, rate, valid_from, source)
            values (gen_random_uuid(), ?, ?, ?::numeric, ?::date, 'ADMIN')
            on conflict (from_currency, to_currency, valid_from)
-           do update set rate = excluded.rate, source = excluded.source, updated_at = now()
+           do update set rate = excluded.rate, source = excluded.source, updated_at = now(),
+             external_id = null, source_version = null, content_hash = null
            returning id, (select e.rate::text from exchange_rate e where e.id = exchange_rate.id) as previous`,
           [currency, this.baseCurrency, rate, input.validFrom],
           'all',

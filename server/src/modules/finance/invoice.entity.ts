@@ -1,12 +1,12 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'invoice' })
-export class Invoice extends BaseEntity {
+export class Invoice extends SyncedEntity {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;

@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 import { SalesOrder } from './sales-order.entity.js';
 import { SalesOrderLine } from './sales-order-line.entity.js';
 
@@ -12,7 +12,7 @@ registerEnumType(ShipmentStatus, { name: 'ShipmentStatus' });
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'shipment' })
-export class Shipment extends BaseEntity {
+export class Shipment extends SyncedEntity {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   number!: string;

@@ -6,6 +6,8 @@ import { Contract } from '../order/contract.entity.js';
 import { Customer } from '../order/customer.entity.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
+import { SalesOrder } from '../order/sales-order.entity.js';
+import { Invoice } from '../finance/invoice.entity.js';
 import { contractSync } from './kinds/contract.sync.js';
 import { customerSync } from './kinds/customer.sync.js';
 import { productSync } from './kinds/product.sync.js';
@@ -15,6 +17,10 @@ import { salesOrderSync } from './kinds/sales-order.sync.js';
 import { stockLevelSync } from './kinds/stock-level.sync.js';
 import { supplierSync } from './kinds/supplier.sync.js';
 import { warehouseSync } from './kinds/warehouse.sync.js';
+import { exchangeRateSync } from './kinds/exchange-rate.sync.js';
+import { invoiceSync } from './kinds/invoice.sync.js';
+import { paymentSync } from './kinds/payment.sync.js';
+import { shipmentSync } from './kinds/shipment.sync.js';
 import { Supplier } from '../purchasing/supplier.entity.js';
 import type { RefKind, RefRequest, Refs, ResolvedRow, SyncKind } from './sync-kind.js';
 import { SyncOutcome, type SyncRecordInput, type SyncRecordKind } from './sync-record.js';
@@ -31,6 +37,10 @@ export const SYNC_KINDS: readonly SyncKind[] = [
   purchaseOrderSync,
   stockLevelSync,
   reservationSync,
+  shipmentSync,
+  invoiceSync,
+  paymentSync,
+  exchangeRateSync,
 ] as unknown as SyncKind[];
 
 const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
@@ -39,7 +49,9 @@ const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
   product: Product,
   warehouse: Warehouse,
   contract: Contract,
+  salesOrder: SalesOrder,
   salesOrderLine: SalesOrderLine,
+  invoice: Invoice,
 };
 
 export interface RowOutcome {
@@ -154,8 +166,8 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     })) {
       stored.set(e.externalId!, e);
     }
-    if (spec.naturalKey) {
-      const nk = spec.naturalKey;
+    if (spec.naturalKey?.property) {
+      const nk = spec.naturalKey as { property: string; path: string; value(row: SyncRecordInput): string | null | undefined };
       const values = states.map((s) => nk.value(s.row)).filter((v): v is string => !!v);
       const holders = new Map<unknown, SyncedEntity>();
       if (values.length) {

@@ -4,7 +4,7 @@ import type { SyncRecordInput, SyncRecordKind } from './sync-record.js';
 import type { RowChecker, RowError } from './sync-validation.js';
 
 /** What a record may point at by external id (order lines are records inside their order). */
-export type RefKind = 'customer' | 'supplier' | 'product' | 'warehouse' | 'contract' | 'salesOrderLine';
+export type RefKind = 'customer' | 'supplier' | 'product' | 'warehouse' | 'contract' | 'salesOrder' | 'salesOrderLine' | 'invoice';
 
 export interface RefRequest {
   path: string;
@@ -47,8 +47,12 @@ export interface SyncKind<I extends SyncRecordInput = SyncRecordInput, E extends
   /** Field checks without the database. */
   check(row: I, c: RowChecker): void;
   references(row: I): RefRequest[];
-  /** A unique business key other than the external id (a code, a number): another row holding it is a CONFLICT. */
-  naturalKey?: { property: string; path: string; value(row: I): string | null | undefined };
+  /**
+   * A unique business key other than the external id (a code, a number): another row holding it
+   * is a CONFLICT. Without `property` (a key of several columns) only rows of the call are
+   * compared; the kind's guard looks for stored holders.
+   */
+  naturalKey?: { property?: string; path: string; value(row: I): string | null | undefined };
   /** Records inside this one that others reference (order lines): their kind and external ids. */
   children?(row: I): { kind: RefKind; path: string; externalId: string }[];
   /**

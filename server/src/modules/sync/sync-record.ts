@@ -1,4 +1,4 @@
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
 
 export enum SyncOutcome {
@@ -20,6 +20,10 @@ export enum SyncRecordKind {
   PURCHASE_ORDER = 'PURCHASE_ORDER',
   STOCK_LEVEL = 'STOCK_LEVEL',
   RESERVATION = 'RESERVATION',
+  SHIPMENT = 'SHIPMENT',
+  INVOICE = 'INVOICE',
+  PAYMENT = 'PAYMENT',
+  EXCHANGE_RATE = 'EXCHANGE_RATE',
 }
 registerEnumType(SyncRecordKind, { name: 'SyncRecordKind' });
 
@@ -32,4 +36,19 @@ export abstract class SyncRecordInput {
 
   @Field(() => SafeIntResolver, { nullable: true, description: 'Monotonic per record: an older version than stored is STALE' })
   sourceVersion?: number | null;
+}
+
+/** Records by outcome: of one call (its result), or of a source's calls (the sync overview). */
+@ObjectType({ simpleResolvers: true, description: 'Records of syncRecords calls by outcome' })
+export class SyncOutcomeCounts {
+  @Field(() => Int)
+  created!: number;
+  @Field(() => Int)
+  updated!: number;
+  @Field(() => Int)
+  unchanged!: number;
+  @Field(() => Int)
+  stale!: number;
+  @Field(() => Int)
+  rejected!: number;
 }

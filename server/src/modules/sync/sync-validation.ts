@@ -19,6 +19,7 @@ export interface RowError {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CURRENCY_RE = /^[A-Z]{3}$/;
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Collects a row's errors; every check returns the value it accepted (or undefined). */
 export class RowChecker {
@@ -118,6 +119,19 @@ export class RowChecker {
       return null;
     }
     return text;
+  }
+
+  /** A moment as an ISO 8601 date-time with an offset ("2026-11-30T08:00:00Z"), or a date (midnight UTC). */
+  instant(path: string, value: string | null | undefined, optional = false): Date | null {
+    const text = this.text(path, value, 40, optional);
+    if (text === null) return null;
+    if (DATE_RE.test(text)) return this.date(path, text) === null ? null : new Date(`${text}T00:00:00Z`);
+    const parsed = new Date(text);
+    if (!INSTANT_RE.test(text) || Number.isNaN(parsed.getTime())) {
+      this.fail(path, 'INVALID', `${path} must be an ISO date-time with an offset, e.g. "2026-11-30T08:00:00Z".`);
+      return null;
+    }
+    return parsed;
   }
 
   /** One of `allowed`; `fallback` when absent and optional. */

@@ -14,6 +14,8 @@ declare module '../../kernel/domain-events.js' {
       unchanged: number;
       stale: number;
       rejected: number;
+      /** The first row errors of the call (at most 20). */
+      errors?: { kind: string; index: number; externalId: string; path: string; code: string; message: string }[];
     };
   }
 }

@@ -14,6 +14,7 @@ import {
   SupplierConnection,
   SyncedRecordFilter,
 } from './partner-reads.js';
+import { SyncSource, syncSources } from './sync-sources.js';
 import { SyncRecordsInput, SyncRecordsResult } from './sync.types.js';
 
 type Filter = SyncedRecordFilter | null;
@@ -26,6 +27,14 @@ export class SyncResolver {
   })
   syncRecords(@Ctx() ctx: RequestContext, @Arg('input', () => SyncRecordsInput) input: SyncRecordsInput) {
     return ctx.services.sync.syncRecords(ctx, input);
+  }
+
+  @Authorized('admin:manage')
+  @Query(() => [SyncSource], {
+    description: 'Per sending system: its last sync, records by outcome (last call and in all) and the latest row errors',
+  })
+  syncSources(@Ctx() ctx: RequestContext) {
+    return syncSources(ctx.em);
   }
 
   @Authorized('orders:read')

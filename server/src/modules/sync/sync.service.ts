@@ -3,7 +3,10 @@ import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
+import type { NotificationService } from '../notification/notification.service.js';
 import { runSync, SYNC_KINDS, type RowOutcome } from './sync-engine.js';
+import { picturesBefore, tellRequesters } from './termination-watch.js';
+import { SYNC_EVENT_ERRORS } from './sync-sources.js';
 import { SyncOutcome } from './sync-record.js';
 import './sync.events.js';
 import { MAX_SYNC_RECORDS, SyncErrorPolicy, type SyncRecordsInput, type SyncRecordsSuccess } from './sync.types.js';
@@ -33,7 +36,10 @@ function summarize(rows: RowOutcome[], applied: boolean, replayed = false): Sync
 
 /** syncRecords: an ERP's records in, by external id, under one error policy. */
 export class SyncService {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly notifications: NotificationService,
+  ) {}
 
   private async recordCall(
     scope: TransactionScope,
@@ -55,6 +61,10 @@ export class SyncService {
         unchanged: result.unchanged,
         stale: result.stale,
         rejected: result.rejected,
+        // The first row errors, for the sync overview (the caller had them all in its answer).
+        errors: result.rows
+          .flatMap((r) => r.errors.map((e) => ({ kind: r.kind, index: r.index, externalId: r.externalId, ...e })))
+          .slice(0, SYNC_EVENT_ERRORS),
       },
       { entity: { type: 'SyncSource', id: source } },
     );
@@ -95,10 +105,13 @@ export class SyncService {
             const replay = await findReplay(em, claim);
             if (replay) return { ...(replay as unknown as SyncRecordsSuccess), replayed: true };
           }
-          const rows = await runSync(em, source, input as unknown as Record<string, unknown>);
+          const records = input as unknown as Record<string, unknown>;
+          const pictures = await picturesBefore(em, source, records);
+          const rows = await runSync(em, source, records);
           const result = summarize(rows, true);
           if (policy === SyncErrorPolicy.REJECT_EVERYTHING && result.rejected > 0) throw new RejectEverything(summarize(rows, false));
           await em.flush();
+          await tellRequesters(scope, this.notifications, source, pictures);
           await this.recordCall(scope, ctx, source, policy, result);
           if (claim) await saveReplay(em, claim, result as unknown as Record<string, unknown>);
           return result;

@@ -1,7 +1,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IdempotencyKeyReusedError, InputError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
-import { SyncOutcome, SyncRecordKind } from './sync-record.js';
+import { SyncOutcome, SyncOutcomeCounts, SyncRecordKind } from './sync-record.js';
 import { ContractSyncInput } from './kinds/contract.sync.js';
 import { CustomerSyncInput } from './kinds/customer.sync.js';
 import { ProductSyncInput } from './kinds/product.sync.js';
@@ -11,6 +11,10 @@ import { SalesOrderSyncInput } from './kinds/sales-order.sync.js';
 import { SupplierSyncInput } from './kinds/supplier.sync.js';
 import { StockLevelSyncInput } from './kinds/stock-level.sync.js';
 import { WarehouseSyncInput } from './kinds/warehouse.sync.js';
+import { ExchangeRateSyncInput } from './kinds/exchange-rate.sync.js';
+import { InvoiceSyncInput } from './kinds/invoice.sync.js';
+import { PaymentSyncInput } from './kinds/payment.sync.js';
+import { ShipmentSyncInput } from './kinds/shipment.sync.js';
 
 export enum SyncErrorPolicy {
   REJECT_EVERYTHING = 'REJECT_EVERYTHING',
@@ -61,6 +65,18 @@ export class SyncRecordsInput {
 
   @Field(() => [ReservationSyncInput], { nullable: true })
   reservations?: ReservationSyncInput[] | null;
+
+  @Field(() => [ShipmentSyncInput], { nullable: true })
+  shipments?: ShipmentSyncInput[] | null;
+
+  @Field(() => [InvoiceSyncInput], { nullable: true })
+  invoices?: InvoiceSyncInput[] | null;
+
+  @Field(() => [PaymentSyncInput], { nullable: true })
+  payments?: PaymentSyncInput[] | null;
+
+  @Field(() => [ExchangeRateSyncInput], { nullable: true })
+  exchangeRates?: ExchangeRateSyncInput[] | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -91,23 +107,13 @@ export class SyncRowResult {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class SyncRecordsSuccess {
+export class SyncRecordsSuccess extends SyncOutcomeCounts {
   @Field(() => Boolean, {
     description: 'False when REJECT_EVERYTHING met a rejected row: nothing was written, the other outcomes say what would have happened',
   })
   applied!: boolean;
   @Field(() => Boolean, { description: 'True when an earlier call with the same idempotency key is returned' })
   replayed!: boolean;
-  @Field(() => Int)
-  created!: number;
-  @Field(() => Int)
-  updated!: number;
-  @Field(() => Int)
-  unchanged!: number;
-  @Field(() => Int)
-  stale!: number;
-  @Field(() => Int)
-  rejected!: number;
   @Field(() => [SyncRowResult])
   rows!: SyncRowResult[];
 }

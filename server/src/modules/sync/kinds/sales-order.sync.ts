@@ -73,6 +73,7 @@ export const salesOrderSync: SyncKind<
   kind: SyncRecordKind.SALES_ORDER,
   field: 'salesOrders',
   entity: SalesOrder,
+  refKind: 'salesOrder',
   populate: ['lines'],
   naturalKey: { property: 'number', path: 'number', value: (row) => row.number?.trim() },
   check(row, c) {

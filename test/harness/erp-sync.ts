@@ -1,0 +1,50 @@
+import { expect } from 'vitest';
+import type { TestServer } from './server.js';
+
+/** syncRecords with every outcome field, for specs of the ERP sync. */
+export const SYNC_DOCUMENT = `mutation($input: SyncRecordsInput!) { syncRecords(input: $input) {
+  __typename ... on ErrorResult { code message } ... on InputError { field }
+  ... on SyncRecordsSuccess { applied replayed created updated unchanged stale rejected
+    rows { kind index externalId outcome errors { path code message } } } } }`;
+
+export interface SyncRow {
+  kind: string;
+  index: number;
+  externalId: string;
+  outcome: string;
+  errors: { path: string; code: string; message: string }[];
+}
+
+export interface SyncResult {
+  __typename: string;
+  code?: string;
+  message?: string;
+  field?: string;
+  applied: boolean;
+  replayed: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  rejected: number;
+  rows: SyncRow[];
+}
+
+/** A syncRecords caller for one source and credential; a GraphQL error fails the test. */
+export function syncer(server: () => TestServer, source: string, token: () => string) {
+  return async (input: Record<string, unknown>, as = token()): Promise<SyncResult> => {
+    const res = await server().gql<{ syncRecords: SyncResult }>(SYNC_DOCUMENT, { input: { source, ...input } }, as);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return res.data!.syncRecords;
+  };
+}
+
+/** The outcome of one record of a call. */
+export function rowOf(result: SyncResult, kind: string, externalId: string): SyncRow {
+  const found = result.rows.find((r) => r.kind === kind && r.externalId === externalId);
+  if (!found) throw new Error(`no row ${kind} ${externalId} in ${JSON.stringify(result.rows)}`);
+  return found;
+}
+
+/** A row's errors as `path:CODE`, for compact expectations. */
+export const errorsOf = (row: SyncRow) => row.errors.map((e) => `${e.path}:${e.code}`);
