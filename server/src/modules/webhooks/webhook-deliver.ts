@@ -38,7 +38,7 @@ export async function enqueueDelivery(em: EntityManager, deliveryId: string, opt
  */
 const DELIVER_JOB_MAX_ATTEMPTS = 5;
 
-interface Prepared {
+export interface Prepared {
   request: WebhookRequest | null;
   /** Why nothing is sent (no request): recorded as the delivery's failure. */
   skip?: string;
@@ -51,8 +51,6 @@ interface Prepared {
  * The HTTP call happens outside any transaction; the outcome is written in one.
  */
 export class WebhookDeliverer {
-  readonly jobMaxAttempts = DELIVER_JOB_MAX_ATTEMPTS;
-
   constructor(
     private readonly secrets: SecretBox,
     private readonly config: { allowedHosts: readonly string[]; retrySchedule: readonly number[]; publicUrl: string },
@@ -66,34 +64,55 @@ export class WebhookDeliverer {
     if (delivery.status === WebhookDeliveryStatus.SUCCEEDED && !manual) return; // a late duplicate job
     const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId });
     if (!endpoint) return;
-    // A test may go to a disabled endpoint: checking a repaired receiver before enabling it again.
-    if (!endpoint.enabled && !delivery.test) {
-      if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
-        await this.record(
-          ctx,
-          delivery.id,
-          endpoint.kind,
-          manual,
-          { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 },
-          { final: true },
-        );
-      return;
-    }
+    if (await this.refuseDisabled(ctx, endpoint, delivery, manual)) return;
+    const owner = await ownerActor(em, endpoint);
+    const event = delivery.eventId ? await ctx.services.eventFeed.byId(em, delivery.eventId) : null;
     const now = new Date();
-    const prepared = await this.prepare(ctx, em, endpoint, delivery, now);
-    const response: WebhookResponse = prepared.request
-      ? await postWebhook(prepared.request, this.config.allowedHosts)
-      : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
+    const prepared = await this.prepare(endpoint, delivery, owner, event, now, async (e, query, actor) =>
+      JSON.stringify(await ctx.services.eventPayloads.render(e, query, actor)),
+    );
+    const response = await this.send(prepared);
     await this.record(ctx, delivery.id, endpoint.kind, manual, response, { final: !prepared.request, attemptedAt: now });
   }
 
-  private async prepare(
-    ctx: RequestContext,
-    em: EntityManager,
+  /**
+   * A disabled endpoint gets nothing (the delivery fails for good), except a test: checking a
+   * repaired receiver before enabling it again. True when the delivery was settled here.
+   */
+  async refuseDisabled(ctx: RequestContext, endpoint: WebhookEndpoint, delivery: WebhookDelivery, manual: boolean): Promise<boolean> {
+    if (endpoint.enabled || delivery.test) return false;
+    if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
+      await this.record(
+        ctx,
+        delivery.id,
+        endpoint.kind,
+        manual,
+        { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 },
+        { final: true },
+      );
+    return true;
+  }
+
+  /** The HTTP exchange of a prepared delivery, or the reason nothing was sent as its failure. */
+  async send(prepared: Prepared): Promise<WebhookResponse> {
+    return prepared.request
+      ? postWebhook(prepared.request, this.config.allowedHosts)
+      : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
+  }
+
+  /**
+   * The request of one delivery from what is loaded: the owner as it is now, the event (null for
+   * a test, undefined when no longer retained), and `body`, which renders an event's payload for
+   * an owner (a batch renders each distinct payload once and signs it per endpoint).
+   */
+  prepare(
     endpoint: WebhookEndpoint,
     delivery: WebhookDelivery,
+    owner: Actor | null | undefined,
+    event: FeedEvent | null | undefined,
     now: Date,
-  ): Promise<Prepared> {
+    body: (event: FeedEvent, query: string | null, owner: Actor) => Promise<string>,
+  ): Promise<Prepared> | Prepared {
     let secret: string | null = null;
     try {
       secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, secretPurpose(endpoint.id)) : null;
@@ -102,13 +121,8 @@ export class WebhookDeliverer {
     }
     if (endpoint.kind === WebhookEndpointKind.GENERIC && !secret)
       return { request: null, skip: 'The endpoint has no signing secret: rotate it.' };
-    const owner = await ownerActor(em, endpoint);
     if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
-    let event: FeedEvent | null = null;
-    if (delivery.eventId) {
-      event = await ctx.services.eventFeed.byId(em, delivery.eventId);
-      if (!event) return { request: null, skip: 'The event is no longer retained.' };
-    }
+    if (delivery.eventId && !event) return { request: null, skip: 'The event is no longer retained.' };
     if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
       const kind = endpoint.kind as ImKind;
       try {
@@ -121,28 +135,23 @@ export class WebhookDeliverer {
         return { request: null, skip: `The IM message could not be built: ${(error as Error).message}` };
       }
     }
-    const payload = event ? await this.render(ctx, event, endpoint.payloadQuery ?? null, owner) : testPayload(delivery, endpoint, now);
-    const body = JSON.stringify(payload);
-    const signature = new Webhook(secret!).sign(delivery.webhookId, now, body);
-    return {
+    const signed = (text: string): Prepared => ({
       request: {
         url: endpoint.url,
-        body,
+        body: text,
         headers: {
           'webhook-id': delivery.webhookId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signature,
+          'webhook-signature': new Webhook(secret!).sign(delivery.webhookId, now, text),
         },
       },
-    };
+    });
+    return event
+      ? body(event, endpoint.payloadQuery ?? null, owner).then(signed)
+      : signed(JSON.stringify(testPayload(delivery, endpoint, now)));
   }
 
-  /** The payload document run with the owner's permissions; it always carries the event's id, type and sequence. */
-  private async render(ctx: RequestContext, event: FeedEvent, query: string | null, owner: Actor): Promise<Record<string, unknown>> {
-    return ctx.services.eventPayloads.render(event, query, owner);
-  }
-
-  private async record(
+  async record(
     ctx: RequestContext,
     deliveryId: string,
     kind: WebhookEndpointKind,
@@ -217,7 +226,7 @@ export class WebhookDeliverer {
     });
   }
 
-  private judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
+  judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
     if (response.kind === 'error') return { ok: false, error: response.error };
     if (kind !== WebhookEndpointKind.GENERIC) {
       if (response.status === 410) return { ok: false, error: 'HTTP 410' };
