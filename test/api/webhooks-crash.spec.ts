@@ -68,10 +68,16 @@ describe('webhook delivery across a crash', () => {
     expect(submitted.__typename).toBe('SubmitTerminationSuccess');
     await receiver.waitFor(1, 30_000);
     expect(await first.stop('SIGKILL')).toBeNull();
+    // The dead worker's batch job, still locked; its delivery unconfirmed (PENDING, no attempt written).
     const [locked] = await db.sql<{ n: number }>(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhook_deliver' and locked_by is not null`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_deliver_batch' and locked_by is not null`,
     );
-    expect(locked!.n).toBe(1); // the dead worker's job, still locked
+    expect(locked!.n).toBe(1);
+    const [pending] = await db.sql<{ status: string; attempts: number }>(
+      `select status, attempts from webhook_delivery where endpoint_id = $1`,
+      [created.createWebhookEndpoint.endpoint.id],
+    );
+    expect(pending).toEqual({ status: 'PENDING', attempts: 0 });
 
     const second = await spawnServer(env);
     processes.push(second);
