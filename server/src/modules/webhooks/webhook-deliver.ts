@@ -38,6 +38,9 @@ export async function enqueueDelivery(em: EntityManager, deliveryId: string, opt
  */
 const DELIVER_JOB_MAX_ATTEMPTS = 5;
 
+/** Opened endpoint secrets kept in memory (more endpoints than this: the cache starts over). */
+const OPENED_SECRETS_KEPT = 1000;
+
 export interface Prepared {
   request: WebhookRequest | null;
   /** Why nothing is sent (no request): recorded as the delivery's failure. */
@@ -51,6 +54,8 @@ export interface Prepared {
  * The HTTP call happens outside any transaction; the outcome is written in one.
  */
 export class WebhookDeliverer {
+  private readonly openedSecrets = new Map<string, { secret: string; signer: Webhook }>();
+
   constructor(
     private readonly secrets: SecretBox,
     private readonly config: { allowedHosts: readonly string[]; retrySchedule: readonly number[]; publicUrl: string },
@@ -115,7 +120,7 @@ export class WebhookDeliverer {
   ): Promise<Prepared> | Prepared {
     let secret: string | null = null;
     try {
-      secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, secretPurpose(endpoint.id)) : null;
+      secret = endpoint.secretSealed ? this.opened(endpoint.id, endpoint.secretSealed).secret : null;
     } catch {
       return { request: null, skip: 'The signing secret cannot be decrypted (was SECRETS_KEY changed?): rotate the secret.' };
     }
@@ -142,13 +147,29 @@ export class WebhookDeliverer {
         headers: {
           'webhook-id': delivery.webhookId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': new Webhook(secret!).sign(delivery.webhookId, now, text),
+          'webhook-signature': this.opened(endpoint.id, endpoint.secretSealed!).signer.sign(delivery.webhookId, now, text),
         },
       },
     });
     return event
       ? body(event, endpoint.payloadQuery ?? null, owner).then(signed)
       : signed(JSON.stringify(testPayload(delivery, endpoint, now)));
+  }
+
+  /**
+   * The endpoint's secret and its signer, opened once and kept by the sealed value (a rotation
+   * seals a new one): under load every event is signed for every endpoint.
+   */
+  private opened(endpointId: string, sealed: string): { secret: string; signer: Webhook } {
+    const key = `${endpointId}:${sealed}`;
+    let found = this.openedSecrets.get(key);
+    if (!found) {
+      const secret = this.secrets.open(sealed, secretPurpose(endpointId));
+      if (this.openedSecrets.size >= OPENED_SECRETS_KEPT) this.openedSecrets.clear();
+      found = { secret, signer: new Webhook(secret) };
+      this.openedSecrets.set(key, found);
+    }
+    return found;
   }
 
   async record(
