@@ -160,7 +160,9 @@ describe('webhook delivery batches', () => {
     expect(after.get(steady!.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     // The failures' retries are per-delivery jobs, on the schedule.
     const retries = await server.sql<{ delivery_id: string; later: boolean }>(
-      `select payload->>'deliveryId' as delivery_id, run_at > now() + interval '30 seconds' as later from graphile_worker.jobs where task_identifier = 'webhook_deliver'`,
+      `select j.payload->>'deliveryId' as delivery_id, j.run_at > now() + interval '30 seconds' as later
+         from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        where t.identifier = 'webhook_deliver'`,
     );
     const failed = await server.sql<{ id: string }>(`select id from webhook_delivery where event_id = $1 and status = 'RETRYING'`, [
       eventId,
