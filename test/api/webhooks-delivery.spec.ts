@@ -115,12 +115,6 @@ describe('webhook delivery', () => {
       const t = await wf.approveAll(submitted.termination!.id);
       expect(t.status).toBe('EFFECTIVE');
       await server.app.runDueJobs();
-      console.log(
-        'DEBUG',
-        JSON.stringify(await server.sql(`select * from webhook_dispatch_state`)),
-        JSON.stringify(await server.sql(`select task_identifier, last_error, attempts from graphile_worker.jobs`)),
-        JSON.stringify(await server.sql(`select count(*) from webhook_delivery`)),
-      );
 
       const expected = await eventIds(t.id);
       expect(expected.length).toBeGreaterThanOrEqual(4);

@@ -29,7 +29,7 @@ interface Success {
 /**
  * First attempts of freshly dispatched deliveries, many per job (B7: one job per delivery spent
  * more on the job queue and per-delivery SQL than on HTTP). The batch loads its deliveries,
- * endpoints, owners and events in four statements, renders each distinct payload once (an
+ * endpoints, owners and events in four statements (two at a time), renders each distinct payload once (an
  * event's default body once; a payload document once per event and owner), signs per endpoint,
  * and sends concurrently over kept-alive connections. Successes are written set-based as they
  * come in (one statement per flush); a failure goes through the deliverer's per-delivery path
@@ -51,12 +51,13 @@ export class WebhookBatchDeliverer {
       { orderBy: { eventSequence: 'asc', createdAt: 'asc' } },
     );
     if (!deliveries.length) return;
-    const endpointList = await em.find(WebhookEndpoint, { id: { $in: [...new Set(deliveries.map((d) => d.endpointId))] } });
+    // The events on a connection of their own, beside the endpoints and their owners.
+    const [events, endpointList] = await Promise.all([
+      ctx.services.eventFeed.byIds(ctx.em.fork(), [...new Set(deliveries.map((d) => d.eventId).filter((id): id is string => !!id))]),
+      em.find(WebhookEndpoint, { id: { $in: [...new Set(deliveries.map((d) => d.endpointId))] } }),
+    ]);
     const endpoints = new Map(endpointList.map((e) => [e.id, e]));
     const owners = await ownerActors(em, endpointList);
-    const events = await ctx.services.eventFeed.byIds(em, [
-      ...new Set(deliveries.map((d) => d.eventId).filter((id): id is string => !!id)),
-    ]);
     const bodies = new Map<string, Promise<string>>();
     const body = (event: FeedEvent, query: string | null, owner: Actor): Promise<string> => {
       const key = query === null ? event.id : `${event.id}\n${ownerKey(owner)}\n${query}`;

@@ -54,7 +54,7 @@ export interface Prepared {
  * The HTTP call happens outside any transaction; the outcome is written in one.
  */
 export class WebhookDeliverer {
-  private readonly openedSecrets = new Map<string, { secret: string; signer: Webhook }>();
+  private readonly openedSecrets = new Map<string, { secret: string; signer?: Webhook }>();
 
   constructor(
     private readonly secrets: SecretBox,
@@ -147,7 +147,7 @@ export class WebhookDeliverer {
         headers: {
           'webhook-id': delivery.webhookId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': this.opened(endpoint.id, endpoint.secretSealed!).signer.sign(delivery.webhookId, now, text),
+          'webhook-signature': this.signer(endpoint.id, endpoint.secretSealed!).sign(delivery.webhookId, now, text),
         },
       },
     });
@@ -157,19 +157,25 @@ export class WebhookDeliverer {
   }
 
   /**
-   * The endpoint's secret and its signer, opened once and kept by the sealed value (a rotation
-   * seals a new one): under load every event is signed for every endpoint.
+   * The endpoint's secret, opened once and kept by the sealed value (a rotation seals a new
+   * one): under load every event is signed for every endpoint.
    */
-  private opened(endpointId: string, sealed: string): { secret: string; signer: Webhook } {
+  private opened(endpointId: string, sealed: string): { secret: string; signer?: Webhook } {
     const key = `${endpointId}:${sealed}`;
     let found = this.openedSecrets.get(key);
     if (!found) {
-      const secret = this.secrets.open(sealed, secretPurpose(endpointId));
+      found = { secret: this.secrets.open(sealed, secretPurpose(endpointId)) };
       if (this.openedSecrets.size >= OPENED_SECRETS_KEPT) this.openedSecrets.clear();
-      found = { secret, signer: new Webhook(secret) };
       this.openedSecrets.set(key, found);
     }
     return found;
+  }
+
+  /** The Standard Webhooks signer of a generic endpoint's `whsec_` secret (IM robots' secrets are no such key). */
+  private signer(endpointId: string, sealed: string): Webhook {
+    const opened = this.opened(endpointId, sealed);
+    opened.signer ??= new Webhook(opened.secret);
+    return opened.signer;
   }
 
   async record(
