@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { WebhookReceiver } from '../harness/webhook-receiver.js';
 import { Workflow } from '../harness/workflow.js';
+import { openOrders, submitTermination } from './webhooks-helpers.js';
 
 /*
  * The batch path of first attempts (webhooks_deliver_batch): one job delivers an event to every
@@ -61,15 +62,10 @@ describe('webhook delivery batches', () => {
   }
 
   async function submit(orderNumber: string): Promise<string> {
-    const result = await wf.submit('clerk@example.com', {
-      orderNumber,
-      reasonCode: 'CUSTOMER_CANCELLATION',
-      explanation: 'webhook batch test',
-    });
-    expect(result.__typename, JSON.stringify(result)).toBe('SubmitTerminationSuccess');
+    const terminationId = await submitTermination(wf, orderNumber, 'webhook batch test');
     const [event] = await server.sql<{ id: string }>(
       `select id from audit_event where termination_id = $1 and action = 'termination.submitted'`,
-      [result.termination!.id],
+      [terminationId],
     );
     return event!.id;
   }
@@ -86,13 +82,7 @@ describe('webhook delivery batches', () => {
     server = await startTestServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1m,1m' } });
     wf = new Workflow(server);
     admin = await wf.token('admin@example.com');
-    orders = (
-      await server.sql<{ number: string }>(
-        `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-           and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-         order by o.number desc limit 3`,
-      )
-    ).map((r) => r.number);
+    orders = await openOrders(server, 3, 'desc');
   });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.stop()));
