@@ -12,16 +12,20 @@ import { Workflow } from '../harness/workflow.js';
 
 let db: TestServer;
 let receiver: WebhookReceiver;
+/** A second endpoint of the same batch, answered (and confirmed) before the crash. */
+let steady: WebhookReceiver;
 const processes: ServerProcess[] = [];
 
 beforeAll(async () => {
   // Used for its database only; the servers under test run as separate processes.
   db = await startTestServer();
   receiver = await WebhookReceiver.start();
+  steady = await WebhookReceiver.start();
 });
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
   await receiver?.stop();
+  await steady?.stop();
   await db?.close();
 });
 
@@ -35,11 +39,11 @@ async function eventually(check: () => Promise<boolean> | boolean, ms = 60_000):
 }
 
 describe('webhook delivery across a crash', () => {
-  it('a server SIGKILLed mid-delivery: another process delivers the same webhook-id', async () => {
+  it('a server SIGKILLed mid-delivery: another process delivers the same webhook-id, and nothing already confirmed', async () => {
     const env = {
       DATABASE_URL: db.databaseUrl,
       RUN_WORKER: '1',
-      WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}`,
+      WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiver.port},127.0.0.1:${steady.port}`,
       WORKER_HEARTBEAT_SECONDS: '1',
       WORKER_STALE_SECONDS: '3',
     };
@@ -52,6 +56,12 @@ describe('webhook delivery across a crash', () => {
       { i: { url: `${receiver.url}/hook`, eventTypes: ['TERMINATION_SUBMITTED'] } },
     );
     receiver.secret = created.createWebhookEndpoint.secret;
+    const other = await wf.as<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>(
+      'admin@example.com',
+      `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { ... on CreateWebhookEndpointSuccess { secret endpoint { id } } } }`,
+      { i: { url: `${steady.url}/hook`, eventTypes: ['TERMINATION_SUBMITTED'] } },
+    );
+    steady.secret = other.createWebhookEndpoint.secret;
     // The first request is never answered: the worker is mid-delivery when the process dies.
     receiver.answer = () => (receiver.received.length === 0 ? 'stall' : 200);
 
@@ -67,11 +77,25 @@ describe('webhook delivery across a crash', () => {
     });
     expect(submitted.__typename).toBe('SubmitTerminationSuccess');
     await receiver.waitFor(1, 30_000);
+    // The steady endpoint's success is written (batched, within 50 ms) before the process dies.
+    const confirmed = await eventually(async () => {
+      const [row] = await db.sql<{ status: string }>(`select status from webhook_delivery where endpoint_id = $1`, [
+        other.createWebhookEndpoint.endpoint.id,
+      ]);
+      return row?.status === 'SUCCEEDED';
+    }, 30_000);
+    expect(confirmed).toBe(true);
     expect(await first.stop('SIGKILL')).toBeNull();
+    // The dead worker's batch job, still locked; its delivery unconfirmed (PENDING, no attempt written).
     const [locked] = await db.sql<{ n: number }>(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhook_deliver' and locked_by is not null`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_deliver_batch' and locked_by is not null`,
     );
-    expect(locked!.n).toBe(1); // the dead worker's job, still locked
+    expect(locked!.n).toBe(1);
+    const [pending] = await db.sql<{ status: string; attempts: number }>(
+      `select status, attempts from webhook_delivery where endpoint_id = $1`,
+      [created.createWebhookEndpoint.endpoint.id],
+    );
+    expect(pending).toEqual({ status: 'PENDING', attempts: 0 });
 
     const second = await spawnServer(env);
     processes.push(second);
@@ -85,6 +109,10 @@ describe('webhook delivery across a crash', () => {
       [submitted.termination!.id],
     );
     expect(retried!.headers['webhook-id']).toBe(event!.id);
+    // Confirmed before the crash: not sent again.
+    expect(steady.received).toHaveLength(1);
+    expect(steady.received[0]!.verified).toBe(true);
+    expect(steady.received[0]!.headers['webhook-id']).toBe(event!.id);
     expect(
       await eventually(async () => {
         const [row] = await db.sql<{ status: string }>(`select status from webhook_delivery where endpoint_id = $1`, [

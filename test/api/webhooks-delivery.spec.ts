@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { WebhookReceiver, type ReceivedWebhook } from '../harness/webhook-receiver.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
+import { openOrders, submitTermination } from './webhooks-helpers.js';
 
 /*
  * Delivery end to end: events committed by the API reach in-process receivers, signed per
@@ -74,15 +75,7 @@ describe('webhook delivery', () => {
     return rows.map((r) => r.id);
   }
 
-  async function submit(orderNumber: string): Promise<string> {
-    const result = await wf.submit('clerk@example.com', {
-      orderNumber,
-      reasonCode: 'CUSTOMER_CANCELLATION',
-      explanation: 'webhook delivery test',
-    });
-    expect(result.__typename, JSON.stringify(result)).toBe('SubmitTerminationSuccess');
-    return result.termination!.id;
-  }
+  const submit = (orderNumber: string) => submitTermination(wf, orderNumber, 'webhook delivery test');
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,13 +85,7 @@ describe('webhook delivery', () => {
     });
     wf = new Workflow(server);
     admin = await wf.token('admin@example.com');
-    orders = (
-      await server.sql<{ number: string }>(
-        `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-           and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-         order by o.number limit 6`,
-      )
-    ).map((r) => r.number);
+    orders = await openOrders(server, 6);
   });
   afterAll(async () => server?.close());
 
@@ -115,12 +102,6 @@ describe('webhook delivery', () => {
       const t = await wf.approveAll(submitted.termination!.id);
       expect(t.status).toBe('EFFECTIVE');
       await server.app.runDueJobs();
-      console.log(
-        'DEBUG',
-        JSON.stringify(await server.sql(`select * from webhook_dispatch_state`)),
-        JSON.stringify(await server.sql(`select task_identifier, last_error, attempts from graphile_worker.jobs`)),
-        JSON.stringify(await server.sql(`select count(*) from webhook_delivery`)),
-      );
 
       const expected = await eventIds(t.id);
       expect(expected.length).toBeGreaterThanOrEqual(4);

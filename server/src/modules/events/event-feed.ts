@@ -103,10 +103,20 @@ export class EventFeed {
   }
 
   async byId(em: EntityManager, id: string): Promise<FeedEvent | null> {
+    return (await this.byIds(em, [id])).get(id) ?? null;
+  }
+
+  /** Several events in one statement (a webhook delivery batch); ids not retained are absent. */
+  async byIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, FeedEvent>> {
+    if (!ids.length) return new Map();
     const rows: Row[] = await em
       .getConnection()
-      .execute(`select ${COLUMNS} from audit_event e left join termination t on t.id = e.termination_id where e.id = ?`, [id], 'all');
-    return rows[0] ? this.toEvent(rows[0]) : null;
+      .execute(
+        `select ${COLUMNS} from audit_event e left join termination t on t.id = e.termination_id where e.id = any(array[?]::uuid[])`,
+        [[...ids]],
+        'all',
+      );
+    return new Map(rows.map((row) => [row.id, this.toEvent(row)]));
   }
 
   /** The position after the newest readable event: where a reader who wants only new events starts. */

@@ -38,7 +38,10 @@ export async function enqueueDelivery(em: EntityManager, deliveryId: string, opt
  */
 const DELIVER_JOB_MAX_ATTEMPTS = 5;
 
-interface Prepared {
+/** Opened endpoint secrets kept in memory (more endpoints than this: the cache starts over). */
+const OPENED_SECRETS_KEPT = 1000;
+
+export interface Prepared {
   request: WebhookRequest | null;
   /** Why nothing is sent (no request): recorded as the delivery's failure. */
   skip?: string;
@@ -51,7 +54,7 @@ interface Prepared {
  * The HTTP call happens outside any transaction; the outcome is written in one.
  */
 export class WebhookDeliverer {
-  readonly jobMaxAttempts = DELIVER_JOB_MAX_ATTEMPTS;
+  private readonly openedSecrets = new Map<string, { secret: string; signer?: Webhook }>();
 
   constructor(
     private readonly secrets: SecretBox,
@@ -66,49 +69,65 @@ export class WebhookDeliverer {
     if (delivery.status === WebhookDeliveryStatus.SUCCEEDED && !manual) return; // a late duplicate job
     const endpoint = await em.findOne(WebhookEndpoint, { id: delivery.endpointId });
     if (!endpoint) return;
-    // A test may go to a disabled endpoint: checking a repaired receiver before enabling it again.
-    if (!endpoint.enabled && !delivery.test) {
-      if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
-        await this.record(
-          ctx,
-          delivery.id,
-          endpoint.kind,
-          manual,
-          { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 },
-          { final: true },
-        );
-      return;
-    }
+    if (await this.refuseDisabled(ctx, endpoint, delivery, manual)) return;
+    const owner = await ownerActor(em, endpoint);
+    const event = delivery.eventId ? await ctx.services.eventFeed.byId(em, delivery.eventId) : null;
     const now = new Date();
-    const prepared = await this.prepare(ctx, em, endpoint, delivery, now);
-    const response: WebhookResponse = prepared.request
-      ? await postWebhook(prepared.request, this.config.allowedHosts)
-      : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
+    const prepared = await this.prepare(endpoint, delivery, owner, event, now, async (e, query, actor) =>
+      JSON.stringify(await ctx.services.eventPayloads.render(e, query, actor)),
+    );
+    const response = await this.send(prepared);
     await this.record(ctx, delivery.id, endpoint.kind, manual, response, { final: !prepared.request, attemptedAt: now });
   }
 
-  private async prepare(
-    ctx: RequestContext,
-    em: EntityManager,
+  /**
+   * A disabled endpoint gets nothing (the delivery fails for good), except a test: checking a
+   * repaired receiver before enabling it again. True when the delivery was settled here.
+   */
+  async refuseDisabled(ctx: RequestContext, endpoint: WebhookEndpoint, delivery: WebhookDelivery, manual: boolean): Promise<boolean> {
+    if (endpoint.enabled || delivery.test) return false;
+    if (delivery.status !== WebhookDeliveryStatus.SUCCEEDED)
+      await this.record(
+        ctx,
+        delivery.id,
+        endpoint.kind,
+        manual,
+        { kind: 'error', error: 'The endpoint is disabled.', latencyMs: 0 },
+        { final: true },
+      );
+    return true;
+  }
+
+  /** The HTTP exchange of a prepared delivery, or the reason nothing was sent as its failure. */
+  async send(prepared: Prepared): Promise<WebhookResponse> {
+    return prepared.request
+      ? postWebhook(prepared.request, this.config.allowedHosts)
+      : { kind: 'error', error: prepared.skip ?? 'Nothing to send.', latencyMs: 0 };
+  }
+
+  /**
+   * The request of one delivery from what is loaded: the owner as it is now, the event (null for
+   * a test, undefined when no longer retained), and `body`, which renders an event's payload for
+   * an owner (a batch renders each distinct payload once and signs it per endpoint).
+   */
+  prepare(
     endpoint: WebhookEndpoint,
     delivery: WebhookDelivery,
+    owner: Actor | null | undefined,
+    event: FeedEvent | null | undefined,
     now: Date,
-  ): Promise<Prepared> {
+    body: (event: FeedEvent, query: string | null, owner: Actor) => Promise<string>,
+  ): Promise<Prepared> | Prepared {
     let secret: string | null = null;
     try {
-      secret = endpoint.secretSealed ? this.secrets.open(endpoint.secretSealed, secretPurpose(endpoint.id)) : null;
+      secret = endpoint.secretSealed ? this.opened(endpoint.id, endpoint.secretSealed).secret : null;
     } catch {
       return { request: null, skip: 'The signing secret cannot be decrypted (was SECRETS_KEY changed?): rotate the secret.' };
     }
     if (endpoint.kind === WebhookEndpointKind.GENERIC && !secret)
       return { request: null, skip: 'The endpoint has no signing secret: rotate it.' };
-    const owner = await ownerActor(em, endpoint);
     if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
-    let event: FeedEvent | null = null;
-    if (delivery.eventId) {
-      event = await ctx.services.eventFeed.byId(em, delivery.eventId);
-      if (!event) return { request: null, skip: 'The event is no longer retained.' };
-    }
+    if (delivery.eventId && !event) return { request: null, skip: 'The event is no longer retained.' };
     if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
       const kind = endpoint.kind as ImKind;
       try {
@@ -121,28 +140,45 @@ export class WebhookDeliverer {
         return { request: null, skip: `The IM message could not be built: ${(error as Error).message}` };
       }
     }
-    const payload = event ? await this.render(ctx, event, endpoint.payloadQuery ?? null, owner) : testPayload(delivery, endpoint, now);
-    const body = JSON.stringify(payload);
-    const signature = new Webhook(secret!).sign(delivery.webhookId, now, body);
-    return {
+    const signed = (text: string): Prepared => ({
       request: {
         url: endpoint.url,
-        body,
+        body: text,
         headers: {
           'webhook-id': delivery.webhookId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signature,
+          'webhook-signature': this.signer(endpoint.id, endpoint.secretSealed!).sign(delivery.webhookId, now, text),
         },
       },
-    };
+    });
+    return event
+      ? body(event, endpoint.payloadQuery ?? null, owner).then(signed)
+      : signed(JSON.stringify(testPayload(delivery, endpoint, now)));
   }
 
-  /** The payload document run with the owner's permissions; it always carries the event's id, type and sequence. */
-  private async render(ctx: RequestContext, event: FeedEvent, query: string | null, owner: Actor): Promise<Record<string, unknown>> {
-    return ctx.services.eventPayloads.render(event, query, owner);
+  /**
+   * The endpoint's secret, opened once and kept by the sealed value (a rotation seals a new
+   * one): under load every event is signed for every endpoint.
+   */
+  private opened(endpointId: string, sealed: string): { secret: string; signer?: Webhook } {
+    const key = `${endpointId}:${sealed}`;
+    let found = this.openedSecrets.get(key);
+    if (!found) {
+      found = { secret: this.secrets.open(sealed, secretPurpose(endpointId)) };
+      if (this.openedSecrets.size >= OPENED_SECRETS_KEPT) this.openedSecrets.clear();
+      this.openedSecrets.set(key, found);
+    }
+    return found;
   }
 
-  private async record(
+  /** The Standard Webhooks signer of a generic endpoint's `whsec_` secret (IM robots' secrets are no such key). */
+  private signer(endpointId: string, sealed: string): Webhook {
+    const opened = this.opened(endpointId, sealed);
+    opened.signer ??= new Webhook(opened.secret);
+    return opened.signer;
+  }
+
+  async record(
     ctx: RequestContext,
     deliveryId: string,
     kind: WebhookEndpointKind,
@@ -217,7 +253,7 @@ export class WebhookDeliverer {
     });
   }
 
-  private judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
+  judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
     if (response.kind === 'error') return { ok: false, error: response.error };
     if (kind !== WebhookEndpointKind.GENERIC) {
       if (response.status === 410) return { ok: false, error: 'HTTP 410' };

@@ -9,6 +9,7 @@ import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js
 import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 import { IM_EVENT_TYPES } from './im/im-request.js';
 import { ownerActors } from './webhook-owner.js';
+import { DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, WebhookBatchDeliverer } from './webhook-batch.js';
 
 export const WEBHOOKS_DISPATCH_JOB = 'webhooks_dispatch';
 /** Dispatch runs one at a time, whoever enqueued it (graphile-worker named queue). */
@@ -19,8 +20,16 @@ export const WEBHOOKS_DISPATCH_CRONTAB = `* * * * * ${WEBHOOKS_DISPATCH_JOB} ?qu
 const BATCH = 500;
 /** Batches per job run; a longer backlog continues in a job of its own (others get the worker meanwhile). */
 const BATCHES_PER_RUN = 20;
-/** How soon to look again when committed events wait behind an older running transaction. */
+/**
+ * Committed events waiting behind an older running transaction: the run looks again this often
+ * itself (a job scheduled later would wait for the worker's 1 s poll), up to HELD_BACK_WAITS
+ * times, and then leaves it to a job HELD_BACK_RETRY_MS later.
+ */
+const HELD_BACK_POLL_MS = 50;
+const HELD_BACK_WAITS = 40;
 const HELD_BACK_RETRY_MS = 1000;
+/** graphile-worker's retries of a batch job: only for failures on our side (database down). */
+const BATCH_JOB_MAX_ATTEMPTS = 10;
 /** How long this instance trusts what it knows about enabled endpoints. */
 const ENABLED_TTL_MS = 60_000;
 
@@ -38,7 +47,11 @@ export class WebhookDispatcher {
   /** Transactions (by their entity manager) that already enqueued a dispatch. */
   private readonly enqueued = new WeakSet<EntityManager>();
 
-  constructor(private readonly deliverer: WebhookDeliverer) {}
+  private readonly batches: WebhookBatchDeliverer;
+
+  constructor(private readonly deliverer: WebhookDeliverer) {
+    this.batches = new WebhookBatchDeliverer(deliverer);
+  }
 
   /** Called after an endpoint change commits; `enabledNow` true when an endpoint is known enabled. */
   endpointsChanged(enabledNow?: boolean): void {
@@ -58,6 +71,8 @@ export class WebhookDispatcher {
       },
       jobs: {
         [WEBHOOKS_DISPATCH_JOB]: (_payload, ctx) => this.dispatch(ctx),
+        [WEBHOOKS_DELIVER_BATCH_JOB]: (payload, ctx) =>
+          this.batches.deliver(ctx, Array.isArray(payload.deliveryIds) ? payload.deliveryIds.map(String) : []),
         [WEBHOOK_DELIVER_JOB]: (payload, ctx) => this.deliverer.attempt(ctx, String(payload.deliveryId), payload.manual === true),
       },
     };
@@ -98,12 +113,14 @@ export class WebhookDispatcher {
 
   /** Dispatches everything after the cursor (a bounded amount per run; the rest in a follow-up job). */
   async dispatch(ctx: RequestContext): Promise<void> {
+    let waits = 0;
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
       const hasMore = await inTransaction(ctx, (scope) => this.dispatchBatch(ctx, scope.em));
-      if (!hasMore) {
-        if (await this.heldBack(ctx)) await this.again(ctx, new Date(Date.now() + HELD_BACK_RETRY_MS));
-        return;
-      }
+      if (hasMore) continue;
+      if (!(await this.heldBack(ctx))) return;
+      if (waits++ >= HELD_BACK_WAITS) return this.again(ctx, new Date(Date.now() + HELD_BACK_RETRY_MS));
+      await new Promise((resolve) => setTimeout(resolve, HELD_BACK_POLL_MS));
+      batch--; // a wait is not a batch
     }
     await this.again(ctx);
   }
@@ -167,20 +184,25 @@ export class WebhookDispatcher {
       }
     }
     if (rows.length) {
-      // One statement for the rows and their jobs (clock_timestamp: rows keep the feed's order
-      // in the newest-first delivery log); an existing (endpoint, event) row is kept as
-      // it is and gets no second job (a dispatch repeated after a crash doubles nothing).
+      // One statement for the rows and their batch jobs (clock_timestamp: rows keep the feed's
+      // order in the newest-first delivery log); an existing (endpoint, event) row is kept as it
+      // is and is in no batch (a dispatch repeated after a crash doubles nothing). A batch holds
+      // the deliveries of consecutive events to every endpoint, so each event is rendered once.
       await connection.execute(
         `with created as (
            insert into webhook_delivery (id, created_at, endpoint_id, event_id, webhook_id, event_type, event_sequence, status, attempts, next_attempt_at, test)
            select gen_random_uuid(), clock_timestamp(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, u.event_sequence::bigint, 'PENDING', 0, now(), false
              from json_to_recordset(?::json) as u(endpoint_id uuid, event_id uuid, event_type text, event_sequence text)
            on conflict (endpoint_id, event_id) do nothing
-           returning id)
+           returning id, event_sequence, endpoint_id),
+         batches as (
+           select json_agg(id) as ids
+             from (select id, (row_number() over (order by event_sequence, endpoint_id) - 1) / ?::int as batch from created) c
+            group by batch)
          select graphile_worker.add_jobs(array(
-           select row(?::text, json_build_object('deliveryId', id), null, now(), ?::int, ?::text || id::text, 0, null)::graphile_worker.job_spec
-             from created))`,
-        [JSON.stringify(rows), WEBHOOK_DELIVER_JOB, this.deliverer.jobMaxAttempts, `${WEBHOOK_DELIVER_JOB}:`],
+           select row(?::text, json_build_object('deliveryIds', ids), null, now(), ?::int, null, 0, null)::graphile_worker.job_spec
+             from batches))`,
+        [JSON.stringify(rows), DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, BATCH_JOB_MAX_ATTEMPTS],
         'all',
         tx,
       );

@@ -8,6 +8,16 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 export const RESPONSE_EXCERPT_BYTES = 1024;
 /** What is read of an answer at most (the rest is dropped unread). */
 const RESPONSE_READ_BYTES = 64 * 1024;
+/**
+ * Connections are kept open between deliveries (B7: a new TCP connection per delivery cost more
+ * than the delivery itself). The SSRF guard runs where a connection is made (the agent passes the
+ * request's `lookup` to net.connect), so every socket in the pool was checked when it opened;
+ * an idle socket is closed after 4 s, before the 5 s keep-alive most servers (Node's default)
+ * allow, so we rarely write to a socket the receiver is closing.
+ */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 16, maxFreeSockets: 16, timeout: 4_000, scheduling: 'lifo' } as const;
+const httpAgent = new http.Agent(AGENT_OPTIONS);
+const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
 export interface WebhookRequest {
   url: string;
@@ -24,6 +34,13 @@ export type WebhookResponse =
  * connects only to addresses the SSRF guard accepted, unless the host is allow-listed.
  */
 export async function postWebhook(request: WebhookRequest, allowedHosts: readonly string[]): Promise<WebhookResponse> {
+  const first = await postOnce(request, allowedHosts);
+  // A kept-alive socket the receiver closed just as we wrote to it: the request most likely
+  // never arrived; once more on a fresh connection (at worst a duplicate of the same webhook-id).
+  return first.kind === 'error' && first.staleSocket ? postOnce(request, allowedHosts) : first;
+}
+
+async function postOnce(request: WebhookRequest, allowedHosts: readonly string[]): Promise<WebhookResponse & { staleSocket?: boolean }> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   let url: URL;
@@ -39,16 +56,17 @@ export async function postWebhook(request: WebhookRequest, allowedHosts: readonl
     return { kind: 'error', error: `Refused to connect to ${literal}: not a public address.`, latencyMs: 0 };
   }
   const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+  const agent = url.protocol === 'https:' ? httpsAgent : httpAgent;
   if (!client) return { kind: 'error', error: `Unsupported protocol ${url.protocol}`, latencyMs: 0 };
   const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
-  return new Promise<WebhookResponse>((resolve) => {
+  return new Promise<WebhookResponse & { staleSocket?: boolean }>((resolve) => {
     const req = client.request(
       url,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'order-termination-webhooks/1', ...request.headers },
         signal,
-        agent: false,
+        agent,
         ...(allowed ? {} : { lookup: guardedLookup as never }),
       },
       (res) => {
@@ -79,7 +97,9 @@ export async function postWebhook(request: WebhookRequest, allowedHosts: readonl
           : signal.aborted
             ? `No answer within ${WEBHOOK_TIMEOUT_MS / 1000} s.`
             : `${(error as NodeJS.ErrnoException).code ?? 'ERROR'}: ${error.message}`;
-      resolve({ kind: 'error', error: message.slice(0, 300), latencyMs: latency() });
+      const code = (error as NodeJS.ErrnoException).code;
+      const staleSocket = req.reusedSocket && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE');
+      resolve({ kind: 'error', error: message.slice(0, 300), latencyMs: latency(), ...(staleSocket ? { staleSocket } : {}) });
     });
     req.end(request.body);
   });

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { WebhookReceiver } from '../harness/webhook-receiver.js';
+import { Workflow } from '../harness/workflow.js';
+import { openOrders, submitTermination } from './webhooks-helpers.js';
+
+/*
+ * The batch path of first attempts (webhooks_deliver_batch): one job delivers an event to every
+ * endpoint concurrently, writes successes set-based, and hands failures to per-delivery retries.
+ * Jobs are driven with runDueJobs (RUN_WORKER=0); retries are a minute away, so no retry runs
+ * within a test and what the first attempts did stays visible.
+ */
+
+const CREATE = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) {
+  __typename ... on ErrorResult { code message } ... on CreateWebhookEndpointSuccess { secret endpoint { id } } } }`;
+
+interface Row {
+  endpoint_id: string;
+  webhook_id: string;
+  status: string;
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+}
+
+describe('webhook delivery batches', () => {
+  let server: TestServer;
+  let wf: Workflow;
+  let admin: string;
+  let orders: string[];
+  const receivers: WebhookReceiver[] = [];
+  const endpointIds: string[] = [];
+
+  async function endpoints(count: number): Promise<{ receiver: WebhookReceiver; id: string }[]> {
+    const made = [];
+    for (let i = 0; i < count; i++) {
+      const receiver = await WebhookReceiver.start();
+      receivers.push(receiver);
+      const res = await server.gql<{ createWebhookEndpoint: { __typename: string; secret: string; endpoint: { id: string } } }>(
+        CREATE,
+        { i: { url: `${receiver.url}/hook`, eventTypes: ['TERMINATION_SUBMITTED'] } },
+        admin,
+      );
+      expect(res.data?.createWebhookEndpoint.__typename, JSON.stringify(res)).toBe('CreateWebhookEndpointSuccess');
+      receiver.secret = res.data!.createWebhookEndpoint.secret;
+      endpointIds.push(res.data!.createWebhookEndpoint.endpoint.id);
+      made.push({ receiver, id: res.data!.createWebhookEndpoint.endpoint.id });
+    }
+    return made;
+  }
+
+  /** Earlier tests' endpoints would receive this test's events too. */
+  async function disableAll() {
+    for (const id of endpointIds.splice(0)) {
+      const res = await server.gql(
+        `mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { __typename } }`,
+        { i: { id, enabled: false } },
+        admin,
+      );
+      expect(res.errors).toBeUndefined();
+    }
+  }
+
+  async function submit(orderNumber: string): Promise<string> {
+    const terminationId = await submitTermination(wf, orderNumber, 'webhook batch test');
+    const [event] = await server.sql<{ id: string }>(
+      `select id from audit_event where termination_id = $1 and action = 'termination.submitted'`,
+      [terminationId],
+    );
+    return event!.id;
+  }
+
+  async function rows(eventId: string): Promise<Map<string, Row>> {
+    const found = await server.sql<Row>(
+      `select endpoint_id, webhook_id, status, attempts, response_status, error from webhook_delivery where event_id = $1`,
+      [eventId],
+    );
+    return new Map(found.map((r) => [r.endpoint_id, r]));
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1m,1m' } });
+    wf = new Workflow(server);
+    admin = await wf.token('admin@example.com');
+    orders = await openOrders(server, 3, 'desc');
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.stop()));
+    await server?.close();
+  });
+
+  it('delivers one event to 8 endpoints with SQL statements that do not grow per delivery', async () => {
+    const targets = await endpoints(8);
+    const eventId = await submit(orders[0]!);
+    const { statements } = await server.countQueries(() => server.app.runDueJobs());
+
+    for (const { receiver } of targets) {
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.verified).toBe(true);
+      expect(receiver.received[0]!.headers['webhook-id']).toBe(eventId);
+    }
+    // The same body for all (rendered once), each signed with its endpoint's own secret.
+    expect(new Set(targets.map((t) => t.receiver.received[0]!.body)).size).toBe(1);
+    expect(new Set(targets.map((t) => t.receiver.received[0]!.headers['webhook-signature'])).size).toBe(8);
+    const written = await rows(eventId);
+    for (const { id } of targets)
+      expect(written.get(id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1, response_status: 200, error: null });
+
+    // One statement creates the deliveries and their batch job, one loads them, and successes
+    // are written together (a flush every 50 ms at most): per delivery, one job and three
+    // statements at least before batching.
+    const touching = statements.filter((s) => /webhook_delivery/.test(s));
+    expect(touching.length, touching.join('\n\n')).toBeLessThanOrEqual(5);
+    const [jobs] = await server.sql<{ n: number }>(
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier in ('webhook_deliver', 'webhooks_deliver_batch')`,
+    );
+    expect(jobs!.n).toBe(0);
+    await disableAll();
+  });
+
+  it('a failing and a stalled endpoint do not hold back the others', async () => {
+    const [steady, alsoSteady, failing, stalled] = await endpoints(4);
+    failing!.receiver.answer = () => 503;
+    stalled!.receiver.answer = () => 'stall';
+    const eventId = await submit(orders[1]!);
+    const started = Date.now();
+    const running = server.app.runDueJobs();
+
+    // While the stalled receiver still holds its request (the timeout is 10 s), the others are
+    // delivered and recorded, and the failure is already on its retry schedule.
+    let seen = new Map<string, Row>();
+    for (;;) {
+      seen = await rows(eventId);
+      const done = [steady!, alsoSteady!].every((t) => seen.get(t.id)?.status === 'SUCCEEDED');
+      if ((done && seen.get(failing!.id)?.status === 'RETRYING') || Date.now() - started > 8_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(stalled!.receiver.received).toHaveLength(1);
+    expect(seen.get(stalled!.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(seen.get(failing!.id)).toMatchObject({ status: 'RETRYING', response_status: 503, error: 'HTTP 503' });
+    for (const t of [steady!, alsoSteady!]) {
+      expect(t.receiver.received).toHaveLength(1);
+      expect(t.receiver.received[0]!.verified).toBe(true);
+    }
+
+    await running;
+    const after = await rows(eventId);
+    expect(after.get(stalled!.id)).toMatchObject({ status: 'RETRYING', attempts: 1, error: expect.stringMatching(/10 s/) });
+    expect(after.get(steady!.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    // The failures' retries are per-delivery jobs, on the schedule.
+    const retries = await server.sql<{ delivery_id: string; later: boolean }>(
+      `select j.payload->>'deliveryId' as delivery_id, j.run_at > now() + interval '30 seconds' as later
+         from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        where t.identifier = 'webhook_deliver'`,
+    );
+    const failed = await server.sql<{ id: string }>(`select id from webhook_delivery where event_id = $1 and status = 'RETRYING'`, [
+      eventId,
+    ]);
+    expect(retries.map((r) => r.delivery_id).sort()).toEqual(failed.map((r) => r.id).sort());
+    expect(failed).toHaveLength(2);
+    expect(retries.every((r) => r.later)).toBe(true);
+    await disableAll();
+  }, 30_000);
+
+  it('a batch job run again (its worker died) sends only the deliveries not confirmed, with the same webhook-id', async () => {
+    const targets = await endpoints(3);
+    const eventId = await submit(orders[2]!);
+    await server.app.runDueJobs();
+    for (const t of targets) expect(t.receiver.received).toHaveLength(1);
+    const written = await rows(eventId);
+    const ids = await server.sql<{ id: string }>(`select id from webhook_delivery where event_id = $1`, [eventId]);
+    // As a SIGKILL between sending and writing leaves it: the last one sent, not confirmed; the
+    // freed job runs again with the same deliveries.
+    await server.sql(
+      `update webhook_delivery set status = 'PENDING', attempts = 0, last_attempt_at = null where event_id = $1 and endpoint_id = $2`,
+      [eventId, targets[2]!.id],
+    );
+    await server.sql(`select graphile_worker.add_job('webhooks_deliver_batch', json_build_object('deliveryIds', $1::uuid[]))`, [
+      ids.map((r) => r.id),
+    ]);
+    await server.app.runDueJobs();
+
+    expect(targets[0]!.receiver.received).toHaveLength(1);
+    expect(targets[1]!.receiver.received).toHaveLength(1);
+    const again = targets[2]!.receiver.received;
+    expect(again).toHaveLength(2);
+    expect(again[1]!.headers['webhook-id']).toBe(again[0]!.headers['webhook-id']);
+    expect(again[1]!.body).toBe(again[0]!.body);
+    expect(again[1]!.verified).toBe(true);
+    const after = await rows(eventId);
+    expect(after.get(targets[2]!.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    expect(after.get(targets[0]!.id)).toEqual(written.get(targets[0]!.id));
+    await disableAll();
+  });
+});
