@@ -34,6 +34,7 @@ import { isDatabaseUnavailable } from './db-errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 import { TOPICS, type CredentialsEnded } from '../kernel/live-events.js';
+import { mountAttachments } from './attachments.js';
 import { mountExports } from './exports.js';
 import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
@@ -349,6 +350,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     }),
   );
 
+  mountAttachments(app, orm, services, logger);
   mountExports(app, orm, services, logger);
   mountGraphiql(app);
   serveClient(app, config.clientDist);
@@ -431,7 +433,7 @@ function serveClient(app: express.Express, dist: string): void {
   const index = path.join(dist, 'index.html');
   if (!fs.existsSync(index)) return;
   app.use(express.static(dist, { index: false, maxAge: '1h' }));
-  app.get(/^\/(?!graphql|graphiql|healthz|readyz).*/, (_req, res) => {
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/).*/, (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);
   });
