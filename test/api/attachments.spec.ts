@@ -255,7 +255,16 @@ describe('who may attach and download', () => {
       await bearer('clerk@example.com'),
     );
     expect(unknown.status).toBe(404);
+    // A refused caller streaming a large file is answered without anything written.
+    const streamed = await streamUpload(server.url, {
+      fields: { terminationId: running.id },
+      authorization: await bearer('auditor@example.com'),
+      sendBytes: 8 * 1024 * 1024,
+      cut: false,
+    });
+    expect(streamed).toBe(403);
     expect(await rows()).toBe(before + 5);
+    await expect.poll(() => storedFiles(path.join(storageDir, '.incoming')), { timeout: 5000 }).toHaveLength(0);
   });
 
   it('attaches to a follow-up task: its department (head, clerks, its bound key) and admins only; listed on the task', async () => {

@@ -93,11 +93,18 @@ export async function receiveUpload<T>(
 
   const done = new Promise<ReceivedFile<T>>((resolve, reject) => {
     let handled = false;
+    /** Handed to the caller, who owns the file from then on. */
+    let resolved = false;
+    // Every failure removes the temporary file (again, if an earlier one did: a late writer may
+    // have created it since); only the first one answers.
     const fail = (problem: unknown) => {
-      if (handled) return;
+      if (resolved) return;
+      const first = !handled;
       handled = true;
       current?.resume();
-      fs.promises.rm(temp, { force: true }).finally(() => reject(problem));
+      void fs.promises.rm(temp, { force: true }).finally(() => {
+        if (first) reject(problem);
+      });
     };
     // A client that goes away mid-upload ends nothing by itself: the file stream is failed here.
     req.once('close', () => {
@@ -118,13 +125,16 @@ export async function receiveUpload<T>(
       void (async () => {
         try {
           const target = await options.beforeFile(fields);
+          // Refused or cut off meanwhile: nothing is written.
+          if (handled) return void stream.resume();
           const { stream: inspect, state } = inspector();
           await pipeline(stream, inspect, fs.createWriteStream(temp, { flags: 'wx' }));
           if ((stream as Readable & { truncated?: boolean }).truncated) {
             throw new UploadProblem(413, 'PAYLOAD_TOO_LARGE', `Files may be at most ${options.maxBytes} bytes.`);
           }
-          if (handled) return;
+          if (handled) throw new UploadProblem(400, 'BAD_REQUEST', 'The upload was cut off.');
           handled = true;
+          resolved = true;
           resolve({
             target,
             file: temp,
