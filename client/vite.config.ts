@@ -84,11 +84,17 @@ export default defineConfig(({ command }) => ({
   server: {
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: true },
+      // Attachments: uploads and downloads go to the API too.
+      '/attachments': { target: API, changeOrigin: true },
+      '/confirmations/attachments': { target: API, changeOrigin: true },
     },
   },
   preview: {
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: true },
+      // Attachments: uploads and downloads go to the API too.
+      '/attachments': { target: API, changeOrigin: true },
+      '/confirmations/attachments': { target: API, changeOrigin: true },
     },
   },
   build: {

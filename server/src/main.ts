@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
 import { ConfigError, loadConfig, REPO_ROOT } from './app/config.js';
-import { backupDatabase, restoreDatabase } from './app/backup.js';
+import { backupAttachments, backupDatabase, restoreAttachments, restoreDatabase } from './app/backup.js';
 import { ensureDatabase } from './app/database.js';
 import { createLogger } from './kernel/logger.js';
 import { initOrm, migrate } from './app/orm.js';
@@ -94,10 +94,16 @@ async function main(command: string | undefined): Promise<void> {
             process.argv[3] ?? path.join(REPO_ROOT, 'backups', `order-termination-${stamp}.dump`),
           );
           process.stdout.write(`backup written to ${file}\n`);
+          // Attachments kept on local disk go beside the dump; S3 buckets are backed up by their own means.
+          const files = config.s3Url ? null : await backupAttachments(config.storageDir, file);
+          if (files) process.stdout.write(`attachments copied to ${files}\n`);
         } else {
           if (!process.argv[3]) throw new Error('usage: restore <file>');
           await ensureDatabase(database.url);
           await restoreDatabase(database.url, process.argv[3]);
+          if (!config.s3Url && (await restoreAttachments(config.storageDir, process.argv[3]))) {
+            process.stdout.write(`attachments restored into ${config.storageDir}\n`);
+          }
           process.stdout.write('restored\n');
         }
       } finally {

@@ -179,3 +179,15 @@ export async function spawnCompiled(command: 'start' | 'worker', env: Record<str
     },
   };
 }
+
+/** Runs one command of the server's CLI (backup, restore, migrate …) from source; rejects with its output when it fails. */
+export function runCli(args: string[], env: Record<string, string>): Promise<void> {
+  const [cmd, ...pre] = serverCommand();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, [...pre, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(out))));
+  });
+}

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverCommand } from '../harness/process.js';
+import { runCli } from '../harness/process.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
 
@@ -141,15 +140,4 @@ async function fingerprint(query: (q: string) => Promise<Record<string, unknown>
     `select md5(string_agg(t::text, '|' order by t::text)) as s from (select number, status, version, effective_at, closed_at from termination union all select number, status, null, null, null from sales_order) t`,
   );
   return { counts, sum: sum!.s };
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<void> {
-  const [cmd, ...pre] = serverCommand();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, [...pre, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(out))));
-  });
 }

@@ -39,3 +39,32 @@ export async function restoreDatabase(url: string, file: string): Promise<void> 
   }
   await run('pg_restore', ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', url, path.resolve(file)]);
 }
+
+/** The folder that holds a backup's attachment files: beside the dump, named after it. */
+export function attachmentsBackupDir(dumpFile: string): string {
+  return `${path.resolve(dumpFile)}.attachments`;
+}
+
+/**
+ * Copies the local attachment folder (STORAGE_DIR) beside the dump. Runs after pg_dump: files are
+ * stored before their rows commit and never change, so every attachment the dump lists is copied.
+ * Uploads still arriving (`.incoming`) are left out. With S3_URL the bucket is backed up by the
+ * storage's own means (versioning, replication): README "Backup and restore".
+ */
+export async function backupAttachments(storageDir: string, dumpFile: string): Promise<string | null> {
+  if (!fs.existsSync(storageDir)) return null;
+  const target = attachmentsBackupDir(dumpFile);
+  await fs.promises.cp(storageDir, target, {
+    recursive: true,
+    filter: (source) => path.basename(source) !== '.incoming',
+  });
+  return target;
+}
+
+/** Puts a backup's attachment files back into STORAGE_DIR (existing files are kept: keys never repeat). */
+export async function restoreAttachments(storageDir: string, dumpFile: string): Promise<boolean> {
+  const source = attachmentsBackupDir(dumpFile);
+  if (!fs.existsSync(source)) return false;
+  await fs.promises.cp(source, storageDir, { recursive: true, force: false });
+  return true;
+}

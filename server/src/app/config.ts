@@ -50,6 +50,13 @@ export interface AppConfig {
   webhookAllowedHosts: string[];
   /** Waits between failed webhook attempts, in ms; its length is the number of retries. */
   webhookRetrySchedule: number[];
+  /** Attachments: largest upload in bytes (ATTACHMENT_MAX_BYTES), and the smaller one a customer may send. */
+  attachmentMaxBytes: number;
+  customerAttachmentMaxBytes: number;
+  /** Local attachment folder (STORAGE_DIR); with S3_URL set it only holds uploads still arriving. */
+  storageDir: string;
+  /** S3-compatible storage, e.g. `https://KEY:SECRET@s3.example.com/bucket?region=cn-east-1` (path-style). */
+  s3Url: string | undefined;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -151,6 +158,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookRetrySchedule: retrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
+    attachmentMaxBytes: positiveInteger(env.ATTACHMENT_MAX_BYTES, 20 * 1024 * 1024, 'ATTACHMENT_MAX_BYTES'),
+    // The public confirmation page accepts less: a signed letter, not a data dump.
+    customerAttachmentMaxBytes: Math.min(
+      positiveInteger(env.ATTACHMENT_MAX_BYTES, 20 * 1024 * 1024, 'ATTACHMENT_MAX_BYTES'),
+      5 * 1024 * 1024,
+    ),
+    storageDir: path.resolve(REPO_ROOT, env.STORAGE_DIR ?? path.join(env.DATA_DIR ?? '.data', 'attachments')),
+    s3Url: env.S3_URL || undefined,
   };
 }
 

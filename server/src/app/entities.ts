@@ -36,6 +36,7 @@ import { Supplier } from '../modules/purchasing/supplier.entity.js';
 import { SupplierNotice } from '../modules/purchasing/supplier-notice.entity.js';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
+import { Attachment } from '../modules/attachment/attachment.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -69,6 +70,7 @@ export const ENTITIES = [
   CalendarDay,
   Settlement,
   FollowUpTask,
+  Attachment,
   AuditEvent,
   IdempotencyRecord,
   MailMessage,

@@ -36,6 +36,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 import { looksLikeApiKey } from '../modules/identity/api-key.service.js';
 import { TOPICS, type CredentialsEnded } from '../kernel/live-events.js';
+import { mountAttachments } from './attachments.js';
 import { mountExports } from './exports.js';
 import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
@@ -378,6 +379,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     }),
   );
 
+  mountAttachments(app, orm, services, logger);
   mountExports(app, orm, services, logger);
   mountGraphiql(app);
   serveClient(app, config.clientDist);
@@ -480,7 +482,7 @@ function serveClient(app: express.Express, dist: string): void {
   app.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
-  app.get(/^\/(?!graphql|graphiql|healthz|readyz).*/, (req, res, next) => {
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/).*/, (req, res, next) => {
     req.url = '/index.html';
     files(req, res, next);
   });

@@ -28,6 +28,11 @@ import {
 } from '../modules/purchasing/purchasing.resolver.js';
 import { WebhookResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
+import {
+  AttachmentResolver,
+  FollowUpTaskAttachmentsResolver,
+  TerminationAttachmentsResolver,
+} from '../modules/attachment/attachment.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -47,6 +52,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TerminationResolver,
   TerminationLineResolver,
   TerminationSupplierNoticesResolver,
+  AttachmentResolver,
+  TerminationAttachmentsResolver,
+  FollowUpTaskAttachmentsResolver,
   ApprovalResolver,
   ApprovalRuleResolver,
   ExchangeRateResolver,

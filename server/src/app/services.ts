@@ -36,6 +36,8 @@ import { WebhookDeliverer } from '../modules/webhooks/webhook-deliver.js';
 import { WebhookDispatcher } from '../modules/webhooks/webhook-dispatch.js';
 import { WebhookEndpointService } from '../modules/webhooks/webhook-endpoint.service.js';
 import { SyncService } from '../modules/sync/sync.service.js';
+import { AttachmentService } from '../modules/attachment/attachment.service.js';
+import { createAttachmentStorage } from '../modules/attachment/attachment-storage.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -80,6 +82,7 @@ declare module '../kernel/context.js' {
     eventFeed: EventFeed;
     eventPayloads: EventPayloads;
     webhooks: WebhookEndpointService;
+    attachments: AttachmentService;
   }
 }
 
@@ -171,5 +174,11 @@ export function createServices(
     eventFeed: new EventFeed(config.eventRetentionDays),
     eventPayloads: new EventPayloads(),
     webhooks: new WebhookEndpointService(secretBox, config.webhookAllowedHosts, webhookDispatcher),
+    attachments: new AttachmentService(createAttachmentStorage(config), domainEvents, {
+      maxBytes: config.attachmentMaxBytes,
+      customerMaxBytes: config.customerAttachmentMaxBytes,
+      storageDir: config.storageDir,
+      publicUrl: config.publicUrl,
+    }),
   };
 }

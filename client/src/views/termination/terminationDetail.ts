@@ -67,7 +67,14 @@ export const TerminationDetailQuery = graphql(`
       followUpTasks {
         id
         status
+        kind
+        department
         ...FollowUpTaskCard
+      }
+      attachments {
+        id
+        ...AttachmentItem
+        ...DossierAttachment
       }
       ...TerminationLifecycle
       ...TerminationApprovalSteps

@@ -2,6 +2,7 @@ import type { Permission } from '@ot/shared';
 import type { DomainEventType } from '../../kernel/domain-events.js';
 // The modules' event declarations, so that DomainEventTypes is complete wherever this file is compiled.
 import '../approval/approval.events.js';
+import '../attachment/attachment.events.js';
 import '../approval/approval-rule.events.js';
 import '../bulk/bulk.events.js';
 import '../calendar/calendar.events.js';
@@ -58,6 +59,7 @@ const CATALOGUE = {
   'followup.overdue': TERMINATION,
   'customer.notified': TERMINATION,
   'supplier.notified': TERMINATION,
+  'attachment.added': TERMINATION,
   'bulk.started': { needs: 'terminations:read', termination: false },
   'user.created': ADMIN,
   'user.updated': ADMIN,

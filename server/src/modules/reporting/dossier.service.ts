@@ -6,6 +6,7 @@ import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
 import { customerNoticesOf } from '../notification/customer-notice.js';
 import { supplierNoticesOf } from '../purchasing/supplier-notices.js';
 import { escapeHtml } from '../../common/html.js';
+import { dossierAttachmentsHtml, dossierAttachmentsOf, type DossierAttachment } from '../attachment/attachment-dossier.js';
 import { Settlement } from '../settlement/settlement.entity.js';
 import { Termination, type AppliedPurchaseOrderChangeRecord, type FeeAdjustment } from '../termination/termination.entity.js';
 import { RECORD_READER, staffView } from '../identity/staff-privacy.js';
@@ -96,6 +97,8 @@ export interface Dossier {
   /** What the effect actually did to purchase orders. */
   appliedPurchaseOrderChanges: AppliedPurchaseOrderChangeRecord[];
   auditTrail: { at: string; actorType: string; actor: string; action: string; data: Record<string, unknown> }[];
+  /** Files attached to it and its tasks, with their SHA-256. */
+  attachments: DossierAttachment[];
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -115,6 +118,7 @@ export class DossierService {
     const supplierNotices = await supplierNoticesOf(em, t.id);
     const tasks = await em.find(FollowUpTask, { termination: t }, { populate: ['completedBy'], orderBy: { dueAt: 'asc', id: 'asc' } });
     const audit = await em.find(AuditEvent, { terminationId: t.id }, { orderBy: { createdAt: 'asc', seq: 'asc' } });
+    const attachments = await dossierAttachmentsOf(em, t.id);
     const outcomeTask = tasks.find((x) => x.kind === 'CUSTOMER_OUTCOME');
     return {
       generatedAt: new Date().toISOString(),
@@ -216,6 +220,7 @@ export class DossierService {
         action: a.action,
         data: a.data,
       })),
+      attachments,
     };
   }
 }
@@ -288,6 +293,7 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
     ['类型 Kind', '部门 Dept', '状态 Status', '期限 Due', '完成 Done', '人 By', '备注 Note'],
     d.followUps.map((f) => [f.kind, f.department, f.status, f.dueAt, f.completedAt, f.completedBy, f.note]),
   )}
+${dossierAttachmentsHtml(d.attachments, table)}
 <h2>审计记录 Audit trail</h2>${table(
     ['时间 At', '操作人 Actor', '动作 Action', '数据 Data'],
     d.auditTrail.map((a) => [a.at, `${a.actor} (${a.actorType})`, a.action, JSON.stringify(a.data)]),

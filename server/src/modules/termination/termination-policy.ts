@@ -133,3 +133,11 @@ export function maySeeBoard(actor: Who, department: string): boolean {
   if (actor.role === 'ADMIN' || actor.role === 'AUDITOR') return true;
   return actor.departmentCode === department;
 }
+
+/**
+ * Reading a termination and everything attached to it (its files included): the permission the
+ * `termination` query asks for. Every department reads every termination; keys need the scope.
+ */
+export function mayReadTermination(actor: Who): boolean {
+  return !!actor && actor.permissions.has('terminations:read');
+}

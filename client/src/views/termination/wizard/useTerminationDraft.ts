@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@vue/apollo-composable';
 import { computed, inject, provide, reactive, ref, watch, type ComputedRef, type InjectionKey } from 'vue';
+import { uploadAttachment } from '@/app/attachments';
 import { errorMessage, isErrorResult } from '@/app/errors';
 import { useDebouncedFn } from '@/composables/useDebouncedFn';
 import { useIdempotencyKey } from '@/composables/useIdempotencyKey';
@@ -165,9 +166,32 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
   const { mutate: submitMutation, loading: submitting } = useMutation(SubmitTerminationMutation);
   const submitFailure = ref<{ message: string; blockers: { code: string; message: string; subject?: string | null }[] } | null>(null);
 
-  /** Submits the draft: the new termination's number, or null with the reason in `submitFailure`. */
-  async function submit(): Promise<string | null> {
-    if (!order.value || submitting.value || blocked.value) return null;
+  /** Files to attach (e.g. the customer's letter): uploaded right after the termination exists, so none is left unlinked. */
+  const files = ref<File[]>([]);
+  const attaching = ref(false);
+
+  /** Attaches the chosen files to the new termination; what could not be attached, with why. */
+  async function attachFiles(terminationId: string): Promise<string[]> {
+    const failed: string[] = [];
+    attaching.value = true;
+    try {
+      for (const file of files.value) {
+        const outcome = await uploadAttachment({ terminationId }, file);
+        if (!outcome.ok) failed.push(`${file.name}: ${errorMessage(outcome.error)}`);
+      }
+    } finally {
+      files.value = [];
+      attaching.value = false;
+    }
+    return failed;
+  }
+
+  /**
+   * Submits the draft, then attaches the chosen files: the new termination's number and the files
+   * that could not be attached, or null with the reason in `submitFailure`.
+   */
+  async function submit(): Promise<{ number: string; unattached: string[] } | null> {
+    if (!order.value || submitting.value || attaching.value || blocked.value) return null;
     submitFailure.value = null;
     try {
       const outcome = (
@@ -182,7 +206,9 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
           },
         })
       )?.data?.submitTermination;
-      if (outcome?.__typename === 'SubmitTerminationSuccess') return outcome.termination.number;
+      if (outcome?.__typename === 'SubmitTerminationSuccess') {
+        return { number: outcome.termination.number, unattached: await attachFiles(outcome.termination.id) };
+      }
       if (outcome) {
         submitFailure.value = {
           message: errorMessage(outcome),
@@ -218,6 +244,8 @@ function createTerminationDraft(order: ComputedRef<WizardOrder | null>, reasons:
     setConfirmation,
     submit,
     submitting,
+    files,
+    attaching,
     submitFailure,
   };
 }

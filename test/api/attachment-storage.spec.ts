@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LocalAttachmentStorage,
+  S3AttachmentStorage,
+  storageKey,
+  type AttachmentStorage,
+} from '../../server/src/modules/attachment/attachment-storage.js';
+
+/*
+ * Both storage adapters against real storage: a folder, and an S3-compatible server (s3rver,
+ * in-process; the adapter speaks plain S3 over HTTP to it, path-style, as to MinIO).
+ */
+let work: string;
+let s3: S3rver;
+let s3Url: string;
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-storage-'));
+  fs.mkdirSync(path.join(work, 's3'));
+  s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(work, 's3'),
+    configureBuckets: [{ name: 'attachments', configs: [] }],
+  });
+  const address = (await s3.run()) as AddressInfo;
+  s3Url = `http://S3RVER:S3RVER@127.0.0.1:${address.port}/attachments/ot?region=cn-east-1`;
+});
+afterAll(async () => {
+  await s3?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString();
+}
+
+function incoming(content: string): string {
+  const file = path.join(work, `${randomUUID()}.part`);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const adapters: [string, () => AttachmentStorage][] = [
+  ['local folder', () => new LocalAttachmentStorage(path.join(work, 'local'))],
+  ['S3-compatible', () => new S3AttachmentStorage(s3Url)],
+];
+
+describe.each(adapters)('%s storage', (_name, make) => {
+  it('stores, returns byte for byte, and deletes; the incoming file is moved away', async () => {
+    const storage = make();
+    const key = storageKey(randomUUID());
+    const file = incoming('客户来函 %PDF');
+    await storage.put(key, file, 'application/pdf');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(await text(await storage.get(key))).toBe('客户来函 %PDF');
+    await storage.delete(key);
+    await expect(storage.get(key)).rejects.toThrow();
+  });
+
+  it('refuses keys that are not its own (no path escape)', async () => {
+    const storage = make();
+    if (storage.kind === 'local') {
+      await expect(storage.get('../../etc/passwd')).rejects.toThrow(/Not a storage key/);
+    }
+    expect(() => storageKey('../x')).toThrow(/Not an attachment id/);
+  });
+});
+
+it('S3 keys live under the prefix S3_URL names', async () => {
+  const storage = new S3AttachmentStorage(s3Url);
+  const key = storageKey(randomUUID());
+  await storage.put(key, incoming('x'), 'text/plain');
+  const files = fs.readdirSync(path.join(work, 's3', 'attachments'), { recursive: true }).map(String);
+  expect(files.some((f) => f.startsWith(`ot${path.sep}${key.split('/')[0]}`))).toBe(true);
+});

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FILES } from '../harness/files.js';
+import { choose, expectText, useBrowserSessions } from './browser.js';
+
+/**
+ * Attachments in the browser: the clerk attaches the customer's letter while submitting, and
+ * anyone reading the termination downloads it byte for byte from its page.
+ */
+
+const ORDER = 'SO-2026-00003';
+const LETTER = '客户来函.pdf';
+
+const run = useBrowserSessions();
+
+describe('attachments in the browser', () => {
+  it(
+    'the clerk attaches the customer’s letter when submitting; the finance head downloads it from the termination page',
+    { timeout: 180_000 },
+    async () => {
+      const letter = FILES.pdf();
+      const clerk = await run.session.signIn('clerk', 'clerk@example.com');
+      await clerk.goto(`${run.server.url}/orders/${ORDER}/terminate`);
+      await clerk.getByRole('heading', { level: 1, name: '终止订单' }).waitFor();
+      await choose(clerk, clerk, '终止原因', /^客户取消订单/);
+      await clerk.getByLabel('情况说明', { exact: true }).fill('客户来函取消订单，函件附后。');
+      await clerk.getByRole('button', { name: '下一步：影响评估' }).click();
+      await clerk.getByRole('region', { name: '审批路径' }).waitFor();
+      await clerk.getByRole('button', { name: '下一步：确认' }).click();
+      await clerk.getByRole('heading', { name: '请确认终止申请' }).waitFor();
+
+      // The picker opens from its button (keyboard-reachable); the file waits in the list until submit.
+      const chooser = clerk.waitForEvent('filechooser');
+      await clerk.getByRole('button', { name: '添加附件' }).click();
+      await (await chooser).setFiles({ name: LETTER, mimeType: 'application/pdf', buffer: letter });
+      await expectText(clerk.getByRole('list', { name: '附件（如客户来函）' }), LETTER);
+      await Promise.all([
+        clerk
+          .getByRole('alert')
+          .filter({ hasText: /终止申请 TR-\d{4}-\d{6} 已提交/ })
+          .waitFor(),
+        clerk.getByRole('button', { name: '提交终止申请' }).click(),
+      ]);
+      await clerk.waitForURL(/\/terminations\/TR-\d{4}-\d{6}$/);
+      const number = new URL(clerk.url()).pathname.split('/').pop()!;
+
+      const [stored] = await run.server.sql<{ name: string; sha256: string; uploaded_by_type: string }>(
+        `select a.name, a.sha256, a.uploaded_by_type from attachment a join termination t on t.id = a.termination_id where t.number = $1`,
+        [number],
+      );
+      expect(stored).toEqual({ name: LETTER, sha256: createHash('sha256').update(letter).digest('hex'), uploaded_by_type: 'USER' });
+
+      // Another department reads it on the termination page and downloads it.
+      const finance = await run.session.signIn('finance-head', 'finance.head@example.com');
+      await finance.goto(`${run.server.url}/terminations/${number}`);
+      await finance.getByRole('heading', { level: 1, name: number }).waitFor();
+      await finance.getByRole('tab', { name: /附件/ }).click();
+      const panel = finance.getByRole('region', { name: '附件' });
+      await expectText(panel, LETTER, '李晓梅', stored!.sha256.slice(0, 12));
+      const download = finance.waitForEvent('download');
+      await panel.getByRole('button', { name: `下载 ${LETTER}` }).click();
+      const file = await (await download).path();
+      expect(fs.readFileSync(file).equals(letter)).toBe(true);
+      expect((await download).suggestedFilename()).toBe(LETTER);
+    },
+  );
+});
