@@ -373,7 +373,7 @@ describe('order termination in the browser', () => {
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
-    await page.getByRole('menuitem', { name: 'Terminations', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Terminations', exact: true }).waitFor();
     expect(await page.title()).toBe('Orders · Order Termination');
     expect(await page.getByRole('radio', { name: 'English' }).isChecked()).toBe(true);
 
