@@ -35,6 +35,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 import { TOPICS, type CredentialsEnded } from '../kernel/live-events.js';
 import { mountExports } from './exports.js';
+import { mountImports } from '../modules/sync/import/import-http.js';
 import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 
@@ -350,6 +351,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   );
 
   mountExports(app, orm, services, logger);
+  mountImports(app, orm, services, logger, config.importMaxBytes);
   mountGraphiql(app);
   serveClient(app, config.clientDist);
 

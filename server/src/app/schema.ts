@@ -28,6 +28,7 @@ import {
 } from '../modules/purchasing/purchasing.resolver.js';
 import { WebhookResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
+import { ImportResolver } from '../modules/sync/import/import.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -65,6 +66,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CalendarResolver,
   WebhookResolver,
   SyncResolver,
+  ImportResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

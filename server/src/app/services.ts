@@ -36,6 +36,7 @@ import { WebhookDeliverer } from '../modules/webhooks/webhook-deliver.js';
 import { WebhookDispatcher } from '../modules/webhooks/webhook-dispatch.js';
 import { WebhookEndpointService } from '../modules/webhooks/webhook-endpoint.service.js';
 import { SyncService } from '../modules/sync/sync.service.js';
+import { ImportService } from '../modules/sync/import/import.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -57,6 +58,7 @@ declare module '../kernel/context.js' {
     apiKeys: ApiKeyService;
     orders: OrderService;
     sync: SyncService;
+    imports: ImportService;
     reasons: ReasonService;
     terminations: TerminationService;
     feeAdjustments: FeeAdjustmentService;
@@ -140,6 +142,7 @@ export function createServices(
   const followUps = new FollowUpService(lifecycle, domainEvents);
   const terminations = new TerminationService(impacts, lifecycle, domainEvents);
   const apiKeys = new ApiKeyService(events, domainEvents);
+  const sync = new SyncService(domainEvents);
   const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events, domainEvents);
   return {
     rateLimits,
@@ -150,7 +153,8 @@ export function createServices(
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
-    sync: new SyncService(domainEvents),
+    sync,
+    imports: new ImportService(sync, domainEvents, faults, { dir: config.importDir, chunkSize: config.importChunkSize }),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),
