@@ -127,6 +127,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'webhooks', name: 'admin-webhooks', component: () => import('@/views/admin/WebhooksAdminView.vue') },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
           { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
+          { path: 'imports', name: 'admin-imports', component: () => import('@/views/import/SpreadsheetImportView.vue') },
         ],
       },
       {

@@ -110,6 +110,7 @@ export const possibleTypes: Record<string, string[]> = {
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",
+    "ImportCompletedEvent",
     "ReasonCreatedEvent",
     "ReasonUpdatedEvent",
     "SupplierNotified",
@@ -188,6 +189,12 @@ export const possibleTypes: Record<string, string[]> = {
   "SetExchangeRateResult": [
     "ExchangeRate",
     "InputError"
+  ],
+  "StartImportResult": [
+    "IdempotencyKeyReusedError",
+    "ImportRun",
+    "InvalidTransitionError",
+    "NotFoundError"
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",
