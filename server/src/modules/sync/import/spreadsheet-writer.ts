@@ -94,24 +94,22 @@ async function* errorGroups(em: EntityManager, runId: string, phase: ImportPhase
   let after: [number, number, string] = [-1, -1, '00000000-0000-0000-0000-000000000000'];
   let group: ErrorGroup | null = null;
   for (;;) {
-    const page = await em
-      .getConnection()
-      .execute<
-        {
-          id: string;
-          record_first_row: number;
-          record_last_row: number;
-          row_number: number;
-          column: string | null;
-          code: string;
-          message: string;
-        }[]
-      >(
-        `select id, record_first_row, record_last_row, row_number, "column", code, message from import_row_error
+    const page = await em.getConnection().execute<
+      {
+        id: string;
+        record_first_row: number;
+        record_last_row: number;
+        row_number: number;
+        column: string | null;
+        code: string;
+        message: string;
+      }[]
+    >(
+      `select id, record_first_row, record_last_row, row_number, "column", code, message from import_row_error
         where run_id = ? and phase = ? and (record_first_row, row_number, id) > (?, ?, ?::uuid)
         order by record_first_row, row_number, id limit 1000`,
-        [runId, phase, ...after],
-      );
+      [runId, phase, ...after],
+    );
     for (const e of page) {
       if (!group || group.first !== e.record_first_row) {
         if (group) yield group;
