@@ -156,7 +156,7 @@ describe('templates round-trip', () => {
       { ...order, 外部编号: 'XO-2', 订单编号: 'XSO-2', 行外部编号: 'XO-2-1', 行号: 1, 产品外部编号: 'XP-2', 数量: 7, 单价: '20.00' },
     ]);
     run = await dryRun('SALES_ORDER', '订单.xlsx', orders.file);
-    expect(run).toMatchObject({ status: 'VALIDATED', totalRecords: 2, invalidRecords: 0, headerLanguage: 'zh-CN' });
+    expect(run).toMatchObject({ status: 'VALIDATED', fileName: '订单.xlsx', totalRecords: 2, invalidRecords: 0, headerLanguage: 'zh-CN' });
     run = await runImport(run.id);
     expect(run).toMatchObject({ status: 'COMPLETED', processedRecords: 2, created: 2, rejected: 0 });
 

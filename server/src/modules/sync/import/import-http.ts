@@ -46,7 +46,12 @@ function receiveUpload(req: express.Request, dir: string, maxBytes: number) {
     (resolve, reject) => {
       let busboy: Busboy.Busboy;
       try {
-        busboy = Busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 } });
+        // Browsers send the file name in UTF-8 (中文.xlsx), not latin1.
+        busboy = Busboy({
+          headers: req.headers,
+          defParamCharset: 'utf8',
+          limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 },
+        });
       } catch {
         reject(new UploadRefused(400, 'VALIDATION_FAILED', 'Send the file as multipart/form-data with a "file" part.'));
         return;
