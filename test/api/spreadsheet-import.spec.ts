@@ -215,6 +215,23 @@ describe('templates round-trip', () => {
   });
 });
 
+/** The English header of the sales-order template's columns used below. */
+const ORDER_HEADER = [
+  'External ID',
+  'Number',
+  'Customer external ID',
+  'Contract external ID',
+  'Currency',
+  'Stage',
+  'Status',
+  'Order date',
+  'Line external ID',
+  'Line no.',
+  'Product external ID',
+  'Quantity',
+  'Unit price',
+];
+
 describe('dry run', () => {
   it('lists row errors (types, formulas, duplicates, unknown references) and writes nothing', async () => {
     const header = ['External ID', 'Code', 'Name', 'Contact', 'E-mail', 'City'];
@@ -244,21 +261,7 @@ describe('dry run', () => {
     // Orders: unknown references to stored data, wrong types, and the rows of one order apart.
     const order = ['SO-X', 'NO-SUCH-CUSTOMER', 'NO-SUCH-CONTRACT', 'CNY', 'IN_PRODUCTION', 'CONFIRMED', '2026-11-20'];
     const orders = await xlsxOf([
-      [
-        'External ID',
-        'Number',
-        'Customer external ID',
-        'Contract external ID',
-        'Currency',
-        'Stage',
-        'Status',
-        'Order date',
-        'Line external ID',
-        'Line no.',
-        'Product external ID',
-        'Quantity',
-        'Unit price',
-      ],
+      ORDER_HEADER,
       ['DO-1', ...order, 'DO-1-1', 1, 'NO-PRODUCT', 'five', '1.00'],
       ['DO-2', 'SO-Y', 'XC-1', 'XK-1', 'CNY', 'NOT_A_STAGE', 'CONFIRMED', '2026-11-20', 'DO-2-1', 1, 'XP-1', 1, '1.00'],
       ['DO-1', ...order, 'DO-1-2', 2, 'XP-1', 1, '1.00'],
@@ -272,21 +275,7 @@ describe('dry run', () => {
       [4, 'External ID', 'DUPLICATE_IN_FILE'],
     ]);
     const refs = await xlsxOf([
-      [
-        'External ID',
-        'Number',
-        'Customer external ID',
-        'Contract external ID',
-        'Currency',
-        'Stage',
-        'Status',
-        'Order date',
-        'Line external ID',
-        'Line no.',
-        'Product external ID',
-        'Quantity',
-        'Unit price',
-      ],
+      ORDER_HEADER,
       ['DR-1', 'SO-R', 'NO-SUCH-CUSTOMER', 'XK-1', 'CNY', 'IN_PRODUCTION', 'CONFIRMED', '2026-11-20', 'DR-1-1', 1, 'XP-1', 1, '1.00'],
       ['DR-1', 'SO-R', 'NO-SUCH-CUSTOMER', 'XK-1', 'CNY', 'IN_PRODUCTION', 'CONFIRMED', '2026-11-20', 'DR-1-2', 2, 'NO-PRODUCT', 1, '1.00'],
     ]);

@@ -3,6 +3,7 @@
 // second. Reported: rows/s of each phase and RSS at the start, the peak and the end — flat memory
 // means the peak does not grow with the file. Not part of `pnpm bench` (it takes long): run
 // `pnpm --filter server build && node test/bench/import-100k.js` (IMPORT_ROWS=5000 for a quick look).
+/* global FormData, Blob -- Node 20's fetch API */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,11 +43,13 @@ async function main() {
     form.append('kind', 'PRODUCT');
     form.append('source', `BENCH-${Date.now()}`);
     form.append('file', new Blob([fs.readFileSync(file)]), 'products.csv');
-    const up = await (await fetch(`${api.url}/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } })).json();
+    const up = await (
+      await fetch(`${api.url}/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } })
+    ).json();
     if (!up.id) throw new Error(JSON.stringify(up));
     const poll = async (done, phase) => {
       for (;;) {
-        const run = (await gql(api.url, RUN, { id: up.id }, token)).data.importRun;
+        const run = (await gql(api.url, RUN, { id: up.id }, token)).importRun;
         sample(phase);
         if (done(run)) return run;
         if (run.status === 'FAILED') throw new Error(run.error);
@@ -63,7 +66,12 @@ async function main() {
     const result = {
       rows: ROWS,
       dryRun: { seconds: (t1 - t0) / 1000, rowsPerSecond: Math.round(ROWS / ((t1 - t0) / 1000)), invalid: checked.invalidRecords },
-      import: { seconds: (t2 - t1) / 1000, rowsPerSecond: Math.round(ROWS / ((t2 - t1) / 1000)), created: imported.created, rejected: imported.rejected },
+      import: {
+        seconds: (t2 - t1) / 1000,
+        rowsPerSecond: Math.round(ROWS / ((t2 - t1) / 1000)),
+        created: imported.created,
+        rejected: imported.rejected,
+      },
       rssMiB: {
         start: samples[0].rss,
         dryRunPeak: peak('dry run'),
