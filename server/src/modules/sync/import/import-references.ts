@@ -66,7 +66,9 @@ export async function findStoredReferences(
     }
   }
   const natural = sync.naturalKey;
-  if (natural) {
+  // A kind whose business key is not one column (no `property`) is left to the import's own check.
+  if (natural?.property) {
+    const property = natural.property;
     const byValue = new Map<string, BuiltRecord>();
     for (const record of ok) {
       const value = natural.value(record.record);
@@ -74,7 +76,7 @@ export async function findStoredReferences(
     }
     if (byValue.size) {
       const meta = em.getMetadata().get(sync.entity.name);
-      const column = meta.properties[natural.property]!.fieldNames[0]!;
+      const column = meta.properties[property]!.fieldNames[0]!;
       const holders = await em
         .getConnection()
         .execute<{ value: string; source: string | null; external_id: string | null }[]>(
