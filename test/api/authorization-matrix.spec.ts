@@ -203,6 +203,19 @@ const ROWS: Record<string, Row> = {
     allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
     variables: () => ({ i: { source: 'MATRIX', customers: [] } }),
   },
+  // Spreadsheet imports (uploads themselves: POST /imports, see spreadsheet-import.spec).
+  importRuns: { kind: 'query', document: `{ importRuns { id } }`, allow: ['admin', 'key:ERP_SYNC', 'key:ALL'] },
+  importRun: {
+    kind: 'query',
+    document: `{ importRun(id: "00000000-0000-4000-8000-000000000000") { id } }`,
+    allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
+  },
+  startImport: {
+    kind: 'mutation',
+    // An unknown run: allowed callers meet NOT_FOUND, so the matrix imports nothing.
+    document: `mutation { startImport(input: { id: "00000000-0000-4000-8000-000000000000" }) { ${RESULT} } }`,
+    allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
+  },
   order: {
     kind: 'query',
     document: `query($n: String!) { order(number: $n) { number } }`,

@@ -111,6 +111,7 @@ export const possibleTypes: Record<string, string[]> = {
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",
+    "ImportCompletedEvent",
     "ReasonCreatedEvent",
     "ReasonUpdatedEvent",
     "SupplierNotified",
@@ -189,6 +190,12 @@ export const possibleTypes: Record<string, string[]> = {
   "SetExchangeRateResult": [
     "ExchangeRate",
     "InputError"
+  ],
+  "StartImportResult": [
+    "IdempotencyKeyReusedError",
+    "ImportRun",
+    "InvalidTransitionError",
+    "NotFoundError"
   ],
   "SubmitTerminationResult": [
     "ActiveTerminationExistsError",

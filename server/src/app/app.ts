@@ -67,6 +67,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     );
     worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
+    if (worker) await services.imports.resumeInterrupted(orm.em.fork());
     const readyOrm = orm;
     const http = await startHttpServer({
       config,
@@ -123,6 +124,7 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   attachSchema(services, await buildAppSchema(pubSub.pubSub), orm, logger);
   const worker = await startWorker(database.url, taskList(orm, services, logger), logger, workerOptions(config));
   await services.bulk.resumeInterrupted(orm.em.fork());
+  await services.imports.resumeInterrupted(orm.em.fork());
   return {
     close: async () => {
       await worker.stop();

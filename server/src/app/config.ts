@@ -28,6 +28,10 @@ export interface AppConfig {
   faultInjection: boolean;
   rateLimits: RateLimitSettings;
   bulkBatchSize: number;
+  /** Spreadsheet imports: where uploads are kept, the largest upload, records per sync call. */
+  importDir: string;
+  importMaxBytes: number;
+  importChunkSize: number;
   runWorker: boolean;
   /** How often a job worker records that it is alive, and after how long silent its jobs are freed. */
   workerHeartbeatMs: number;
@@ -133,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     confirmationValidityHours: Number(env.CONFIRMATION_VALIDITY_HOURS ?? 7 * 24),
     faultInjection: !production && bool(env.FAULT_INJECTION, false),
     bulkBatchSize: Math.max(1, Math.min(500, Number(env.BULK_BATCH_SIZE ?? 50))),
+    importDir: path.resolve(REPO_ROOT, env.DATA_DIR ?? '.data', 'imports'),
+    importMaxBytes: positiveInteger(env.IMPORT_MAX_BYTES, 50 * 1_048_576, 'IMPORT_MAX_BYTES'),
+    importChunkSize: Math.min(500, positiveInteger(env.IMPORT_CHUNK_SIZE, 500, 'IMPORT_CHUNK_SIZE')),
     rateLimits: {
       loginPerIpPerMinute: Number(env.RATE_LIMIT_LOGIN_PER_IP ?? DEFAULT_RATE_LIMITS.loginPerIpPerMinute),
       loginFailuresPerAccount: Number(env.RATE_LIMIT_LOGIN_FAILURES ?? DEFAULT_RATE_LIMITS.loginFailuresPerAccount),

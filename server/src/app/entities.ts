@@ -1,4 +1,5 @@
 import { BulkTerminationItem, BulkTerminationRun } from '../modules/bulk/bulk-run.entity.js';
+import { ImportRowError, ImportRun } from '../modules/sync/import/import-run.entity.js';
 import { ApiKey } from '../modules/identity/api-key.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
@@ -78,6 +79,8 @@ export const ENTITIES = [
   NotificationPreference,
   BulkTerminationRun,
   BulkTerminationItem,
+  ImportRun,
+  ImportRowError,
   WebhookEndpoint,
   WebhookDelivery,
 ];

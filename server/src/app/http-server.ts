@@ -38,6 +38,7 @@ import { looksLikeApiKey } from '../modules/identity/api-key.service.js';
 import { TOPICS, type CredentialsEnded } from '../kernel/live-events.js';
 import { mountAttachments } from './attachments.js';
 import { mountExports } from './exports.js';
+import { mountImports } from '../modules/sync/import/import-http.js';
 import { mountGraphiql } from './graphiql.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 
@@ -381,6 +382,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
 
   mountAttachments(app, orm, services, logger);
   mountExports(app, orm, services, logger);
+  mountImports(app, orm, services, logger, config.importMaxBytes);
   mountGraphiql(app);
   serveClient(app, config.clientDist);
 

@@ -33,6 +33,7 @@ import {
   FollowUpTaskAttachmentsResolver,
   TerminationAttachmentsResolver,
 } from '../modules/attachment/attachment.resolver.js';
+import { ImportResolver } from '../modules/sync/import/import.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -73,6 +74,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CalendarResolver,
   WebhookResolver,
   SyncResolver,
+  ImportResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

@@ -38,6 +38,7 @@ import { WebhookEndpointService } from '../modules/webhooks/webhook-endpoint.ser
 import { SyncService } from '../modules/sync/sync.service.js';
 import { AttachmentService } from '../modules/attachment/attachment.service.js';
 import { createAttachmentStorage } from '../modules/attachment/attachment-storage.js';
+import { ImportService } from '../modules/sync/import/import.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -59,6 +60,7 @@ declare module '../kernel/context.js' {
     apiKeys: ApiKeyService;
     orders: OrderService;
     sync: SyncService;
+    imports: ImportService;
     reasons: ReasonService;
     terminations: TerminationService;
     feeAdjustments: FeeAdjustmentService;
@@ -143,6 +145,7 @@ export function createServices(
   const followUps = new FollowUpService(lifecycle, domainEvents);
   const terminations = new TerminationService(impacts, lifecycle, domainEvents);
   const apiKeys = new ApiKeyService(events, domainEvents);
+  const sync = new SyncService(domainEvents, notifications);
   const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events, domainEvents);
   return {
     rateLimits,
@@ -153,7 +156,8 @@ export function createServices(
     exchangeRates,
     apiKeys,
     orders: new OrderService(),
-    sync: new SyncService(domainEvents, notifications),
+    sync,
+    imports: new ImportService(sync, domainEvents, faults, { dir: config.importDir, chunkSize: config.importChunkSize }),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),

@@ -7,6 +7,7 @@ import { createContext } from '../kernel/context.js';
 import { JOBS } from '../kernel/jobs.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
+import { IMPORT_JOBS } from '../modules/sync/import/import.service.js';
 import { WEBHOOKS_DISPATCH_CRONTAB } from '../modules/webhooks/webhook-dispatch.js';
 
 /** Installs graphile-worker's schema; needed before any transaction enqueues a job. */
@@ -37,6 +38,8 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
     [JOBS.followUpSla]: async (payload) => void (await services.scheduled.remindFollowUp(ctx(), id(payload, 'taskId'))),
     [JOBS.pruneIdempotency]: async () => void (await services.scheduled.pruneIdempotency(ctx())),
     [JOBS.bulkTermination]: async (payload) => services.bulk.process(ctx(), id(payload, 'runId')),
+    [IMPORT_JOBS.dryRun]: async (payload) => services.imports.dryRun(ctx(), id(payload, 'runId')),
+    [IMPORT_JOBS.run]: async (payload) => services.imports.importFile(ctx(), id(payload, 'runId')),
   };
 }
 

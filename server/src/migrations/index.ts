@@ -15,6 +15,7 @@ import { Migration20261201130000_StaffMailAndPartnerKeys } from './Migration2026
 import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSync.js';
 import { Migration20261202120000_SyncKinds } from './Migration20261202120000_SyncKinds.js';
 import { Migration20261202140000_Attachments } from './Migration20261202140000_Attachments.js';
+import { Migration20261202110000_SpreadsheetImport } from './Migration20261202110000_SpreadsheetImport.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201140000_ErpSync', class: Migration20261201140000_ErpSync },
   { name: 'Migration20261202120000_SyncKinds', class: Migration20261202120000_SyncKinds },
   { name: 'Migration20261202140000_Attachments', class: Migration20261202140000_Attachments },
+  { name: 'Migration20261202110000_SpreadsheetImport', class: Migration20261202110000_SpreadsheetImport },
 ];

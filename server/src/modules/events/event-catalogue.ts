@@ -15,6 +15,7 @@ import '../purchasing/purchasing.events.js';
 import '../termination/reason.events.js';
 import '../termination/termination.events.js';
 import '../sync/sync.events.js';
+import '../sync/import/import.events.js';
 
 interface EventInfo {
   /** What a reader (a user's role, a key's scopes, a webhook's owner) needs to see the event. */
@@ -75,6 +76,7 @@ const CATALOGUE = {
   'exchange_rate.set': ADMIN,
   'exchange_rate.deleted': ADMIN,
   'sync.completed': ADMIN,
+  'import.completed': ADMIN,
 } satisfies Record<DomainEventType, EventInfo>;
 
 export const EVENT_TYPES = Object.keys(CATALOGUE) as DomainEventType[];

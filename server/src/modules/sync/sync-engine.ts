@@ -43,7 +43,8 @@ export const SYNC_KINDS: readonly SyncKind[] = [
   exchangeRateSync,
 ] as unknown as SyncKind[];
 
-const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
+/** The tables that references by external id point into. */
+export const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
   customer: Customer,
   supplier: Supplier,
   product: Product,

@@ -1,0 +1,57 @@
+import { SilenceMeans } from '../../../order/contract.entity.js';
+import { SyncRecordKind } from '../../sync-record.js';
+import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+
+/**
+ * The fee schedule is one cell, `STAGE=rate` pairs separated by ";" (e.g.
+ * `BEFORE_PURCHASING=0;IN_PRODUCTION=0.3`). Clauses are not importable from a spreadsheet (long
+ * bilingual texts); send them with syncRecords.
+ */
+export const contractColumns: ImportKindColumns = {
+  kind: SyncRecordKind.CONTRACT,
+  field: 'contracts',
+  hasLines: false,
+  columns: [
+    ...RECORD_COLUMNS,
+    { key: 'number', path: 'number', type: 'text', required: true, zh: '合同编号', en: 'Number', example: 'CT-2026-001' },
+    { key: 'title', path: 'title', type: 'text', required: true, zh: '标题', en: 'Title', example: '年度供货框架合同' },
+    {
+      key: 'customerExternalId',
+      path: 'customerExternalId',
+      type: 'text',
+      required: true,
+      zh: '客户外部编号',
+      en: 'Customer external ID',
+      example: 'C-0001',
+    },
+    { key: 'noticeDays', path: 'noticeDays', type: 'int', required: true, zh: '通知天数', en: 'Notice days', example: '30' },
+    {
+      key: 'feeSchedule',
+      path: 'feeSchedule',
+      type: 'feeSchedule',
+      required: true,
+      zh: '费率表',
+      en: 'Fee schedule',
+      example: 'BEFORE_PURCHASING=0;PURCHASING_CONFIRMED=0.1;IN_PRODUCTION=0.3;SHIPPING=0.6',
+    },
+    {
+      key: 'customerConfirmationRequired',
+      path: 'customerConfirmationRequired',
+      type: 'bool',
+      zh: '需客户确认',
+      en: 'Customer confirmation required',
+      example: 'false',
+    },
+    { key: 'replyWorkingDays', path: 'replyWorkingDays', type: 'int', zh: '答复工作日', en: 'Reply working days', example: '5' },
+    {
+      key: 'silenceMeans',
+      path: 'silenceMeans',
+      type: 'enum',
+      values: Object.values(SilenceMeans),
+      zh: '沉默视为',
+      en: 'Silence means',
+      example: '',
+    },
+    { key: 'validFrom', path: 'validFrom', type: 'date', zh: '生效日期', en: 'Valid from', example: '2026-01-01' },
+  ],
+};

@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorResult } from '../../../common/error-result.js';
+import { InputError, InvalidTransitionError, NotFoundError, refuse, resultOf } from '../../../common/business-errors.js';
+import { parseId } from '../../../common/errors.js';
+import { userActor } from '../../../kernel/actor.js';
+import { createContext, type RequestContext } from '../../../kernel/context.js';
+import type { DomainEvents } from '../../../kernel/domain-events.js';
+import type { FaultInjector } from '../../../kernel/faults.js';
+import { findReplay, idempotencyClaim, saveReplay } from '../../../kernel/idempotency.js';
+import { enqueueJob } from '../../../kernel/jobs.js';
+import { inTransaction } from '../../../kernel/transaction.js';
+import { User } from '../../identity/user.entity.js';
+import type { RefKind } from '../sync-kind.js';
+import { SyncOutcome } from '../sync-record.js';
+import type { SyncService } from '../sync.service.js';
+import { SyncErrorPolicy, type SyncRecordsInput, type SyncRecordsSuccess } from '../sync.types.js';
+import './import.events.js';
+import { ImportPhase, ImportRowError, ImportRun, ImportRunStatus } from './import-run.entity.js';
+import { findStoredReferences } from './import-references.js';
+import { buildRecords, HeaderError, locate, mapHeader, type BuiltRecord, type HeaderMap, type ImportRowProblem } from './record-builder.js';
+import { importKind } from './registry.js';
+import { readSheetRows, UnreadableFileError, type SheetRow, type SpreadsheetFormat } from './spreadsheet-reader.js';
+
+export const IMPORT_JOBS = { dryRun: 'import_dry_run', run: 'import_run' } as const;
+
+const SOURCE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+export interface ImportOptions {
+  /** Where uploaded files are kept until their run is done (DATA_DIR/imports). */
+  dir: string;
+  /** Records per syncRecords call (at most 500). */
+  chunkSize: number;
+}
+
+export interface NewUpload {
+  kind: string;
+  source: string;
+  fileName: string;
+  format: SpreadsheetFormat;
+  sizeBytes: number;
+  storedAs: string;
+}
+
+/** The rows of a file after its header, and the header's mapping. */
+async function openRows(run: ImportRun, dir: string): Promise<{ map: HeaderMap; rows: AsyncIterable<SheetRow> }> {
+  const kind = importKind(run.kind)!;
+  const iterator = readSheetRows(path.join(dir, run.storedAs), run.format);
+  const first = await iterator.next();
+  if (first.done) throw new HeaderError('The file is empty: it needs a header row and at least one record.');
+  return { map: mapHeader(kind, first.value), rows: { [Symbol.asyncIterator]: () => iterator } };
+}
+
+/** Chunks of at most `size` records, in file order. */
+async function* chunks(records: AsyncIterable<BuiltRecord>, size: number): AsyncGenerator<BuiltRecord[]> {
+  let chunk: BuiltRecord[] = [];
+  for await (const record of records) {
+    chunk.push(record);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+function errorRows(run: ImportRun, phase: ImportPhase, record: BuiltRecord, problems: ImportRowProblem[]) {
+  return problems.map((p) => ({
+    id: randomUUID(),
+    run_id: run.id,
+    phase,
+    row_number: p.row,
+    record_first_row: record.firstRow,
+    record_last_row: record.lastRow,
+    external_id: record.externalId ? record.externalId.slice(0, 200) : null,
+    column: p.column?.slice(0, 100) ?? null,
+    code: p.code.slice(0, 40),
+    message: p.message.slice(0, 1000),
+  }));
+}
+
+async function insertErrors(em: EntityManager, rows: ReturnType<typeof errorRows>): Promise<void> {
+  // Plain inserts: the chunk's errors never enter the identity map (memory stays flat).
+  for (let i = 0; i < rows.length; i += 1000) {
+    await em.getConnection().execute(
+      `insert into import_row_error (id, run_id, phase, row_number, record_first_row, record_last_row, external_id, "column", code, message)
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, run_id uuid, phase text, row_number int, record_first_row int,
+         record_last_row int, external_id text, "column" text, code text, message text)`,
+      [JSON.stringify(rows.slice(i, i + 1000))],
+      'run',
+      em.getTransactionContext(),
+    );
+  }
+}
+
+/**
+ * Spreadsheet imports: upload, dry run, import in chunks through syncRecords (the same rules and
+ * outcomes as an ERP's calls), progress, resume, error report.
+ */
+export class ImportService {
+  constructor(
+    private readonly sync: SyncService,
+    private readonly domainEvents: DomainEvents,
+    private readonly faults: FaultInjector,
+    readonly options: ImportOptions,
+  ) {}
+
+  /** A stored upload becomes a run; its dry run is queued at once. */
+  async create(ctx: RequestContext, upload: NewUpload): Promise<ImportRun | ErrorResult> {
+    return resultOf(async () => {
+      if (ctx.actor?.kind !== 'user') refuse(InputError, 'VALIDATION_FAILED', 'Imports are started by a signed-in user.');
+      const kind = importKind(upload.kind);
+      if (!kind) refuse(InputError, 'VALIDATION_FAILED', `Unknown kind ${upload.kind.slice(0, 40)}.`, { field: 'kind' });
+      if (!SOURCE_RE.test(upload.source)) {
+        refuse(InputError, 'VALIDATION_FAILED', 'source is 1 to 40 letters, digits, ".", "_" or "-", e.g. "SAP-PRD".', { field: 'source' });
+      }
+      const userId = ctx.actor.userId;
+      return inTransaction(ctx, async ({ em }) => {
+        const run = em.create(ImportRun, {
+          kind: kind.kind,
+          source: upload.source,
+          fileName: upload.fileName.slice(0, 255) || 'upload',
+          format: upload.format,
+          sizeBytes: upload.sizeBytes,
+          storedAs: upload.storedAs,
+          status: ImportRunStatus.VALIDATING,
+          requestedBy: em.getReference(User, userId),
+        });
+        await em.flush();
+        await enqueueJob(em, IMPORT_JOBS.dryRun, { runId: run.id }, { jobKey: `import-dry-run:${run.id}`, maxAttempts: 10 });
+        return run;
+      });
+    });
+  }
+
+  get(ctx: RequestContext, id: string) {
+    return ctx.em.findOne(ImportRun, { id: parseId(id) });
+  }
+
+  list(ctx: RequestContext) {
+    return ctx.em.find(ImportRun, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 50 });
+  }
+
+  async errors(ctx: RequestContext, runId: string, phase: ImportPhase, offset: number, limit: number) {
+    const where = { run: runId, phase };
+    const [items, total] = await ctx.em.findAndCount(ImportRowError, where, {
+      orderBy: { recordFirstRow: 'asc', rowNumber: 'asc', id: 'asc' },
+      offset: Math.max(0, offset),
+      limit: Math.min(200, Math.max(1, limit)),
+    });
+    return { items, total };
+  }
+
+  /** Starts the import of a run whose dry run is done. */
+  async start(ctx: RequestContext, input: { id: string; idempotencyKey?: string | null }) {
+    const claim = idempotencyClaim(ctx, 'startImport', input.idempotencyKey, input);
+    return resultOf(async () =>
+      inTransaction(ctx, async (scope) => {
+        const { em } = scope;
+        if (claim) {
+          const replay = await findReplay(em, claim);
+          if (replay) return em.findOneOrFail(ImportRun, { id: String(replay.runId) });
+        }
+        const run = await em.findOne(ImportRun, { id: parseId(input.id) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!run) refuse(NotFoundError, 'NOT_FOUND', 'There is no such import.');
+        if (run.status !== ImportRunStatus.VALIDATED) {
+          refuse(
+            InvalidTransitionError,
+            'INVALID_TRANSITION',
+            run.status === ImportRunStatus.VALIDATING
+              ? 'The dry run of this file is not finished yet.'
+              : `This import is ${run.status.toLowerCase()}; upload the file again to import it again.`,
+          );
+        }
+        run.status = ImportRunStatus.QUEUED;
+        await em.flush();
+        await enqueueJob(em, IMPORT_JOBS.run, { runId: run.id }, { jobKey: `import-run:${run.id}`, maxAttempts: 25 });
+        if (claim) await saveReplay(em, claim, { runId: run.id });
+        return run;
+      }),
+    );
+  }
+
+  /** The job of the dry run: every row checked, problems stored, nothing else written. */
+  async dryRun(base: RequestContext, runId: string): Promise<void> {
+    const em = base.em.fork();
+    const run = await em.findOne(ImportRun, { id: runId });
+    if (!run || run.status !== ImportRunStatus.VALIDATING) return;
+    // A dry run interrupted by a restart starts over: it wrote nothing but its own findings.
+    await em.getConnection().execute(`delete from import_row_error where run_id = ? and phase = 'DRY_RUN'`, [run.id]);
+    Object.assign(run, { totalRecords: 0, validatedRecords: 0, invalidRecords: 0 });
+    await em.flush();
+    const kind = importKind(run.kind)!;
+    await this.readingFile(em, run, async () => {
+      const { map, rows } = await openRows(run, this.options.dir);
+      run.headerLanguage = map.language;
+      const defined = new Map<RefKind, Set<string>>();
+      for await (const chunk of chunks(buildRecords(kind, map, rows, new Set()), this.options.chunkSize)) {
+        const chunkEm = em.fork();
+        await findStoredReferences(chunkEm, run.source, kind, map, chunk, defined);
+        const errors = chunk.flatMap((r) => errorRows(run, ImportPhase.DRY_RUN, r, r.problems));
+        await chunkEm.transactional(async (tx) => {
+          await insertErrors(tx, errors);
+          await tx.getConnection().execute(
+            `update import_run set validated_records = validated_records + ?, total_records = total_records + ?,
+               invalid_records = invalid_records + ?, header_language = ? where id = ?`,
+            [chunk.length, chunk.length, chunk.filter((r) => r.problems.length).length, map.language, run.id],
+            'run',
+            tx.getTransactionContext(),
+          );
+        });
+        this.faults.check('import.dryRunChunk');
+      }
+      await em.refresh(run);
+      run.status = ImportRunStatus.VALIDATED;
+      await em.flush();
+    });
+  }
+
+  /**
+   * The job of the import: chunks of records through syncRecords (REJECT_FAILED_ROWS, one
+   * idempotency key per chunk). Chunks before `chunksDone` were committed before a restart and
+   * are passed over; a chunk committed by the sync whose progress was lost is replayed by its key.
+   */
+  async importFile(base: RequestContext, runId: string): Promise<void> {
+    const em = base.em.fork();
+    const run = await em.findOne(ImportRun, { id: runId });
+    if (!run || (run.status !== ImportRunStatus.QUEUED && run.status !== ImportRunStatus.RUNNING)) return;
+    const user = await em.findOneOrFail(User, { id: run.requestedBy.id }, { populate: ['department'] });
+    const actor = userActor({
+      userId: user.id,
+      sessionId: `import:${run.id}`,
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      departmentCode: user.department?.code ?? null,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    if (run.status === ImportRunStatus.QUEUED) {
+      run.status = ImportRunStatus.RUNNING;
+      run.startedAt = new Date();
+      await em.flush();
+    }
+    const kind = importKind(run.kind)!;
+    await this.readingFile(em, run, async () => {
+      const { map, rows } = await openRows(run, this.options.dir);
+      let chunkNo = 0;
+      for await (const chunk of chunks(buildRecords(kind, map, rows, new Set()), this.options.chunkSize)) {
+        const n = chunkNo++;
+        if (n < run.chunksDone) continue;
+        const ctx = createContext({ ...base, em: em.fork(), actor });
+        await this.importChunk(ctx, run, n, map, chunk);
+        this.faults.check('import.afterChunk');
+      }
+      await inTransaction(createContext({ ...base, em: em.fork(), actor }), async (scope) => {
+        const fresh = await scope.em.findOneOrFail(ImportRun, { id: run.id });
+        fresh.status = ImportRunStatus.COMPLETED;
+        fresh.finishedAt = new Date();
+        await this.domainEvents.record(
+          scope,
+          actor,
+          'import.completed',
+          {
+            runId: fresh.id,
+            kind: fresh.kind,
+            source: fresh.source,
+            fileName: fresh.fileName,
+            requestedBy: user.email,
+            total: fresh.processedRecords,
+            created: fresh.created,
+            updated: fresh.updated,
+            unchanged: fresh.unchanged,
+            stale: fresh.stale,
+            rejected: fresh.rejected,
+          },
+          { entity: { type: 'ImportRun', id: fresh.id } },
+        );
+      });
+    });
+    // The file stays: the error report gives back its failed rows with the errors next to them.
+  }
+
+  private async importChunk(ctx: RequestContext, run: ImportRun, n: number, map: HeaderMap, chunk: BuiltRecord[]): Promise<void> {
+    const kind = importKind(run.kind)!;
+    const valid = chunk.filter((r) => !r.problems.length);
+    const counts = { created: 0, updated: 0, unchanged: 0, stale: 0, rejected: chunk.length - valid.length };
+    if (valid.length) {
+      const input = {
+        source: run.source,
+        errorPolicy: SyncErrorPolicy.REJECT_FAILED_ROWS,
+        idempotencyKey: `import:${run.id}:${n}`,
+        [kind.field]: valid.map((r) => r.record),
+      } as unknown as SyncRecordsInput;
+      const result = await this.sync.syncRecords(ctx, input);
+      if (result instanceof ErrorResult) {
+        for (const r of valid) r.problems.push({ row: r.firstRow, column: null, code: result.code, message: result.message });
+        counts.rejected += valid.length;
+      } else {
+        const success = result as SyncRecordsSuccess;
+        for (const row of success.rows) {
+          const record = valid[row.index];
+          if (!record) continue;
+          for (const e of row.errors) record.problems.push({ ...locate(record, map, e.path), code: e.code, message: e.message });
+          if (row.outcome === SyncOutcome.CREATED) counts.created++;
+          else if (row.outcome === SyncOutcome.UPDATED) counts.updated++;
+          else if (row.outcome === SyncOutcome.UNCHANGED) counts.unchanged++;
+          else if (row.outcome === SyncOutcome.STALE) counts.stale++;
+          else counts.rejected++;
+        }
+      }
+    }
+    const errors = chunk.flatMap((r) => errorRows(run, ImportPhase.IMPORT, r, r.problems));
+    const lastRow = chunk[chunk.length - 1]!.lastRow;
+    await ctx.em.fork().transactional(async (tx) => {
+      await insertErrors(tx, errors);
+      await tx.getConnection().execute(
+        `update import_run set processed_records = processed_records + ?, created = created + ?, updated = updated + ?,
+           unchanged = unchanged + ?, stale = stale + ?, rejected = rejected + ?, next_row = ?, chunks_done = ?
+         where id = ? and chunks_done = ?`,
+        [chunk.length, counts.created, counts.updated, counts.unchanged, counts.stale, counts.rejected, lastRow + 1, n + 1, run.id, n],
+        'run',
+        tx.getTransactionContext(),
+      );
+    });
+    run.chunksDone = n + 1;
+  }
+
+  /** A file that cannot be read or has a wrong header fails its run with the reason; other errors retry the job. */
+  private async readingFile(em: EntityManager, run: ImportRun, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof UnreadableFileError || error instanceof HeaderError)) throw error;
+      await em.refresh(run);
+      run.status = ImportRunStatus.FAILED;
+      run.error = error.message;
+      run.finishedAt = new Date();
+      await em.flush();
+      await rm(path.join(this.options.dir, run.storedAs), { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** After a restart: runs left validating, queued or running get their job back. */
+  async resumeInterrupted(em: EntityManager): Promise<number> {
+    const runs = await em.find(ImportRun, {
+      status: { $in: [ImportRunStatus.VALIDATING, ImportRunStatus.QUEUED, ImportRunStatus.RUNNING] },
+    });
+    for (const run of runs) {
+      const dry = run.status === ImportRunStatus.VALIDATING;
+      await em.transactional((tx) =>
+        enqueueJob(
+          tx,
+          dry ? IMPORT_JOBS.dryRun : IMPORT_JOBS.run,
+          { runId: run.id },
+          {
+            jobKey: `${dry ? 'import-dry-run' : 'import-run'}:${run.id}`,
+            maxAttempts: dry ? 10 : 25,
+          },
+        ),
+      );
+    }
+    return runs.length;
+  }
+
+  /** The stored file of a run, to re-read for the error report (null once imported and removed). */
+  fileStream(run: ImportRun) {
+    return createReadStream(path.join(this.options.dir, run.storedAs));
+  }
+}
