@@ -349,7 +349,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     }),
   );
 
-  mountExports(app, orm, services, logger);
+  mountExports(app, orm, services, logger, schema);
   mountGraphiql(app);
   serveClient(app, config.clientDist);
 
