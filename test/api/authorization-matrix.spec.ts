@@ -137,6 +137,7 @@ const ROWS: Record<string, Row> = {
   followUpTasks: { kind: 'query', document: `{ followUpTasks(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
   myFollowUpTasks: { kind: 'query', document: `{ myFollowUpTasks { id } }`, allow: TERMINATION_READERS },
   approvalDeputies: { kind: 'query', document: `{ approvalDeputies { id } }`, allow: TERMINATION_READERS },
+  deputyCandidates: { kind: 'query', document: `{ deputyCandidates { id name } }`, allow: ['admin', ...HEADS] },
   notifications: { kind: 'query', document: `{ notifications(first: 5) { totalCount } }`, allow: SIGNED_IN },
   events: {
     kind: 'query',

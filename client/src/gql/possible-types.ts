@@ -15,6 +15,15 @@ export const possibleTypes: Record<string, string[]> = {
     "InputError",
     "NotFoundError"
   ],
+  "AssignFollowUpTaskResult": [
+    "AssignFollowUpTaskSuccess",
+    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
+    "InvalidTransitionError",
+    "NotFoundError",
+    "NotYourDepartmentError",
+    "ValidationError"
+  ],
   "BulkTerminationResult": [
     "BulkTerminationRun",
     "ForbiddenActionError",
@@ -26,6 +35,12 @@ export const possibleTypes: Record<string, string[]> = {
     "ForbiddenActionError",
     "InputError",
     "User"
+  ],
+  "ClearApprovalDeputyResult": [
+    "ClearApprovalDeputySuccess",
+    "ForbiddenActionError",
+    "InvalidTransitionError",
+    "NotFoundError"
   ],
   "CompleteFollowUpTaskResult": [
     "CompleteFollowUpTaskSuccess",
@@ -88,6 +103,8 @@ export const possibleTypes: Record<string, string[]> = {
     "ApiKeyCreatedEvent",
     "ApiKeyRevokedEvent",
     "ApprovalApproved",
+    "ApprovalDeputyClearedEvent",
+    "ApprovalDeputySetEvent",
     "ApprovalOverdue",
     "ApprovalRejected",
     "ApprovalRuleCreatedEvent",
@@ -107,6 +124,7 @@ export const possibleTypes: Record<string, string[]> = {
     "CustomerNotified",
     "ExchangeRateDeletedEvent",
     "ExchangeRateSetEvent",
+    "FollowUpAssigned",
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",
@@ -181,6 +199,14 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "WebhookDeliverySuccess"
   ],
+  "SetApprovalDeputyResult": [
+    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
+    "InputError",
+    "NotFoundError",
+    "SetApprovalDeputySuccess",
+    "ValidationError"
+  ],
   "SetCalendarDaysResult": [
     "InputError",
     "SetCalendarDaysSuccess"
@@ -218,6 +244,7 @@ export const possibleTypes: Record<string, string[]> = {
     "ConfirmationSent",
     "ConfirmationSilence",
     "CustomerNotified",
+    "FollowUpAssigned",
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",

@@ -444,6 +444,8 @@ const en: MessageSchema = {
       rejected: 'Rejected',
       overdue: 'Approval overdue',
       stage_activated: 'Next approval stage opened',
+      deputy_set: 'Deputy named',
+      deputy_cleared: 'Deputy withdrawn',
     },
     confirmation: {
       sent: 'Confirmation link sent to the customer',
@@ -465,6 +467,7 @@ const en: MessageSchema = {
       opened: 'Follow-up task opened',
       completed: 'Follow-up completed',
       overdue: 'Follow-up overdue',
+      assigned: 'Follow-up task assigned',
     },
   },
   actorType: {
@@ -853,6 +856,9 @@ const en: MessageSchema = {
   audit: {
     empty: 'No audit events',
     field: {
+      onBehalfOf: 'As deputy for',
+      assignee: 'Owner',
+      previousAssignee: 'Previous owner',
       status: 'Status',
       department: 'Department',
       stage: 'Stage',
@@ -928,6 +934,31 @@ const en: MessageSchema = {
     notFound: 'Run not found',
     back: 'Back',
     noOrders: 'No open orders hold this product',
+  },
+  deputies: {
+    title: 'My deputy',
+    none: 'No deputy named. Name one before you are away: they decide this department’s approvals in that period.',
+    current: '{name} decides for you from {from} until {to}',
+    upcoming: 'Starts {from}',
+    active: 'Standing in now',
+    set: 'Name a deputy',
+    clear: 'Withdraw',
+    clearConfirm: 'Withdraw this deputy now?',
+    deputy: 'Deputy',
+    period: 'Period',
+    periodHint: 'From (inclusive) until (exclusive): at the end time the deputy can no longer decide.',
+    start: 'From',
+    end: 'Until',
+    saved: 'Deputy named',
+    cleared: 'Deputy withdrawn',
+    standingIn: 'You stand in for {head} ({department}) until {to}',
+    deputyFor: 'deputy for {name}',
+    required: 'Choose a deputy and a period',
+    loadFailed: 'Could not load deputies',
+  },
+  exports: {
+    xlsx: 'Export XLSX',
+    failed: 'Export failed: {message}',
   },
   board: {
     bulkRunFilter: 'Only bulk run {id}',

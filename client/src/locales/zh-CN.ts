@@ -447,6 +447,8 @@ const zhCN = {
       rejected: '审批驳回',
       overdue: '审批超时',
       stage_activated: '进入下一审批阶段',
+      deputy_set: '指定代理人',
+      deputy_cleared: '撤销代理人',
     },
     confirmation: {
       sent: '已向客户发送确认链接',
@@ -468,6 +470,7 @@ const zhCN = {
       opened: '跟进任务已创建',
       completed: '完成跟进任务',
       overdue: '跟进任务超时',
+      assigned: '跟进任务已分配',
     },
   },
   actorType: {
@@ -854,6 +857,9 @@ const zhCN = {
   audit: {
     empty: '没有审计记录',
     field: {
+      onBehalfOf: '代理',
+      assignee: '负责人',
+      previousAssignee: '原负责人',
       status: '状态',
       department: '部门',
       stage: '级别',
@@ -929,6 +935,31 @@ const zhCN = {
     notFound: '找不到该批次',
     back: '返回',
     noOrders: '该产品没有未交订单',
+  },
+  deputies: {
+    title: '我的代理人',
+    none: '尚未指定代理人。外出前请指定：代理期间由其审批本部门的终止申请。',
+    current: '{name} 自 {from} 至 {to} 代您审批',
+    upcoming: '{from} 开始',
+    active: '代理中',
+    set: '指定代理人',
+    clear: '撤销',
+    clearConfirm: '立即撤销该代理人？',
+    deputy: '代理人',
+    period: '代理期间',
+    periodHint: '含开始时间，不含结束时间：到结束时间起代理人不能再审批。',
+    start: '开始',
+    end: '结束',
+    saved: '已指定代理人',
+    cleared: '已撤销代理人',
+    standingIn: '您代理 {head}（{department}）审批，至 {to}',
+    deputyFor: '代 {name}',
+    required: '请选择代理人和代理期间',
+    loadFailed: '无法加载代理人',
+  },
+  exports: {
+    xlsx: '导出 Excel',
+    failed: '导出失败：{message}',
   },
   board: {
     bulkRunFilter: '仅显示批量终止批次 {id}',

@@ -21,6 +21,12 @@ export class ApprovalDeputyResolver {
   }
 
   @Authorized('approvals:decide')
+  @Query(() => [User], { description: 'Whom a head may name as deputy: active clerks and heads, not the caller' })
+  deputyCandidates(@Ctx() ctx: RequestContext) {
+    return ctx.services.approvalDeputies.candidates(ctx);
+  }
+
+  @Authorized('approvals:decide')
   @Mutation(() => SetApprovalDeputyResult, { description: 'A head names who decides their department’s steps during [from, to)' })
   setApprovalDeputy(@Ctx() ctx: RequestContext, @Arg('input', () => SetApprovalDeputyInput) input: SetApprovalDeputyInput) {
     return ctx.services.approvalDeputies.set(ctx, input);

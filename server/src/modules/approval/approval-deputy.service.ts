@@ -117,6 +117,16 @@ export class ApprovalDeputyService {
     return ctx.em.find(ApprovalDeputy, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: 200 });
   }
 
+  /** Active clerks and heads other than the caller, by department then name (at most 500). */
+  candidates(ctx: RequestContext) {
+    const me = ctx.actor?.kind === 'user' ? ctx.actor.userId : null;
+    return ctx.em.find(
+      User,
+      { active: true, role: { $in: [...DEPUTY_RULES.roles] as User['role'][] }, ...(me ? { id: { $ne: me } } : {}) },
+      { orderBy: { department: { code: 'asc' }, name: 'asc' }, limit: 500 },
+    );
+  }
+
   private async clearOne(scope: TransactionScope, ctx: RequestContext, row: ApprovalDeputy, head: User, deputy: User | null, now: Date) {
     row.clearedAt = now;
     const who = deputy ?? (await scope.em.findOneOrFail(User, { id: row.deputy.id }));
