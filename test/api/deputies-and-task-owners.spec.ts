@@ -226,6 +226,13 @@ describe('approval deputies', () => {
     expect((await list(HEAD_OF.WAREHOUSE!)).approvalDeputies).toEqual([]);
     expect((await list('auditor@example.com')).approvalDeputies.map((d) => d.id)).toContain(b.deputy!.id);
     expect((await clearDeputy('admin@example.com', b.deputy!.id)).__typename).toBe('ClearApprovalDeputySuccess');
+    // Whom the head may pick: active clerks and heads, never themself or the auditor.
+    const candidates = await wf.as<{ deputyCandidates: { id: string }[] }>(SALES_HEAD, `{ deputyCandidates { id } }`);
+    const ids = candidates.deputyCandidates.map((c) => c.id);
+    expect(ids).toContain(await userId(CLERK));
+    expect(ids).toContain(await userId(HEAD_OF.FINANCE!));
+    expect(ids).not.toContain(await userId(SALES_HEAD));
+    expect(ids).not.toContain(await userId('auditor@example.com'));
     expect((await list(SALES_HEAD)).approvalDeputies).toEqual([]);
   });
 
