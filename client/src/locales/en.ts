@@ -956,6 +956,17 @@ const en: MessageSchema = {
     required: 'Choose a deputy and a period',
     loadFailed: 'Could not load deputies',
   },
+  taskOwner: {
+    owner: 'Owner',
+    none: 'unassigned',
+    take: 'Take it',
+    release: 'Give back',
+    assign: 'Assign…',
+    saved: 'Owner changed',
+    mine: 'Only mine',
+    myTasks: 'My tasks',
+    noTasks: 'No task is assigned to you.',
+  },
   exports: {
     xlsx: 'Export XLSX',
     failed: 'Export failed: {message}',

@@ -957,6 +957,17 @@ const zhCN = {
     required: '请选择代理人和代理期间',
     loadFailed: '无法加载代理人',
   },
+  taskOwner: {
+    owner: '负责人',
+    none: '未分配',
+    take: '认领',
+    release: '交还',
+    assign: '分配…',
+    saved: '负责人已更新',
+    mine: '只看我的',
+    myTasks: '我的任务',
+    noTasks: '没有分配给您的任务。',
+  },
   exports: {
     xlsx: '导出 Excel',
     failed: '导出失败：{message}',
