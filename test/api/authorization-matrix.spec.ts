@@ -83,6 +83,13 @@ interface Fixture {
   viewToken: string;
   respondToken: string;
   salesTaskId: string;
+  /** The effective termination's other open SALES task: the one assignFollowUpTask's row assigns. */
+  salesAssignTaskId: string;
+  clerkId: string;
+  /** A deputyship of the sales head's (the clerk, from tomorrow): clearApprovalDeputy's target. */
+  deputyshipId: string;
+  /** Pending SALES steps a deputy tries at the boundaries of their period (see "deputies" below). */
+  deputySteps: string[];
   clerkNotificationId: string;
   rule: { id: string; input: Record<string, unknown> };
   reason: { id: string; input: Record<string, unknown> };
@@ -94,6 +101,13 @@ interface Fixture {
   throwawayWebhookEndpointId: string;
   /** One untouched order per caller for submitTermination, refused callers included. */
   submitOrders: Map<ActorId, string>;
+}
+
+/** Midnight UTC `days` days from now: a deputy period that has not started yet. */
+function tomorrow(days: number): Date {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  return new Date(d.getTime() + days * 86_400_000);
 }
 
 /** The same typed refusal for each of these callers. */
@@ -121,6 +135,9 @@ const ROWS: Record<string, Row> = {
     variables: () => ({ t: fx.viewToken }),
   },
   followUpTasks: { kind: 'query', document: `{ followUpTasks(first: 5) { totalCount } }`, allow: TERMINATION_READERS },
+  myFollowUpTasks: { kind: 'query', document: `{ myFollowUpTasks { id } }`, allow: TERMINATION_READERS },
+  approvalDeputies: { kind: 'query', document: `{ approvalDeputies { id } }`, allow: TERMINATION_READERS },
+  deputyCandidates: { kind: 'query', document: `{ deputyCandidates { id name } }`, allow: ['admin', ...HEADS] },
   notifications: { kind: 'query', document: `{ notifications(first: 5) { totalCount } }`, allow: SIGNED_IN },
   events: {
     kind: 'query',
@@ -280,8 +297,32 @@ const ROWS: Record<string, Row> = {
     kind: 'mutation',
     document: `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { ${RESULT} } }`,
     allow: ['admin', 'head:SALES'],
-    refuse: refusing('NOT_YOUR_DEPARTMENT', HEADS_BUT_SALES),
+    // A clerk may be a head's deputy, so the clerk reaches the per-step check (no deputyship here).
+    refuse: refusing('NOT_YOUR_DEPARTMENT', [...HEADS_BUT_SALES, 'clerk']),
     variables: () => ({ i: { stepId: fx.salesStepId, decision: 'APPROVE', comment: 'matrix' } }),
+  },
+  setApprovalDeputy: {
+    kind: 'mutation',
+    document: `mutation($i: SetApprovalDeputyInput!) { setApprovalDeputy(input: $i) { ${RESULT} } }`,
+    // Each head names the clerk for a period that starts tomorrow, so no step of the matrix changes hands.
+    allow: HEADS,
+    refuse: refusing('FORBIDDEN_ACTION', ['admin']),
+    variables: () => ({ i: { deputyUserId: fx.clerkId, from: tomorrow(1).toISOString(), to: tomorrow(2).toISOString() } }),
+  },
+  clearApprovalDeputy: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { clearApprovalDeputy(id: $id) { ${RESULT} } }`,
+    allow: ['admin', 'head:SALES'],
+    refuse: refusing('FORBIDDEN_ACTION', HEADS_BUT_SALES),
+    variables: () => ({ id: fx.deputyshipId }),
+  },
+  assignFollowUpTask: {
+    kind: 'mutation',
+    document: `mutation($i: AssignFollowUpTaskInput!) { assignFollowUpTask(input: $i) { ${RESULT} } }`,
+    // The clerk owns it: given by the head, kept by the clerk (taking one's own again is allowed).
+    allow: ['admin', 'clerk', 'head:SALES'],
+    refuse: refusing('NOT_YOUR_DEPARTMENT', HEADS_BUT_SALES),
+    variables: () => ({ i: { taskId: fx.salesAssignTaskId, userId: fx.clerkId } }),
   },
   respondToTermination: {
     kind: 'mutation',
@@ -605,6 +646,20 @@ async function prepareFixture(): Promise<Fixture> {
   const done = await wf.effectiveDuplicateOrder('matrix: effective');
   const salesTask = done.followUpTasks.find((t) => t.department === 'SALES' && t.status === 'OPEN');
   if (!salesTask) throw new Error(`no open SALES task: ${JSON.stringify(done.followUpTasks)}`);
+  const assignTask = done.followUpTasks.find((t) => t.department === 'SALES' && t.status === 'OPEN' && t.id !== salesTask.id);
+  if (!assignTask) throw new Error(`no second open SALES task: ${JSON.stringify(done.followUpTasks)}`);
+  const [clerk] = await server.sql<{ id: string }>(`select id from app_user where email = $1`, [EMAIL.clerk]);
+  const deputySteps: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = await submitByClerk(`matrix: a deputy at the period's boundaries ${i}`);
+    deputySteps.push(t.steps.find((s) => s.department === 'SALES' && s.status === 'PENDING')!.id);
+  }
+  const named = await wf.as<{ setApprovalDeputy: { __typename: string; deputy: { id: string } } }>(
+    EMAIL['head:SALES'],
+    `mutation($i: SetApprovalDeputyInput!) { setApprovalDeputy(input: $i) { __typename ... on SetApprovalDeputySuccess { deputy { id } } } }`,
+    { i: { deputyUserId: clerk!.id, from: tomorrow(3).toISOString(), to: tomorrow(4).toISOString() } },
+  );
+  expect(named.setApprovalDeputy.__typename).toBe('SetApprovalDeputySuccess');
 
   const [notification] = await server.sql<{ id: string }>(
     `select n.id from notification n join app_user u on u.id = n.user_id where u.email = $1 order by n.created_at limit 1`,
@@ -642,6 +697,10 @@ async function prepareFixture(): Promise<Fixture> {
     viewToken: viewed.token,
     respondToken: responded.token,
     salesTaskId: salesTask.id,
+    salesAssignTaskId: assignTask.id,
+    clerkId: clerk!.id,
+    deputyshipId: named.setApprovalDeputy.deputy.id,
+    deputySteps,
     clerkNotificationId: notification!.id,
     rule: {
       id: rule!.id,
@@ -867,6 +926,72 @@ describe.each(MODES)('%s server', (mode) => {
       });
     });
   }
+
+  /*
+   * A deputy holds the head's authority over the department's steps for [from, to) only: start
+   * inclusive, end exclusive (the millisecond boundaries themselves are driven with an explicit
+   * clock in deputies-and-task-owners.spec.ts). Here through the API, as the purchasing head
+   * standing in for the sales head.
+   */
+  describe('deputies and their period', () => {
+    const deputy = 'head:PURCHASING' as const;
+    const name = async (from: number, to: number) => {
+      const [me] = await server.sql<{ id: string }>(`select id from app_user where email = $1`, [EMAIL[deputy]]);
+      const data = await wf.as<{ setApprovalDeputy: { __typename: string; deputy: { id: string } } }>(
+        EMAIL['head:SALES'],
+        `mutation($i: SetApprovalDeputyInput!) { setApprovalDeputy(input: $i) { __typename ... on SetApprovalDeputySuccess { deputy { id } } } }`,
+        { i: { deputyUserId: me!.id, from: new Date(Date.now() + from).toISOString(), to: new Date(Date.now() + to).toISOString() } },
+      );
+      expect(data.setApprovalDeputy.__typename).toBe('SetApprovalDeputySuccess');
+      return data.setApprovalDeputy.deputy.id;
+    };
+    const decide = async (stepId: string) => {
+      const res = await server.gql<{ decideApproval: { __typename: string; code?: string } }>(
+        `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { ${RESULT} } }`,
+        { i: { stepId, decision: 'APPROVE', comment: 'matrix: deputy' } },
+        await bearerOf(deputy),
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.decideApproval;
+    };
+    const refusedUntouched = async (stepId: string) => {
+      const before = await businessChecksums(server);
+      expect((await decide(stepId)).code).toBe('NOT_YOUR_DEPARTMENT');
+      expect(changedTables(before, await businessChecksums(server))).toEqual([]);
+    };
+
+    it('before the start: refused, nothing changes', async () => {
+      await name(60_000, 3_600_000);
+      await refusedUntouched(fx.deputySteps[0]!);
+    });
+
+    it('from the start: decides, for the head', async () => {
+      await name(-1_000, 3_600_000);
+      expect((await decide(fx.deputySteps[0]!)).__typename).toBe('DecideApprovalSuccess');
+      const [step] = await server.sql<{ on_behalf_of: string }>(
+        `select h.email as on_behalf_of from approval_step s join app_user h on h.id = s.on_behalf_of_id where s.id = $1`,
+        [fx.deputySteps[0]],
+      );
+      expect(step?.on_behalf_of).toBe(EMAIL['head:SALES']);
+    });
+
+    it('at and after the end: refused', async () => {
+      await name(-2_000, 1_200);
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      await refusedUntouched(fx.deputySteps[1]!);
+    });
+
+    it('once cleared: refused', async () => {
+      const id = await name(-1_000, 3_600_000);
+      const cleared = await wf.as<{ clearApprovalDeputy: { __typename: string } }>(
+        EMAIL['head:SALES'],
+        `mutation($id: ID!) { clearApprovalDeputy(id: $id) { __typename } }`,
+        { id },
+      );
+      expect(cleared.clearApprovalDeputy.__typename).toBe('ClearApprovalDeputySuccess');
+      await refusedUntouched(fx.deputySteps[2]!);
+    });
+  });
 
   for (const [path, row] of Object.entries(PRIVACY_ROWS)) {
     describe(`staff privacy: ${path}`, () => {

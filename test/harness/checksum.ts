@@ -9,6 +9,7 @@ const BUSINESS_TABLES: Record<string, string> = {
   termination: `select * from termination`,
   termination_line: `select * from termination_line`,
   approval_step: `select * from approval_step`,
+  approval_deputy: `select * from approval_deputy`,
   termination_reason: `select * from termination_reason`,
   approval_rule: `select * from approval_rule`,
   exchange_rate: `select id, from_currency, to_currency, rate, valid_from, source from exchange_rate`,

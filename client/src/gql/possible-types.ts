@@ -15,6 +15,15 @@ export const possibleTypes: Record<string, string[]> = {
     "InputError",
     "NotFoundError"
   ],
+  "AssignFollowUpTaskResult": [
+    "AssignFollowUpTaskSuccess",
+    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
+    "InvalidTransitionError",
+    "NotFoundError",
+    "NotYourDepartmentError",
+    "ValidationError"
+  ],
   "BulkTerminationResult": [
     "BulkTerminationRun",
     "ForbiddenActionError",
@@ -26,6 +35,12 @@ export const possibleTypes: Record<string, string[]> = {
     "ForbiddenActionError",
     "InputError",
     "User"
+  ],
+  "ClearApprovalDeputyResult": [
+    "ClearApprovalDeputySuccess",
+    "ForbiddenActionError",
+    "InvalidTransitionError",
+    "NotFoundError"
   ],
   "CompleteFollowUpTaskResult": [
     "CompleteFollowUpTaskSuccess",
@@ -88,6 +103,8 @@ export const possibleTypes: Record<string, string[]> = {
     "ApiKeyCreatedEvent",
     "ApiKeyRevokedEvent",
     "ApprovalApproved",
+    "ApprovalDeputyClearedEvent",
+    "ApprovalDeputySetEvent",
     "ApprovalOverdue",
     "ApprovalRejected",
     "ApprovalRuleCreatedEvent",
@@ -108,6 +125,7 @@ export const possibleTypes: Record<string, string[]> = {
     "CustomerNotified",
     "ExchangeRateDeletedEvent",
     "ExchangeRateSetEvent",
+    "FollowUpAssigned",
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",
@@ -183,6 +201,14 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "WebhookDeliverySuccess"
   ],
+  "SetApprovalDeputyResult": [
+    "ForbiddenActionError",
+    "IdempotencyKeyReusedError",
+    "InputError",
+    "NotFoundError",
+    "SetApprovalDeputySuccess",
+    "ValidationError"
+  ],
   "SetCalendarDaysResult": [
     "InputError",
     "SetCalendarDaysSuccess"
@@ -227,6 +253,7 @@ export const possibleTypes: Record<string, string[]> = {
     "ConfirmationSent",
     "ConfirmationSilence",
     "CustomerNotified",
+    "FollowUpAssigned",
     "FollowUpCompleted",
     "FollowUpOpened",
     "FollowUpOverdue",

@@ -5,6 +5,7 @@ import { AppSetting } from './app-setting.entity.js';
 import { ApprovalRule } from '../modules/approval/approval-rule.entity.js';
 import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
 import { ApprovalStep } from '../modules/approval/approval-step.entity.js';
+import { ApprovalDeputy } from '../modules/approval/approval-deputy.entity.js';
 import { AuditEvent } from '../kernel/audit-event.entity.js';
 import { CalendarDay } from '../modules/calendar/calendar-day.entity.js';
 import { IdempotencyRecord } from '../kernel/idempotency-record.entity.js';
@@ -67,6 +68,7 @@ export const ENTITIES = [
   ApprovalRule,
   ExchangeRate,
   ApprovalStep,
+  ApprovalDeputy,
   CustomerConfirmation,
   CalendarDay,
   Settlement,

@@ -1,12 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type express from 'express';
-import { TERMINATION_STATUSES, type TerminationStatus } from '@ot/shared';
-import { GraphQLError } from 'graphql';
+import ExcelJS from 'exceljs';
+import { TERMINATION_STATUSES, type Permission, type TerminationStatus } from '@ot/shared';
+import { coerceInputValue, GraphQLError, type GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { dossierHtml } from '../modules/reporting/dossier.service.js';
 import { createContext, type RequestContext } from '../kernel/context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
+import { LIST_EXPORTS, type AnyListExport, type ExportColumn, type ExportLanguage } from './list-exports.js';
 
 /** A spreadsheet must not run a cell as a formula (CSV injection). */
 export function csvCell(value: unknown): string {
@@ -36,13 +38,17 @@ const CSV_SELECTION = new Set([
   'impact.refundDue',
 ]);
 
-export function mountExports(app: express.Express, orm: MikroORM, services: Services, logger: Logger): void {
-  const context = async (req: express.Request, res: express.Response): Promise<RequestContext | null> => {
+export function mountExports(app: express.Express, orm: MikroORM, services: Services, logger: Logger, schema: GraphQLSchema): void {
+  const context = async (
+    req: express.Request,
+    res: express.Response,
+    needs: Permission = 'terminations:read',
+  ): Promise<RequestContext | null> => {
     try {
       const em = orm.em.fork();
       const actor = await services.auth.authenticate(em, req.headers.authorization);
       if (!actor) return (void res.status(401).json({ error: 'Send Authorization: Bearer <token or API key>.' }), null);
-      if (!actor.permissions.has('terminations:read')) return (void res.status(403).json({ error: 'This needs terminations:read.' }), null);
+      if (!actor.permissions.has(needs)) return (void res.status(403).json({ error: `This needs ${needs}.` }), null);
       return createContext({ requestId: String(res.locals.requestId ?? randomUUID()), em, actor, services, logger, ip: req.ip ?? '' });
     } catch (error) {
       if (error instanceof GraphQLError) return (void res.status(401).json({ error: error.message }), null);
@@ -117,4 +123,101 @@ export function mountExports(app: express.Express, orm: MikroORM, services: Serv
       next(error);
     }
   });
+
+  // Every list as a spreadsheet (XLSX, or CSV for the lists other than terminations above), with the list's filter.
+  app.get(/^\/exports\/(terminations|orders|follow-up-tasks|audit)\.(xlsx|csv)$/, async (req, res, next) => {
+    const list = LIST_EXPORTS[req.params[0]!]!;
+    const format = req.params[1] as 'xlsx' | 'csv';
+    let started = false;
+    try {
+      const ctx = await context(req, res, list.needs);
+      if (!ctx) return;
+      const filter = exportFilter(list, schema, req.query.filter);
+      if (filter instanceof Error) return void res.status(400).json({ error: filter.message });
+      const lang = exportLanguage(req);
+      const name = `${req.params[0]}.${format}`;
+      res.setHeader('content-disposition', `attachment; filename="${name}"`);
+      started = true;
+      if (format === 'xlsx') await writeXlsx(res, list, ctx, filter, lang, req.params[0]!);
+      else await writeCsv(res, list, ctx, filter);
+    } catch (error) {
+      // Once the file has begun, a failure can only cut it short (the client sees a broken download).
+      if (started && res.headersSent) {
+        logger.error({ err: error }, 'export failed midway');
+        return void res.destroy();
+      }
+      next(error);
+    }
+  });
+}
+
+/** The list's filter from `?filter=<JSON>`, coerced by the schema as GraphQL coerces the list's argument. */
+function exportFilter(list: AnyListExport, schema: GraphQLSchema, raw: unknown): Record<string, unknown> | null | Error {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || raw.length > 4000) return new Error('filter must be one JSON object of at most 4000 characters.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return new Error('filter is not valid JSON.');
+  }
+  const problems: string[] = [];
+  const value = coerceInputValue(parsed, list.filterType(schema), (path, _invalid, error) =>
+    problems.push(`filter${path.length ? '.' + path.join('.') : ''}: ${error.message}`),
+  );
+  if (problems.length) return new Error(problems.slice(0, 3).join(' '));
+  return value as Record<string, unknown>;
+}
+
+/** `?lang=zh-CN|en`, else the browser's first language, else Chinese. */
+export function exportLanguage(req: express.Request): ExportLanguage {
+  const asked = typeof req.query.lang === 'string' ? req.query.lang : (req.headers['accept-language'] ?? '');
+  return /^en\b/i.test(asked.trim()) ? 'en' : 'zh-CN';
+}
+
+function cells(columns: ExportColumn<unknown>[], row: unknown) {
+  return columns.map((c) => c.value(row));
+}
+
+/**
+ * Streams the sheet: each row is committed (written out and dropped) as it is read, so memory
+ * stays flat however long the list; styles only for the header and date columns.
+ */
+async function writeXlsx(
+  res: express.Response,
+  list: AnyListExport,
+  ctx: RequestContext,
+  filter: Record<string, unknown> | null,
+  lang: ExportLanguage,
+  title: string,
+) {
+  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = list.columns.map((c) => ({ header: lang === 'en' ? c.en : c.zh, key: c.key, width: c.width ?? 12 }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  for await (const rows of list.pages(ctx, filter)) {
+    for (const row of rows) {
+      const added = sheet.addRow(cells(list.columns, row));
+      added.eachCell((cell) => {
+        if (cell.value instanceof Date) cell.numFmt = 'yyyy-mm-dd hh:mm:ss';
+      });
+      added.commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+async function writeCsv(res: express.Response, list: AnyListExport, ctx: RequestContext, filter: Record<string, unknown> | null) {
+  res.type('text/csv; charset=utf-8');
+  res.write('\ufeff' + list.columns.map((c) => c.key).join(',') + '\n');
+  for await (const rows of list.pages(ctx, filter)) {
+    for (const row of rows) {
+      const line = cells(list.columns, row).map((v) => csvCell(v instanceof Date ? v.toISOString() : v));
+      if (!res.write(line.join(',') + '\n')) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  }
+  res.end();
 }

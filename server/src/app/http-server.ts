@@ -381,7 +381,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   );
 
   mountAttachments(app, orm, services, logger);
-  mountExports(app, orm, services, logger);
+  mountExports(app, orm, services, logger, schema);
   mountImports(app, orm, services, logger, config.importMaxBytes);
   mountGraphiql(app);
   serveClient(app, config.clientDist);

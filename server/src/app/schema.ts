@@ -4,6 +4,7 @@ import { ErrorResult } from '../common/error-result.js';
 import { ApprovalRuleResolver } from '../modules/approval/approval-rule.resolver.js';
 import { ExchangeRateResolver } from '../modules/currency/exchange-rate.resolver.js';
 import { ApprovalResolver } from '../modules/approval/approval.resolver.js';
+import { ApprovalDeputyResolver } from '../modules/approval/approval-deputy.resolver.js';
 import { CalendarResolver } from '../modules/calendar/calendar.resolver.js';
 import { ConfirmationResolver } from '../modules/confirmation/confirmation.resolver.js';
 import { FollowUpResolver } from '../modules/follow-up/follow-up.resolver.js';
@@ -57,6 +58,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TerminationAttachmentsResolver,
   FollowUpTaskAttachmentsResolver,
   ApprovalResolver,
+  ApprovalDeputyResolver,
   ApprovalRuleResolver,
   ExchangeRateResolver,
   ConfirmationResolver,

@@ -2,6 +2,7 @@ import { FaultInjector } from '../kernel/faults.js';
 import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
 import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
+import { ApprovalDeputyService } from '../modules/approval/approval-deputy.service.js';
 import { CalendarService } from '../modules/calendar/calendar.service.js';
 import { ConfirmationIssuer } from '../modules/confirmation/confirmation-issuer.js';
 import { ConfirmationService } from '../modules/confirmation/confirmation.service.js';
@@ -65,6 +66,7 @@ declare module '../kernel/context.js' {
     terminations: TerminationService;
     feeAdjustments: FeeAdjustmentService;
     approvals: ApprovalService;
+    approvalDeputies: ApprovalDeputyService;
     confirmations: ConfirmationService;
     followUps: FollowUpService;
     notifications: NotificationService;
@@ -162,6 +164,7 @@ export function createServices(
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),
     approvals: new ApprovalService(lifecycle, domainEvents),
+    approvalDeputies: new ApprovalDeputyService(domainEvents),
     confirmations,
     followUps,
     notifications,

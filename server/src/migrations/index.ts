@@ -13,9 +13,10 @@ import { Migration20261201110000_Webhooks } from './Migration20261201110000_Webh
 import { Migration20261201120000_Suppliers } from './Migration20261201120000_Suppliers.js';
 import { Migration20261201130000_StaffMailAndPartnerKeys } from './Migration20261201130000_StaffMailAndPartnerKeys.js';
 import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSync.js';
+import { Migration20261202110000_SpreadsheetImport } from './Migration20261202110000_SpreadsheetImport.js';
 import { Migration20261202120000_SyncKinds } from './Migration20261202120000_SyncKinds.js';
 import { Migration20261202140000_Attachments } from './Migration20261202140000_Attachments.js';
-import { Migration20261202110000_SpreadsheetImport } from './Migration20261202110000_SpreadsheetImport.js';
+import { Migration20261202150000_OwnersAndDeputies } from './Migration20261202150000_OwnersAndDeputies.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -33,7 +34,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201120000_Suppliers', class: Migration20261201120000_Suppliers },
   { name: 'Migration20261201130000_StaffMailAndPartnerKeys', class: Migration20261201130000_StaffMailAndPartnerKeys },
   { name: 'Migration20261201140000_ErpSync', class: Migration20261201140000_ErpSync },
+  { name: 'Migration20261202110000_SpreadsheetImport', class: Migration20261202110000_SpreadsheetImport },
   { name: 'Migration20261202120000_SyncKinds', class: Migration20261202120000_SyncKinds },
   { name: 'Migration20261202140000_Attachments', class: Migration20261202140000_Attachments },
-  { name: 'Migration20261202110000_SpreadsheetImport', class: Migration20261202110000_SpreadsheetImport },
+  { name: 'Migration20261202150000_OwnersAndDeputies', class: Migration20261202150000_OwnersAndDeputies },
 ];

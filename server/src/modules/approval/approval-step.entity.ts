@@ -17,7 +17,7 @@ registerEnumType(ApprovalStepStatus, { name: 'ApprovalStepStatus' });
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'approval_step' })
 export class ApprovalStep extends BaseEntity<
-  'decidedAt' | 'comment' | 'dueAt' | 'activatedAt' | 'overdueNotifiedAt' | 'decidedBy' | 'overdue'
+  'decidedAt' | 'comment' | 'dueAt' | 'activatedAt' | 'overdueNotifiedAt' | 'decidedBy' | 'overdue' | 'onBehalfOf'
 > {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
@@ -44,6 +44,10 @@ export class ApprovalStep extends BaseEntity<
 
   @ManyToOne(() => User, { nullable: true })
   decidedBy?: User | null;
+
+  /** The head a deputy decided for (see ApprovalDeputy); null when the head or an admin decided. */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  onBehalfOf?: User | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

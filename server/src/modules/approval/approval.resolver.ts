@@ -18,7 +18,8 @@ export class ApprovalResolver {
     return ctx.services.approvals.board(ctx, limitLength(department, 32, 'department'), bulkRunId);
   }
 
-  @Authorized('approvals:decide')
+  // Staff who may write (heads, clerks, admins) reach the per-step check: a clerk may be a head's deputy (approval-deputies.ts).
+  @Authorized('terminations:write')
   @Mutation(() => DecideApprovalResult)
   decideApproval(@Ctx() ctx: RequestContext, @Arg('input', () => DecideApprovalInput) input: DecideApprovalInput) {
     return ctx.services.approvals.decide(ctx, input);
@@ -27,6 +28,11 @@ export class ApprovalResolver {
   @FieldResolver(() => Termination)
   termination(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
     return ctx.loaders.one(Termination, step.termination.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The head a deputy decided for; null when the head or an admin decided' })
+  onBehalfOf(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
+    return step.onBehalfOf ? ctx.loaders.one(User, step.onBehalfOf.id) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })

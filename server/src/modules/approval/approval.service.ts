@@ -6,7 +6,8 @@ import { inTransaction } from '../../kernel/transaction.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
-import { guardDecideStep, guardStepOpen, maySeeBoard } from '../termination/termination-policy.js';
+import { guardStepOpen, maySeeBoard } from '../termination/termination-policy.js';
+import { activeDeputyship, decidingFor } from './approval-deputies.js';
 import { Termination } from '../termination/termination.entity.js';
 import { activateNextStage } from './approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
@@ -32,7 +33,9 @@ export class ApprovalService {
       }
       const probe = await ctx.em.fork().findOne(ApprovalStep, { id: stepId });
       if (!probe) refuse(NotFoundError, 'NOT_FOUND', 'No such approval step.');
-      guardDecideStep(ctx.actor, probe.department);
+      // The head (or an admin) decides in their own right; a deputy in their period, for the head.
+      const decidedAt = new Date();
+      const onBehalfOf = await decidingFor(ctx.em.fork(), ctx.actor, probe.department, decidedAt);
       return inTransaction(ctx, async (scope) => {
         const t = (await lockTermination(scope, probe.termination.id))!;
         if (claim) {
@@ -48,15 +51,21 @@ export class ApprovalService {
         }
         guardStepOpen(t, step, step.decidedBy?.name ?? null);
         step.status = input.decision === ApprovalDecision.APPROVE ? ApprovalStepStatus.APPROVED : ApprovalStepStatus.REJECTED;
-        step.decidedAt = new Date();
+        step.decidedAt = decidedAt;
         step.comment = comment;
         step.decidedBy = ctx.actor?.kind === 'user' ? scope.em.getReference(User, ctx.actor.userId) : null;
+        step.onBehalfOf = onBehalfOf ? scope.em.getReference(User, onBehalfOf.id) : null;
         await this.events.terminationChanged(
           scope,
           t,
           ctx.actor,
           step.status === ApprovalStepStatus.APPROVED ? 'approval.approved' : 'approval.rejected',
-          { stage: step.stage, department: step.department, comment },
+          {
+            stage: step.stage,
+            department: step.department,
+            comment,
+            ...(onBehalfOf ? { onBehalfOf: { userId: onBehalfOf.id, name: onBehalfOf.name } } : {}),
+          },
           { entity: { type: 'ApprovalStep', id: step.id }, departments: [step.department], stepId: step.id },
         );
 
@@ -97,7 +106,9 @@ export class ApprovalService {
   }
 
   async board(ctx: RequestContext, department: string, bulkRunId?: string | null) {
-    if (!maySeeBoard(ctx.actor, department)) throw forbidden(`You may not see the ${department} board.`);
+    // A deputy sees the board of the department they stand in for, during their period.
+    const asDeputy = async () => ctx.actor?.kind === 'user' && !!(await activeDeputyship(ctx.em, ctx.actor.userId, department, new Date()));
+    if (!maySeeBoard(ctx.actor, department) && !(await asDeputy())) throw forbidden(`You may not see the ${department} board.`);
     const pending = await ctx.em.find(
       ApprovalStep,
       {

@@ -31,7 +31,17 @@ registerEnumType(OutcomeEnum, { name: 'FollowUpOutcome' });
 @Entity({ tableName: 'follow_up_task' })
 @Index({ properties: ['department', 'status'] })
 export class FollowUpTask extends BaseEntity<
-  'completedAt' | 'completedBy' | 'note' | 'outcome' | 'outcomeDetails' | 'overdueNotifiedAt' | 'overdue' | 'data' | 'completedByName'
+  | 'completedAt'
+  | 'completedBy'
+  | 'note'
+  | 'outcome'
+  | 'outcomeDetails'
+  | 'overdueNotifiedAt'
+  | 'overdue'
+  | 'data'
+  | 'completedByName'
+  | 'assignee'
+  | 'assignedAt'
 > {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
@@ -70,6 +80,14 @@ export class FollowUpTask extends BaseEntity<
 
   @ManyToOne(() => User, { nullable: true })
   completedBy?: User | null;
+
+  /** The person of the department who owns the task (see assignFollowUpTask); null while unassigned. */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  assignee?: User | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the current owner was assigned' })
+  @Property({ type: 'datetime', nullable: true })
+  assignedAt?: Date | null;
 
   /** Who completed it, as the audit trail names them: a user, or a partner's API key (which has no user row). */
   @Field(() => String, { nullable: true, description: 'Who completed it: a user’s name, or an API key’s' })

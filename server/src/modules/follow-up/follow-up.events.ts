@@ -13,6 +13,13 @@ declare module '../../kernel/domain-events.js' {
       data?: Record<string, unknown> | null;
     };
     'followup.overdue': { department: string; kind: string };
+    /** A task got an owner (or lost it: assignee null). */
+    'followup.assigned': {
+      kind: string;
+      department: string;
+      assignee: { userId: string; name: string } | null;
+      previousAssignee: { userId: string; name: string } | null;
+    };
   }
 }
 export {};

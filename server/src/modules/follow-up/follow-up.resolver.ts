@@ -3,7 +3,14 @@ import type { RequestContext } from '../../kernel/context.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { FollowUpTask } from './follow-up-task.entity.js';
-import { CompleteFollowUpTaskInput, CompleteFollowUpTaskResult, FollowUpTaskConnection, FollowUpTaskFilter } from './follow-up.types.js';
+import {
+  AssignFollowUpTaskInput,
+  AssignFollowUpTaskResult,
+  CompleteFollowUpTaskInput,
+  CompleteFollowUpTaskResult,
+  FollowUpTaskConnection,
+  FollowUpTaskFilter,
+} from './follow-up.types.js';
 
 @Resolver(() => FollowUpTask)
 export class FollowUpResolver {
@@ -22,6 +29,24 @@ export class FollowUpResolver {
   @Mutation(() => CompleteFollowUpTaskResult)
   completeFollowUpTask(@Ctx() ctx: RequestContext, @Arg('input', () => CompleteFollowUpTaskInput) input: CompleteFollowUpTaskInput) {
     return ctx.services.followUps.complete(ctx, input);
+  }
+
+  @Authorized('terminations:read')
+  @Query(() => [FollowUpTask], { description: 'Tasks assigned to me: open ones soonest due first, then those I finished lately' })
+  myFollowUpTasks(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number) {
+    return ctx.services.followUps.mine(ctx, first);
+  }
+
+  // Staff who write (clerks, heads, admins); which task and whom is the per-task rule (guardAssignFollowUp).
+  @Authorized('terminations:write')
+  @Mutation(() => AssignFollowUpTaskResult)
+  assignFollowUpTask(@Ctx() ctx: RequestContext, @Arg('input', () => AssignFollowUpTaskInput) input: AssignFollowUpTaskInput) {
+    return ctx.services.followUps.assign(ctx, input);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who owns the task; null while unassigned' })
+  assignee(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
+    return task.assignee ? ctx.loaders.one(User, task.assignee.id) : null;
   }
 
   @FieldResolver(() => Termination)

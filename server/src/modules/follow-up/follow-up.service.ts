@@ -8,9 +8,12 @@ import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempoten
 import { User } from '../identity/user.entity.js';
 import { completeSettlement } from '../settlement/settlement.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
-import { guardCompleteFollowUp } from '../termination/termination-policy.js';
+import { guardAssignFollowUp, guardCompleteFollowUp } from '../termination/termination-policy.js';
 import { FollowUpKind, FollowUpStatus, FollowUpTask } from './follow-up-task.entity.js';
-import type { CompleteFollowUpTaskInput, FollowUpTaskFilter } from './follow-up.types.js';
+import type { AssignFollowUpTaskInput, CompleteFollowUpTaskInput, FollowUpTaskFilter } from './follow-up.types.js';
+
+/** Who can own a task: the people who work it (an auditor only reads; admins belong to no department). */
+const ASSIGNABLE_ROLES = new Set(['CLERK', 'DEPT_HEAD']);
 
 /** How much structured data one completion may carry (as JSON text). */
 const MAX_DATA_LENGTH = 10_000;
@@ -79,6 +82,67 @@ export class FollowUpService {
     );
   }
 
+  /** Gives a task an owner of its department, or releases it (rules: guardAssignFollowUp). */
+  async assign(ctx: RequestContext, input: AssignFollowUpTaskInput) {
+    const taskId = parseId(input.taskId, 'taskId');
+    const userId = input.userId ? parseId(input.userId, 'userId') : null;
+    const claim = idempotencyClaim(ctx, 'assignFollowUpTask', input.idempotencyKey, input);
+    return resultOf(() =>
+      inTransaction(ctx, async (scope) => {
+        const found = await scope.em.findOne(FollowUpTask, { id: taskId });
+        if (!found) refuse(NotFoundError, 'NOT_FOUND', 'No such follow-up task.');
+        const t = (await lockTermination(scope, found.termination.id))!;
+        const task = await scope.em.findOneOrFail(FollowUpTask, { id: taskId }, { refresh: true, populate: ['assignee'] });
+        if (claim && (await findReplay(scope.em, claim))) return { task };
+        guardAssignFollowUp(ctx.actor, task, userId);
+        const assignee = userId ? await scope.em.findOne(User, { id: userId }, { populate: ['department'] }) : null;
+        if (userId && !assignee) refuse(NotFoundError, 'NOT_FOUND', 'No such user.');
+        if (assignee && (!assignee.active || assignee.department?.code !== task.department || !ASSIGNABLE_ROLES.has(assignee.role))) {
+          refuse(ValidationError, 'VALIDATION_FAILED', `${assignee.name} is not an active clerk or head of ${task.department}.`);
+        }
+        const previous = task.assignee ?? null;
+        if ((previous?.id ?? null) !== (assignee?.id ?? null)) {
+          task.assignee = assignee;
+          task.assignedAt = assignee ? new Date() : null;
+          await this.events.terminationChanged(
+            scope,
+            t,
+            ctx.actor,
+            'followup.assigned',
+            {
+              kind: task.kind,
+              department: task.department,
+              assignee: assignee ? { userId: assignee.id, name: assignee.name } : null,
+              previousAssignee: previous ? { userId: previous.id, name: previous.name } : null,
+            },
+            { entity: { type: 'FollowUpTask', id: task.id }, departments: [task.department], taskId: task.id },
+          );
+        }
+        if (claim) await saveReplay(scope.em, claim, { taskId: task.id });
+        return { task };
+      }),
+    );
+  }
+
+  /** "My tasks": the signed-in user's open tasks soonest due first, then those they finished lately. */
+  async mine(ctx: RequestContext, first: number) {
+    if (ctx.actor?.kind !== 'user') return [];
+    const limit = Math.min(Math.max(first, 1), 100);
+    const me = ctx.actor.userId;
+    const open = await ctx.em.find(
+      FollowUpTask,
+      { assignee: me, status: FollowUpStatus.OPEN },
+      { orderBy: { dueAt: 'asc', id: 'asc' }, limit },
+    );
+    if (open.length >= limit) return open;
+    const done = await ctx.em.find(
+      FollowUpTask,
+      { assignee: me, status: FollowUpStatus.DONE },
+      { orderBy: { completedAt: 'desc', id: 'asc' }, limit: limit - open.length },
+    );
+    return [...open, ...done];
+  }
+
   async list(ctx: RequestContext, filter: FollowUpTaskFilter | null | undefined, first?: number | null, after?: string | null) {
     const page = pageRequest(first, after);
     const where: Record<string, unknown> = {};
@@ -86,6 +150,10 @@ export class FollowUpService {
     if (filter?.status?.length) where.status = { $in: filter.status };
     if (filter?.terminationId) where.termination = parseId(filter.terminationId, 'terminationId');
     if (filter?.overdue) Object.assign(where, { status: FollowUpStatus.OPEN, dueAt: { $lt: new Date() } });
+    if (filter?.assigneeId) where.assignee = parseId(filter.assigneeId, 'assigneeId');
+    // An API key owns no task: "mine" matches nothing for it.
+    if (filter?.mine) where.assignee = ctx.actor?.kind === 'user' ? ctx.actor.userId : '00000000-0000-4000-8000-000000000000';
+    if (filter?.unassigned) where.assignee = null;
     const totalCount = await ctx.em.count(FollowUpTask, where);
     if (page.after) {
       const [dueAt, id] = page.after;

@@ -3,6 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import {
+  ForbiddenActionError,
   IdempotencyKeyReusedError,
   InvalidTransitionError,
   NotFoundError,
@@ -27,7 +28,44 @@ export class FollowUpTaskFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'Only tasks past their due time' })
   overdue?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only tasks this user owns' })
+  assigneeId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only tasks assigned to me (true) — for API keys, none' })
+  mine?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only tasks without an owner' })
+  unassigned?: boolean | null;
 }
+
+@InputType()
+export class AssignFollowUpTaskInput {
+  @Field(() => ID)
+  taskId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The new owner, a member of the task’s department; null releases the task' })
+  userId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AssignFollowUpTaskSuccess {
+  @Field(() => FollowUpTask)
+  task!: FollowUpTask;
+}
+
+export const AssignFollowUpTaskResult = resultUnion('AssignFollowUpTaskResult', AssignFollowUpTaskSuccess, [
+  NotFoundError,
+  NotYourDepartmentError,
+  ForbiddenActionError,
+  InvalidTransitionError,
+  ValidationError,
+  IdempotencyKeyReusedError,
+]);
 
 @InputType()
 export class CompleteFollowUpTaskInput {

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../kernel/domain-events.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { Termination } from '../termination/termination.entity.js';
+import { activeDeputiesOf } from '../approval/approval-deputies.js';
 import { noticeSubscriber, terminationLink, terminationOf } from './notice-subscriber.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -11,16 +12,25 @@ export function firstStageDepartments(route: readonly string[]): string[] {
   return route.filter((_, i) => stages[i] === first).map((entry) => entry.split(':')[1]!);
 }
 
+/** " (代 王建国 / deputy for 王建国)" when a deputy decided. */
+export function deputyFor(onBehalfOf: { name: string } | undefined): string {
+  return onBehalfOf ? ` (代 ${onBehalfOf.name} / deputy for ${onBehalfOf.name})` : '';
+}
+
 /** Heads hear of approvals due and overdue; the requester hears of each decision. */
 export function approvalNoticesSubscriber(notifications: NotificationService) {
-  const due = (scope: TransactionScope, t: Termination, departments: string[]) =>
-    notifications.toDepartmentHeads(scope, departments, {
+  const due = async (scope: TransactionScope, t: Termination, departments: string[]) => {
+    const notice = {
       kind: 'APPROVAL_DUE',
       title: `${t.number} 待您审批 / awaiting your approval`,
       body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency}`,
       link: `/board`,
       terminationId: t.id,
-    });
+    };
+    await notifications.toDepartmentHeads(scope, departments, notice);
+    // Whoever stands in for a head now hears of it as the head does.
+    await notifications.toUsers(scope, await activeDeputiesOf(scope.em, departments, new Date()), notice);
+  };
   const decided = async (scope: TransactionScope, event: DomainEvent<'approval.approved' | 'approval.rejected'>) => {
     const t = await terminationOf(scope, event);
     const approved = event.type === 'approval.approved';
@@ -28,7 +38,7 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
     await notifications.toUsers(scope, [t.requestedBy.id], {
       kind: approved ? 'STEP_APPROVED' : 'STEP_REJECTED',
       title: `${t.number} ${department} ${approved ? '已批准 approved' : '已驳回 rejected'}`,
-      body: `${event.actorName}${comment ? `: ${comment}` : ''}`,
+      body: `${event.actorName}${deputyFor(event.data.onBehalfOf)}${comment ? `: ${comment}` : ''}`,
       link: terminationLink(t),
       terminationId: t.id,
     });
@@ -41,13 +51,16 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
     'approval.rejected': decided,
     'approval.overdue': async (scope, event) => {
       const t = await terminationOf(scope, event);
-      await notifications.toDepartmentHeads(scope, [event.data.department, 'MANAGEMENT'], {
+      const notice = {
         kind: 'APPROVAL_OVERDUE',
         title: `${t.number} ${event.data.department} 审批已超时 / approval overdue`,
         body: `Due ${event.data.dueAt}`,
         link: '/board',
         terminationId: t.id,
-      });
+      };
+      await notifications.toDepartmentHeads(scope, [event.data.department, 'MANAGEMENT'], notice);
+      // The escalation goes to the head's deputy when one stands in (the head may be away).
+      await notifications.toUsers(scope, await activeDeputiesOf(scope.em, [event.data.department], new Date()), notice);
     },
   });
 }

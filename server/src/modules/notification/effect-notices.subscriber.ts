@@ -46,11 +46,28 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
     'followup.overdue': async (scope, event) => {
       const t = await terminationOf(scope, event);
       const task = await scope.em.findOneOrFail(FollowUpTask, { id: event.entity!.id! });
-      await notifications.toDepartmentHeads(scope, [event.data.department], {
+      const notice = {
         kind: 'FOLLOW_UP_OVERDUE',
         title: `${t.number} 跟进任务已超时 / follow-up overdue`,
         body: task.instructions,
         link: '/follow-ups',
+        terminationId: t.id,
+      };
+      await notifications.toDepartmentHeads(scope, [event.data.department], notice);
+      // Its owner, when it has one, is the first to hear.
+      if (task.assignee) await notifications.toUsers(scope, [task.assignee.id], notice);
+    },
+    'followup.assigned': async (scope, event) => {
+      const owner = event.data.assignee;
+      // Taking a task yourself needs no notice.
+      if (!owner || (event.actor?.kind === 'user' && event.actor.userId === owner.userId)) return;
+      const t = await terminationOf(scope, event);
+      const task = await scope.em.findOneOrFail(FollowUpTask, { id: event.entity!.id! });
+      await notifications.toUsers(scope, [owner.userId], {
+        kind: 'FOLLOW_UP_ASSIGNED',
+        title: `${t.number} 跟进任务已分配给您 / a follow-up task is yours`,
+        body: `${event.actorName}: ${task.instructions}`,
+        link: '/follow-ups?mine=1',
         terminationId: t.id,
       });
     },

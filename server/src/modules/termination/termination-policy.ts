@@ -45,12 +45,7 @@ export function guardRetryEffect(actor: Who, t: Guarded): void {
   if (!t.effectBlockers) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This termination is not waiting for a retry.');
 }
 
-/** Deciding a step: the head of its department (or an administrator). */
-export function guardDecideStep(actor: Who, department: string): void {
-  if (!actsForDepartment(actor, department)) {
-    refuse(NotYourDepartmentError, 'NOT_YOUR_DEPARTMENT', `Only the head of ${department} (or an administrator) may decide this step.`);
-  }
-}
+/* Deciding a step (the head, an administrator, or the head's deputy in their period): see approval/approval-deputies.ts. */
 
 /** A decision needs the termination in approval and the step open; `decidedBy` names who decided it already. */
 export function guardStepOpen(t: Guarded, step: ApprovalStep, decidedBy: string | null): void {
@@ -110,6 +105,32 @@ export function guardCompleteFollowUp(actor: Who, task: FollowUpTask, t: Guarded
   }
   if (task.status !== FollowUpStatus.OPEN) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This task is already done.');
   if (t.status !== 'EFFECTIVE') refuse(InvalidTransitionError, 'INVALID_TRANSITION', `The termination is ${t.status}.`);
+}
+
+/**
+ * Giving a follow-up task an owner (`assignee`, or null to release it), while it is open: the
+ * department's head or an administrator assigns anyone of the department; a clerk of the
+ * department may take an unassigned task themself, or give back their own. Whether the
+ * assignee belongs to the department is the service's check (it needs the user's row).
+ */
+export function guardAssignFollowUp(actor: Who, task: FollowUpTask, assigneeId: string | null): void {
+  const head = actsForDepartment(actor, task.department);
+  const clerk = actor?.kind === 'user' && actor.role === 'CLERK' && actor.departmentCode === task.department;
+  if (!head && !clerk) refuse(NotYourDepartmentError, 'NOT_YOUR_DEPARTMENT', `Only ${task.department} may assign this task.`);
+  if (task.status !== FollowUpStatus.OPEN) refuse(InvalidTransitionError, 'INVALID_TRANSITION', 'This task is already done.');
+  if (!head && actor?.kind === 'user') {
+    const current = task.assignee?.id ?? null;
+    // Taking a free task (or keeping one's own), or giving one's own back.
+    const takes = assigneeId === actor.userId && (current === null || current === actor.userId);
+    const givesBack = assigneeId === null && current === actor.userId;
+    if (!takes && !givesBack) {
+      refuse(
+        ForbiddenActionError,
+        'FORBIDDEN_ACTION',
+        `Only the head of ${task.department} assigns tasks to others; you may take an unassigned task or give back your own.`,
+      );
+    }
+  }
 }
 
 /** Adjusting the cancellation fee: the head of finance alone (see @ot/shared fees). */

@@ -14,5 +14,9 @@ export const ApprovalStepDecisionFragment = graphql(`
       id
       name
     }
+    onBehalfOf {
+      id
+      name
+    }
   }
 `);
