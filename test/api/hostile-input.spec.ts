@@ -487,6 +487,31 @@ const TEXT_SLOTS: Slot[] = [
 /** Where hostile ids go. None of them names a row of the kind expected. */
 const ID_SLOTS: Slot[] = [
   {
+    name: 'setApprovalDeputy.deputyUserId',
+    who: 'salesHead',
+    query: `mutation($i: SetApprovalDeputyInput!) { setApprovalDeputy(input: $i) { ${RESULT} } }`,
+    // A period already over: no id, however valid, can name a deputy with it.
+    variables: (id) => ({ i: { deputyUserId: id, from: '2020-01-01T00:00:00Z', to: '2020-01-08T00:00:00Z', idempotencyKey: String(id) } }),
+  },
+  {
+    name: 'clearApprovalDeputy.id',
+    who: 'salesHead',
+    query: `mutation($id: ID!) { clearApprovalDeputy(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
+  },
+  {
+    name: 'assignFollowUpTask.taskId',
+    who: 'admin',
+    query: `mutation($i: AssignFollowUpTaskInput!) { assignFollowUpTask(input: $i) { ${RESULT} } }`,
+    variables: (id) => ({ i: { taskId: id, userId: id } }),
+  },
+  {
+    name: 'startImport.id',
+    who: 'admin',
+    query: `mutation($i: StartImportInput!) { startImport(input: $i) { ${RESULT} } }`,
+    variables: (id) => ({ i: { id, idempotencyKey: String(id) } }),
+  },
+  {
     name: 'deleteExchangeRate.id',
     who: 'admin',
     query: `mutation($id: ID!) { deleteExchangeRate(id: $id) { ${RESULT} } }`,

@@ -17,7 +17,8 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination.js';
 import { queryLimitError } from '../common/errors.js';
 
 /** Arguments that say how many items a list field returns. */
-const LIST_SIZE_ARGUMENTS = ['first', 'last'];
+// `limit` sizes the lists that are a top N or an offset page rather than a cursor page.
+const LIST_SIZE_ARGUMENTS = ['first', 'last', 'limit'];
 
 /** The weights of graphql-armor's cost limit, which this replaces. */
 const OBJECT_COST = 2;

@@ -1,3 +1,4 @@
+import { wellFormedJson } from '../common/text.js';
 import type { Actor } from './actor.js';
 import type { RequestContext } from './context.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -119,7 +120,7 @@ export class DomainEvents {
       terminationId: t?.id ?? null,
       entityType: entity?.type ?? null,
       entityId: entity?.id ?? null,
-      data: data as Record<string, unknown>,
+      data: wellFormedJson(data as Record<string, unknown>),
     });
     const event: DomainEvent<K> = {
       type,

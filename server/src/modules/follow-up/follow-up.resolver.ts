@@ -32,9 +32,12 @@ export class FollowUpResolver {
   }
 
   @Authorized('terminations:read')
-  @Query(() => [FollowUpTask], { description: 'Tasks assigned to me: open ones soonest due first, then those I finished lately' })
-  myFollowUpTasks(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number) {
-    return ctx.services.followUps.mine(ctx, first);
+  @Query(() => [FollowUpTask], {
+    description:
+      'Tasks assigned to me: open ones soonest due first, then those I finished lately; the top `limit` (at most 100), not a paged list',
+  })
+  myFollowUpTasks(@Ctx() ctx: RequestContext, @Arg('limit', () => Int, { nullable: true, defaultValue: 20 }) limit: number) {
+    return ctx.services.followUps.mine(ctx, limit);
   }
 
   // Staff who write (clerks, heads, admins); which task and whom is the per-task rule (guardAssignFollowUp).
