@@ -92,6 +92,8 @@ const ROLES: { name: string; email: string | null; pages: () => Promise<string[]
       '/admin/webhooks',
       '/admin/mailbox',
       '/admin/calendar',
+      '/admin/sync',
+      '/admin/imports',
     ],
   },
 ];
