@@ -8,7 +8,7 @@ import { dossierHtml } from '../modules/reporting/dossier.service.js';
 import { createContext, type RequestContext } from '../kernel/context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
-import { LIST_EXPORTS, type AnyListExport, type ExportColumn, type ExportLanguage } from './list-exports.js';
+import { LIST_EXPORTS, TERMINATION_EXPORT_SELECTION, type AnyListExport, type ExportColumn, type ExportLanguage } from './list-exports.js';
 
 /** A spreadsheet must not run a cell as a formula (CSV injection). */
 export function csvCell(value: unknown): string {
@@ -18,26 +18,9 @@ export function csvCell(value: unknown): string {
 }
 
 /**
- * Downloads outside GraphQL (dossier, CSV), with the same authentication: a bearer token or
- * API key with terminations:read.
+ * Downloads outside GraphQL (dossier, CSV, XLSX), with the same authentication: a bearer token or
+ * API key with the list's permission.
  */
-/** What each CSV row reads of a termination (the list fetches nothing else). */
-const CSV_SELECTION = new Set([
-  'number',
-  'status',
-  'scope',
-  'createdAt',
-  'effectiveAt',
-  'closedAt',
-  'order.number',
-  'order.customer.name',
-  'reason.code',
-  'impact.terminatedValue',
-  'impact.currency',
-  'impact.cancellationFee',
-  'impact.refundDue',
-]);
-
 export function mountExports(app: express.Express, orm: MikroORM, services: Services, logger: Logger, schema: GraphQLSchema): void {
   const context = async (
     req: express.Request,
@@ -93,7 +76,7 @@ export function mountExports(app: express.Express, orm: MikroORM, services: Serv
       let after: string | null = null;
       for (let page = 0; page < 200; page++) {
         // The list reads what it is asked for (columns and relations), in one statement.
-        const conn = await services.terminations.list(ctx, filter, 100, after, CSV_SELECTION);
+        const conn = await services.terminations.list(ctx, filter, 100, after, TERMINATION_EXPORT_SELECTION);
         for (const t of conn.edges.map((e) => e.node)) {
           res.write(
             [
