@@ -50,7 +50,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     SEED_DEMO: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RUN_WORKER: '0',
     SECRETS_KEY: TEST_SECRETS_KEY,
     ...options.env,

@@ -28,6 +28,8 @@ export interface EventTermination {
 }
 
 export interface DomainEvent<K extends DomainEventType = DomainEventType> {
+  /** The event's row in the log (the feed's event id); written when the transaction flushes. */
+  id: string;
   type: K;
   actor: EventActor;
   actorName: string;
@@ -123,6 +125,7 @@ export class DomainEvents {
       data: wellFormedJson(data as Record<string, unknown>),
     });
     const event: DomainEvent<K> = {
+      id: row.id,
       type,
       actor,
       actorName: row.actorName,

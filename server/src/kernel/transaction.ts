@@ -2,9 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from './context.js';
 import type { Logger } from './logger.js';
 
-/** Work to do once the transaction has committed (publishing events); dropped on rollback. */
+/** One transaction's entity manager, with work hooked to its end. */
 export interface TransactionScope {
   em: EntityManager;
+  /**
+   * Work to do last inside the transaction, once the caller's work is done and flushed (e.g.
+   * set-based rows about everything the transaction recorded); a failure rolls it all back.
+   */
+  beforeCommit(fn: () => Promise<void>): void;
+  /** Work to do once the transaction has committed (publishing events); dropped on rollback. */
   afterCommit(fn: () => void | Promise<void>): void;
 }
 
@@ -60,7 +66,16 @@ export async function inTransaction<T>(ctx: RequestContext, fn: (scope: Transact
  */
 export async function inScope<T>(em: EntityManager, logger: Logger, fn: (scope: TransactionScope) => Promise<T>): Promise<T> {
   const pending: (() => void | Promise<void>)[] = [];
-  const result = await em.transactional(async (tx) => fn({ em: tx, afterCommit: (f) => pending.push(f) }));
+  const result = await em.transactional(async (tx) => {
+    const last: (() => Promise<void>)[] = [];
+    const value = await fn({ em: tx, beforeCommit: (f) => last.push(f), afterCommit: (f) => pending.push(f) });
+    // A hook may add another (e.g. by recording an event); it runs too, after a flush of its own.
+    for (let i = 0; i < last.length; i++) {
+      await tx.flush();
+      await last[i]!();
+    }
+    return value;
+  });
   for (const f of pending) {
     try {
       await f();

@@ -9,6 +9,7 @@ import { inTransaction, type TransactionScope } from '../../kernel/transaction.j
 import { User } from '../identity/user.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import type { FeedEvent } from '../events/event-feed.js';
+import { mayReadEvent } from '../events/event-catalogue.js';
 import { imAccepted, imRequest, imTestRequest, type ImKind } from './im/im-request.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { secretPurpose, WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
@@ -128,6 +129,9 @@ export class WebhookDeliverer {
       return { request: null, skip: 'The endpoint has no signing secret: rotate it.' };
     if (!owner || owner.permissions.size === 0) return { request: null, skip: 'The endpoint’s owner can no longer act.' };
     if (delivery.eventId && !event) return { request: null, skip: 'The event is no longer retained.' };
+    // Deliveries are created from a cache of owners up to a second old: the owner may have lost the right since.
+    if (event && !mayReadEvent(owner.permissions, event.type))
+      return { request: null, skip: 'The endpoint’s owner may no longer read this event.' };
     if (endpoint.kind !== WebhookEndpointKind.GENERIC) {
       const kind = endpoint.kind as ImKind;
       try {

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Permission } from '@ot/shared';
+import type { Actor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import type { EventSubscriber } from '../../kernel/domain-events.js';
 import { enqueueJob } from '../../kernel/jobs.js';
@@ -32,20 +34,41 @@ const HELD_BACK_RETRY_MS = 1000;
 const BATCH_JOB_MAX_ATTEMPTS = 10;
 /** How long this instance trusts what it knows about enabled endpoints. */
 const ENABLED_TTL_MS = 60_000;
+/** How long a transaction's direct dispatch trusts the loaded endpoints and owners. */
+const TARGETS_TTL_MS = 1_000;
+
+/** What deciding whether an endpoint wants an event needs of the event. */
+type Dispatchable = Pick<FeedEvent, 'id' | 'type' | 'occurredAt'>;
+
+/** The enabled endpoints and their owners, as one instance last loaded them. */
+interface Targets {
+  endpoints: WebhookEndpoint[];
+  owners: Map<string, Actor>;
+  at: number;
+}
 
 /**
- * Turns committed events into deliveries. The event log is the outbox: a transaction that
- * records events also enqueues one dispatch job (only if some endpoint is enabled), so nothing
- * is sent for a change that rolled back; the dispatch job reads the feed after its stored cursor
- * and creates the deliveries and their jobs, and moves the cursor, in one transaction, so nothing
- * is lost or doubled if it dies halfway. A stale "no endpoint" here only delays: the minute
- * cron dispatches from the cursor anyway.
+ * Turns events into deliveries, two ways:
+ *
+ * - Directly: a transaction that records events inserts, as its last statement, the deliveries
+ *   of its own events and their batch jobs, so they commit (or roll back) with the change and
+ *   the worker hears of them at the commit. Nothing waits for the feed's horizon (B7: with ~70
+ *   committing transactions a second, one dispatch job per transaction waiting for the horizon
+ *   was most of the lag).
+ * - The sweep: a job every minute (and after a backlog) reads the feed after its stored cursor
+ *   and inserts what is missing — events recorded while this instance believed no endpoint was
+ *   enabled, or before a new endpoint reached its cache. The unique (endpoint, event) key makes
+ *   a second insertion of the same delivery a no-op, so both paths may see an event.
+ *
+ * Endpoints are cached for at most TARGETS_TTL_MS (this instance's own changes drop the cache at
+ * once); a delivery still checks the endpoint and its owner as they are when it is sent.
  */
 export class WebhookDispatcher {
   private enabled: { value: boolean; at: number } | null = null;
   private refreshNow: (() => void) | null = null;
-  /** Transactions (by their entity manager) that already enqueued a dispatch. */
-  private readonly enqueued = new WeakSet<EntityManager>();
+  /** The events each open transaction (by its entity manager) recorded so far. */
+  private readonly recorded = new WeakMap<EntityManager, Dispatchable[]>();
+  private targets: Promise<Targets> | null = null;
 
   private readonly batches: WebhookBatchDeliverer;
 
@@ -55,6 +78,7 @@ export class WebhookDispatcher {
 
   /** Called after an endpoint change commits; `enabledNow` true when an endpoint is known enabled. */
   endpointsChanged(enabledNow?: boolean): void {
+    this.targets = null;
     if (enabledNow) this.enabled = { value: true, at: Date.now() };
     else if (this.refreshNow) this.refreshNow();
     else this.enabled = null;
@@ -63,11 +87,15 @@ export class WebhookDispatcher {
   subscriber(): EventSubscriber {
     return {
       name: 'webhooks',
-      inTransaction: async (scope) => {
-        if (this.enqueued.has(scope.em)) return;
+      inTransaction: async (scope, event) => {
         if (!(await this.anyEnabled(scope.em))) return;
-        this.enqueued.add(scope.em);
-        await enqueueJob(scope.em, WEBHOOKS_DISPATCH_JOB, {}, { queueName: WEBHOOKS_DISPATCH_QUEUE });
+        let own = this.recorded.get(scope.em);
+        if (!own) {
+          const events: Dispatchable[] = (own = []);
+          this.recorded.set(scope.em, events);
+          scope.beforeCommit(() => this.dispatchOwn(scope.em, events));
+        }
+        own.push({ id: event.id, type: event.type, occurredAt: event.at });
       },
       jobs: {
         [WEBHOOKS_DISPATCH_JOB]: (_payload, ctx) => this.dispatch(ctx),
@@ -76,6 +104,55 @@ export class WebhookDispatcher {
         [WEBHOOK_DELIVER_JOB]: (payload, ctx) => this.deliverer.attempt(ctx, String(payload.deliveryId), payload.manual === true),
       },
     };
+  }
+
+  /** The deliveries of a transaction's own events, inserted in it (its rows are flushed by now). */
+  private async dispatchOwn(em: EntityManager, events: readonly Dispatchable[]): Promise<void> {
+    const { endpoints, owners } = await this.currentTargets(em);
+    await insertDeliveries(em, this.pairs(events, endpoints, owners));
+  }
+
+  /** The enabled endpoints with their owners, loaded at most every TARGETS_TTL_MS (one load at a time). */
+  private async currentTargets(em: EntityManager): Promise<Targets> {
+    const cached = this.targets;
+    if (cached) {
+      const targets = await cached.catch(() => null);
+      if (targets && Date.now() - targets.at < TARGETS_TTL_MS) return targets;
+    }
+    // Whoever finds the cache stale first loads; the others share that load.
+    if (this.targets === cached) this.targets = this.loadTargets(em);
+    return this.targets!;
+  }
+
+  private loadTargets(em: EntityManager): Promise<Targets> {
+    // On a connection of its own: endpoints as committed, whatever this transaction holds.
+    const reader = em.fork();
+    const loaded = (async (): Promise<Targets> => {
+      const at = Date.now();
+      const endpoints = await reader.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
+      const owners = endpoints.length ? await ownerActors(reader, endpoints) : new Map<string, Actor>();
+      return { endpoints, owners, at };
+    })();
+    loaded.catch(() => {
+      if (this.targets === loaded) this.targets = null;
+    });
+    return loaded;
+  }
+
+  /** (endpoint, event) pairs to deliver, in the events' order. */
+  private pairs(
+    events: readonly Dispatchable[],
+    endpoints: readonly WebhookEndpoint[],
+    owners: ReadonlyMap<string, Actor>,
+  ): DeliveryPair[] {
+    const rows: DeliveryPair[] = [];
+    for (const event of events) {
+      for (const endpoint of endpoints) {
+        if (!this.wants(endpoint, owners.get(endpoint.id)?.permissions, event)) continue;
+        rows.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: event.type });
+      }
+    }
+    return rows;
   }
 
   /**
@@ -175,38 +252,8 @@ export class WebhookDispatcher {
     });
     if (!events.length) return false;
     const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
-    const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map();
-    const rows: { endpoint_id: string; event_id: string; event_type: string; event_sequence: string }[] = [];
-    for (const event of events) {
-      for (const endpoint of endpoints) {
-        if (!this.wants(endpoint, owners.get(endpoint.id)?.permissions, event)) continue;
-        rows.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, event_sequence: event.sequence });
-      }
-    }
-    if (rows.length) {
-      // One statement for the rows and their batch jobs (clock_timestamp: rows keep the feed's
-      // order in the newest-first delivery log); an existing (endpoint, event) row is kept as it
-      // is and is in no batch (a dispatch repeated after a crash doubles nothing). A batch holds
-      // the deliveries of consecutive events to every endpoint, so each event is rendered once.
-      await connection.execute(
-        `with created as (
-           insert into webhook_delivery (id, created_at, endpoint_id, event_id, webhook_id, event_type, event_sequence, status, attempts, next_attempt_at, test)
-           select gen_random_uuid(), clock_timestamp(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, u.event_sequence::bigint, 'PENDING', 0, now(), false
-             from json_to_recordset(?::json) as u(endpoint_id uuid, event_id uuid, event_type text, event_sequence text)
-           on conflict (endpoint_id, event_id) do nothing
-           returning id, event_sequence, endpoint_id),
-         batches as (
-           select json_agg(id) as ids
-             from (select id, (row_number() over (order by event_sequence, endpoint_id) - 1) / ?::int as batch from created) c
-            group by batch)
-         select graphile_worker.add_jobs(array(
-           select row(?::text, json_build_object('deliveryIds', ids), null, now(), ?::int, null, 0, null)::graphile_worker.job_spec
-             from batches))`,
-        [JSON.stringify(rows), DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, BATCH_JOB_MAX_ATTEMPTS],
-        'all',
-        tx,
-      );
-    }
+    const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map<string, Actor>();
+    await insertDeliveries(em, this.pairs(events, endpoints, owners));
     await connection.execute(
       `update webhook_dispatch_state set cursor = ?, updated_at = now() where id = 1`,
       [events.at(-1)!.cursor],
@@ -220,11 +267,49 @@ export class WebhookDispatcher {
    * Whether an endpoint gets an event: subscribed to its type, existing before it (a new
    * endpoint does not receive the past), and its owner may read it now.
    */
-  private wants(endpoint: WebhookEndpoint, permissions: ReadonlySet<never> | ReadonlySet<string> | undefined, event: FeedEvent): boolean {
+  private wants(endpoint: WebhookEndpoint, permissions: ReadonlySet<Permission> | undefined, event: Dispatchable): boolean {
     if (!endpoint.eventTypes.includes(event.type)) return false;
     // IM channels announce only some types (a type may have left the list since the endpoint was saved).
     if (endpoint.kind !== WebhookEndpointKind.GENERIC && !IM_EVENT_TYPES.includes(event.type)) return false;
     if (endpoint.createdAt.getTime() > event.occurredAt.getTime()) return false;
-    return !!permissions && mayReadEvent(permissions as ReadonlySet<never>, event.type);
+    return !!permissions && mayReadEvent(permissions, event.type);
   }
+}
+
+interface DeliveryPair {
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+}
+
+/**
+ * Inserts deliveries and their batch jobs in one statement (clock_timestamp: rows keep the
+ * feed's order in the newest-first delivery log; the sequence comes from the event's row). An
+ * existing (endpoint, event) row is kept as it is and is in no batch, so whichever path inserts
+ * a delivery first, it is sent once. A batch holds the deliveries of consecutive events to
+ * every endpoint, so each event is rendered once.
+ */
+async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[]): Promise<void> {
+  if (!pairs.length) return;
+  await em.getConnection().execute(
+    `with created as (
+       insert into webhook_delivery (id, created_at, endpoint_id, event_id, webhook_id, event_type, event_sequence, status, attempts, next_attempt_at, test)
+       select gen_random_uuid(), clock_timestamp(), u.endpoint_id, u.event_id, u.event_id::text, u.event_type, e.seq, 'PENDING', 0, now(), false
+         from json_to_recordset(?::json) as u(endpoint_id uuid, event_id uuid, event_type text)
+         join audit_event e on e.id = u.event_id
+         join webhook_endpoint w on w.id = u.endpoint_id -- none for an endpoint deleted since the cache was loaded
+        order by e.seq
+       on conflict (endpoint_id, event_id) do nothing
+       returning id, event_sequence, endpoint_id),
+     batches as (
+       select json_agg(id) as ids
+         from (select id, (row_number() over (order by event_sequence, endpoint_id) - 1) / ?::int as batch from created) c
+        group by batch)
+     select graphile_worker.add_jobs(array(
+       select row(?::text, json_build_object('deliveryIds', ids), null, now(), ?::int, null, 0, null)::graphile_worker.job_spec
+         from batches))`,
+    [JSON.stringify(pairs), DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, BATCH_JOB_MAX_ATTEMPTS],
+    'all',
+    em.getTransactionContext(),
+  );
 }
