@@ -492,6 +492,34 @@ const ROWS: Record<string, Row> = {
   // The event feed: every staff role reads it (filtered by what it may see); keys need events:subscribe.
   event: { kind: 'subscription', document: `subscription { event { sequence } }`, allow: [...USERS, 'key:EVENTS_SUBSCRIBE', 'key:ALL'] },
 
+  // ---- comments (issue #17): readers of terminations read threads; staff who work on them write (not auditors, not keys)
+  commentMentionCandidates: {
+    kind: 'query',
+    document: `{ commentMentionCandidates { users { id } departments { code } } }`,
+    allow: TERMINATION_READERS,
+  },
+  addTerminationComment: {
+    kind: 'mutation',
+    document: `mutation($i: AddTerminationCommentInput!) { addTerminationComment(input: $i) { ${RESULT} } }`,
+    allow: ['admin', 'clerk', ...HEADS],
+    refuse: refusing('FORBIDDEN_ACTION', ['auditor', 'key:TERMINATIONS_READ', 'key:ALL']),
+    variables: (actor) => ({ i: { terminationId: fx.terminationId, body: `matrix: ${actor}` } }),
+  },
+  editTerminationComment: {
+    kind: 'mutation',
+    // An unknown comment: allowed callers meet NOT_FOUND, so the matrix edits nothing.
+    document: `mutation { editTerminationComment(input: { commentId: "00000000-0000-4000-8000-000000000000", body: "matrix" }) { ${RESULT} } }`,
+    allow: ['admin', 'clerk', ...HEADS],
+    refuse: refusing('FORBIDDEN_ACTION', ['auditor', 'key:TERMINATIONS_READ', 'key:ALL']),
+  },
+  terminationCommentAdded: {
+    kind: 'subscription',
+    document: `subscription($id: ID!) { terminationCommentAdded(terminationId: $id) { commentId } }`,
+    // Reading terminations and, for keys, following live events.
+    allow: [...USERS, 'key:ALL'],
+    variables: () => ({ id: fx.terminationId }),
+  },
+
   // ---- webhooks (the fixture's endpoints are the admin's: keys meet NOT_FOUND)
   webhookEndpoints: { kind: 'query', document: `{ webhookEndpoints { id } }`, allow: WEBHOOK_MANAGERS },
   webhookDeliveries: {

@@ -241,20 +241,23 @@ describe('approval deputies', () => {
     expect(set.__typename).toBe('SetApprovalDeputySuccess');
     const { stepId, terminationId } = await pendingSalesStep((await openOrders(1))[0]!);
     // The deputy heard of the step when it became due, as the head did.
-    const dueNotices = await server.sql(
-      `select 1 from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_DUE' and n.termination_id = $2`,
+    const dueNotices = await server.sql<{ link: string }>(
+      `select n.link from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_DUE' and n.termination_id = $2`,
       [CLERK, terminationId],
     );
     expect(dueNotices.length).toBe(1);
+    // Linked to the termination's page, where a deputy decides (a clerk has no board).
+    expect(dueNotices[0]!.link).toMatch(/^\/terminations\/T/);
     const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [stepId]);
     expect(
       await server.app.services.scheduled.escalateApproval(server.app.systemContext(), stepId, new Date(row!.due_at.getTime() + 1000)),
     ).toBe(true);
-    const overdue = await server.sql(
-      `select 1 from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_OVERDUE' and n.termination_id = $2`,
+    const overdue = await server.sql<{ link: string }>(
+      `select n.link from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_OVERDUE' and n.termination_id = $2`,
       [CLERK, terminationId],
     );
     expect(overdue.length).toBe(1);
+    expect(overdue[0]!.link).toMatch(/^\/terminations\/T/);
     await clearDeputy(SALES_HEAD, set.deputy!.id);
   });
 });

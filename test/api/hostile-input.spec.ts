@@ -172,6 +172,10 @@ const rejectedCustomer = (patch: Record<string, unknown>) => ({
   source: 'HOSTILE',
   customers: [{ externalId: 'hostile', code: 'H-1', name: 'x', contactName: 'x', email: 'not-an-email', city: 'x', ...patch }],
 });
+const ADD_COMMENT = `mutation($i: AddTerminationCommentInput!) { addTerminationComment(input: $i) { ${RESULT} } }`;
+const EDIT_COMMENT = `mutation($i: EditTerminationCommentInput!) { editTerminationComment(input: $i) { ${RESULT} } }`;
+/** A well-formed id no row has. */
+const NO_SUCH_ROW = '00000000-0000-4000-8000-00000000c0de';
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
 const reasonInput = (patch: Record<string, unknown>) => ({
@@ -231,6 +235,18 @@ const TEXT_SLOTS: Slot[] = [
     who: 'anonymous',
     query: RESPOND,
     variables: (s) => ({ i: { token: 'A'.repeat(43), accept: false, note: s, preferredResolution: 'REFUND' } }),
+  },
+  {
+    name: 'addTerminationComment.body',
+    who: 'clerk',
+    query: ADD_COMMENT,
+    variables: (s) => ({ i: { terminationId: NO_SUCH_ROW, body: s } }),
+  },
+  {
+    name: 'editTerminationComment.body',
+    who: 'clerk',
+    query: EDIT_COMMENT,
+    variables: (s) => ({ i: { commentId: NO_SUCH_ROW, body: s } }),
   },
   {
     name: 'orders.search',
@@ -492,6 +508,25 @@ const ID_SLOTS: Slot[] = [
     query: `mutation($i: SetApprovalDeputyInput!) { setApprovalDeputy(input: $i) { ${RESULT} } }`,
     // A period already over: no id, however valid, can name a deputy with it.
     variables: (id) => ({ i: { deputyUserId: id, from: '2020-01-01T00:00:00Z', to: '2020-01-08T00:00:00Z', idempotencyKey: String(id) } }),
+  },
+  // Comments (issue #17): a termination or comment that does not exist, so nothing is ever stored.
+  {
+    name: 'addTerminationComment.terminationId',
+    who: 'clerk',
+    query: ADD_COMMENT,
+    variables: (id) => ({ i: { terminationId: id, body: 'hostile', idempotencyKey: String(id) } }),
+  },
+  {
+    name: 'addTerminationComment.attachmentIds',
+    who: 'clerk',
+    query: ADD_COMMENT,
+    variables: (id) => ({ i: { terminationId: fx.withdrawnId, body: 'hostile', attachmentIds: [id] } }),
+  },
+  {
+    name: 'editTerminationComment.commentId',
+    who: 'clerk',
+    query: EDIT_COMMENT,
+    variables: (id) => ({ i: { commentId: id, body: 'hostile' } }),
   },
   {
     name: 'clearApprovalDeputy.id',

@@ -39,6 +39,7 @@ import { SupplierNotice } from '../modules/purchasing/supplier-notice.entity.js'
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { Attachment } from '../modules/attachment/attachment.entity.js';
+import { TerminationComment } from '../modules/comment/termination-comment.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -74,6 +75,7 @@ export const ENTITIES = [
   Settlement,
   FollowUpTask,
   Attachment,
+  TerminationComment,
   AuditEvent,
   IdempotencyRecord,
   MailMessage,

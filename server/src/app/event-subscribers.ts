@@ -9,6 +9,7 @@ import type { NotificationService } from '../modules/notification/notification.s
 import { supplierNoticesSubscriber } from '../modules/purchasing/supplier-notices.subscriber.js';
 import type { StaffMailer } from '../modules/notification/staff-mail.js';
 import { staffMailSubscriber } from '../modules/notification/staff-mail.subscriber.js';
+import { commentLiveSubscriber, commentNoticesSubscriber } from '../modules/comment/comment-notices.subscriber.js';
 import type { WebhookDispatcher } from '../modules/webhooks/webhook-dispatch.js';
 
 /**
@@ -31,6 +32,8 @@ export function eventSubscribers(deps: {
     supplierNoticesSubscriber({ mail: deps.mail, events: deps.domainEvents, contact: deps.purchasingContact }),
     effectNoticesSubscriber(deps.notifications),
     staffMailSubscriber(deps.staffMail),
+    commentNoticesSubscriber(deps.notifications, deps.staffMail),
+    commentLiveSubscriber(deps.events),
     liveBoardsSubscriber(deps.events),
     // Enqueues one dispatch job per transaction that records events (the event log is the outbox).
     deps.webhooks.subscriber(),

@@ -35,6 +35,7 @@ import {
   TerminationAttachmentsResolver,
 } from '../modules/attachment/attachment.resolver.js';
 import { ImportResolver } from '../modules/sync/import/import.resolver.js';
+import { CommentResolver, TerminationCommentsResolver } from '../modules/comment/comment.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -77,6 +78,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WebhookResolver,
   SyncResolver,
   ImportResolver,
+  CommentResolver,
+  TerminationCommentsResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

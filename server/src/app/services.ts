@@ -40,6 +40,7 @@ import { SyncService } from '../modules/sync/sync.service.js';
 import { AttachmentService } from '../modules/attachment/attachment.service.js';
 import { createAttachmentStorage } from '../modules/attachment/attachment-storage.js';
 import { ImportService } from '../modules/sync/import/import.service.js';
+import { CommentService } from '../modules/comment/comment.service.js';
 import type { AppConfig } from './config.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
@@ -87,6 +88,7 @@ declare module '../kernel/context.js' {
     eventPayloads: EventPayloads;
     webhooks: WebhookEndpointService;
     attachments: AttachmentService;
+    comments: CommentService;
   }
 }
 
@@ -187,5 +189,6 @@ export function createServices(
       storageDir: config.storageDir,
       publicUrl: config.publicUrl,
     }),
+    comments: new CommentService(domainEvents),
   };
 }

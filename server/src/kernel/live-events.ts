@@ -8,7 +8,18 @@ export const TOPICS = {
   bulkRunChanged: 'BULK_RUN_CHANGED',
   credentialsEnded: 'CREDENTIALS_ENDED',
   staffMailPreferencesChanged: 'STAFF_MAIL_PREFERENCES_CHANGED',
+  terminationCommentChanged: 'TERMINATION_COMMENT_CHANGED',
 } as const;
+
+/** A comment written or edited in a termination's thread (readers fetch the thread again). */
+export interface CommentChangedEvent {
+  kind: 'ADDED' | 'EDITED';
+  terminationId: string;
+  commentId: string;
+  version: number;
+  authorName: string;
+  at: string;
+}
 
 export interface BulkRunEvent {
   runId: string;
@@ -64,6 +75,10 @@ export class EventPublisher {
 
   notification(event: NotificationEvent): void {
     this.pubSub.publish(TOPICS.notificationAdded, event);
+  }
+
+  comment(event: CommentChangedEvent): void {
+    this.pubSub.publish(TOPICS.terminationCommentChanged, event);
   }
 
   bulkRun(event: BulkRunEvent): void {

@@ -3,6 +3,7 @@ import type { DomainEventType } from '../../kernel/domain-events.js';
 // The modules' event declarations, so that DomainEventTypes is complete wherever this file is compiled.
 import '../approval/approval.events.js';
 import '../attachment/attachment.events.js';
+import '../comment/comment.events.js';
 import '../approval/approval-rule.events.js';
 import '../bulk/bulk.events.js';
 import '../calendar/calendar.events.js';
@@ -64,6 +65,8 @@ const CATALOGUE = {
   'customer.notified': TERMINATION,
   'supplier.notified': TERMINATION,
   'attachment.added': TERMINATION,
+  'termination.comment_added': TERMINATION,
+  'termination.comment_edited': TERMINATION,
   'bulk.started': { needs: 'terminations:read', termination: false },
   'user.created': ADMIN,
   'user.updated': ADMIN,

@@ -14,6 +14,9 @@ const UNSHOWN: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'confirmation.silence',
   'customer.notified',
   'supplier.notified',
+  // Comments have their own live stream (terminationCommentAdded); the termination did not change.
+  'termination.comment_added',
+  'termination.comment_edited',
 ]);
 
 /** A lapsed link whose contract rule then applies is shown by the status change that follows. */

@@ -17,6 +17,14 @@ export function deputyFor(onBehalfOf: { name: string } | undefined): string {
   return onBehalfOf ? ` (代 ${onBehalfOf.name} / deputy for ${onBehalfOf.name})` : '';
 }
 
+/**
+ * A deputy's copy of a head's notice links to the termination's page: a clerk standing in has no
+ * approval board (the board is the heads' page), and decides there.
+ */
+function forDeputies<N extends { link: string }>(notice: N, t: Termination): N {
+  return { ...notice, link: terminationLink(t) };
+}
+
 /** Heads hear of approvals due and overdue; the requester hears of each decision. */
 export function approvalNoticesSubscriber(notifications: NotificationService) {
   const due = async (scope: TransactionScope, t: Termination, departments: string[]) => {
@@ -28,8 +36,8 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
       terminationId: t.id,
     };
     await notifications.toDepartmentHeads(scope, departments, notice);
-    // Whoever stands in for a head now hears of it as the head does.
-    await notifications.toUsers(scope, await activeDeputiesOf(scope.em, departments, new Date()), notice);
+    // Whoever stands in for a head now hears of it as the head does, linked to where a deputy decides.
+    await notifications.toUsers(scope, await activeDeputiesOf(scope.em, departments, new Date()), forDeputies(notice, t));
   };
   const decided = async (scope: TransactionScope, event: DomainEvent<'approval.approved' | 'approval.rejected'>) => {
     const t = await terminationOf(scope, event);
@@ -60,7 +68,7 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
       };
       await notifications.toDepartmentHeads(scope, [event.data.department, 'MANAGEMENT'], notice);
       // The escalation goes to the head's deputy when one stands in (the head may be away).
-      await notifications.toUsers(scope, await activeDeputiesOf(scope.em, [event.data.department], new Date()), notice);
+      await notifications.toUsers(scope, await activeDeputiesOf(scope.em, [event.data.department], new Date()), forDeputies(notice, t));
     },
   });
 }

@@ -8,8 +8,9 @@ import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
  * - DECISIONS: A step of a termination I requested was approved or rejected.
  * - EFFECT: A termination I requested, or one my department is told of, took effect.
  * - OVERDUE: An approval step or follow-up task of my department is overdue.
+ * - MENTIONED: A comment on a termination mentions me or my department.
  */
-export const StaffMailKind = graphqlEnum('StaffMailKind', ['APPROVALS_DUE', 'DECISIONS', 'EFFECT', 'OVERDUE']);
+export const StaffMailKind = graphqlEnum('StaffMailKind', ['APPROVALS_DUE', 'DECISIONS', 'EFFECT', 'OVERDUE', 'MENTIONED']);
 export type StaffMailKind = EnumValue<typeof StaffMailKind>;
 export const STAFF_MAIL_KINDS = Object.values(StaffMailKind);
 
