@@ -244,3 +244,18 @@ it(
     }
   },
 );
+
+it('a failing build step, or a COPY of a file the context lacks, fails the check', () => {
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-dockerfile-fail-'));
+  try {
+    fs.writeFileSync(path.join(context, 'present.txt'), 'x');
+    const [failing] = parseDockerfile(
+      'FROM node:20.19-bookworm-slim AS build\nWORKDIR /app\nCOPY present.txt ./\nRUN test -f present.txt \\\n  && exit 3\n',
+    );
+    expect(() => runBuildStage(failing!, context)).toThrow(/line 4 \(RUN test -f present.txt {2}&& exit 3\): exited 3/);
+    const [missing] = parseDockerfile('FROM node:20.19-bookworm-slim AS build\nWORKDIR /app\nCOPY absent.txt ./\n');
+    expect(() => runBuildStage(missing!, context)).toThrow(/absent.txt is not in the build context/);
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
+});
