@@ -50,6 +50,10 @@ export const possibleTypes: Record<string, string[]> = {
     "NotYourDepartmentError",
     "ValidationError"
   ],
+  "CompleteSsoSignInResult": [
+    "LoginSuccess",
+    "SsoCodeInvalidError"
+  ],
   "CreateApiKeyResult": [
     "CreateApiKeySuccess",
     "InputError"
@@ -78,6 +82,10 @@ export const possibleTypes: Record<string, string[]> = {
     "ExchangeRateDeleted",
     "NotFoundError"
   ],
+  "DeleteSsoClaimMappingResult": [
+    "NotFoundError",
+    "SsoClaimMappingDeleted"
+  ],
   "DeleteWebhookEndpointResult": [
     "DeleteWebhookEndpointSuccess",
     "NotFoundError"
@@ -92,6 +100,8 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidTransitionError",
     "NotFoundError",
     "NotYourDepartmentError",
+    "PasswordSignInDisabledError",
+    "SsoCodeInvalidError",
     "StepNotActiveError",
     "TerminationBlockedError",
     "TokenExpiredError",
@@ -132,6 +142,8 @@ export const possibleTypes: Record<string, string[]> = {
     "ImportCompletedEvent",
     "ReasonCreatedEvent",
     "ReasonUpdatedEvent",
+    "SsoMappingDeletedEvent",
+    "SsoMappingSetEvent",
     "SupplierNotified",
     "SyncCompletedEvent",
     "TerminationAwaitingCustomer",
@@ -147,11 +159,13 @@ export const possibleTypes: Record<string, string[]> = {
     "TerminationWithdrawn",
     "UserCreatedEvent",
     "UserPasswordChangedEvent",
+    "UserSsoLinkedEvent",
     "UserUpdatedEvent"
   ],
   "LoginResult": [
     "InvalidCredentialsError",
-    "LoginSuccess"
+    "LoginSuccess",
+    "PasswordSignInDisabledError"
   ],
   "RedeliverWebhookResult": [
     "ForbiddenActionError",
@@ -216,6 +230,10 @@ export const possibleTypes: Record<string, string[]> = {
   "SetExchangeRateResult": [
     "ExchangeRate",
     "InputError"
+  ],
+  "SetSsoClaimMappingResult": [
+    "InputError",
+    "SsoClaimMapping"
   ],
   "StartImportResult": [
     "IdempotencyKeyReusedError",

@@ -39,6 +39,8 @@ import { SupplierNotice } from '../modules/purchasing/supplier-notice.entity.js'
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { Attachment } from '../modules/attachment/attachment.entity.js';
+import { SsoClaimMapping } from '../modules/sso/sso-claim-mapping.entity.js';
+import { SsoIdentity } from '../modules/sso/sso-identity.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -85,4 +87,6 @@ export const ENTITIES = [
   ImportRowError,
   WebhookEndpoint,
   WebhookDelivery,
+  SsoClaimMapping,
+  SsoIdentity,
 ];

@@ -35,6 +35,8 @@ import {
   TerminationAttachmentsResolver,
 } from '../modules/attachment/attachment.resolver.js';
 import { ImportResolver } from '../modules/sync/import/import.resolver.js';
+import { SsoClaimMappingResolver } from '../modules/sso/sso-claim-mapping.resolver.js';
+import { SsoResolver } from '../modules/sso/sso.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -77,6 +79,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WebhookResolver,
   SyncResolver,
   ImportResolver,
+  SsoResolver,
+  SsoClaimMappingResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {
