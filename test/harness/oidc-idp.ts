@@ -132,7 +132,7 @@ export async function startTestIdp(redirectUri: string): Promise<TestIdp> {
         }
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(
-          `<!doctype html><title>Test IdP</title><form method="post" action="/interaction/${match[1]}">` +
+          `<!doctype html><title>Test IdP</title><link rel="icon" href="data:,"><form method="post" action="/interaction/${match[1]}">` +
             `<label>Account <input name="login" autofocus></label><button type="submit">Sign in at the IdP</button></form>`,
         );
       } catch (error) {
