@@ -87,6 +87,8 @@ export default defineConfig(({ command }) => ({
       // Attachments: uploads and downloads go to the API too.
       '/attachments': { target: API, changeOrigin: true },
       '/confirmations/attachments': { target: API, changeOrigin: true },
+      // Single sign-on: the redirect to the identity provider and its callback.
+      '/auth/oidc': { target: API, changeOrigin: true },
     },
   },
   preview: {
@@ -95,6 +97,8 @@ export default defineConfig(({ command }) => ({
       // Attachments: uploads and downloads go to the API too.
       '/attachments': { target: API, changeOrigin: true },
       '/confirmations/attachments': { target: API, changeOrigin: true },
+      // Single sign-on: the redirect to the identity provider and its callback.
+      '/auth/oidc': { target: API, changeOrigin: true },
     },
   },
   build: {

@@ -95,6 +95,7 @@ interface Fixture {
   reason: { id: string; input: Record<string, unknown> };
   throwawayKeyId: string;
   throwawayRateId: string;
+  throwawaySsoMappingId: string;
   throwawayUserId: string;
   /** Webhook endpoints of the admin's: one to edit, one to delete. */
   webhookEndpointId: string;
@@ -470,6 +471,27 @@ const ROWS: Record<string, Row> = {
     // A wrong old password: allowed callers get a typed refusal and keep their password.
     variables: () => ({ o: 'not-my-password-1', n: 'Matrix-Passw0rd-2' }),
   },
+  // ---- single sign-on (the matrix's server has no identity provider: codes are always unknown)
+  completeSsoSignIn: {
+    kind: 'mutation',
+    document: `mutation($c: String!) { completeSsoSignIn(code: $c) { ${RESULT} } }`,
+    // Public, like login: the SPA trades the code before anyone is signed in.
+    allow: EVERYONE,
+    variables: () => ({ c: 'matrix-not-a-code' }),
+  },
+  ssoClaimMappings: { kind: 'query', document: `{ ssoClaimMappings { id value } }`, allow: ['admin'] },
+  setSsoClaimMapping: {
+    kind: 'mutation',
+    document: `mutation($i: SsoClaimMappingInput!) { setSsoClaimMapping(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ i: { claim: 'ROLE', value: 'matrix-role', role: 'AUDITOR' } }),
+  },
+  deleteSsoClaimMapping: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { deleteSsoClaimMapping(id: $id) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ id: fx.throwawaySsoMappingId }),
+  },
 
   // ---- subscriptions (graphql-ws)
   terminationChanged: {
@@ -762,6 +784,12 @@ async function prepareFixture(): Promise<Fixture> {
       )
     ).setExchangeRate.id,
     throwawayUserId: await createThrowawayUser(),
+    throwawaySsoMappingId: (
+      await wf.as<{ setSsoClaimMapping: { id: string } }>(
+        EMAIL.admin,
+        `mutation { setSsoClaimMapping(input: { claim: DEPARTMENT, value: "matrix-to-delete", department: "FINANCE" }) { ... on SsoClaimMapping { id } } }`,
+      )
+    ).setSsoClaimMapping.id,
     webhookEndpointId: await createWebhookEndpoint('matrix: endpoint'),
     throwawayWebhookEndpointId: await createWebhookEndpoint('matrix: to delete'),
     submitOrders,

@@ -176,6 +176,7 @@ const ADD_COMMENT = `mutation($i: AddTerminationCommentInput!) { addTerminationC
 const EDIT_COMMENT = `mutation($i: EditTerminationCommentInput!) { editTerminationComment(input: $i) { ${RESULT} } }`;
 /** A well-formed id no row has. */
 const NO_SUCH_ROW = '00000000-0000-4000-8000-00000000c0de';
+const SET_SSO_MAPPING = `mutation($i: SsoClaimMappingInput!) { setSsoClaimMapping(input: $i) { ${RESULT} } }`;
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { ${RESULT} } }`;
 
 const reasonInput = (patch: Record<string, unknown>) => ({
@@ -498,6 +499,25 @@ const TEXT_SLOTS: Slot[] = [
     query: UPDATE_WEBHOOK,
     variables: (s) => ({ i: { id: randomUUID(), url: s, description: s, payloadQuery: s, signingSecret: s } }),
   },
+  // Single sign-on: a department no mapping may name, so nothing is ever stored.
+  {
+    name: 'setSsoClaimMapping.value',
+    who: 'admin',
+    query: SET_SSO_MAPPING,
+    variables: (s) => ({ i: { claim: 'DEPARTMENT', value: s, department: 'NOWHERE' } }),
+  },
+  {
+    name: 'setSsoClaimMapping.department',
+    who: 'admin',
+    query: SET_SSO_MAPPING,
+    variables: (s) => ({ i: { claim: 'DEPARTMENT', value: 'hostile', department: s } }),
+  },
+  {
+    name: 'completeSsoSignIn.code',
+    who: 'anonymous',
+    query: `mutation($c: String!) { completeSsoSignIn(code: $c) { ${RESULT} } }`,
+    variables: (s) => ({ c: s }),
+  },
 ];
 
 /** Where hostile ids go. None of them names a row of the kind expected. */
@@ -545,6 +565,12 @@ const ID_SLOTS: Slot[] = [
     who: 'admin',
     query: `mutation($i: StartImportInput!) { startImport(input: $i) { ${RESULT} } }`,
     variables: (id) => ({ i: { id, idempotencyKey: String(id) } }),
+  },
+  {
+    name: 'deleteSsoClaimMapping.id',
+    who: 'admin',
+    query: `mutation($id: ID!) { deleteSsoClaimMapping(id: $id) { ${RESULT} } }`,
+    variables: (id) => ({ id }),
   },
   {
     name: 'deleteExchangeRate.id',

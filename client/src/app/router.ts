@@ -26,6 +26,13 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, titleKey: 'login.title' },
   },
   {
+    // Single sign-on lands here from the server's callback (?code=… or ?error=…).
+    path: '/auth/sso',
+    name: 'sso',
+    component: () => import('@/views/auth/SsoView.vue'),
+    meta: { public: true, titleKey: 'login.title' },
+  },
+  {
     // The customer's page behind the e-mailed link: no sign-in, no app layout.
     path: '/confirm/:token',
     name: 'confirm',

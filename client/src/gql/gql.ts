@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": typeof types.SessionUserFragmentDoc,
+    "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": typeof types.SignedInUserDocument,
     "\n  query Me {\n    me {\n      ...SessionUser\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  query UnreadNotifications {\n    notifications(unreadOnly: true, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          kind\n          title\n          body\n          link\n          readAt\n        }\n      }\n    }\n  }\n": typeof types.UnreadNotificationsDocument,
@@ -71,8 +72,8 @@ type Documents = {
     "\n  mutation ClearApprovalDeputy($id: ID!) {\n    clearApprovalDeputy(id: $id) {\n      __typename\n      ...Refusal\n    }\n  }\n": typeof types.ClearApprovalDeputyDocument,
     "\n  fragment ApprovalStepDecision on ApprovalStep {\n    id\n    status\n    decidedAt\n    comment\n    decidedBy {\n      id\n      name\n    }\n    onBehalfOf {\n      id\n      name\n    }\n  }\n": typeof types.ApprovalStepDecisionFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
-    "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": typeof types.SignedInUserDocument,
-    "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": typeof types.SignInOptionsDocument,
+    "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": typeof types.SignInOptionsDocument,
+    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.CompleteSsoSignInDocument,
     "\n  fragment BulkRunFields on BulkTerminationRun {\n    id\n    createdAt\n    productSku\n    reasonCode\n    status\n    total\n    created\n    skipped\n    failed\n    error\n    requestedBy {\n      id\n      name\n    }\n  }\n": typeof types.BulkRunFieldsFragmentDoc,
     "\n  query DiscontinuationImpact($productSku: String!) {\n    discontinuationImpact(productSku: $productSku) {\n      productSku\n      product {\n        id\n        sku\n        name\n      }\n      orderCount\n      openQuantity\n      openValueByCurrency {\n        currency\n        amount\n      }\n      blockedCount\n      orders {\n        orderNumber\n        customerName\n        currency\n        openQuantity\n        openValue\n        blockedBy\n      }\n      purchaseOrders {\n        number\n        supplierName\n        status\n        openQuantity\n        orderCount\n      }\n    }\n  }\n": typeof types.DiscontinuationImpactDocument,
     "\n  query BulkReasons {\n    terminationReasons {\n      id\n      code\n      labelZh\n      labelEn\n    }\n  }\n": typeof types.BulkReasonsDocument,
@@ -140,6 +141,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": types.SessionUserFragmentDoc,
+    "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": types.SignedInUserDocument,
     "\n  query Me {\n    me {\n      ...SessionUser\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  query UnreadNotifications {\n    notifications(unreadOnly: true, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          kind\n          title\n          body\n          link\n          readAt\n        }\n      }\n    }\n  }\n": types.UnreadNotificationsDocument,
@@ -196,8 +198,8 @@ const documents: Documents = {
     "\n  mutation ClearApprovalDeputy($id: ID!) {\n    clearApprovalDeputy(id: $id) {\n      __typename\n      ...Refusal\n    }\n  }\n": types.ClearApprovalDeputyDocument,
     "\n  fragment ApprovalStepDecision on ApprovalStep {\n    id\n    status\n    decidedAt\n    comment\n    decidedBy {\n      id\n      name\n    }\n    onBehalfOf {\n      id\n      name\n    }\n  }\n": types.ApprovalStepDecisionFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.LoginDocument,
-    "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": types.SignedInUserDocument,
-    "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": types.SignInOptionsDocument,
+    "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": types.SignInOptionsDocument,
+    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.CompleteSsoSignInDocument,
     "\n  fragment BulkRunFields on BulkTerminationRun {\n    id\n    createdAt\n    productSku\n    reasonCode\n    status\n    total\n    created\n    skipped\n    failed\n    error\n    requestedBy {\n      id\n      name\n    }\n  }\n": types.BulkRunFieldsFragmentDoc,
     "\n  query DiscontinuationImpact($productSku: String!) {\n    discontinuationImpact(productSku: $productSku) {\n      productSku\n      product {\n        id\n        sku\n        name\n      }\n      orderCount\n      openQuantity\n      openValueByCurrency {\n        currency\n        amount\n      }\n      blockedCount\n      orders {\n        orderNumber\n        customerName\n        currency\n        openQuantity\n        openValue\n        blockedBy\n      }\n      purchaseOrders {\n        number\n        supplierName\n        status\n        openQuantity\n        orderCount\n      }\n    }\n  }\n": types.DiscontinuationImpactDocument,
     "\n  query BulkReasons {\n    terminationReasons {\n      id\n      code\n      labelZh\n      labelEn\n    }\n  }\n": types.BulkReasonsDocument,
@@ -282,6 +284,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n"): (typeof documents)["\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"): (typeof documents)["\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -509,11 +515,11 @@ export function graphql(source: "\n  mutation Login($email: String!, $password: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"): (typeof documents)["\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"];
+export function graphql(source: "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n"): (typeof documents)["\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n"): (typeof documents)["\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

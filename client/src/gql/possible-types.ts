@@ -58,6 +58,10 @@ export const possibleTypes: Record<string, string[]> = {
     "NotYourDepartmentError",
     "ValidationError"
   ],
+  "CompleteSsoSignInResult": [
+    "LoginSuccess",
+    "SsoCodeInvalidError"
+  ],
   "CreateApiKeyResult": [
     "CreateApiKeySuccess",
     "InputError"
@@ -86,6 +90,10 @@ export const possibleTypes: Record<string, string[]> = {
     "ExchangeRateDeleted",
     "NotFoundError"
   ],
+  "DeleteSsoClaimMappingResult": [
+    "NotFoundError",
+    "SsoClaimMappingDeleted"
+  ],
   "DeleteWebhookEndpointResult": [
     "DeleteWebhookEndpointSuccess",
     "NotFoundError"
@@ -110,6 +118,8 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidTransitionError",
     "NotFoundError",
     "NotYourDepartmentError",
+    "PasswordSignInDisabledError",
+    "SsoCodeInvalidError",
     "StepNotActiveError",
     "TerminationBlockedError",
     "TokenExpiredError",
@@ -150,6 +160,8 @@ export const possibleTypes: Record<string, string[]> = {
     "ImportCompletedEvent",
     "ReasonCreatedEvent",
     "ReasonUpdatedEvent",
+    "SsoMappingDeletedEvent",
+    "SsoMappingSetEvent",
     "SupplierNotified",
     "SyncCompletedEvent",
     "TerminationAwaitingCustomer",
@@ -167,11 +179,13 @@ export const possibleTypes: Record<string, string[]> = {
     "TerminationWithdrawn",
     "UserCreatedEvent",
     "UserPasswordChangedEvent",
+    "UserSsoLinkedEvent",
     "UserUpdatedEvent"
   ],
   "LoginResult": [
     "InvalidCredentialsError",
-    "LoginSuccess"
+    "LoginSuccess",
+    "PasswordSignInDisabledError"
   ],
   "RedeliverWebhookResult": [
     "ForbiddenActionError",
@@ -236,6 +250,10 @@ export const possibleTypes: Record<string, string[]> = {
   "SetExchangeRateResult": [
     "ExchangeRate",
     "InputError"
+  ],
+  "SetSsoClaimMappingResult": [
+    "InputError",
+    "SsoClaimMapping"
   ],
   "StartImportResult": [
     "IdempotencyKeyReusedError",

@@ -79,6 +79,8 @@ const en: MessageSchema = {
     demoAccounts: 'Demo accounts',
     demoHint: 'Every demo account uses the password {password}. Click an account to fill it in.',
     useAccount: 'Sign in as {email}',
+    or: 'or',
+    sso: 'Sign in with SSO',
   },
   errors: {
     INVALID_CREDENTIALS: 'The e-mail or the password is wrong.',
@@ -108,6 +110,27 @@ const en: MessageSchema = {
     FORBIDDEN_ACTION: 'You may not do this to this record.',
     network: 'Cannot reach the server. Check your connection and try again.',
     unknown: 'Something went wrong; please try again.',
+    PASSWORD_SIGN_IN_DISABLED: 'Password sign-in is switched off here; sign in with SSO.',
+    SSO_CODE_INVALID: 'This sign-in link is not valid any more; sign in with SSO again.',
+  },
+  sso: {
+    title: 'Single sign-on',
+    working: 'Completing the sign-in…',
+    failed: 'Single sign-on did not sign you in',
+    backToSignIn: 'Back to sign-in',
+    reasons: {
+      unmapped_role: 'Your account at the identity provider has no role that this system knows. Ask an administrator to map your role.',
+      department_missing:
+        'A department head needs a department, and your account at the identity provider has none that this system knows.',
+      email_missing: 'The identity provider did not send your e-mail address.',
+      email_unverified: 'Your e-mail address is not verified at the identity provider, so it cannot be linked to the existing account.',
+      inactive: 'Your account here is deactivated.',
+      state_invalid: 'The sign-in expired or was started in another browser. Please try again.',
+      provider_refused: 'The identity provider did not sign you in.',
+      id_token_invalid: 'The identity provider’s answer could not be verified. Please try again.',
+      unavailable: 'Single sign-on is unavailable right now; try again shortly.',
+      unknown: 'The sign-in could not be completed. Please try again.',
+    },
   },
   pages: {
     notFound: 'Page not found',

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'REASON_IN_USE',
   'FORBIDDEN_ACTION',
+  'PASSWORD_SIGN_IN_DISABLED',
+  'SSO_CODE_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

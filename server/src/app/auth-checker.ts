@@ -4,7 +4,7 @@ import { forbidden, unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
 
 /** Root fields anyone may call without signing in. Everything else needs an actor. */
-export const PUBLIC_OPERATIONS = new Set(['signInOptions', 'login', 'customerConfirmation', 'respondToTermination']);
+export const PUBLIC_OPERATIONS = new Set(['signInOptions', 'login', 'completeSsoSignIn', 'customerConfirmation', 'respondToTermination']);
 
 /** `@Authorized('perm', …)`: signed in, and holding every listed permission. */
 export class PermissionAuthChecker implements AuthCheckerInterface<RequestContext> {

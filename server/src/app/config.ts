@@ -61,6 +61,51 @@ export interface AppConfig {
   storageDir: string;
   /** S3-compatible storage, e.g. `https://KEY:SECRET@s3.example.com/bucket?region=cn-east-1` (path-style). */
   s3Url: string | undefined;
+  /** Single sign-on with OpenID Connect (OIDC_*); null when OIDC_ISSUER is unset. */
+  oidc: OidcSettings | null;
+  /** PASSWORD_SIGN_IN=off: only single sign-on (login refuses with a typed error). */
+  passwordSignIn: boolean;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  roleClaim: string;
+  departmentClaim: string;
+  scopes: string;
+}
+
+/** PASSWORD_SIGN_IN=off leaves single sign-on the only way in: without OIDC_ISSUER nobody could sign in. */
+function passwordSignIn(env: NodeJS.ProcessEnv): boolean {
+  const on = bool(env.PASSWORD_SIGN_IN, true);
+  if (!on && !env.OIDC_ISSUER?.trim())
+    throw new ConfigError('PASSWORD_SIGN_IN=off needs single sign-on (OIDC_ISSUER): otherwise nobody could sign in.');
+  return on;
+}
+
+/** OIDC_ISSUER turns single sign-on on; the client id comes with it (README "Single sign-on"). */
+function oidcSettings(env: NodeJS.ProcessEnv, production: boolean): OidcSettings | null {
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER must be the identity provider's issuer URL, got ${issuer}`);
+  }
+  // Plain HTTP would hand codes and tokens to anyone on the path: only for local tests and development.
+  if (url.protocol !== 'https:' && (production || url.protocol !== 'http:'))
+    throw new ConfigError(`OIDC_ISSUER must be an https:// URL${production ? ' in production' : ''}, got ${issuer}`);
+  if (!env.OIDC_CLIENT_ID) throw new ConfigError('OIDC_ISSUER needs OIDC_CLIENT_ID (the client registered at the identity provider).');
+  return {
+    issuer,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    roleClaim: env.OIDC_ROLE_CLAIM || 'roles',
+    departmentClaim: env.OIDC_DEPARTMENT_CLAIM || 'department',
+    scopes: env.OIDC_SCOPES?.trim() || 'openid email profile',
+  };
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -173,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     storageDir: path.resolve(REPO_ROOT, env.STORAGE_DIR ?? path.join(env.DATA_DIR ?? '.data', 'attachments')),
     s3Url: env.S3_URL || undefined,
+    oidc: oidcSettings(env, production),
+    passwordSignIn: passwordSignIn(env),
   };
 }
 

@@ -40,6 +40,8 @@ import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js'
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { Attachment } from '../modules/attachment/attachment.entity.js';
 import { TerminationComment } from '../modules/comment/termination-comment.entity.js';
+import { SsoClaimMapping } from '../modules/sso/sso-claim-mapping.entity.js';
+import { SsoIdentity } from '../modules/sso/sso-identity.entity.js';
 
 /** Every entity, listed explicitly: discovery by folder scanning breaks between src and dist. */
 export const ENTITIES = [
@@ -87,4 +89,6 @@ export const ENTITIES = [
   ImportRowError,
   WebhookEndpoint,
   WebhookDelivery,
+  SsoClaimMapping,
+  SsoIdentity,
 ];

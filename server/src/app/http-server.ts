@@ -40,6 +40,7 @@ import { mountAttachments } from './attachments.js';
 import { mountExports } from './exports.js';
 import { mountImports } from '../modules/sync/import/import-http.js';
 import { mountGraphiql } from './graphiql.js';
+import { mountSso } from '../modules/sso/sso-http.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 
 export interface HttpServerDeps {
@@ -383,6 +384,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   mountAttachments(app, orm, services, logger);
   mountExports(app, orm, services, logger, schema);
   mountImports(app, orm, services, logger, config.importMaxBytes);
+  if (services.sso) mountSso(app, { orm, services, logger, signIn: services.sso, publicUrl: config.publicUrl });
   mountGraphiql(app);
   serveClient(app, config.clientDist);
 
@@ -484,7 +486,7 @@ function serveClient(app: express.Express, dist: string): void {
   app.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
-  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/).*/, (req, res, next) => {
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/|auth\/oidc\/).*/, (req, res, next) => {
     req.url = '/index.html';
     files(req, res, next);
   });

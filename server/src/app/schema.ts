@@ -36,6 +36,8 @@ import {
 } from '../modules/attachment/attachment.resolver.js';
 import { ImportResolver } from '../modules/sync/import/import.resolver.js';
 import { CommentResolver, TerminationCommentsResolver } from '../modules/comment/comment.resolver.js';
+import { SsoClaimMappingResolver } from '../modules/sso/sso-claim-mapping.resolver.js';
+import { SsoResolver } from '../modules/sso/sso.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
@@ -80,6 +82,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ImportResolver,
   CommentResolver,
   TerminationCommentsResolver,
+  SsoResolver,
+  SsoClaimMappingResolver,
 ];
 
 export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema> {

@@ -42,6 +42,10 @@ import { createAttachmentStorage } from '../modules/attachment/attachment-storag
 import { ImportService } from '../modules/sync/import/import.service.js';
 import { CommentService } from '../modules/comment/comment.service.js';
 import type { AppConfig } from './config.js';
+import { OidcClient } from '../modules/sso/oidc-client.js';
+import { SsoClaimMappingService } from '../modules/sso/sso-claim-mapping.service.js';
+import { SsoSecrets } from '../modules/sso/sso-secrets.js';
+import { SsoSignInService } from '../modules/sso/sso-sign-in.service.js';
 import { DomainEvents, type EventSubscriber } from '../kernel/domain-events.js';
 import { EventPublisher } from '../kernel/live-events.js';
 import { eventSubscribers } from './event-subscribers.js';
@@ -89,6 +93,9 @@ declare module '../kernel/context.js' {
     webhooks: WebhookEndpointService;
     attachments: AttachmentService;
     comments: CommentService;
+    ssoClaimMappings: SsoClaimMappingService;
+    /** Single sign-on; null when OIDC_ISSUER is unset. */
+    sso: SsoSignInService | null;
   }
 }
 
@@ -150,11 +157,30 @@ export function createServices(
   const terminations = new TerminationService(impacts, lifecycle, domainEvents);
   const apiKeys = new ApiKeyService(events, domainEvents);
   const sync = new SyncService(domainEvents, notifications);
-  const auth = new AuthService(new TokenSigner(signingSecret), config.tokenTtlSeconds, apiKeys, rateLimits, events, domainEvents);
+  const auth = new AuthService(
+    new TokenSigner(signingSecret),
+    config.tokenTtlSeconds,
+    apiKeys,
+    rateLimits,
+    events,
+    domainEvents,
+    config.passwordSignIn,
+  );
+  const sso = config.oidc
+    ? new SsoSignInService(
+        new OidcClient(config.oidc, `${config.publicUrl}/auth/oidc/callback`),
+        new SsoSecrets(signingSecret),
+        auth,
+        events,
+        domainEvents,
+      )
+    : null;
   return {
     rateLimits,
     auth,
-    signInOptions: new SignInOptionsService(config.production),
+    sso,
+    ssoClaimMappings: new SsoClaimMappingService(domainEvents),
+    signInOptions: new SignInOptionsService(config.production, { passwordSignIn: config.passwordSignIn, singleSignOn: sso !== null }),
     userAdmin: new UserAdminService(events, auth, domainEvents),
     approvalRules: new ApprovalRuleService(domainEvents),
     exchangeRates,

@@ -17,6 +17,7 @@ import '../termination/reason.events.js';
 import '../termination/termination.events.js';
 import '../sync/sync.events.js';
 import '../sync/import/import.events.js';
+import '../sso/sso.events.js';
 
 interface EventInfo {
   /** What a reader (a user's role, a key's scopes, a webhook's owner) needs to see the event. */
@@ -83,6 +84,9 @@ const CATALOGUE = {
   'exchange_rate.deleted': ADMIN,
   'sync.completed': ADMIN,
   'import.completed': ADMIN,
+  'sso_mapping.set': ADMIN,
+  'sso_mapping.deleted': ADMIN,
+  'user.sso_linked': ADMIN,
 } satisfies Record<DomainEventType, EventInfo>;
 
 export const EVENT_TYPES = Object.keys(CATALOGUE) as DomainEventType[];

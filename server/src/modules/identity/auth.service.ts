@@ -16,7 +16,7 @@ import { Session } from './session.entity.js';
 import { TOPICS, type CredentialsEnded, type EventPublisher } from '../../kernel/live-events.js';
 import { RecentlyVerified } from '../../common/recently-verified.js';
 import { TokenSigner } from './token.js';
-import { InvalidCredentialsError, LoginSuccess } from './identity.types.js';
+import { InvalidCredentialsError, LoginSuccess, PasswordSignInDisabledError } from './identity.types.js';
 import { rememberSignedIn } from './staff-privacy.js';
 import { User } from './user.entity.js';
 
@@ -62,6 +62,8 @@ export class AuthService {
     private readonly rateLimits: RateLimits,
     private readonly events: EventPublisher,
     private readonly domainEvents: DomainEvents,
+    /** PASSWORD_SIGN_IN=off: login refuses, single sign-on is the way in. */
+    readonly passwordSignIn = true,
   ) {
     void this.forgetEndedSessions();
   }
@@ -79,6 +81,12 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, email: string, password: string, userAgent?: string) {
+    if (!this.passwordSignIn)
+      return makeError(
+        PasswordSignInDisabledError,
+        'PASSWORD_SIGN_IN_DISABLED',
+        'Password sign-in is switched off here; sign in with SSO.',
+      );
     const account = email.trim().toLowerCase().slice(0, 200);
     await this.rateLimits.loginAttempt(ctx.ip, account);
     const user = account ? await ctx.em.findOne(User, { email: { $ilike: escapeLike(account) } }, { populate: ['department'] }) : null;
@@ -89,6 +97,11 @@ export class AuthService {
       return makeError(InvalidCredentialsError, 'INVALID_CREDENTIALS', 'E-mail or password is wrong.');
     }
     await this.rateLimits.loginSucceeded(ctx.ip, account);
+    return this.startSession(ctx, user, userAgent);
+  }
+
+  /** A new session of a user who has proved who they are (password, or single sign-on): its bearer token. */
+  async startSession(ctx: RequestContext, user: User, userAgent?: string): Promise<LoginSuccess> {
     const expiresAt = new Date(Date.now() + this.tokenTtlSeconds * 1000);
     const session = ctx.em.create(Session, { user, expiresAt, userAgent: userAgent?.slice(0, 255) ?? null });
     await ctx.em.flush();

@@ -40,6 +40,8 @@ export class SignInOptions {
   demoAccounts!: DemoAccount[];
   @Field(() => String, { nullable: true, description: 'The demo accounts’ password; null when there are none' })
   demoPassword!: string | null;
+  @Field(() => Boolean, { description: 'Single sign-on (OpenID Connect) is on: the SPA offers it, starting at /auth/oidc/start' })
+  singleSignOn!: boolean;
 }
 
 export const InvalidCredentialsError = errorType(
@@ -47,6 +49,11 @@ export const InvalidCredentialsError = errorType(
   'The e-mail or the password is wrong (which one is not said on purpose).',
 );
 
-export const LoginResult = resultUnion('LoginResult', LoginSuccess, [InvalidCredentialsError]);
+export const PasswordSignInDisabledError = errorType(
+  'PasswordSignInDisabledError',
+  'Password sign-in is switched off (PASSWORD_SIGN_IN=off): sign in with single sign-on.',
+);
+
+export const LoginResult = resultUnion('LoginResult', LoginSuccess, [InvalidCredentialsError, PasswordSignInDisabledError]);
 
 export const ChangePasswordResult = resultUnion('ChangePasswordResult', User, [InputError, ForbiddenActionError]);

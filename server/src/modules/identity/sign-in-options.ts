@@ -14,11 +14,15 @@ export class SignInOptionsService {
   /** Stored hash → whether it is the demo password. Hashes are salted: the seed's users share one, so this is one scrypt per hash ever. */
   private readonly demoHashes = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly production: boolean) {}
+  constructor(
+    private readonly production: boolean,
+    private readonly ways: { passwordSignIn: boolean; singleSignOn: boolean } = { passwordSignIn: true, singleSignOn: false },
+  ) {}
 
   async get(em: EntityManager): Promise<SignInOptions> {
-    const options: SignInOptions = Object.assign(new SignInOptions(), { passwordSignIn: true, demoAccounts: [], demoPassword: null });
-    if (this.production) return options;
+    const options: SignInOptions = Object.assign(new SignInOptions(), { ...this.ways, demoAccounts: [], demoPassword: null });
+    // Demo logins are password logins: none to offer when passwords are off.
+    if (this.production || !this.ways.passwordSignIn) return options;
     const users = await em.find(User, { email: { $in: DEMO_USERS.map((u) => u.email) }, active: true }, { populate: ['department'] });
     const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
     for (const demo of DEMO_USERS) {

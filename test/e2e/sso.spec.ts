@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/src/app/database.js';
+import { startTestIdp, type TestIdp } from '../harness/oidc-idp.js';
+import { useBrowserSessions } from './browser.js';
+
+/** Single sign-on as a person uses it: the sign-in page's SSO button, the identity provider's form, back in the app. */
+
+const env: Record<string, string> = {};
+let idp: TestIdp;
+// Registered before the browser hooks, so the server starts with the identity provider already up.
+beforeAll(async () => {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  idp = await startTestIdp(`${appUrl}/auth/oidc/callback`);
+  Object.assign(env, {
+    PORT: String(port),
+    PUBLIC_URL: appUrl,
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: idp.clientId,
+    OIDC_CLIENT_SECRET: idp.clientSecret,
+    OIDC_SCOPES: 'openid email profile roles department',
+  });
+});
+afterAll(async () => idp?.close());
+const run = useBrowserSessions({ env });
+
+beforeAll(async () => {
+  const admin = await run.server.login('admin@example.com');
+  for (const input of [
+    { claim: 'ROLE', value: 'erp-head', role: 'DEPT_HEAD' },
+    { claim: 'DEPARTMENT', value: 'finance', department: 'FINANCE' },
+  ]) {
+    const res = await run.server.gql<{ setSsoClaimMapping: { __typename: string } }>(
+      `mutation($i: SsoClaimMappingInput!) { setSsoClaimMapping(input: $i) { __typename } }`,
+      { i: input },
+      admin,
+    );
+    expect(res.data?.setSsoClaimMapping.__typename).toBe('SsoClaimMapping');
+  }
+});
+
+describe('single sign-on in the browser', () => {
+  it(
+    'clicks "Sign in with SSO", signs in at the provider and lands signed in, created with role and department',
+    { timeout: 120_000 },
+    async () => {
+      idp.accounts.set('grace', {
+        email: 'grace.sso@example.com',
+        email_verified: true,
+        name: '郭芳',
+        roles: ['erp-head'],
+        department: 'finance',
+      });
+      const context = await run.session.context('grace');
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByRole('button', { name: '使用单点登录' }).click();
+      await page.waitForURL((url) => url.href.startsWith(idp.issuer));
+      await page.getByLabel('Account').fill('grace');
+      await page.getByRole('button', { name: 'Sign in at the IdP' }).click();
+      await page.getByRole('button', { name: '退出登录' }).waitFor();
+      const landed = new URL(page.url());
+      expect(landed.pathname).not.toMatch(/^\/(login|auth)/);
+      expect(landed.search).toBe('');
+      const [user] = await run.server.sql<{ role: string; department_code: string }>(
+        `select role, department_code from app_user where email = 'grace.sso@example.com'`,
+      );
+      expect(user).toEqual({ role: 'DEPT_HEAD', department_code: 'FINANCE' });
+      expect(run.session.errors).toEqual([]);
+    },
+  );
+
+  it('an unmapped role is refused with a clear message, in English too', { timeout: 120_000 }, async () => {
+    idp.accounts.set('henry', { email: 'henry.sso@example.com', email_verified: true, roles: ['guest'] });
+    const context = await run.session.context('henry', { locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByRole('button', { name: /单点登录|Sign in with SSO/ }).click();
+    await page.getByLabel('Account').fill('henry');
+    await page.getByRole('button', { name: 'Sign in at the IdP' }).click();
+    await page.waitForURL((url) => url.pathname === '/auth/sso');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/没有本系统可识别的角色|has no role that this system knows/);
+    expect(await run.server.sql(`select 1 from app_user where email = 'henry.sso@example.com'`)).toEqual([]);
+    await page.getByRole('button', { name: /返回登录页|Back to sign-in/ }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+  });
+});
