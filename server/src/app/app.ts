@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TaskList } from 'graphile-worker';
 import type { EventSubscriber } from '../kernel/domain-events.js';
 import { assertLifecycleConsistent } from '@ot/shared';
 import { printSchema, type GraphQLSchema } from 'graphql';
@@ -15,6 +16,7 @@ import { createAppPubSub, type PubSubHandle } from '../kernel/pubsub.js';
 import { buildAppSchema } from './schema.js';
 import { createContext, type RequestContext } from '../kernel/context.js';
 import { createServices, type Services } from './services.js';
+import { ormScrapeSource, startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { prepareJobQueue, runDueJobs, startWorker, taskList, type WorkerHandle } from './worker.js';
 
 export interface RunningApp {
@@ -78,6 +80,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       readiness: () => readiness(readyOrm),
     });
     const url = `http://localhost:${http.port}`;
+    const metrics = await serveMetrics(config, orm, tasks, worker, logger);
     const closeOrm = orm;
     const closePubSub = pubSub;
     const closeWorker = worker;
@@ -94,6 +97,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         // Stop taking work on both fronts at once: HTTP and WebSocket drain (in-flight requests
         // finish) while the worker takes no new job and finishes the ones it runs.
         await Promise.all([http.close(), closeWorker?.stop()]);
+        await metrics?.close();
         stopWatching();
         services.mail.close();
         await closePubSub.close();
@@ -122,12 +126,15 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
   const pubSub = createAppPubSub(config.redisUrl);
   const services = createServices(config, secret, pubSub, logger);
   attachSchema(services, await buildAppSchema(pubSub.pubSub), orm, logger);
-  const worker = await startWorker(database.url, taskList(orm, services, logger), logger, workerOptions(config));
+  const tasks = taskList(orm, services, logger);
+  const worker = await startWorker(database.url, tasks, logger, workerOptions(config));
   await services.bulk.resumeInterrupted(orm.em.fork());
   await services.imports.resumeInterrupted(orm.em.fork());
+  const metrics = await serveMetrics(config, orm, tasks, worker, logger);
   return {
     close: async () => {
       await worker.stop();
+      await metrics?.close();
       services.mail.close();
       await pubSub.close();
       await orm.close(true);
@@ -140,6 +147,23 @@ export async function startWorkerOnly(config: AppConfig, logger: Logger): Promis
 function attachSchema(services: Services, schema: GraphQLSchema, orm: MikroORM, logger: Logger): void {
   services.eventPayloads.attach(schema, (actor) =>
     createContext({ requestId: randomUUID(), em: orm.em.fork(), actor, services, logger, ip: '' }),
+  );
+}
+
+/** METRICS_PORT set: this process's series on their own port (the API's and a worker's alike). */
+function serveMetrics(
+  config: AppConfig,
+  orm: MikroORM,
+  tasks: TaskList,
+  worker: WorkerHandle | undefined,
+  logger: Logger,
+): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === undefined) return Promise.resolve(undefined);
+  return startMetricsServer(
+    config.metricsPort,
+    config.host,
+    ormScrapeSource(orm, Object.keys(tasks), () => worker?.pool),
+    logger,
   );
 }
 

@@ -1,7 +1,10 @@
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+
+type ExecutorRequest = Parameters<GatewayExecutor>[0];
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { inSpan, REQUEST_ID_ATTRIBUTE } from '../kernel/tracing.js';
 
 /** Most operations compiled per document (a document normally holds one). */
 const MAX_OPERATIONS_PER_DOCUMENT = 8;
@@ -30,31 +33,44 @@ export function compiledExecution(schema: GraphQLSchema, options: { hideSuggesti
     return result;
   };
 
+  const execution = async (requestContext: ExecutorRequest): Promise<ExecutionResult> => {
+    const { document, operationName, operation, request, context: contextValue } = requestContext;
+    // No single operation to run (several and no name, or an unknown name): graphql-js says
+    // why, and Apollo turns its errors into a 400 as usual.
+    if (!operation)
+      return execute({
+        schema,
+        document,
+        operationName: request.operationName,
+        contextValue,
+        variableValues: request.variables,
+        hideSuggestions,
+      });
+    // Variables are checked as graphql-js would before any resolver runs (Apollo answers 400).
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { hideSuggestions });
+    if (coerced.errors) return { errors: coerced.errors };
+    const query = operation.operation === 'query' ? compile(document, operationName ?? undefined) : null;
+    const result = query
+      ? await query.query(undefined, contextValue, request.variables ?? {})
+      : await execute({ schema, document, operationName, contextValue, variableValues: request.variables, hideSuggestions });
+    return query && result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : (result as ExecutionResult);
+  };
+
   return {
     async load() {
       return {
-        executor: async (requestContext) => {
-          const { document, operationName, operation, request, context: contextValue } = requestContext;
-          // No single operation to run (several and no name, or an unknown name): graphql-js says
-          // why, and Apollo turns its errors into a 400 as usual.
-          if (!operation)
-            return execute({
-              schema,
-              document,
-              operationName: request.operationName,
-              contextValue,
-              variableValues: request.variables,
-              hideSuggestions,
-            });
-          // Variables are checked as graphql-js would before any resolver runs (Apollo answers 400).
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { hideSuggestions });
-          if (coerced.errors) return { errors: coerced.errors };
-          const query = operation.operation === 'query' ? compile(document, operationName ?? undefined) : null;
-          const result = query
-            ? await query.query(undefined, contextValue, request.variables ?? {})
-            : await execute({ schema, document, operationName, contextValue, variableValues: request.variables, hideSuggestions });
-          return query && result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : (result as ExecutionResult);
-        },
+        // One span per operation (named as OpenTelemetry's GraphQL conventions name it): the
+        // resolvers' SQL and outgoing HTTP spans nest under it.
+        executor: (requestContext) =>
+          inSpan(
+            `${requestContext.operation?.operation ?? 'graphql'} ${requestContext.operationName ?? 'anonymous'}`,
+            {
+              'graphql.operation.type': requestContext.operation?.operation ?? 'unknown',
+              'graphql.operation.name': requestContext.operationName ?? '',
+              [REQUEST_ID_ATTRIBUTE]: (requestContext.context as { requestId?: string }).requestId ?? '',
+            },
+            () => execution(requestContext),
+          ),
       };
     },
     onSchemaLoadOrUpdate(callback) {

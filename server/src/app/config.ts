@@ -61,6 +61,8 @@ export interface AppConfig {
   storageDir: string;
   /** S3-compatible storage, e.g. `https://KEY:SECRET@s3.example.com/bucket?region=cn-east-1` (path-style). */
   s3Url: string | undefined;
+  /** Prometheus /metrics on its own port (METRICS_PORT); off when unset. One per process: API and worker on one host need different ports. */
+  metricsPort: number | undefined;
   /** Single sign-on with OpenID Connect (OIDC_*); null when OIDC_ISSUER is unset. */
   oidc: OidcSettings | null;
   /** PASSWORD_SIGN_IN=off: only single sign-on (login refuses with a typed error). */
@@ -218,9 +220,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     storageDir: path.resolve(REPO_ROOT, env.STORAGE_DIR ?? path.join(env.DATA_DIR ?? '.data', 'attachments')),
     s3Url: env.S3_URL || undefined,
+    metricsPort: env.METRICS_PORT ? portNumber(env.METRICS_PORT, 'METRICS_PORT') : undefined,
     oidc: oidcSettings(env, production),
     passwordSignIn: passwordSignIn(env),
   };
+}
+
+function portNumber(value: string, name: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number, got ${value}`);
+  return port;
 }
 
 /**

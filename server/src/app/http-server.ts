@@ -42,6 +42,7 @@ import { mountImports } from '../modules/sync/import/import-http.js';
 import { mountGraphiql } from './graphiql.js';
 import { mountSso } from '../modules/sso/sso-http.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
+import { countConnection, countedSubscription, countErrors, graphqlMetricsPlugin, httpMetrics } from './request-metrics.js';
 
 export interface HttpServerDeps {
   config: AppConfig;
@@ -181,6 +182,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     res.setHeader('x-request-id', requestId);
     next();
   });
+  app.use(httpMetrics());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -210,6 +212,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   // A message over 1 MB (the HTTP body limit) closes the socket (1009) before it is parsed.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const liveSockets = closeSocketsWhenCredentialsEnd(services);
+  wsServer.on('connection', countConnection);
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
       schema,
@@ -277,8 +280,10 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
           throw error;
         }
       },
+      onOperation: (_ctx, _id, _payload, args, result) => (Symbol.asyncIterator in result ? countedSubscription(args, result) : undefined),
       onNext: (_ctx, _id, _payload, args, result) => {
         if (!('errors' in result) || !result.errors?.length) return result;
+        countErrors(result.errors);
         const requestId = (args.contextValue as RequestContext).requestId;
         for (const error of result.errors)
           logger.warn({ err: (error as GraphQLError).originalError ?? error, requestId }, 'websocket operation error');
@@ -317,6 +322,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       ApolloServerPluginCacheControlDisabled(),
       requestIdPlugin(),
       statusPlugin(),
+      graphqlMetricsPlugin(),
       {
         async serverWillStart() {
           return {

@@ -1,5 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  run,
+  runMigrations,
+  runOnce,
+  type JobHelpers,
+  type Task,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
+import { jobDuration, secondsSince } from '../kernel/metrics.js';
+import { inSpan, SpanKind } from '../kernel/tracing.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -29,7 +41,7 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
   const subscriberJobs = Object.entries(services.domainEvents.jobs(Object.values(JOBS))).map(
     ([name, run]) => [name, async (payload: unknown) => run((payload ?? {}) as Record<string, unknown>, ctx())] as const,
   );
-  return {
+  return observedTasks({
     ...Object.fromEntries(subscriberJobs),
     [JOBS.sendMail]: async (payload) => services.mail.deliver(orm.em.fork(), id(payload, 'messageId')),
     [JOBS.confirmationReminder]: async (payload) => void (await services.scheduled.remindCustomer(ctx(), id(payload, 'confirmationId'))),
@@ -40,11 +52,41 @@ export function taskList(orm: MikroORM, services: Services, logger: Logger): Tas
     [JOBS.bulkTermination]: async (payload) => services.bulk.process(ctx(), id(payload, 'runId')),
     [IMPORT_JOBS.dryRun]: async (payload) => services.imports.dryRun(ctx(), id(payload, 'runId')),
     [IMPORT_JOBS.run]: async (payload) => services.imports.importFile(ctx(), id(payload, 'runId')),
-  };
+  });
+}
+
+/**
+ * Every task timed (ot_job_duration_seconds) and run in a span of its own, so that its SQL and
+ * outgoing HTTP (mail, webhooks) show up as one trace per job run.
+ */
+function observedTasks(tasks: TaskList): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([task, run]) => [
+      task,
+      async (payload: unknown, helpers: JobHelpers) => {
+        const start = process.hrtime.bigint();
+        let result = 'error';
+        try {
+          const value = await inSpan(
+            `job ${task}`,
+            { 'job.task': task, 'job.id': helpers.job.id, 'job.attempt': helpers.job.attempts },
+            async () => (run as Task)(payload, helpers),
+            SpanKind.CONSUMER,
+          );
+          result = 'ok';
+          return value;
+        } finally {
+          jobDuration.observe({ task, result }, secondsSince(start));
+        }
+      },
+    ]),
+  );
 }
 
 export interface WorkerHandle {
   runner: Runner;
+  /** The worker's own connections (the pool metrics read it). */
+  pool: pg.Pool;
   /** Takes no new job, lets running ones finish, then closes the worker's connections. */
   stop(): Promise<void>;
 }
@@ -85,6 +127,7 @@ export async function startWorker(
   const heartbeat = startHeartbeat(pgPool, workerIds, logger, options);
   return {
     runner,
+    pool: pgPool,
     stop: async () => {
       await heartbeat.stop();
       await runner.stop();

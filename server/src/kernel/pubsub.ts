@@ -1,4 +1,28 @@
 import { Redis } from 'ioredis';
+import { pubSubDelay, secondsSince } from './metrics.js';
+
+/**
+ * When an event was published, carried in its JSON through Redis so that receivers can measure
+ * the delay (ot_pubsub_delay_seconds). A key of its own, removed on receipt: an instance of an
+ * older version passes it on unread (subscribers read named fields), so mixed versions during a
+ * rolling upgrade understand each other.
+ */
+const PUBLISHED_AT = '__publishedAt';
+
+function stamped(payload: unknown): string {
+  const isObject = payload !== null && typeof payload === 'object' && !Array.isArray(payload);
+  return JSON.stringify(isObject ? { ...payload, [PUBLISHED_AT]: Date.now() } : payload);
+}
+
+function unstamped(topic: string, message: string): unknown {
+  const payload = JSON.parse(message) as unknown;
+  if (payload && typeof payload === 'object' && PUBLISHED_AT in payload) {
+    const { [PUBLISHED_AT]: at, ...rest } = payload as Record<string, unknown>;
+    if (typeof at === 'number') pubSubDelay.observe({ topic }, Math.max(0, Date.now() - at) / 1000);
+    return rest;
+  }
+  return payload;
+}
 
 /**
  * Topic → live subscribers. A subscriber is a small queue with its own filter, checked when the
@@ -105,17 +129,23 @@ class Topics implements AppPubSub {
 export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
   if (!redisUrl) {
     // Delivered after the publishing request has answered, as it would be through Redis.
-    const local: Topics = new Topics((topic, payload) => setImmediate(() => local.dispatch(topic, payload)));
+    const local: Topics = new Topics((topic, payload) => {
+      const at = process.hrtime.bigint();
+      setImmediate(() => {
+        pubSubDelay.observe({ topic }, secondsSince(at));
+        local.dispatch(topic, payload);
+      });
+    });
     return { pubSub: local, close: async () => undefined };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const topics = new Topics(
-    (topic, payload) => void publishClient.publish(topic, JSON.stringify(payload)),
+    (topic, payload) => void publishClient.publish(topic, stamped(payload)),
     (topic) => void subscribeClient.subscribe(topic),
     (topic) => void subscribeClient.unsubscribe(topic),
   );
-  subscribeClient.on('message', (channel: string, message: string) => topics.dispatch(channel, JSON.parse(message)));
+  subscribeClient.on('message', (channel: string, message: string) => topics.dispatch(channel, unstamped(channel, message)));
   return {
     pubSub: topics,
     redis: publishClient,

@@ -3,6 +3,7 @@ import type { Actor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import type { FeedEvent } from '../events/event-feed.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
+import { observeWebhookDelivery } from '../../kernel/metrics.js';
 import type { WebhookDeliverer } from './webhook-deliver.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { excerpt, type WebhookResponse } from './webhook-http.js';
@@ -94,6 +95,8 @@ export class WebhookBatchDeliverer {
             status: response.status,
             excerpt: excerpt(response.body),
           });
+          // Counted when sent: a batch whose write then fails sends (and counts) again on retry.
+          observeWebhookDelivery(WebhookDeliveryStatus.SUCCEEDED, delivery.createdAt, now);
           return;
         }
         await this.deliverer.record(ctx, delivery.id, endpoint.kind, false, response, { final: !sent, attemptedAt: now });

@@ -5,6 +5,7 @@ import type { SecretBox } from '../../common/secret-box.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { enqueueJob } from '../../kernel/jobs.js';
+import { observeWebhookDelivery } from '../../kernel/metrics.js';
 import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { User } from '../identity/user.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
@@ -190,11 +191,15 @@ export class WebhookDeliverer {
     response: WebhookResponse,
     options: { final: boolean; attemptedAt?: Date },
   ): Promise<void> {
+    // The outcome as committed (the transaction may run more than once: its last run counts).
+    let written: { delivery: WebhookDelivery; at: Date } | undefined;
     await inTransaction(ctx, async (scope) => {
       const { em } = scope;
+      written = undefined;
       const delivery = await em.findOne(WebhookDelivery, { id: deliveryId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!delivery) return;
       const at = options.attemptedAt ?? new Date();
+      written = { delivery, at };
       const wasFailed = delivery.status === WebhookDeliveryStatus.FAILED;
       delivery.attempts += 1;
       delivery.lastAttemptAt = at;
@@ -255,6 +260,7 @@ export class WebhookDeliverer {
       await em.flush();
       await enqueueDelivery(em, delivery.id, { runAt: delivery.nextAttemptAt });
     });
+    if (written) observeWebhookDelivery(written.delivery.status, written.delivery.createdAt, written.at);
   }
 
   judge(kind: WebhookEndpointKind, response: WebhookResponse): { ok: true } | { ok: false; error: string } {
