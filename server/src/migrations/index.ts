@@ -17,6 +17,7 @@ import { Migration20261202110000_SpreadsheetImport } from './Migration2026120211
 import { Migration20261202120000_SyncKinds } from './Migration20261202120000_SyncKinds.js';
 import { Migration20261202140000_Attachments } from './Migration20261202140000_Attachments.js';
 import { Migration20261202150000_OwnersAndDeputies } from './Migration20261202150000_OwnersAndDeputies.js';
+import { Migration20261203800000_ImportByApiKey } from './Migration20261203800000_ImportByApiKey.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202120000_SyncKinds', class: Migration20261202120000_SyncKinds },
   { name: 'Migration20261202140000_Attachments', class: Migration20261202140000_Attachments },
   { name: 'Migration20261202150000_OwnersAndDeputies', class: Migration20261202150000_OwnersAndDeputies },
+  { name: 'Migration20261203800000_ImportByApiKey', class: Migration20261203800000_ImportByApiKey },
 ];
