@@ -162,3 +162,123 @@ describe('uploads by API key', () => {
     expect(n).toBe(0);
   });
 });
+
+describe('sheets for shipments, invoices, payments and exchange rates', () => {
+  /** A template of `slug` (English headers), filled with `rows` by header. */
+  async function filled(slug: string, rows: Record<string, string>[]): Promise<Buffer> {
+    const tpl = await download(server.url, admin, `/imports/templates/${slug}.csv?lang=en`);
+    expect(tpl.status, slug).toBe(200);
+    const header = tpl.body
+      .toString('utf8')
+      .replace(/^\ufeff/, '')
+      .split(/\r?\n/)[0]!
+      .split(',');
+    return csvOf([header, ...rows.map((r) => header.map((h) => r[h] ?? null))]);
+  }
+
+  async function importFile(kind: string, file: Buffer) {
+    const up = await uploadFile(server.url, admin, `${kind}.csv`, file, { kind, source: 'SHEETS-T' });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    await server.app.runDueJobs();
+    expect(await importRun(server, admin, up.body.id!)).toMatchObject({ status: 'VALIDATED', invalidRecords: 0 });
+    await start(up.body.id!, admin);
+    await server.app.runDueJobs();
+    return importRun(server, admin, up.body.id!);
+  }
+
+  it('import through syncRecords from their templates, referencing an order synchronised before', async () => {
+    // The order (and what it needs) comes through syncRecords under the same source.
+    const synced = await server.gql<{ syncRecords: { created: number; rejected: number } }>(
+      `mutation($i: SyncRecordsInput!) { syncRecords(input: $i) { ... on SyncRecordsSuccess { created rejected } } }`,
+      {
+        i: {
+          source: 'SHEETS-T',
+          customers: [{ externalId: 'c', code: 'SH-C', name: '客户', contactName: 'Li', email: 'c@example.com', city: 'Wuxi' }],
+          products: [{ externalId: 'p', sku: 'SH-P', name: '产品', unit: 'pcs', listPrice: '10.00' }],
+          contracts: [
+            {
+              externalId: 'k',
+              number: 'SH-K',
+              title: 'Sheets',
+              customerExternalId: 'c',
+              noticeDays: 7,
+              feeSchedule: [{ stage: 'BEFORE_PURCHASING', rate: '0.00' }],
+              customerConfirmationRequired: false,
+              replyWorkingDays: 3,
+              silenceMeans: 'REFUSAL',
+              validFrom: '2026-01-01',
+            },
+          ],
+          salesOrders: [
+            {
+              externalId: 'o',
+              number: 'SH-SO-1',
+              customerExternalId: 'c',
+              contractExternalId: 'k',
+              currency: 'CNY',
+              stage: 'BEFORE_PURCHASING',
+              status: 'CONFIRMED',
+              orderDate: '2026-11-20',
+              lines: [{ externalId: 'o-1', lineNo: 1, productExternalId: 'p', quantity: 10, unitPrice: '10.00' }],
+            },
+          ],
+        },
+      },
+      admin,
+    );
+    expect(synced.data?.syncRecords, JSON.stringify(synced)).toMatchObject({ created: 4, rejected: 0 });
+
+    const shipments = await importFile(
+      'SHIPMENT',
+      await filled('shipment', [
+        {
+          'External ID': 'sh-1',
+          Number: 'SH-SH-1',
+          'Sales order line external ID': 'o-1',
+          Quantity: '4',
+          Status: 'IN_TRANSIT',
+          Carrier: '顺丰',
+          'Shipped at': '2026-11-25T09:00:00+08:00',
+        },
+      ]),
+    );
+    expect(shipments).toMatchObject({ status: 'COMPLETED', created: 1, rejected: 0 });
+    const invoices = await importFile(
+      'INVOICE',
+      await filled('invoice', [
+        { 'External ID': 'inv-1', Number: 'SH-INV-1', 'Sales order external ID': 'o', Amount: '40.00', 'Issued on': '2026-11-26' },
+      ]),
+    );
+    expect(invoices).toMatchObject({ status: 'COMPLETED', created: 1 });
+    const payments = await importFile(
+      'PAYMENT',
+      await filled('payment', [
+        {
+          'External ID': 'pay-1',
+          Reference: 'SH-PAY-1',
+          'Invoice external ID': 'inv-1',
+          Amount: '40.00',
+          Method: 'BANK_TRANSFER',
+          'Paid on': '2026-11-27',
+        },
+      ]),
+    );
+    expect(payments).toMatchObject({ status: 'COMPLETED', created: 1 });
+    const rates = await importFile(
+      'EXCHANGE_RATE',
+      await filled('exchange-rate', [
+        { 'External ID': 'r-1', 'From currency': 'JPY', 'To currency': 'CNY', Rate: '0.0478', 'Valid from': '2026-11-02' },
+      ]),
+    );
+    expect(rates).toMatchObject({ status: 'COMPLETED', created: 1 });
+
+    const [stored] = await server.sql<{ shipped: number; invoiced: string; paid: string; rate: string }>(
+      `select (select shipped_quantity from sales_order_line where source = 'SHEETS-T' and external_id = 'o-1') as shipped,
+              (select amount::text from invoice where source = 'SHEETS-T') as invoiced,
+              (select amount::text from payment where source = 'SHEETS-T') as paid,
+              (select rate::text from exchange_rate where source = 'SHEETS-T') as rate`,
+    );
+    expect(stored).toMatchObject({ shipped: 4, invoiced: '40.00', paid: '40.00' });
+    expect(Number(stored!.rate)).toBe(0.0478);
+  });
+});
