@@ -228,6 +228,11 @@ const ROWS: Record<string, Row> = {
     document: `{ importRun(id: "00000000-0000-4000-8000-000000000000") { id } }`,
     allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
   },
+  importRunChanged: {
+    kind: 'subscription',
+    document: `subscription { importRunChanged(id: "00000000-0000-4000-8000-000000000000") { id status } }`,
+    allow: ['admin', 'key:ERP_SYNC', 'key:ALL'],
+  },
   startImport: {
     kind: 'mutation',
     // An unknown run: allowed callers meet NOT_FOUND, so the matrix imports nothing.

@@ -1190,6 +1190,10 @@ const en: MessageSchema = {
       PURCHASE_ORDER: 'Purchase orders',
       STOCK_LEVEL: 'Stock levels',
       RESERVATION: 'Reservations',
+      SHIPMENT: 'Shipments',
+      INVOICE: 'Invoices',
+      PAYMENT: 'Payments',
+      EXCHANGE_RATE: 'Exchange rates',
     },
     codes: {
       REQUIRED: 'Required',

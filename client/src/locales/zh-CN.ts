@@ -1190,6 +1190,10 @@ const zhCN = {
       PURCHASE_ORDER: '采购订单',
       STOCK_LEVEL: '库存',
       RESERVATION: '预留',
+      SHIPMENT: '发货',
+      INVOICE: '发票',
+      PAYMENT: '收款',
+      EXCHANGE_RATE: '汇率',
     },
     codes: {
       REQUIRED: '必填',

@@ -187,7 +187,7 @@ export function createServices(
     apiKeys,
     orders: new OrderService(),
     sync,
-    imports: new ImportService(sync, domainEvents, faults, { dir: config.importDir, chunkSize: config.importChunkSize }),
+    imports: new ImportService(sync, domainEvents, events, faults, { dir: config.importDir, chunkSize: config.importChunkSize }),
     reasons: new ReasonService(domainEvents),
     terminations,
     feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),

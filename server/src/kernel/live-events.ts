@@ -6,6 +6,7 @@ export const TOPICS = {
   followUpTaskChanged: 'FOLLOW_UP_TASK_CHANGED',
   notificationAdded: 'NOTIFICATION_ADDED',
   bulkRunChanged: 'BULK_RUN_CHANGED',
+  importRunChanged: 'IMPORT_RUN_CHANGED',
   credentialsEnded: 'CREDENTIALS_ENDED',
   staffMailPreferencesChanged: 'STAFF_MAIL_PREFERENCES_CHANGED',
   terminationCommentChanged: 'TERMINATION_COMMENT_CHANGED',
@@ -29,6 +30,11 @@ export interface BulkRunEvent {
   skipped: number;
   failed: number;
   at: string;
+}
+
+/** A spreadsheet import moved (status or counts): subscribers read the run afresh. */
+export interface ImportRunEvent {
+  runId: string;
 }
 
 /** Credentials that stopped being valid: instances drop what they cached and close live sockets. */
@@ -83,6 +89,10 @@ export class EventPublisher {
 
   bulkRun(event: BulkRunEvent): void {
     this.pubSub.publish(TOPICS.bulkRunChanged, event);
+  }
+
+  importRun(event: ImportRunEvent): void {
+    this.pubSub.publish(TOPICS.importRunChanged, event);
   }
 
   /** Every instance forgets what it verified of these credentials and closes their sockets. */

@@ -19,6 +19,7 @@ import { Migration20261202140000_Attachments } from './Migration20261202140000_A
 import { Migration20261202150000_OwnersAndDeputies } from './Migration20261202150000_OwnersAndDeputies.js';
 import { Migration20261203100000_TerminationComments } from './Migration20261203100000_TerminationComments.js';
 import { Migration20261203400000_SingleSignOn } from './Migration20261203400000_SingleSignOn.js';
+import { Migration20261203800000_ImportByApiKey } from './Migration20261203800000_ImportByApiKey.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202150000_OwnersAndDeputies', class: Migration20261202150000_OwnersAndDeputies },
   { name: 'Migration20261203100000_TerminationComments', class: Migration20261203100000_TerminationComments },
   { name: 'Migration20261203400000_SingleSignOn', class: Migration20261203400000_SingleSignOn },
+  { name: 'Migration20261203800000_ImportByApiKey', class: Migration20261203800000_ImportByApiKey },
 ];

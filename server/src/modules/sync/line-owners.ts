@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AnySyncedEntity as SyncedEntity } from '../../common/synced.entity.js';
+import { placeholders } from './sql-write.js';
 import type { RowError } from './sync-validation.js';
 
 interface SentLines {
@@ -12,16 +12,19 @@ interface SentLines {
  */
 export async function lineOwners(
   em: EntityManager,
-  entity: new (...args: never[]) => SyncedEntity,
-  parent: string,
+  table: string,
+  parentColumn: string,
   source: string,
   rows: { row: SentLines }[],
 ): Promise<Map<string, string>> {
   const ids = rows.flatMap(({ row }) => (row.lines ?? []).map((l) => l.externalId.trim()));
   const owners = new Map<string, string>();
   if (!ids.length) return owners;
-  const found = await em.find(entity, { source, externalId: { $in: ids } } as never, { fields: ['externalId', parent] as never[] });
-  for (const line of found) owners.set(line.externalId!, (line as unknown as Record<string, { id: string }>)[parent].id);
+  const found = await em.execute<{ external_id: string; parent: string }[]>(
+    `select external_id, "${parentColumn}" as parent from "${table}" where source = ? and external_id in (${placeholders(ids.length)})`,
+    [source, ...ids],
+  );
+  for (const line of found) owners.set(line.external_id, line.parent);
   return owners;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnySyncedEntity as SyncedEntity } from '../../common/synced.entity.js';
 import { Warehouse } from '../inventory/warehouse.entity.js';
@@ -22,12 +23,22 @@ import { invoiceSync } from './kinds/invoice.sync.js';
 import { paymentSync } from './kinds/payment.sync.js';
 import { shipmentSync } from './kinds/shipment.sync.js';
 import { Supplier } from '../purchasing/supplier.entity.js';
-import type { RefKind, RefRequest, Refs, ResolvedRow, SyncKind } from './sync-kind.js';
+import {
+  isSqlKind,
+  type AnySyncKind,
+  type RefKind,
+  type RefRequest,
+  type Refs,
+  type ResolvedRow,
+  type StoredRow,
+  type WriteRow,
+} from './sync-kind.js';
+import { placeholders } from './sql-write.js';
 import { SyncOutcome, type SyncRecordInput, type SyncRecordKind } from './sync-record.js';
 import { RowChecker, type RowError } from './sync-validation.js';
 
 /** Every kind, in dependency order: a record may reference only kinds before it. */
-export const SYNC_KINDS: readonly SyncKind[] = [
+export const SYNC_KINDS: readonly AnySyncKind[] = [
   customerSync,
   supplierSync,
   productSync,
@@ -41,7 +52,7 @@ export const SYNC_KINDS: readonly SyncKind[] = [
   invoiceSync,
   paymentSync,
   exchangeRateSync,
-] as unknown as SyncKind[];
+] as unknown as AnySyncKind[];
 
 /** The tables that references by external id point into. */
 export const REF_ENTITIES: Record<RefKind, new (...args: never[]) => SyncedEntity> = {
@@ -103,19 +114,49 @@ function markDuplicates(
   }
 }
 
+/** A stored or written row: an entity for entity kinds, a plain row for SQL kinds. */
+type Row = SyncedEntity | StoredRow;
+
+const isEntity = (row: Row, kind: RefKind): row is SyncedEntity => row instanceof REF_ENTITIES[kind];
+
+/**
+ * Rows that references point at, as plain rows (`{ id, externalId, <relation>: { id } }` for
+ * every many-to-one column of the table): one statement per referenced kind, no entities. What
+ * SQL kinds resolve their references to.
+ */
+async function loadRefRows(em: EntityManager, source: string, kind: RefKind, externalIds: string[]): Promise<StoredRow[]> {
+  const meta = em.getMetadata().get(REF_ENTITIES[kind].name);
+  const relations = Object.values(meta.properties).filter((p) => p.kind === ReferenceKind.MANY_TO_ONE);
+  const found = await em.execute<Record<string, string | null>[]>(
+    `select id, external_id${relations.map((p) => `, "${p.fieldNames[0]}"`).join('')}
+       from "${meta.tableName}" where source = ? and external_id in (${placeholders(externalIds.length)})`,
+    [source, ...externalIds],
+  );
+  return found.map((r) => {
+    const row: Record<string, unknown> = { id: r.id, externalId: r.external_id, sourceVersion: null, contentHash: null };
+    for (const p of relations) row[p.name] = r[p.fieldNames[0]] ? { id: r[p.fieldNames[0]] } : null;
+    return row as unknown as StoredRow;
+  });
+}
+
 /**
  * Applies the records of one call through `em` (the caller owns the transaction): checks each
  * row, resolves references to rows of this call (earlier kinds) or stored rows of the source,
  * and writes only rows without errors. Returns one outcome per record.
+ *
+ * Entity kinds write through MikroORM (flushed by the caller, or before the next SQL kind so that
+ * its rows may point at theirs); SQL kinds write their rows at once when they are checked. A row
+ * a SQL kind wrote is offered to later entity kinds as a stored row (loaded as an entity then).
  */
 export async function runSync(em: EntityManager, source: string, input: Record<string, unknown>): Promise<RowOutcome[]> {
   /** Rows of this call by reference kind and external id; null when the row was rejected. */
-  const inCall = new Map<RefKind, Map<string, SyncedEntity | null>>(Object.keys(REF_ENTITIES).map((k) => [k as RefKind, new Map()]));
+  const inCall = new Map<RefKind, Map<string, Row | null>>(Object.keys(REF_ENTITIES).map((k) => [k as RefKind, new Map()]));
   const outcomes: RowOutcome[] = [];
 
   for (const spec of SYNC_KINDS) {
     const rows = (input[spec.field] as SyncRecordInput[] | null | undefined) ?? [];
     if (!rows.length) continue;
+    const sqlKind = isSqlKind(spec);
 
     // 1. Field checks, and ids used twice in the call.
     const states: RowState[] = rows.map((row, index) => {
@@ -152,61 +193,76 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
 
     // 2. Stored rows of this source, and holders of the natural keys.
     const ids = states.map((s) => s.externalId).filter(Boolean);
-    const stored = new Map<string, SyncedEntity>();
-    // Rows this call may change are locked first, so that a termination submitted meanwhile
-    // waits for the sync (or the sync for it) instead of failing on the row version.
-    if (ids.length) {
-      const table = em.getMetadata().get(spec.entity.name).tableName;
-      await em.execute(
-        `select id from "${table}" where source = ? and external_id in (${ids.map(() => '?').join(',')}) order by id for update`,
-        [source, ...ids],
-      );
-    }
-    for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, {
-      populate: (spec.populate ?? []) as never[],
-    })) {
-      stored.set(e.externalId!, e);
+    const stored = new Map<string, Row>();
+    const meta = em.getMetadata().get(spec.entity.name);
+    if (sqlKind) {
+      // Read and locked in one statement, as plain rows.
+      if (ids.length) for (const r of await spec.load({ em, source }, ids)) stored.set(r.externalId, r);
+    } else {
+      // Rows this call may change are locked first, so that a termination submitted meanwhile
+      // waits for the sync (or the sync for it) instead of failing on the row version.
+      if (ids.length) {
+        await em.execute(
+          `select id from "${meta.tableName}" where source = ? and external_id in (${placeholders(ids.length)}) order by id for update`,
+          [source, ...ids],
+        );
+      }
+      for (const e of await em.find(spec.entity, { source, externalId: { $in: ids } } as never, {
+        populate: (spec.populate ?? []) as never[],
+      })) {
+        stored.set(e.externalId!, e);
+      }
     }
     if (spec.naturalKey?.property) {
       const nk = spec.naturalKey as { property: string; path: string; value(row: SyncRecordInput): string | null | undefined };
       const values = states.map((s) => nk.value(s.row)).filter((v): v is string => !!v);
-      const holders = new Map<unknown, SyncedEntity>();
+      const holders = new Map<string, { source: string | null; external_id: string | null }>();
       if (values.length) {
-        for (const h of await em.find(spec.entity, { [nk.property]: { $in: values } } as never)) {
-          holders.set((h as unknown as Record<string, unknown>)[nk.property], h);
+        const column = meta.properties[nk.property as never].fieldNames[0];
+        for (const h of await em.execute<{ value: string; source: string | null; external_id: string | null }[]>(
+          `select "${column}" as value, source, external_id from "${meta.tableName}" where "${column}" in (${placeholders(values.length)})`,
+          values,
+        )) {
+          holders.set(h.value, h);
         }
       }
       for (const s of states) {
         const value = nk.value(s.row);
-        const holder = holders.get(value);
-        if (holder && !(holder.source === source && holder.externalId === s.externalId)) {
+        const holder = value ? holders.get(value) : undefined;
+        if (holder && !(holder.source === source && holder.external_id === s.externalId)) {
           s.errors.push({ path: nk.path, code: 'CONFLICT', message: `${nk.path} ${value} belongs to another record.` });
         }
       }
     }
 
-    // 3. Referenced rows that are not in this call, one query per referenced kind.
+    // 3. Referenced rows that are not in this call, one query per referenced kind. An entity kind
+    // needs entities: a row a SQL kind wrote in this call is stored by now and loaded as one.
+    const usable = (kind: RefKind, externalId: string) => {
+      if (!inCall.get(kind)!.has(externalId)) return false;
+      const row = inCall.get(kind)!.get(externalId);
+      return sqlKind || !row || isEntity(row, kind);
+    };
     const wanted = new Map<RefKind, Set<string>>();
     for (const s of states) {
       for (const ref of spec.references(s.row)) {
-        if (!inCall.get(ref.kind)!.has(ref.externalId))
-          (wanted.get(ref.kind) ?? wanted.set(ref.kind, new Set()).get(ref.kind)!).add(ref.externalId);
+        if (!usable(ref.kind, ref.externalId)) (wanted.get(ref.kind) ?? wanted.set(ref.kind, new Set()).get(ref.kind)!).add(ref.externalId);
       }
     }
-    const storedRefs = new Map<string, SyncedEntity>();
+    const storedRefs = new Map<string, Row>();
     for (const [kind, set] of wanted) {
-      for (const e of await em.find(REF_ENTITIES[kind], { source, externalId: { $in: [...set] } } as never)) {
-        storedRefs.set(`${kind}:${e.externalId}`, e);
-      }
+      const found = sqlKind
+        ? await loadRefRows(em, source, kind, [...set])
+        : await em.find(REF_ENTITIES[kind], { source, externalId: { $in: [...set] } } as never);
+      for (const e of found) storedRefs.set(`${kind}:${e.externalId}`, e);
     }
-    const lookup = (ref: RefRequest): SyncedEntity | null | undefined =>
-      inCall.get(ref.kind)!.has(ref.externalId)
-        ? inCall.get(ref.kind)!.get(ref.externalId)
-        : storedRefs.get(`${ref.kind}:${ref.externalId}`);
+    const lookup = (ref: RefRequest): Row | null | undefined =>
+      usable(ref.kind, ref.externalId) ? inCall.get(ref.kind)!.get(ref.externalId) : storedRefs.get(`${ref.kind}:${ref.externalId}`);
 
     // 4. Row by row without the database: stale, unchanged, references.
     const kindOutcomes = new Map<RowState, SyncOutcome>();
-    const pending: (ResolvedRow & { state: RowState; hash: string; version: number | null })[] = [];
+    const pending: (ResolvedRow<SyncRecordInput, Row> & { state: RowState; hash: string; version: number | null })[] = [];
+    /** UNCHANGED rows of a SQL kind whose version moved: written with the kind's rows. */
+    const versionOnly: { id: string; sourceVersion: number }[] = [];
     for (const s of states) {
       const existing = stored.get(s.externalId) ?? null;
       const hash = s.errors.length ? '' : contentHash(s.row);
@@ -222,37 +278,56 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
 
     // 5. What the guards check, loaded for all remaining rows at once; then guard and write each.
     const scope = { em, source };
-    const batch = spec.prepare && pending.length ? await spec.prepare(scope, pending) : undefined;
+    const prepare = spec.prepare as ((scope: unknown, rows: unknown[]) => Promise<unknown>) | undefined;
+    const guard = spec.guard as ((...args: unknown[]) => Promise<RowError[]> | RowError[]) | undefined;
+    const batch = prepare && pending.length ? await prepare(scope, pending) : undefined;
+    const accepted: typeof pending = [];
     for (const p of pending) {
       const s = p.state;
-      if (spec.guard) s.errors.push(...(await spec.guard(scope, p.row, p.existing, p.refs, batch)));
-      if (s.errors.length) {
-        kindOutcomes.set(s, SyncOutcome.REJECTED);
-        continue;
-      }
-      const written = spec.apply(scope, p.row, p.existing, p.refs);
-      Object.assign(written.entity, {
-        source,
-        externalId: s.externalId,
+      if (guard) s.errors.push(...(await guard(scope, p.row, p.existing, p.refs, batch)));
+      if (s.errors.length) kindOutcomes.set(s, SyncOutcome.REJECTED);
+      else accepted.push(p);
+    }
+    if (sqlKind) {
+      // The rows of earlier entity kinds go first: these rows may point at them.
+      if (accepted.length) await em.flush();
+      const writeRows: WriteRow<SyncRecordInput, StoredRow>[] = accepted.map((p) => ({
+        row: p.row,
+        existing: p.existing as StoredRow | null,
+        refs: p.refs,
+        externalId: p.state.externalId,
         contentHash: p.hash,
         sourceVersion: p.version ?? p.existing?.sourceVersion ?? null,
-      });
-      stored.set(s.externalId, written.entity);
-      for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
-      kindOutcomes.set(s, p.existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED);
+      }));
+      const written = await spec.write(scope, writeRows, versionOnly);
+      for (const [externalId, row] of written.rows) stored.set(externalId, row);
+      for (const child of written.children) inCall.get(child.kind)!.set(child.externalId, child.row);
+    } else {
+      for (const p of accepted) {
+        const written = spec.apply(scope, p.row, p.existing as SyncedEntity | null, p.refs);
+        Object.assign(written.entity, {
+          source,
+          externalId: p.state.externalId,
+          contentHash: p.hash,
+          sourceVersion: p.version ?? p.existing?.sourceVersion ?? null,
+        });
+        stored.set(p.state.externalId, written.entity);
+        for (const child of written.children ?? []) inCall.get(child.kind)!.set(child.externalId, child.entity);
+      }
     }
+    for (const p of accepted) kindOutcomes.set(p.state, p.existing ? SyncOutcome.UPDATED : SyncOutcome.CREATED);
 
     // 6. Outcomes in the call's order; what later kinds of the call may reference.
     for (const s of states) {
       const outcome = kindOutcomes.get(s)!;
       outcomes.push({ kind: spec.kind, index: s.index, externalId: s.externalId, outcome, errors: s.errors });
-      const accepted = outcome !== SyncOutcome.REJECTED;
-      if (spec.refKind && s.externalId) inCall.get(spec.refKind)!.set(s.externalId, accepted ? (stored.get(s.externalId) ?? null) : null);
-      if (spec.children && !accepted) for (const child of spec.children(s.row)) inCall.get(child.kind)!.set(child.externalId, null);
+      const isAccepted = outcome !== SyncOutcome.REJECTED;
+      if (spec.refKind && s.externalId) inCall.get(spec.refKind)!.set(s.externalId, isAccepted ? (stored.get(s.externalId) ?? null) : null);
+      if (spec.children && !isAccepted) for (const child of spec.children(s.row)) inCall.get(child.kind)!.set(child.externalId, null);
     }
 
     /** The outcome of a row decided without its references (rejected, stale, unchanged), or null. */
-    function classify(s: RowState, existing: SyncedEntity | null, hash: string): SyncOutcome | null {
+    function classify(s: RowState, existing: Row | null, hash: string): SyncOutcome | null {
       if (s.errors.length) return SyncOutcome.REJECTED;
       const version = s.row.sourceVersion ?? null;
       if (existing && version !== null && existing.sourceVersion != null && version < existing.sourceVersion) {
@@ -260,7 +335,10 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
         return SyncOutcome.STALE;
       }
       if (existing && existing.contentHash === hash) {
-        if (version !== null && version !== existing.sourceVersion) existing.sourceVersion = version;
+        if (version !== null && version !== existing.sourceVersion) {
+          if (sqlKind) versionOnly.push({ id: existing.id, sourceVersion: version });
+          else existing.sourceVersion = version;
+        }
         registerChildren(existing);
         return SyncOutcome.UNCHANGED;
       }
@@ -269,7 +347,7 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
 
     /** The row's references, each to a row of this call or a stored row; errors for the others. */
     function resolve(s: RowState): Refs {
-      const resolved = new Map<string, SyncedEntity>();
+      const resolved = new Map<string, Row>();
       for (const ref of spec.references(s.row)) {
         const target = lookup(ref);
         if (target === null) {
@@ -283,7 +361,7 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
         } else resolved.set(`${ref.kind}:${ref.externalId}`, target);
       }
       return {
-        get<T extends SyncedEntity>(kind: RefKind, externalId: string): T {
+        get<T>(kind: RefKind, externalId: string): T {
           const target = resolved.get(`${kind}:${externalId}`);
           if (!target) throw new Error(`sync: unresolved ${kind} ${externalId}`);
           return target as T;
@@ -292,10 +370,12 @@ export async function runSync(em: EntityManager, source: string, input: Record<s
     }
 
     /** An order kept as stored still offers its lines to later records of the call. */
-    function registerChildren(entity: SyncedEntity): void {
-      const lines = (entity as unknown as { lines?: { getItems(): SyncedEntity[] } }).lines;
+    function registerChildren(row: Row): void {
+      const lines = (row as unknown as { lines?: { getItems(): SyncedEntity[] } | StoredRow[] }).lines;
       if (!spec.children || !lines) return;
-      for (const line of lines.getItems()) if (line.externalId) inCall.get('salesOrderLine')!.set(line.externalId, line);
+      for (const line of Array.isArray(lines) ? lines : lines.getItems()) {
+        if (line.externalId) inCall.get('salesOrderLine')!.set(line.externalId, line);
+      }
     }
   }
   return outcomes;

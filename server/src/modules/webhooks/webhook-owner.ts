@@ -52,7 +52,8 @@ function userOwner(user: User): Actor {
   };
 }
 
-function keyOwner(key: ApiKey): Actor {
+/** The actor a key is now: no permissions once revoked or expired. */
+export function keyOwner(key: ApiKey): Actor {
   const usable = !key.revokedAt && (!key.expiresAt || key.expiresAt.getTime() > Date.now());
   return {
     kind: 'apiKey',

@@ -116,7 +116,8 @@ async function sniff(file: string, format: SpreadsheetFormat): Promise<boolean> 
 
 /**
  * Spreadsheet import over HTTP: templates, upload (multipart) and error reports. Signed-in users
- * with erp:sync (administrators) only; the runs themselves are read and started over GraphQL.
+ * with erp:sync (administrators) and API keys with ERP_SYNC; the runs themselves are read and
+ * started over GraphQL.
  */
 export function mountImports(app: express.Express, orm: MikroORM, services: Services, logger: Logger, maxBytes: number): void {
   const context = async (req: express.Request, res: express.Response): Promise<RequestContext | null> => {
@@ -124,8 +125,9 @@ export function mountImports(app: express.Express, orm: MikroORM, services: Serv
       const em = orm.em.fork();
       const actor = await services.auth.authenticate(em, req.headers.authorization);
       if (!actor) return (void res.status(401).json({ error: 'Send Authorization: Bearer <token>.' }), null);
-      if (actor.kind !== 'user' || !actor.permissions.has('erp:sync')) {
-        return (void res.status(403).json({ error: 'Spreadsheet imports are for administrators.' }), null);
+      // Administrators, and API keys with the ERP_SYNC scope (an ERP may send files as well as records).
+      if (!actor.permissions.has('erp:sync')) {
+        return (void res.status(403).json({ error: 'Spreadsheet imports are for administrators and ERP_SYNC API keys.' }), null);
       }
       return createContext({ requestId: String(res.locals.requestId ?? randomUUID()), em, actor, services, logger, ip: req.ip ?? '' });
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ApiKey } from '../../identity/api-key.entity.js';
 import { BaseEntity } from '../../../common/base.entity.js';
 import { User } from '../../identity/user.entity.js';
 import { SyncRecordKind } from '../sync-record.js';
@@ -47,6 +48,7 @@ export class ImportRun extends BaseEntity<
   | 'finishedAt'
   | 'error'
   | 'headerLanguage'
+  | 'requestedByApiKey'
 > {
   @Field(() => SyncRecordKind)
   @Enum({ items: () => SyncRecordKind, type: 'string' })
@@ -80,8 +82,13 @@ export class ImportRun extends BaseEntity<
   @Enum({ items: () => ImportRunStatus, type: 'string' })
   status!: ImportRunStatus;
 
+  /** The user who uploaded the file; for an API key's upload, the key's owner. */
   @ManyToOne(() => User)
   requestedBy!: User;
+
+  /** The API key (scope ERP_SYNC) the file was uploaded with: the import runs as that key. */
+  @ManyToOne(() => ApiKey, { nullable: true })
+  requestedByApiKey?: ApiKey | null;
 
   @Field(() => Int, { description: 'Records in the file (orders count once, whatever their lines)' })
   @Property({ type: 'integer', default: 0 })

@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { forbidden } from '../../../common/errors.js';
 import type { RequestContext } from '../../../kernel/context.js';
+import { ApiKey } from '../../identity/api-key.entity.js';
 import { User } from '../../identity/user.entity.js';
 import { ImportPhase, ImportRun } from './import-run.entity.js';
 import { ImportRowErrorPage, StartImportInput, StartImportResult } from './import.types.js';
@@ -24,9 +26,29 @@ export class ImportResolver {
     return ctx.services.imports.start(ctx, input);
   }
 
+  @Subscription(() => ImportRun, {
+    nullable: true,
+    subscribe: ({ args, context }: { args: { id: string }; context: RequestContext }) => {
+      // Who may read runs (administrators, ERP_SYNC keys) may follow them.
+      if (!context.actor?.permissions.has('erp:sync')) throw forbidden('Import progress is for administrators and ERP_SYNC keys.');
+      return context.services.imports.watch(context, args.id);
+    },
+    description: 'A spreadsheet import as it is after each change of its status or counts (its progress)',
+  })
+  importRunChanged(@Root() run: ImportRun | null, @Arg('id', () => ID) _id: string): ImportRun | null {
+    return run;
+  }
+
   @FieldResolver(() => User)
   requestedBy(@Root() run: ImportRun, @Ctx() ctx: RequestContext) {
     return ctx.loaders.one(User, run.requestedBy.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The API key the file was uploaded with (the import ran as that key)' })
+  async requestedByApiKey(@Root() run: ImportRun, @Ctx() ctx: RequestContext) {
+    if (!run.requestedByApiKey) return null;
+    const key = await ctx.loaders.one(ApiKey, run.requestedByApiKey.id);
+    return key ? `${key.name} (${key.prefix})` : null;
   }
 
   @FieldResolver(() => ImportRowErrorPage, { description: 'Row errors of the dry run or of the import, in file order' })

@@ -7,9 +7,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorResult } from '../../../common/error-result.js';
 import { InputError, InvalidTransitionError, NotFoundError, refuse, resultOf } from '../../../common/business-errors.js';
 import { parseId } from '../../../common/errors.js';
-import { userActor } from '../../../kernel/actor.js';
+import { userActor, type Actor } from '../../../kernel/actor.js';
+import { ApiKey } from '../../identity/api-key.entity.js';
+import { keyOwner } from '../../webhooks/webhook-owner.js';
 import { createContext, type RequestContext } from '../../../kernel/context.js';
 import type { DomainEvents } from '../../../kernel/domain-events.js';
+import { TOPICS, type EventPublisher, type ImportRunEvent } from '../../../kernel/live-events.js';
 import type { FaultInjector } from '../../../kernel/faults.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../../kernel/idempotency.js';
 import { enqueueJob } from '../../../kernel/jobs.js';
@@ -105,20 +108,23 @@ export class ImportService {
   constructor(
     private readonly sync: SyncService,
     private readonly domainEvents: DomainEvents,
+    private readonly live: EventPublisher,
     private readonly faults: FaultInjector,
     readonly options: ImportOptions,
   ) {}
 
   /** A stored upload becomes a run; its dry run is queued at once. */
   async create(ctx: RequestContext, upload: NewUpload): Promise<ImportRun | ErrorResult> {
-    return resultOf(async () => {
-      if (ctx.actor?.kind !== 'user') refuse(InputError, 'VALIDATION_FAILED', 'Imports are started by a signed-in user.');
+    return this.announcing(async () => {
+      const actor = ctx.actor;
+      // A signed-in administrator, or an ERP_SYNC key (the run is its owner's and runs as the key).
+      const userId = actor?.kind === 'user' ? actor.userId : (actor?.ownerUserId ?? null);
+      if (!userId) refuse(InputError, 'VALIDATION_FAILED', 'Imports are uploaded by a signed-in user or an ERP_SYNC API key.');
       const kind = importKind(upload.kind);
       if (!kind) refuse(InputError, 'VALIDATION_FAILED', `Unknown kind ${upload.kind.slice(0, 40)}.`, { field: 'kind' });
       if (!SOURCE_RE.test(upload.source)) {
         refuse(InputError, 'VALIDATION_FAILED', 'source is 1 to 40 letters, digits, ".", "_" or "-", e.g. "SAP-PRD".', { field: 'source' });
       }
-      const userId = ctx.actor.userId;
       return inTransaction(ctx, async ({ em }) => {
         const run = em.create(ImportRun, {
           kind: kind.kind,
@@ -129,12 +135,52 @@ export class ImportService {
           storedAs: upload.storedAs,
           status: ImportRunStatus.VALIDATING,
           requestedBy: em.getReference(User, userId),
+          requestedByApiKey: actor?.kind === 'apiKey' ? em.getReference(ApiKey, actor.apiKeyId) : null,
         });
         await em.flush();
         await enqueueJob(em, IMPORT_JOBS.dryRun, { runId: run.id }, { jobKey: `import-dry-run:${run.id}`, maxAttempts: 10 });
         return run;
       });
     });
+  }
+
+  /** Runs `work` (a create or a start) as resultOf does, and tells subscribers of the run it returns. */
+  private async announcing(work: () => Promise<ImportRun>): Promise<ImportRun | ErrorResult> {
+    const result = await resultOf(work);
+    if (result instanceof ImportRun) this.changed(result.id);
+    return result;
+  }
+
+  /** Subscribers of `importRunChanged(id)` read the run afresh (the event itself carries only its id). */
+  private changed(runId: string): void {
+    this.live.importRun({ runId });
+  }
+
+  /**
+   * The run as it is after each change (`importRunChanged`): one read per event and subscriber;
+   * an import has few watchers. Ending the subscription ends the topic's subscription at once.
+   */
+  watch(ctx: RequestContext, id: string): AsyncIterableIterator<ImportRun | null> {
+    const runId = parseId(id);
+    const events = this.live.subscribe<ImportRunEvent>(TOPICS.importRunChanged, (e) => e.runId === runId);
+    return {
+      async next() {
+        const event = await events.next();
+        if (event.done) return { value: undefined, done: true };
+        return { value: await ctx.em.fork().findOne(ImportRun, { id: runId }), done: false };
+      },
+      async return() {
+        await events.return!();
+        return { value: undefined, done: true };
+      },
+      async throw(error: unknown) {
+        await events.return!();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   get(ctx: RequestContext, id: string) {
@@ -158,7 +204,7 @@ export class ImportService {
   /** Starts the import of a run whose dry run is done. */
   async start(ctx: RequestContext, input: { id: string; idempotencyKey?: string | null }) {
     const claim = idempotencyClaim(ctx, 'startImport', input.idempotencyKey, input);
-    return resultOf(async () =>
+    return this.announcing(async () =>
       inTransaction(ctx, async (scope) => {
         const { em } = scope;
         if (claim) {
@@ -213,11 +259,13 @@ export class ImportService {
             tx.getTransactionContext(),
           );
         });
+        this.changed(run.id);
         this.faults.check('import.dryRunChunk');
       }
       await em.refresh(run);
       run.status = ImportRunStatus.VALIDATED;
       await em.flush();
+      this.changed(run.id);
     });
   }
 
@@ -231,19 +279,35 @@ export class ImportService {
     const run = await em.findOne(ImportRun, { id: runId });
     if (!run || (run.status !== ImportRunStatus.QUEUED && run.status !== ImportRunStatus.RUNNING)) return;
     const user = await em.findOneOrFail(User, { id: run.requestedBy.id }, { populate: ['department'] });
-    const actor = userActor({
-      userId: user.id,
-      sessionId: `import:${run.id}`,
-      name: user.name,
-      email: user.email,
-      role: user.role,
-      departmentCode: user.department?.code ?? null,
-      expiresAt: new Date(Date.now() + 86_400_000),
-    });
+    const key = run.requestedByApiKey ? await em.findOne(ApiKey, { id: run.requestedByApiKey.id }) : null;
+    // An upload by API key imports as that key, as its own syncRecords calls would (audit, events).
+    const actor: Actor = key
+      ? keyOwner(key)
+      : userActor({
+          userId: user.id,
+          sessionId: `import:${run.id}`,
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          departmentCode: user.department?.code ?? null,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        });
+    if (!actor.permissions.has('erp:sync')) {
+      // The key was revoked (or expired, or lost its scope) after the upload: nothing is imported.
+      Object.assign(run, {
+        status: ImportRunStatus.FAILED,
+        error: 'The API key that uploaded this file may no longer sync.',
+        finishedAt: new Date(),
+      });
+      await em.flush();
+      this.changed(run.id);
+      return;
+    }
     if (run.status === ImportRunStatus.QUEUED) {
       run.status = ImportRunStatus.RUNNING;
       run.startedAt = new Date();
       await em.flush();
+      this.changed(run.id);
     }
     const kind = importKind(run.kind)!;
     await this.readingFile(em, run, async () => {
@@ -254,6 +318,7 @@ export class ImportService {
         if (n < run.chunksDone) continue;
         const ctx = createContext({ ...base, em: em.fork(), actor });
         await this.importChunk(ctx, run, n, map, chunk);
+        this.changed(run.id);
         this.faults.check('import.afterChunk');
       }
       await inTransaction(createContext({ ...base, em: em.fork(), actor }), async (scope) => {
@@ -280,6 +345,7 @@ export class ImportService {
           { entity: { type: 'ImportRun', id: fresh.id } },
         );
       });
+      this.changed(run.id);
     });
     // The file stays: the error report gives back its failed rows with the errors next to them.
   }
@@ -340,6 +406,7 @@ export class ImportService {
       run.error = error.message;
       run.finishedAt = new Date();
       await em.flush();
+      this.changed(run.id);
       await rm(path.join(this.options.dir, run.storedAs), { force: true }).catch(() => undefined);
     }
   }

@@ -1,6 +1,6 @@
 import { ORDER_STAGES } from '@ot/shared';
 import { SYNC_KINDS } from '../sync-engine.js';
-import type { SyncKind } from '../sync-kind.js';
+import type { AnySyncKind } from '../sync-kind.js';
 import type { SyncRecordInput } from '../sync-record.js';
 import { RowChecker } from '../sync-validation.js';
 import type { ImportColumn, ImportKindColumns } from './columns/column.js';
@@ -162,7 +162,7 @@ const setPath = (target: Record<string, unknown>, path: string, value: unknown) 
 };
 
 /** The sync kind (checks, references) behind an import kind. */
-export function syncKindOf(kind: ImportKindColumns): SyncKind {
+export function syncKindOf(kind: ImportKindColumns): AnySyncKind {
   return SYNC_KINDS.find((k) => k.kind === kind.kind)!;
 }
 

@@ -9,6 +9,10 @@ import { salesOrderColumns } from './columns/sales-order.columns.js';
 import { stockLevelColumns } from './columns/stock-level.columns.js';
 import { supplierColumns } from './columns/supplier.columns.js';
 import { warehouseColumns } from './columns/warehouse.columns.js';
+import { exchangeRateColumns } from './columns/exchange-rate.columns.js';
+import { invoiceColumns } from './columns/invoice.columns.js';
+import { paymentColumns } from './columns/payment.columns.js';
+import { shipmentColumns } from './columns/shipment.columns.js';
 
 /** Every kind a spreadsheet can import: a new kind is one columns file added here. */
 export const IMPORT_KINDS: readonly ImportKindColumns[] = [
@@ -21,6 +25,10 @@ export const IMPORT_KINDS: readonly ImportKindColumns[] = [
   purchaseOrderColumns,
   stockLevelColumns,
   reservationColumns,
+  shipmentColumns,
+  invoiceColumns,
+  paymentColumns,
+  exchangeRateColumns,
 ];
 
 export function importKind(kind: SyncRecordKind | string): ImportKindColumns | undefined {

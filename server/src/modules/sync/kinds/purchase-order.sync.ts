@@ -1,14 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { PO_STATUSES, type PurchaseOrderStatus } from '@ot/shared';
 import { Field, InputType, Int } from 'type-graphql';
-import type { Product } from '../../order/product.entity.js';
-import type { SalesOrderLine } from '../../order/sales-order-line.entity.js';
-import { PurchaseOrderLine } from '../../purchasing/purchase-order-line.entity.js';
 import { PurchaseOrder, PurchaseOrderStatusEnum } from '../../purchasing/purchase-order.entity.js';
-import type { Supplier } from '../../purchasing/supplier.entity.js';
-import type { RefRequest, SyncKind } from '../sync-kind.js';
+import type { RefRequest, SqlSyncKind, StoredRow } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
 import type { RowError } from '../sync-validation.js';
 import { foreignLines, lineOwners } from '../line-owners.js';
+import { loadStored, updateRows, upsertRows, writeVersions, type Column } from '../sql-write.js';
 
 const MAX_LINES = 200;
 
@@ -49,11 +47,55 @@ export class PurchaseOrderSyncInput extends SyncRecordInput {
   lines?: PurchaseOrderLineSyncInput[] | null;
 }
 
-export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, Map<string, string>> = {
+/** A referenced row: its id, and for a sales-order line its product. */
+interface Ref {
+  id: string;
+  product?: { id: string };
+}
+
+interface StoredPoLine {
+  id: string;
+  externalId: string | null;
+  quantity: number;
+  receivedQuantity: number;
+  cancelledQuantity: number;
+}
+
+interface StoredPo extends StoredRow {
+  lines: StoredPoLine[];
+}
+
+const PO_COLUMNS: Column[] = [
+  ['id', 'uuid'],
+  ['source', 'text'],
+  ['external_id', 'text'],
+  ['source_version', 'bigint'],
+  ['content_hash', 'text'],
+  ['number', 'text'],
+  ['supplier_id', 'uuid'],
+  ['status', 'text'],
+  ['currency', 'text'],
+  ['order_date', 'date'],
+  ['cancellation_penalty_rate', 'numeric'],
+];
+const PO_LINE_COLUMNS: Column[] = [
+  ['id', 'uuid'],
+  ['source', 'text'],
+  ['external_id', 'text'],
+  ['purchase_order_id', 'uuid'],
+  ['product_id', 'uuid'],
+  ['sales_order_line_id', 'uuid'],
+  ['quantity', 'int'],
+  ['unit_cost', 'numeric'],
+  ['received_quantity', 'int'],
+];
+const PO_UPDATED = PO_COLUMNS.slice(3).map(([name]) => name);
+const PO_LINE_UPDATED = PO_LINE_COLUMNS.slice(4).map(([name]) => name);
+
+export const purchaseOrderSync: SqlSyncKind<PurchaseOrderSyncInput, StoredPo, Map<string, string>> = {
   kind: SyncRecordKind.PURCHASE_ORDER,
   field: 'purchaseOrders',
   entity: PurchaseOrder,
-  populate: ['lines'],
   naturalKey: { property: 'number', path: 'number', value: (row) => row.number?.trim() },
   check(row, c) {
     c.text('number', row.number, 32);
@@ -98,21 +140,21 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, 
     return refs;
   },
   // Which purchase order holds each sent line's external id: one statement for the call.
-  prepare: ({ em, source }, rows) => lineOwners(em, PurchaseOrderLine, 'purchaseOrder', source, rows),
+  prepare: ({ em, source }, rows) => lineOwners(em, 'purchase_order_line', 'purchase_order_id', source, rows),
   guard(_scope, row, existing, refs, owners) {
     const errors: RowError[] = [];
     const lines = row.lines ?? [];
     lines.forEach((line, i) => {
-      const product = refs.get<Product>('product', line.productExternalId!.trim());
-      const salesLine = refs.get<SalesOrderLine>('salesOrderLine', line.salesOrderLineExternalId!.trim());
-      if (salesLine.product.id !== product.id) {
+      const product = refs.get<Ref>('product', line.productExternalId!.trim());
+      const salesLine = refs.get<Ref>('salesOrderLine', line.salesOrderLineExternalId!.trim());
+      if (salesLine.product?.id !== product.id) {
         errors.push({
           path: `lines[${i}].productExternalId`,
           code: 'INVALID',
           message: 'The product differs from the sales-order line it buys for.',
         });
       }
-      const stored = existing?.lines.getItems().find((l) => l.externalId === line.externalId.trim());
+      const stored = existing?.lines.find((l) => l.externalId === line.externalId.trim());
       if (stored && line.quantity! < (line.receivedQuantity ?? stored.receivedQuantity) + stored.cancelledQuantity) {
         errors.push({ path: `lines[${i}].quantity`, code: 'INVALID', message: 'Below what is received and cancelled.' });
       }
@@ -120,39 +162,65 @@ export const purchaseOrderSync: SyncKind<PurchaseOrderSyncInput, PurchaseOrder, 
     errors.push(...foreignLines(row, owners, existing?.id, 'purchase order'));
     return errors;
   },
-  apply({ em, source }, row, existing, refs) {
-    const values = {
-      number: row.number!.trim(),
-      supplier: refs.get<Supplier>('supplier', row.supplierExternalId!.trim()),
-      status: row.status!,
-      currency: row.currency!,
-      orderDate: row.orderDate!,
-      cancellationPenaltyRate: row.cancellationPenaltyRate?.trim() ?? '0',
-    };
-    const po = existing ? Object.assign(existing, values) : em.create(PurchaseOrder, values);
-    const stored = existing ? existing.lines.getItems() : [];
-    const sentIds = new Set<string>();
-    for (const sent of row.lines ?? []) {
-      const externalId = sent.externalId.trim();
-      sentIds.add(externalId);
-      const lineValues = {
-        product: refs.get<Product>('product', sent.productExternalId!.trim()),
-        salesOrderLine: refs.get<SalesOrderLine>('salesOrderLine', sent.salesOrderLineExternalId!.trim()),
-        quantity: sent.quantity!,
-        unitCost: sent.unitPrice!.trim(),
-      };
-      let line = stored.find((l) => l.externalId === externalId);
-      if (!line) {
-        line = em.create(PurchaseOrderLine, { purchaseOrder: po, ...lineValues, source, externalId });
-        po.lines.add(line);
-      } else Object.assign(line, lineValues);
-      if (sent.receivedQuantity != null) line.receivedQuantity = sent.receivedQuantity;
+  load: ({ em, source }, externalIds) =>
+    loadStored<StoredPo>(
+      em,
+      'purchase_order',
+      source,
+      externalIds,
+      `, (select coalesce(json_agg(json_build_object('id', l.id, 'externalId', l.external_id, 'quantity', l.quantity,
+                  'receivedQuantity', l.received_quantity, 'cancelledQuantity', l.cancelled_quantity)), '[]'::json)
+            from purchase_order_line l where l.purchase_order_id = t.id) as lines`,
+    ),
+  async write({ em, source }, rows, versionOnly) {
+    const written = new Map<string, StoredRow>();
+    const pos: Record<string, unknown>[] = [];
+    const lines: Record<string, unknown>[] = [];
+    const cancelled: Record<string, unknown>[] = [];
+    for (const { row, existing, refs, externalId, contentHash, sourceVersion } of rows) {
+      const id = existing?.id ?? randomUUID();
+      pos.push({
+        id,
+        source,
+        external_id: externalId,
+        source_version: sourceVersion,
+        content_hash: contentHash,
+        number: row.number!.trim(),
+        supplier_id: refs.get<Ref>('supplier', row.supplierExternalId!.trim()).id,
+        status: row.status,
+        currency: row.currency,
+        order_date: row.orderDate,
+        cancellation_penalty_rate: row.cancellationPenaltyRate?.trim() ?? '0',
+      });
+      const sentIds = new Set<string>();
+      for (const sent of row.lines ?? []) {
+        const lineId = sent.externalId.trim();
+        sentIds.add(lineId);
+        const was = existing?.lines.find((l) => l.externalId === lineId);
+        lines.push({
+          id: was?.id ?? randomUUID(),
+          source,
+          external_id: lineId,
+          purchase_order_id: id,
+          product_id: refs.get<Ref>('product', sent.productExternalId!.trim()).id,
+          sales_order_line_id: refs.get<Ref>('salesOrderLine', sent.salesOrderLineExternalId!.trim()).id,
+          quantity: sent.quantity,
+          unit_cost: sent.unitPrice!.trim(),
+          received_quantity: sent.receivedQuantity ?? was?.receivedQuantity ?? 0,
+        });
+      }
+      // No hard deletes: a line the ERP no longer sends is cancelled for what was not received.
+      for (const was of existing?.lines ?? []) {
+        if (was.externalId && sentIds.has(was.externalId)) continue;
+        const quantity = was.quantity - was.receivedQuantity;
+        if (quantity !== was.cancelledQuantity) cancelled.push({ id: was.id, quantity });
+      }
+      written.set(externalId, { id, externalId, sourceVersion, contentHash });
     }
-    // No hard deletes: a line the ERP no longer sends is cancelled for what was not received.
-    for (const line of stored) {
-      if (line.externalId && sentIds.has(line.externalId)) continue;
-      line.cancelledQuantity = line.quantity - line.receivedQuantity;
-    }
-    return { entity: po };
+    await upsertRows(em, 'purchase_order', PO_COLUMNS, pos, PO_UPDATED, { bumpVersion: true });
+    await upsertRows(em, 'purchase_order_line', PO_LINE_COLUMNS, lines, PO_LINE_UPDATED);
+    await updateRows(em, 'purchase_order_line', [['quantity', 'int']], cancelled, 'cancelled_quantity = x.quantity');
+    await writeVersions(em, 'purchase_order', versionOnly);
+    return { rows: written, children: [] };
   },
 };
