@@ -187,7 +187,8 @@ describe('the board decides', () => {
     await page.getByRole('button', { name: '退出登录' }).waitFor();
     // A fresh load of the dashboard, as a returning user opens it.
     await page.goto('/');
-    await page.getByTestId('department-card').locator('canvas').first().waitFor();
+    // Every skeleton gone: the data has arrived (charts, or their empty states when the database has none).
+    await expect.poll(() => page.locator('.dashboard .el-skeleton').count(), { timeout: 20_000 }).toBe(0);
     await page.waitForTimeout(1500);
     const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
     console.log(`dashboard CLS on a 1440×900 viewport: ${cls.toFixed(4)}`);
