@@ -2,7 +2,7 @@ import type { Permission } from '@ot/shared';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { MessageSchema } from '@/locales/zh-CN';
 import { browserLocale, setLocale } from './i18n';
-import { hasPermission, isSignedIn } from './session';
+import { hasPermission, isSignedIn, mayStartBulk } from './session';
 
 type TitleKey = `nav.${keyof MessageSchema['nav']}` | `login.title` | `pages.${keyof MessageSchema['pages']}`;
 
@@ -14,6 +14,8 @@ declare module 'vue-router' {
     browserLanguage?: boolean;
     /** Needed to open the page; the navigation menu uses the same check. */
     permission?: Permission;
+    /** A further check beyond the permission; the navigation menu uses the same one. */
+    allowed?: () => boolean;
     titleKey?: TitleKey;
   }
 }
@@ -95,14 +97,14 @@ const routes: RouteRecordRaw[] = [
         path: 'bulk',
         name: 'bulk',
         component: () => import('@/views/bulk/BulkTerminationView.vue'),
-        meta: { permission: 'terminations:submit', titleKey: 'nav.bulk' },
+        meta: { permission: 'terminations:submit', allowed: mayStartBulk, titleKey: 'nav.bulk' },
       },
       {
         path: 'bulk/:id',
         name: 'bulk-run',
         component: () => import('@/views/bulk/BulkTerminationView.vue'),
         props: true,
-        meta: { permission: 'terminations:submit', titleKey: 'nav.bulk' },
+        meta: { permission: 'terminations:submit', allowed: mayStartBulk, titleKey: 'nav.bulk' },
       },
       {
         path: 'board',
@@ -174,6 +176,7 @@ router.beforeEach(async (to, from) => {
   }
   if (!isSignedIn()) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   if (to.meta.permission && !hasPermission(to.meta.permission)) return { name: 'forbidden' };
+  if (to.meta.allowed && !to.meta.allowed()) return { name: 'forbidden' };
   return true;
 });
 

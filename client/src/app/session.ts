@@ -1,4 +1,4 @@
-import type { Permission } from '@ot/shared';
+import { mayTerminateInBulk, type Permission, type Role } from '@ot/shared';
 import { computed, shallowRef } from 'vue';
 import { getFragmentData, graphql, type FragmentType } from '@/gql';
 import type { SessionUserFragment } from '@/gql/graphql';
@@ -89,6 +89,12 @@ export function hasPermission(permission: Permission): boolean {
  * Whether the signed-in user acts for `department`: administrators act for every department, everyone
  * else for their own. Deciding approvals and completing follow-ups are scoped this way (as the server checks).
  */
+/** Whether the signed-in user may start a bulk termination of a discontinued product (the shared roles table's rule). */
+export function mayStartBulk(): boolean {
+  const user = currentUser.value;
+  return !!user && mayTerminateInBulk({ role: user.role as Role, departmentCode: user.department?.code });
+}
+
 export function actsForDepartment(department: string): boolean {
   const user = currentUser.value;
   return user?.role === 'ADMIN' || user?.department?.code === department;

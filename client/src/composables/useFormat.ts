@@ -106,14 +106,15 @@ export function useFormat() {
     return dateFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(parsed);
   }
 
-  /** An instant relative to `now`: "3 小时前" / "in 5 hours". Under a minute counts as now. */
-  function relative(value: string | null | undefined, now = Date.now()): string {
+  /** An instant relative to `now`: "3 小时前" / "in 5 hours". Under a minute counts as now. `always` never says "tomorrow". */
+  function relative(value: string | null | undefined, now = Date.now(), numeric: 'auto' | 'always' = 'auto'): string {
     if (!value) return '—';
     const diff = new Date(value).getTime() - now;
     if (Number.isNaN(diff)) return value;
-    const cached = cache.get(`r|${locale.value}`) as Intl.RelativeTimeFormat | undefined;
-    const format = cached ?? new Intl.RelativeTimeFormat(locale.value, { numeric: 'auto' });
-    if (!cached) cache.set(`r|${locale.value}`, format);
+    const key = `r|${locale.value}|${numeric}`;
+    const cached = cache.get(key) as Intl.RelativeTimeFormat | undefined;
+    const format = cached ?? new Intl.RelativeTimeFormat(locale.value, { numeric });
+    if (!cached) cache.set(key, format);
     for (const [unit, ms] of RELATIVE_UNITS) {
       if (Math.abs(diff) >= ms) return format.format(Math.trunc(diff / ms), unit);
     }

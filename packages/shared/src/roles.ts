@@ -66,3 +66,11 @@ export function apiKeyScopeName(scope: ApiKeyScope): string {
 
 /** Scopes that act for one department: a key holding one must be bound to a department. */
 export const DEPARTMENT_BOUND_SCOPES: readonly ApiKeyScope[] = ['follow_ups:write'];
+
+/**
+ * Who may terminate a discontinued product's open orders in bulk (issue #16: offer only what the user may do):
+ * an administrator or the head of sales. The server checks it; the client shows the bulk page only to them.
+ */
+export function mayTerminateInBulk(user: { role: Role; departmentCode: string | null | undefined }): boolean {
+  return user.role === 'ADMIN' || (user.role === 'DEPT_HEAD' && user.departmentCode === 'SALES');
+}

@@ -4,6 +4,7 @@ import { limitLength } from '../../common/errors.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep } from './approval-step.entity.js';
+import { DepartmentImpact, departmentImpact } from './department-impact.js';
 import { ApprovalBoard, DecideApprovalInput, DecideApprovalResult } from './approval.types.js';
 
 @Resolver(() => ApprovalStep)
@@ -28,6 +29,12 @@ export class ApprovalResolver {
   @FieldResolver(() => Termination)
   termination(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
     return ctx.loaders.one(Termination, step.termination.id);
+  }
+
+  @FieldResolver(() => DepartmentImpact, { description: "This step's department's own part of the termination's impact" })
+  async departmentImpact(@Root() step: ApprovalStep, @Ctx() ctx: RequestContext) {
+    const t = await ctx.loaders.one(Termination, step.termination.id);
+    return departmentImpact(step.department, t!.impact);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The head a deputy decided for; null when the head or an admin decided' })

@@ -1,3 +1,4 @@
+import { mayTerminateInBulk } from '@ot/shared';
 import { randomUUID } from 'node:crypto';
 import { userActor } from '../../kernel/actor.js';
 import { createContext, type RequestContext } from '../../kernel/context.js';
@@ -99,10 +100,7 @@ export class BulkTerminationService {
   async start(ctx: RequestContext, input: { productSku: string; reasonCode: string; explanation: string; idempotencyKey?: string | null }) {
     const claim = idempotencyClaim(ctx, 'terminateDiscontinuedProduct', input.idempotencyKey, input);
     return resultOf(async () => {
-      if (
-        ctx.actor?.kind !== 'user' ||
-        !(ctx.actor.role === 'ADMIN' || (ctx.actor.role === 'DEPT_HEAD' && ctx.actor.departmentCode === 'SALES'))
-      ) {
+      if (ctx.actor?.kind !== 'user' || !mayTerminateInBulk(ctx.actor)) {
         refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Only an administrator or the head of sales may terminate a product in bulk.');
       }
       const explanation = input.explanation.trim();
