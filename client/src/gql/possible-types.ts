@@ -10,6 +10,11 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "TerminationSuccess"
   ],
+  "ApprovalRulePreviewResult": [
+    "ApprovalRulePreview",
+    "InputError",
+    "NotFoundError"
+  ],
   "ApprovalRuleResult": [
     "ApprovalRule",
     "InputError",

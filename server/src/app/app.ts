@@ -96,6 +96,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         await Promise.all([http.close(), closeWorker?.stop()]);
         stopWatching();
         services.mail.close();
+        await services.dossierPdf.close();
         await closePubSub.close();
         await closeOrm.close(true);
         await database.stop();

@@ -61,6 +61,10 @@ export interface AppConfig {
   storageDir: string;
   /** S3-compatible storage, e.g. `https://KEY:SECRET@s3.example.com/bucket?region=cn-east-1` (path-style). */
   s3Url: string | undefined;
+  /** Shown at the head of the printed dossier and its PDF (COMPANY_NAME). */
+  companyName: string;
+  /** The Chromium that renders dossier PDFs (CHROMIUM_PATH); when it is missing the print view is sent instead. */
+  chromiumPath: string;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -173,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     storageDir: path.resolve(REPO_ROOT, env.STORAGE_DIR ?? path.join(env.DATA_DIR ?? '.data', 'attachments')),
     s3Url: env.S3_URL || undefined,
+    companyName: (env.COMPANY_NAME ?? '').trim().slice(0, 120) || 'Order Termination',
+    chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
   };
 }
 

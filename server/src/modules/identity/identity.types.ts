@@ -40,6 +40,10 @@ export class SignInOptions {
   demoAccounts!: DemoAccount[];
   @Field(() => String, { nullable: true, description: 'The demo accounts’ password; null when there are none' })
   demoPassword!: string | null;
+  @Field(() => String, { description: 'The company the app runs for (COMPANY_NAME): printed at the head of dossiers' })
+  companyName!: string;
+  @Field(() => String, { description: 'Where the app is reached (PUBLIC_URL): printed records link back under it' })
+  publicUrl!: string;
 }
 
 export const InvalidCredentialsError = errorType(

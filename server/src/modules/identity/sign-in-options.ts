@@ -14,10 +14,19 @@ export class SignInOptionsService {
   /** Stored hash → whether it is the demo password. Hashes are salted: the seed's users share one, so this is one scrypt per hash ever. */
   private readonly demoHashes = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly production: boolean) {}
+  constructor(
+    private readonly production: boolean,
+    /** Public facts about the installation the SPA shows (e.g. on printed pages). */
+    private readonly site: { companyName: string; publicUrl: string },
+  ) {}
 
   async get(em: EntityManager): Promise<SignInOptions> {
-    const options: SignInOptions = Object.assign(new SignInOptions(), { passwordSignIn: true, demoAccounts: [], demoPassword: null });
+    const options: SignInOptions = Object.assign(new SignInOptions(), {
+      passwordSignIn: true,
+      demoAccounts: [],
+      demoPassword: null,
+      ...this.site,
+    });
     if (this.production) return options;
     const users = await em.find(User, { email: { $in: DEMO_USERS.map((u) => u.email) }, active: true }, { populate: ['department'] });
     const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
