@@ -1252,7 +1252,7 @@ const en: MessageSchema = {
       hours: 'hours',
       descriptionZh: 'Chinese description',
       descriptionEn: 'English description',
-      condition: 'Condition (JSON)',
+      condition: 'Condition',
       conditionHelp:
         'e.g. {\'{\'}"always": true{\'}\'} or {\'{\'}"fact": "orderValue", "op": "gt", "value": 500000{\'}\'}; combine with all / any.',
       invalidJson: 'This is not valid JSON.',

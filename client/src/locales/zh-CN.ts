@@ -1253,7 +1253,7 @@ const zhCN = {
       hours: '小时',
       descriptionZh: '中文说明',
       descriptionEn: '英文说明',
-      condition: '条件（JSON）',
+      condition: '条件',
       conditionHelp:
         '例如 {\'{\'}"always": true{\'}\'}、{\'{\'}"fact": "orderValue", "op": "gt", "value": 500000{\'}\'}，可用 all / any 组合。',
       invalidJson: '不是有效的 JSON。',
