@@ -60,7 +60,7 @@ describe('admin safeguards and the printed dossier', () => {
     const switchOff = row.first().getByRole('button', { name: '停用', exact: true });
     await switchOff.click();
     const box = page.locator('.el-message-box');
-    await box.getByText('停用规则').waitFor();
+    await box.getByText('停用规则', { exact: true }).waitFor();
     await expectText(box, 'H2_PAID_SALES');
     await page.keyboard.press('Escape');
     await box.waitFor({ state: 'hidden' });
