@@ -122,6 +122,12 @@ let fx: Fixture;
 const ROWS: Record<string, Row> = {
   // ---- queries
   approvalRules: { kind: 'query', document: `{ approvalRules { id code } }`, allow: TERMINATION_READERS },
+  previewApprovalRule: {
+    kind: 'query',
+    document: `query($i: ApprovalRulePreviewInput!) { previewApprovalRule(input: $i) { ${RESULT} } }`,
+    allow: ['admin'],
+    variables: () => ({ i: { department: 'FINANCE', stage: 2, condition: { fact: 'amountPaid', op: 'gt', value: 0 } } }),
+  },
   exchangeRates: { kind: 'query', document: `{ exchangeRates { baseCurrency rates { id } } }`, allow: TERMINATION_READERS },
   approvalBoard: {
     kind: 'query',

@@ -159,6 +159,8 @@ const CREATE_REASON = `mutation($i: TerminationReasonInput!) { createTermination
 const UPDATE_REASON = `mutation($id: ID!, $i: TerminationReasonInput!) { updateTerminationReason(id: $id, input: $i) { ${RESULT} } }`;
 const CREATE_RULE = `mutation($i: ApprovalRuleInput!) { createApprovalRule(input: $i) { ${RESULT} } }`;
 const UPDATE_RULE = `mutation($id: ID!, $i: ApprovalRuleInput!) { updateApprovalRule(id: $id, input: $i) { ${RESULT} } }`;
+const PREVIEW_RULE = `query($i: ApprovalRulePreviewInput!) { previewApprovalRule(input: $i) { ${RESULT} ... on ApprovalRulePreview { checked } } }`;
+const previewInput = (patch: Record<string, unknown>) => ({ department: 'FINANCE', stage: 3, condition: { always: true }, ...patch });
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${RESULT} } }`;
 const CREATE_USER = `mutation($i: UserInput!) { createUser(input: $i) { ${RESULT} } }`;
 const UPDATE_USER = `mutation($id: ID!, $i: UserInput!) { updateUser(id: $id, input: $i) { ${RESULT} } }`;
@@ -429,6 +431,18 @@ const TEXT_SLOTS: Slot[] = [
     variables: (s) => ({ i: ruleInput({ condition: { fact: 'reasonCode', op: 'eq', value: s }, descriptionEn: s }) }),
   },
   {
+    name: 'previewApprovalRule.condition',
+    who: 'admin',
+    query: PREVIEW_RULE,
+    variables: (s) => ({ i: previewInput({ condition: { fact: 'reasonCode', op: 'in', value: [s, s] } }) }),
+  },
+  {
+    name: 'previewApprovalRule.department',
+    who: 'admin',
+    query: PREVIEW_RULE,
+    variables: (s) => ({ i: previewInput({ department: s }) }),
+  },
+  {
     name: 'updateApprovalRule.descriptions',
     who: 'admin',
     query: UPDATE_RULE,
@@ -653,6 +667,12 @@ const ID_SLOTS: Slot[] = [
     variables: (id) => ({ id }),
   },
   {
+    name: 'previewApprovalRule.ruleId',
+    who: 'admin',
+    query: PREVIEW_RULE,
+    variables: (id) => ({ i: previewInput({ ruleId: id }) }),
+  },
+  {
     name: 'updateApprovalRule.id',
     who: 'admin',
     query: UPDATE_RULE,
@@ -735,6 +755,7 @@ const QUANTITY_SLOTS: Slot[] = [
   },
   { name: 'createApprovalRule.stage', who: 'admin', query: CREATE_RULE, variables: (q) => ({ i: ruleInput({ stage: q }) }) },
   { name: 'createApprovalRule.slaHours', who: 'admin', query: CREATE_RULE, variables: (q) => ({ i: ruleInput({ slaHours: q }) }) },
+  { name: 'previewApprovalRule.stage', who: 'admin', query: PREVIEW_RULE, variables: (q) => ({ i: previewInput({ stage: q }) }) },
   {
     name: 'createTerminationReason.sortOrder',
     who: 'admin',

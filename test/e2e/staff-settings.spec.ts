@@ -59,10 +59,9 @@ describe('staff e-mail settings and department-bound partner keys in the browser
 
     await choose(page, dialog, '所属部门', '仓储部');
     await dialog.getByRole('button', { name: '新建密钥' }).click();
-    await page
-      .getByRole('dialog', { name: /密钥已创建/ })
-      .getByRole('button', { name: '我已保存' })
-      .click();
+    const secretDialog = page.getByRole('dialog', { name: /密钥已创建/ });
+    await secretDialog.getByText('我已复制并妥善保存').click();
+    await secretDialog.getByRole('button', { name: '我已保存' }).click();
     const row = page.locator('.el-table__row', { hasText: 'WMS 华东仓' });
     await expectText(row, '仓储部', '完成本部门跟进任务');
     const [key] = await run.server.sql<{ department_code: string }>(`select department_code from api_key where name = 'WMS 华东仓'`);

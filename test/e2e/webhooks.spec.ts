@@ -44,6 +44,7 @@ describe('webhook endpoints in the browser', () => {
       await page.mouse.click(8, 8);
       await page.waitForTimeout(300);
       expect(await secretDialog.isVisible()).toBe(true);
+      await secretDialog.getByText('我已复制并妥善保存').click();
       await secretDialog.getByRole('button', { name: '我已保存' }).click();
       await secretDialog.waitFor({ state: 'hidden' });
 
@@ -97,6 +98,7 @@ describe('webhook endpoints in the browser', () => {
       const rotated = await secretDialog.getByLabel('签名密钥').inputValue();
       expect(rotated).toMatch(/^whsec_/);
       expect(rotated).not.toBe(secret);
+      await secretDialog.getByText('我已复制并妥善保存').click();
       await secretDialog.getByRole('button', { name: '我已保存' }).click();
       await secretDialog.waitFor({ state: 'hidden' });
       await expectText(partnerRow, `…${rotated.slice(-4)}`);

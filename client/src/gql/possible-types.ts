@@ -18,6 +18,11 @@ export const possibleTypes: Record<string, string[]> = {
     "NotFoundError",
     "TerminationSuccess"
   ],
+  "ApprovalRulePreviewResult": [
+    "ApprovalRulePreview",
+    "InputError",
+    "NotFoundError"
+  ],
   "ApprovalRuleResult": [
     "ApprovalRule",
     "InputError",

@@ -100,6 +100,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         await metrics?.close();
         stopWatching();
         services.mail.close();
+        await services.dossierPdf.close();
         await closePubSub.close();
         await closeOrm.close(true);
         await database.stop();

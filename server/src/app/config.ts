@@ -61,6 +61,10 @@ export interface AppConfig {
   storageDir: string;
   /** S3-compatible storage, e.g. `https://KEY:SECRET@s3.example.com/bucket?region=cn-east-1` (path-style). */
   s3Url: string | undefined;
+  /** Shown at the head of the printed dossier and its PDF (COMPANY_NAME). */
+  companyName: string;
+  /** The Chromium that renders dossier PDFs (CHROMIUM_PATH); when it is missing the print view is sent instead. */
+  chromiumPath: string;
   /** Prometheus /metrics on its own port (METRICS_PORT); off when unset. One per process: API and worker on one host need different ports. */
   metricsPort: number | undefined;
   /** Single sign-on with OpenID Connect (OIDC_*); null when OIDC_ISSUER is unset. */
@@ -220,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     storageDir: path.resolve(REPO_ROOT, env.STORAGE_DIR ?? path.join(env.DATA_DIR ?? '.data', 'attachments')),
     s3Url: env.S3_URL || undefined,
+    companyName: (env.COMPANY_NAME ?? '').trim().slice(0, 120) || 'Order Termination',
+    chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
     metricsPort: env.METRICS_PORT ? portNumber(env.METRICS_PORT, 'METRICS_PORT') : undefined,
     oidc: oidcSettings(env, production),
     passwordSignIn: passwordSignIn(env),

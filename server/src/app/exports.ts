@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { TERMINATION_STATUSES, type Permission, type TerminationStatus } from '@ot/shared';
 import { coerceInputValue, GraphQLError, type GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { dossierHtml } from '../modules/reporting/dossier.service.js';
+import { PdfUnavailable } from '../modules/reporting/dossier-pdf.js';
 import { createContext, type RequestContext } from '../kernel/context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
@@ -26,12 +26,17 @@ export function mountExports(app: express.Express, orm: MikroORM, services: Serv
     req: express.Request,
     res: express.Response,
     needs: Permission = 'terminations:read',
+    /** Answer a caller without the permission as if the record did not exist (its existence is not told). */
+    refusal: 'forbidden' | 'notFound' = 'forbidden',
   ): Promise<RequestContext | null> => {
     try {
       const em = orm.em.fork();
       const actor = await services.auth.authenticate(em, req.headers.authorization);
       if (!actor) return (void res.status(401).json({ error: 'Send Authorization: Bearer <token or API key>.' }), null);
-      if (!actor.permissions.has(needs)) return (void res.status(403).json({ error: `This needs ${needs}.` }), null);
+      if (!actor.permissions.has(needs)) {
+        if (refusal === 'notFound') return (void res.status(404).json({ error: 'No such termination.' }), null);
+        return (void res.status(403).json({ error: `This needs ${needs}.` }), null);
+      }
       return createContext({ requestId: String(res.locals.requestId ?? randomUUID()), em, actor, services, logger, ip: req.ip ?? '' });
     } catch (error) {
       if (error instanceof GraphQLError) return (void res.status(401).json({ error: error.message }), null);
@@ -48,11 +53,48 @@ export function mountExports(app: express.Express, orm: MikroORM, services: Serv
       if (!dossier) return void res.status(404).json({ error: `No termination ${number}.` });
       res.setHeader('content-disposition', `attachment; filename="${number}-dossier.${format}"`);
       if (format === 'json') res.json(dossier);
-      else res.type('text/html; charset=utf-8').send(dossierHtml(dossier));
+      else res.type('text/html; charset=utf-8').send(services.dossiers.printView(dossier));
     } catch (error) {
       next(error);
     }
   });
+
+  // The dossier as an A4 PDF, readable by exactly those who may read the termination. Without a
+  // Chromium (CHROMIUM_PATH) the print view itself is the answer, marked by X-Dossier-Format: html.
+  app.get(/^\/dossiers\/([A-Za-z0-9-]{1,40})\.pdf$/, async (req, res, next) => {
+    try {
+      const ctx = await context(req, res, 'terminations:read', 'notFound');
+      if (!ctx) return;
+      const number = req.params[0]!;
+      const dossier = await services.dossiers.build(ctx.em, { number });
+      if (!dossier) return void res.status(404).json({ error: 'No such termination.' });
+      const html = services.dossiers.printView(dossier);
+      const pdf = services.dossierPdf.available() ? await pdfOrNull(html) : null;
+      res.setHeader('cache-control', 'private, no-store');
+      if (!pdf) {
+        res.setHeader('x-dossier-format', 'html');
+        res.setHeader('content-disposition', `inline; filename="${number}-dossier.html"`);
+        return void res.type('text/html; charset=utf-8').send(html);
+      }
+      res.setHeader('x-dossier-format', 'pdf');
+      res.setHeader('content-disposition', `attachment; filename="${number}-dossier.pdf"`);
+      res.type('application/pdf').send(pdf);
+    } catch (error) {
+      if (error instanceof PdfUnavailable) return void res.status(503).setHeader('retry-after', '5').json({ error: error.message });
+      next(error);
+    }
+  });
+
+  /** A PDF, or null when the browser could not be used (then the print view is sent); busy or slow is told as such. */
+  const pdfOrNull = async (html: string): Promise<Buffer | null> => {
+    try {
+      return await services.dossierPdf.render(html);
+    } catch (error) {
+      if (error instanceof PdfUnavailable) throw error;
+      logger.warn({ err: error }, 'dossier PDF rendering failed; sending the print view');
+      return null;
+    }
+  };
 
   app.get('/exports/terminations.csv', async (req, res, next) => {
     try {

@@ -22,6 +22,7 @@ import { StaffMailer } from '../modules/notification/staff-mail.js';
 import { ScheduledWorkService } from '../modules/notification/scheduled-work.service.js';
 import { OrderService } from '../modules/order/order.service.js';
 import { DossierService } from '../modules/reporting/dossier.service.js';
+import { DossierPdfRenderer } from '../modules/reporting/dossier-pdf.js';
 import { ReportingService } from '../modules/reporting/reporting.service.js';
 import { EventFeed } from '../modules/events/event-feed.js';
 import { EventPayloads } from '../modules/events/event-payload.js';
@@ -83,6 +84,8 @@ declare module '../kernel/context.js' {
     faults: FaultInjector;
     reporting: ReportingService;
     dossiers: DossierService;
+    /** Dossier PDFs by the system Chromium (one browser, a small queue). */
+    dossierPdf: DossierPdfRenderer;
     bulk: BulkTerminationService;
     userAdmin: UserAdminService;
     approvalRules: ApprovalRuleService;
@@ -180,7 +183,11 @@ export function createServices(
     auth,
     sso,
     ssoClaimMappings: new SsoClaimMappingService(domainEvents),
-    signInOptions: new SignInOptionsService(config.production, { passwordSignIn: config.passwordSignIn, singleSignOn: sso !== null }),
+    signInOptions: new SignInOptionsService(
+      config.production,
+      { passwordSignIn: config.passwordSignIn, singleSignOn: sso !== null },
+      { companyName: config.companyName, publicUrl: config.publicUrl },
+    ),
     userAdmin: new UserAdminService(events, auth, domainEvents),
     approvalRules: new ApprovalRuleService(domainEvents),
     exchangeRates,
@@ -203,7 +210,8 @@ export function createServices(
     domainEvents,
     faults,
     reporting: new ReportingService(exchangeRates),
-    dossiers: new DossierService(),
+    dossiers: new DossierService({ companyName: config.companyName, publicUrl: config.publicUrl }),
+    dossierPdf: new DossierPdfRenderer({ chromiumPath: config.chromiumPath }, logger),
     bulk: new BulkTerminationService(terminations, events, faults, domainEvents, config.bulkBatchSize),
     calendar,
     eventFeed: new EventFeed(config.eventRetentionDays),

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError } from '../../common/business-errors.js';
 import { resultUnion } from '../../common/result-union.js';
 import { ApprovalRule } from './approval-rule.entity.js';
+import { ApprovalRulePreviewInput, ApprovalRulePreviewResult, PREVIEW_SAMPLE } from './approval-rule-preview.js';
 
 @InputType()
 export class ApprovalRuleInput {
@@ -39,6 +40,14 @@ export class ApprovalRuleResolver {
   @Query(() => [ApprovalRule])
   approvalRules(@Ctx() ctx: RequestContext) {
     return ctx.services.approvalRules.list(ctx);
+  }
+
+  @Authorized('admin:manage')
+  @Query(() => ApprovalRulePreviewResult, {
+    description: `Dry run of a draft rule: which of the latest ${PREVIEW_SAMPLE} terminations it would route, by the evaluator routing uses. Changes nothing.`,
+  })
+  previewApprovalRule(@Ctx() ctx: RequestContext, @Arg('input', () => ApprovalRulePreviewInput) input: ApprovalRulePreviewInput) {
+    return ctx.services.approvalRules.preview(ctx, input);
   }
 
   @FieldResolver(() => GraphQLJSON)

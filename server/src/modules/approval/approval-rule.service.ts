@@ -1,4 +1,3 @@
-import { isDepartmentCode } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
 import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
@@ -6,23 +5,28 @@ import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { ApprovalRule } from './approval-rule.entity.js';
 import type { ApprovalRuleInput } from './approval-rule.resolver.js';
-import { validateCondition, type RuleCondition } from './rule-condition.js';
+import { ApprovalPolicyService } from './approval-policy.service.js';
+import { checkRouting, previewApprovalRule, type ApprovalRulePreviewInput } from './approval-rule-preview.js';
+import type { RuleCondition } from './rule-condition.js';
 
 function check(input: ApprovalRuleInput): void {
-  if (!isDepartmentCode(input.department))
-    refuse(InputError, 'VALIDATION_FAILED', `Unknown department ${input.department}.`, { field: 'department' });
-  if (!Number.isInteger(input.stage) || input.stage < 1 || input.stage > 9)
-    refuse(InputError, 'VALIDATION_FAILED', 'The stage is 1 to 9.', { field: 'stage' });
+  checkRouting(input);
   if (!Number.isInteger(input.slaHours) || input.slaHours < 1 || input.slaHours > 720) {
     refuse(InputError, 'VALIDATION_FAILED', 'The SLA is 1 to 720 hours.', { field: 'slaHours' });
   }
-  const problem = validateCondition(input.condition);
-  if (problem) refuse(InputError, 'VALIDATION_FAILED', problem, { field: 'condition' });
 }
 
 /** The approval policy is data: admins read and change the rules; every change is audited. */
 export class ApprovalRuleService {
+  /** The policy routing reads: a preview plans routes with its rules, by its evaluator. */
+  private readonly policy = new ApprovalPolicyService();
+
   constructor(private readonly domainEvents: DomainEvents) {}
+
+  /** Which recent terminations a draft rule would route (changes nothing). */
+  preview(ctx: RequestContext, input: ApprovalRulePreviewInput) {
+    return previewApprovalRule(ctx, this.policy, input);
+  }
 
   list(ctx: RequestContext) {
     return ctx.em.find(ApprovalRule, {}, { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } });

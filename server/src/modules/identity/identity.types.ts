@@ -42,6 +42,10 @@ export class SignInOptions {
   demoPassword!: string | null;
   @Field(() => Boolean, { description: 'Single sign-on (OpenID Connect) is on: the SPA offers it, starting at /auth/oidc/start' })
   singleSignOn!: boolean;
+  @Field(() => String, { description: 'The company the app runs for (COMPANY_NAME): printed at the head of dossiers' })
+  companyName!: string;
+  @Field(() => String, { description: 'Where the app is reached (PUBLIC_URL): printed records link back under it' })
+  publicUrl!: string;
 }
 
 export const InvalidCredentialsError = errorType(

@@ -16,11 +16,13 @@ export class SignInOptionsService {
 
   constructor(
     private readonly production: boolean,
-    private readonly ways: { passwordSignIn: boolean; singleSignOn: boolean } = { passwordSignIn: true, singleSignOn: false },
+    private readonly ways: { passwordSignIn: boolean; singleSignOn: boolean },
+    /** Public facts about the installation the SPA shows (e.g. on printed pages). */
+    private readonly site: { companyName: string; publicUrl: string },
   ) {}
 
   async get(em: EntityManager): Promise<SignInOptions> {
-    const options: SignInOptions = Object.assign(new SignInOptions(), { ...this.ways, demoAccounts: [], demoPassword: null });
+    const options: SignInOptions = Object.assign(new SignInOptions(), { ...this.ways, ...this.site, demoAccounts: [], demoPassword: null });
     // Demo logins are password logins: none to offer when passwords are off.
     if (this.production || !this.ways.passwordSignIn) return options;
     const users = await em.find(User, { email: { $in: DEMO_USERS.map((u) => u.email) }, active: true }, { populate: ['department'] });

@@ -104,6 +104,14 @@ export interface Dossier {
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export class DossierService {
+  constructor(private readonly site: { companyName: string; publicUrl: string }) {}
+
+  /** The dossier's print view, headed by the company and a link to the record. */
+  printView(d: Dossier): string {
+    const recordUrl = `${this.site.publicUrl}/terminations/${encodeURIComponent(d.termination.number)}`;
+    return dossierHtml(d, { companyName: this.site.companyName, recordUrl });
+  }
+
   async build(em: EntityManager, where: { id?: string; number?: string }): Promise<Dossier | null> {
     const t = await em.findOne(Termination, where, { populate: ['reason', 'requestedBy', 'order.customer'] });
     if (!t) return null;
@@ -225,8 +233,19 @@ export class DossierService {
   }
 }
 
-/** A printable page: every value escaped, no scripts, print-friendly CSS. */
-export function dossierHtml(d: Dossier): string {
+/** Who prints the dossier and where its record lives: the head of every printed page. */
+export interface DossierPrintSite {
+  companyName: string;
+  /** The termination's page in the app (under PUBLIC_URL). */
+  recordUrl: string;
+}
+
+/**
+ * The print view (also what the PDF is made from): every value escaped, no scripts, nothing
+ * fetched. A4 with margins, the company and a link to the record at the head, table rows kept
+ * whole across pages and their headers repeated, the long audit trail on pages of its own.
+ */
+export function dossierHtml(d: Dossier, site: DossierPrintSite): string {
   const e = (v: unknown) => escapeHtml(v === null || v === undefined ? '—' : String(v));
   const table = (headers: string[], rows: unknown[][]) =>
     `<table><thead><tr>${headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
@@ -234,9 +253,12 @@ export function dossierHtml(d: Dossier): string {
       .join('')}</tbody></table>`;
   const t = d.termination;
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>终止档案 ${e(t.number)}</title>
-<style>body{font:13px/1.5 system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:15px;margin-top:20px;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
-dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@media print{body{margin:0}}</style></head><body>
+<style>@page{size:A4;margin:16mm 14mm 18mm}
+body{font:13px/1.5 system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#222}h1{font-size:20px;margin:8px 0}h2{font-size:15px;margin-top:20px;border-bottom:1px solid #ccc;break-after:avoid}
+.doc-head{display:flex;justify-content:space-between;align-items:baseline;gap:12px;border-bottom:2px solid #222;padding-bottom:6px}.company{font-weight:600;font-size:15px}.record{color:#222;font-size:12px;word-break:break-all}
+table{border-collapse:collapse;width:100%;margin:6px 0}thead{display:table-header-group}tr{break-inside:avoid}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
+dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px;break-inside:avoid}dt{color:#666}@media print{body{margin:0}.audit{break-before:page}}</style></head><body>
+<header class="doc-head"><span class="company">${e(site.companyName)}</span><a class="record" href="${e(site.recordUrl)}">${e(site.recordUrl)}</a></header>
 <h1>订单终止档案 Termination dossier ${e(t.number)}</h1>
 <dl><dt>状态 Status</dt><dd>${e(t.status)}</dd><dt>订单 Order</dt><dd>${e(d.order.number)} · ${e(d.order.customer)} (${e(d.order.customerCode)})</dd>
 <dt>原因 Reason</dt><dd>${e(t.reason.labelZh)} / ${e(t.reason.labelEn)}</dd><dt>说明 Explanation</dt><dd>${e(t.explanation)}</dd>
@@ -294,7 +316,7 @@ dl{display:grid;grid-template-columns:160px 1fr;gap:2px 12px}dt{color:#666}@medi
     d.followUps.map((f) => [f.kind, f.department, f.status, f.dueAt, f.completedAt, f.completedBy, f.note]),
   )}
 ${dossierAttachmentsHtml(d.attachments, table)}
-<h2>审计记录 Audit trail</h2>${table(
+<h2 class="audit">审计记录 Audit trail</h2>${table(
     ['时间 At', '操作人 Actor', '动作 Action', '数据 Data'],
     d.auditTrail.map((a) => [a.at, `${a.actor} (${a.actorType})`, a.action, JSON.stringify(a.data)]),
   )}

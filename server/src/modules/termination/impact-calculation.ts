@@ -2,10 +2,11 @@ import { openQuantity } from '../purchasing/open-quantity.js';
 import type { OrderStage } from '@ot/shared';
 import { Decimal, money, sumMoney } from '../../common/money.js';
 import { planApprovalRoute, type RouteRule } from '../approval/approval-route.js';
-import { inBaseCurrency, type Facts } from '../approval/rule-condition.js';
+import { inBaseCurrency } from '../approval/rule-condition.js';
 import { toBase } from '../currency/currency.js';
 import type { ContractClause, FeeScheduleEntry } from '../order/contract.entity.js';
 import { ShipmentStatus } from '../order/shipment.entity.js';
+import { approvalFacts } from './approval-facts.js';
 import { chargedFee, feeRateAt, moneyOwed } from './cancellation-fee.js';
 import {
   PurchaseOrderAction,
@@ -225,20 +226,22 @@ export function computeImpact(facts: ImpactFacts, input: ImpactInput, now: Date)
   const customerConfirmationRequired =
     customerConfirmationByContract || (input.customerConfirmationRequested ?? reason.customerConfirmationDefault);
 
-  const ruleFacts: Facts = {
-    purchaseOrdersAffected: purchaseOrders.filter((p) => p.action !== PurchaseOrderAction.NONE).length,
-    reservationsReleased: reservations.length,
-    shipmentsAffected: inTransit.length,
-    amountInvoiced: Number(amountInvoiced),
-    amountPaid: Number(amountPaid),
-    cancellationFee: Number(cancellationFee),
-    refundDue: Number(refundDue),
-    orderValue: Number(orderValue),
-    terminatedValue: Number(terminatedValue),
-    reasonCode: reason.code,
-    reasonCategory: reason.category,
-    customerConfirmationRequired,
-  };
+  const ruleFacts = approvalFacts(
+    {
+      purchaseOrders,
+      reservations,
+      shipments: shipmentImpact,
+      amountInvoiced,
+      amountPaid,
+      cancellationFee,
+      refundDue,
+      orderValue,
+      terminatedValue,
+      reasonCode: reason.code,
+      customerConfirmationRequired,
+    },
+    reason.category,
+  );
   // Thresholds are in the base currency: the order's amounts convert at the day's rate.
   const { baseCurrency, exchangeRate } = facts;
   if (exchangeRate === null) {
