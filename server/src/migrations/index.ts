@@ -16,6 +16,7 @@ import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSy
 import { Migration20261202110000_SpreadsheetImport } from './Migration20261202110000_SpreadsheetImport.js';
 import { Migration20261202120000_SyncKinds } from './Migration20261202120000_SyncKinds.js';
 import { Migration20261202140000_Attachments } from './Migration20261202140000_Attachments.js';
+import { Migration20261203700000_OneLanguagePerPerson } from './Migration20261203700000_OneLanguagePerPerson.js';
 import { Migration20261202150000_OwnersAndDeputies } from './Migration20261202150000_OwnersAndDeputies.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202120000_SyncKinds', class: Migration20261202120000_SyncKinds },
   { name: 'Migration20261202140000_Attachments', class: Migration20261202140000_Attachments },
   { name: 'Migration20261202150000_OwnersAndDeputies', class: Migration20261202150000_OwnersAndDeputies },
+  { name: 'Migration20261203700000_OneLanguagePerPerson', class: Migration20261203700000_OneLanguagePerPerson },
 ];
