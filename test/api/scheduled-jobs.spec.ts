@@ -123,6 +123,6 @@ describe('scheduled work, driven with an explicit clock', () => {
     expect(purchasing.length).toBeGreaterThan(0);
     expect(purchasing.some((r) => /PO-2026-\d+/.test(r.body))).toBe(true);
     expect(rows.some((r) => r.email === HEAD_OF.WAREHOUSE && /release|释放/.test(r.body))).toBe(true);
-    expect(rows.some((r) => r.email === HEAD_OF.FINANCE && /CNY|USD/.test(r.body))).toBe(true);
+    expect(rows.some((r) => r.email === HEAD_OF.FINANCE && /CNY|USD|¥|US\$/.test(r.body))).toBe(true);
   });
 });

@@ -63,7 +63,7 @@ describe('notification preferences', () => {
       'purchasing.head@example.com',
       `{ myNotificationPreferences { ${PREFS} } }`,
     );
-    expect(mine.myNotificationPreferences).toEqual({ mailKinds: [], mailLanguage: null, email: 'purchasing.head@example.com' });
+    expect(mine.myNotificationPreferences).toEqual({ mailKinds: [], mailLanguage: 'ZH_CN', email: 'purchasing.head@example.com' });
 
     const saved = await choose('finance.head@example.com', ['OVERDUE', 'APPROVALS_DUE', 'OVERDUE'], 'EN');
     expect(saved).toEqual({
@@ -155,11 +155,12 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     expect(warehouse[0]!.text).not.toMatch(/[\u4e00-\u9fff]/);
     expect(await mailsTo(HEAD_OF.PURCHASING!, t.id)).toEqual([]);
 
-    // The requester (no language chosen) hears of the decision in Chinese with English below.
+    // The requester (language zh-CN, the default) hears of the decision in Chinese alone, departments by name.
     const decision = await mailsTo('clerk@example.com', t.id);
     expect(decision).toHaveLength(1);
-    expect(decision[0]!.subject).toBe(`${t.number} SALES 已批准 / ${t.number} SALES approved`);
-    expect(decision[0]!.text.indexOf('批准了')).toBeLessThan(decision[0]!.text.indexOf('approved termination'));
+    expect(decision[0]!.subject).toBe(`${t.number} 销售部已批准`);
+    expect(decision[0]!.text).toContain('批准了');
+    expect(decision[0]!.text).not.toContain('approved termination');
     expect(decision[0]!.text).toContain('意见：同意');
 
     // Sent by the worker through SMTP, once each.
@@ -178,7 +179,7 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     const sales = t.approvalSteps.find((s) => s.department === 'SALES')!;
     expect((await wf.decide(HEAD_OF.SALES!, sales.id, 'REJECT', '价格已锁定')).__typename).toBe('DecideApprovalSuccess');
     const mails = await mailsTo('clerk@example.com', t.id);
-    expect(mails.map((m) => m.subject)).toEqual([`${t.number} SALES 已驳回 / ${t.number} SALES rejected`]);
+    expect(mails.map((m) => m.subject)).toEqual([`${t.number} 销售部已驳回`]);
     expect(mails[0]!.text).toContain('价格已锁定');
   });
 
@@ -225,12 +226,13 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     expect(agent.data!.notifications.edges.map((e) => e.node)).toContainEqual({
       kind: 'TERMINATION_EFFECTIVE',
       link: `/terminations/${data.termination.number}`,
-      title: `${data.termination.number} 已生效 / is effective`,
+      // In the agent's language (English, chosen above).
+      title: `${data.termination.number} is effective`,
     });
 
-    // E-mail at the effect: the requester, the head of sales (Chinese only) and the agent (English only).
+    // E-mail at the effect, each in the reader's one language: the requester and the head of sales in Chinese, the agent in English.
     const subjects = async (email: string) => (await mailsTo(email, id)).map((m) => m.subject);
-    expect(await subjects('clerk@example.com')).toContain(`${data.termination.number} 已生效 / ${data.termination.number} is effective`);
+    expect(await subjects('clerk@example.com')).toContain(`${data.termination.number} 已生效`);
     expect(await subjects(HEAD_OF.SALES!)).toEqual([`${data.termination.number} 已生效`]);
     expect(await subjects(CS_AGENT)).toEqual([`${data.termination.number} is effective`]);
     // The head of the warehouse chose approvals due only: no effect mail (their one mail is the approval due).
@@ -251,7 +253,7 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     );
     expect(await work.remindFollowUp(server.app.systemContext(), task!.id, new Date(task!.due_at.getTime() + 1000))).toBe(true);
     expect((await mailsTo(HEAD_OF.PURCHASING!, task!.termination_id)).map((m) => m.subject)).toEqual([
-      `${task!.number} PURCHASING follow-up overdue`,
+      `${task!.number} Purchasing follow-up overdue`,
     ]);
 
     const [order] = await server.sql<{ number: string }>(
@@ -267,9 +269,9 @@ describe('staff e-mail through the mail outbox and a real SMTP server', () => {
     const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [step.id]);
     expect(await work.escalateApproval(server.app.systemContext(), step.id, new Date(row!.due_at.getTime() + 1000))).toBe(true);
     const gm = await mailsTo(HEAD_OF.MANAGEMENT!, t.id);
-    expect(gm.map((m) => m.subject)).toEqual([
-      `${t.number} ${step.department} 审批已超时 / ${t.number} ${step.department} approval overdue`,
-    ]);
+    // The general manager reads Chinese (the default language), the department by its name.
+    const names: Record<string, string> = { SALES: '销售部', PURCHASING: '采购部', WAREHOUSE: '仓储部', FINANCE: '财务部' };
+    expect(gm.map((m) => m.subject)).toEqual([`${t.number} ${names[step.department]}审批已超时`]);
     expect(gm[0]!.html).toContain(`<a href="https://erp.example.com/terminations/${t.number}">`);
     // The head of the overdue department chose effect mails only.
     expect(await mailsTo(HEAD_OF[step.department]!, t.id)).toEqual([]);

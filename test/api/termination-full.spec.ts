@@ -240,7 +240,7 @@ describe('whole-order termination of an order with POs, reservations and a payme
     }
     const closed = await wf.get(termination.id);
     expect(closed.status).toBe('CLOSED');
-    expect(closed.settlement?.status).toBe('COMPLETED');
+    expect(closed.settlement?.status).toBe('SETTLED');
     const actions = closed.auditTrail.map((a) => a.action);
     for (const action of [
       'termination.submitted',

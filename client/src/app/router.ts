@@ -113,6 +113,12 @@ const routes: RouteRecordRaw[] = [
         meta: { permission: 'approvals:decide', titleKey: 'nav.board' },
       },
       {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('@/views/notification/NotificationListView.vue'),
+        meta: { titleKey: 'pages.notifications' },
+      },
+      {
         path: 'follow-ups',
         name: 'follow-ups',
         component: () => import('@/views/follow-up/FollowUpListView.vue'),

@@ -2,6 +2,7 @@ import { mayTerminateInBulk, type Permission, type Role } from '@ot/shared';
 import { computed, shallowRef } from 'vue';
 import { getFragmentData, graphql, type FragmentType } from '@/gql';
 import type { SessionUserFragment } from '@/gql/graphql';
+import { currentLocale, setLocale } from './i18n';
 
 /** What the app keeps about the signed-in user; queries that refresh it spread this fragment. */
 export const SessionUser = graphql(`
@@ -11,6 +12,7 @@ export const SessionUser = graphql(`
     email
     role
     permissions
+    language
     department {
       code
       nameZh
@@ -70,11 +72,19 @@ export function isSignedIn(): boolean {
 
 export function startSession(token: string, expiresAt: string, user: FragmentType<typeof SessionUser>): void {
   save({ token, expiresAt, user: getFragmentData(SessionUser, user) });
+  followUserLanguage();
 }
 
-/** Keeps name, department and permissions current (they may change on the server). */
+/** Keeps name, department, permissions and language current (they may change on the server). */
 export function updateSessionUser(user: FragmentType<typeof SessionUser>): void {
   if (state.value) save({ ...state.value, user: getFragmentData(SessionUser, user) });
+  followUserLanguage();
+}
+
+/** The app speaks the signed-in user's language (User.language), wherever they sign in. */
+function followUserLanguage(): void {
+  const language = state.value?.user.language;
+  if ((language === 'zh-CN' || language === 'en') && language !== currentLocale.value) void setLocale(language);
 }
 
 export function endSession(): void {

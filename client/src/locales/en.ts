@@ -31,7 +31,6 @@ const en: MessageSchema = {
       MENTIONED: "When a comment on a termination {'@'}mentions me or my department",
     },
     language: 'Mail language',
-    languageBoth: 'Chinese with English',
     languageZh: 'Chinese only',
     languageEn: 'English only',
     save: 'Save',
@@ -133,6 +132,7 @@ const en: MessageSchema = {
     },
   },
   pages: {
+    notifications: 'Notifications',
     notFound: 'Page not found',
     notFoundDetail: 'The page you are looking for does not exist or has moved.',
     forbidden: 'Access denied',
@@ -377,7 +377,8 @@ const en: MessageSchema = {
   },
   settlementStatus: {
     OPEN: 'Open',
-    COMPLETED: 'Completed',
+    PARTLY_SETTLED: 'Partly settled (fee not yet collected)',
+    SETTLED: 'Settled',
   },
   followUpKind: {
     SUPPLIER_CANCELLATION: 'Confirm supplier cancellation',
@@ -385,6 +386,7 @@ const en: MessageSchema = {
     SETTLEMENT: 'Complete the settlement',
     CUSTOMER_OUTCOME: 'Record the customer outcome',
     CUSTOMER_RECORD: 'Update the customer record',
+    FEE_COLLECTION: 'Collect the cancellation fee',
   },
   followUpStatus: {
     OPEN: 'Open',
@@ -573,6 +575,14 @@ const en: MessageSchema = {
     markAllRead: 'Mark all read',
     empty: 'No unread notifications',
     more: '{count} more unread',
+    all: 'All notifications',
+  },
+  notificationList: {
+    title: 'Notifications',
+    unreadOnly: 'Unread only',
+    markPageRead: 'Mark this page read',
+    empty: 'No notifications',
+    unread: 'Unread',
   },
   dashboard: {
     money: 'Terminated value by currency',
@@ -1109,7 +1119,15 @@ const en: MessageSchema = {
     sendDecline: 'Disagree and send',
     once: 'The link works once; the answer cannot be changed afterwards.',
     thanks: 'Thank you for your answer',
-    thanksAccepted: 'You agreed to the termination. We will take care of the refund or next steps shortly.',
+    thanksAccepted: {
+      refund: 'You agreed to the termination. We will refund you shortly.',
+      fee: 'You agreed to the termination. No refund is due; we will contact you about the cancellation fee you owe.',
+      none: 'You agreed to the termination. No money is owed either way; we will take care of the next steps shortly.',
+    },
+    feeOwed: 'Cancellation fee you owe',
+    settlement: 'Money',
+    nothingOwed: 'Nothing is owed either way',
+    cancelWithoutRefund: 'Cancel the order (no refund)',
     thanksDeclined: 'You disagreed with the termination. Our sales team will contact you.',
     reference: 'Reference: {number}',
     used: 'This link was already used',

@@ -32,7 +32,6 @@ const zhCN = {
       MENTIONED: "终止单的评论 {'@'} 提及我或我所在的部门时",
     },
     language: '邮件语言',
-    languageBoth: '中文，附英文',
     languageZh: '仅中文',
     languageEn: '仅英文',
     save: '保存',
@@ -133,6 +132,7 @@ const zhCN = {
     },
   },
   pages: {
+    notifications: '通知',
     notFound: '页面不存在',
     notFoundDetail: '您访问的页面不存在或已被移动。',
     forbidden: '无权访问',
@@ -378,7 +378,8 @@ const zhCN = {
   },
   settlementStatus: {
     OPEN: '待结算',
-    COMPLETED: '已结算',
+    PARTLY_SETTLED: '部分结算（违约金未收）',
+    SETTLED: '已结算',
   },
   followUpKind: {
     SUPPLIER_CANCELLATION: '确认供应商取消',
@@ -386,6 +387,7 @@ const zhCN = {
     SETTLEMENT: '完成结算',
     CUSTOMER_OUTCOME: '记录客户协商结果',
     CUSTOMER_RECORD: '更新客户档案',
+    FEE_COLLECTION: '收取违约金',
   },
   followUpStatus: {
     OPEN: '待办',
@@ -574,6 +576,14 @@ const zhCN = {
     markAllRead: '全部标为已读',
     empty: '没有未读通知',
     more: '还有 {count} 条未读',
+    all: '全部通知',
+  },
+  notificationList: {
+    title: '通知',
+    unreadOnly: '只看未读',
+    markPageRead: '本页标为已读',
+    empty: '暂无通知',
+    unread: '未读',
   },
   dashboard: {
     money: '各币种终止金额',
@@ -1109,7 +1119,15 @@ const zhCN = {
     sendDecline: '不同意并提交',
     once: '链接只能使用一次，提交后不能修改。',
     thanks: '感谢您的答复',
-    thanksAccepted: '您已同意终止，我们会尽快处理退款或后续事宜。',
+    thanksAccepted: {
+      refund: '您已同意终止，我们会尽快向您退款。',
+      fee: '您已同意终止。本次终止无退款，我们会就应付的违约金与您联系。',
+      none: '您已同意终止。双方无款项往来，我们会尽快处理后续事宜。',
+    },
+    feeOwed: '您应支付的违约金',
+    settlement: '款项',
+    nothingOwed: '双方无款项往来',
+    cancelWithoutRefund: '取消订单（无退款）',
     thanksDeclined: '您已表示不同意终止，我们的销售人员会与您联系。',
     reference: '参考编号：{number}',
     used: '此链接已使用',

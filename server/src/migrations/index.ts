@@ -16,6 +16,7 @@ import { Migration20261201140000_ErpSync } from './Migration20261201140000_ErpSy
 import { Migration20261202110000_SpreadsheetImport } from './Migration20261202110000_SpreadsheetImport.js';
 import { Migration20261202120000_SyncKinds } from './Migration20261202120000_SyncKinds.js';
 import { Migration20261202140000_Attachments } from './Migration20261202140000_Attachments.js';
+import { Migration20261203700000_OneLanguagePerPerson } from './Migration20261203700000_OneLanguagePerPerson.js';
 import { Migration20261202150000_OwnersAndDeputies } from './Migration20261202150000_OwnersAndDeputies.js';
 import { Migration20261203100000_TerminationComments } from './Migration20261203100000_TerminationComments.js';
 import { Migration20261203400000_SingleSignOn } from './Migration20261203400000_SingleSignOn.js';
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203100000_TerminationComments', class: Migration20261203100000_TerminationComments },
   { name: 'Migration20261203400000_SingleSignOn', class: Migration20261203400000_SingleSignOn },
   { name: 'Migration20261203800000_ImportByApiKey', class: Migration20261203800000_ImportByApiKey },
+  { name: 'Migration20261203700000_OneLanguagePerPerson', class: Migration20261203700000_OneLanguagePerPerson },
 ];

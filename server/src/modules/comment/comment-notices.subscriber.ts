@@ -37,8 +37,7 @@ export function commentNoticesSubscriber(notifications: NotificationService, mai
     const { body } = event.data;
     await notifications.toUsers(scope, userIds, {
       kind: 'MENTIONED',
-      title: `${t.number} ${event.actorName} 在评论中提到了您 / mentioned you`,
-      body: excerpt(body),
+      params: { number: t.number, actor: event.actorName, excerpt: excerpt(body) },
       link: terminationLink(t),
       terminationId: t.id,
     });

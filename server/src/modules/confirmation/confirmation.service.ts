@@ -1,5 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PreferredResolution } from '@ot/shared';
+import { Product } from '../order/product.entity.js';
+import type { ImpactLine } from '../termination/impact.types.js';
+import { unitLabel } from '../notification/messages.js';
 import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { RateLimits } from '../../kernel/rate-limits.js';
@@ -102,7 +105,9 @@ export class ConfirmationService {
       reasonZh: t.reason.labelZh,
       reasonEn: t.reason.labelEn,
       explanation: t.explanation,
-      lines: t.impact.lines,
+      language: t.order.customer.language ?? null,
+      lines: await customerLines(ctx.em, t.impact.lines),
+      feeOutstanding: t.impact.feeOutstanding,
       currency: t.impact.currency,
       terminatedValue: t.impact.terminatedValue,
       cancellationFee: t.impact.cancellationFee,
@@ -229,4 +234,18 @@ export class ConfirmationService {
     }
     return confirmation;
   }
+}
+
+/** The impact's lines with what the customer reads: English product names and units from the catalogue. */
+async function customerLines(em: RequestContext['em'], lines: ImpactLine[]) {
+  const products = new Map((await em.find(Product, { sku: { $in: lines.map((l) => l.sku) } })).map((p) => [p.sku, p]));
+  return lines.map((l) => {
+    const product = products.get(l.sku);
+    return {
+      ...l,
+      productNameEn: product?.nameEn ?? null,
+      unit: product?.unit ?? null,
+      unitEn: product ? unitLabel(product.unit, 'en') : null,
+    };
+  });
 }

@@ -18,8 +18,22 @@ import { TerminationSuccess } from '../termination/termination.types.js';
 import { PreferredResolutionEnum } from './customer-confirmation.entity.js';
 import { resultUnion } from '../../common/result-union.js';
 
+@ObjectType({ simpleResolvers: true, description: 'A line as the customer reads it: the product in both languages, the unit' })
+export class CustomerLine extends ImpactLine {
+  @Field(() => String, { nullable: true, description: 'The product’s English name, where the catalogue has one' })
+  productNameEn!: string | null;
+  @Field(() => String, { nullable: true, description: 'The unit as the catalogue writes it (e.g. 台)' })
+  unit!: string | null;
+  @Field(() => String, { nullable: true, description: 'The unit in English (e.g. units)' })
+  unitEn!: string | null;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'What the customer sees behind the e-mailed link; nothing internal' })
 export class CustomerConfirmationView {
+  @Field(() => String, { nullable: true, description: 'The customer’s language (zh-CN or en); null: both' })
+  language!: string | null;
+  @Field(() => String, { description: 'The fee the customer still owes after netting against payments (0 when none)' })
+  feeOutstanding!: string;
   @Field(() => String)
   terminationNumber!: string;
   @Field(() => String)
@@ -32,8 +46,8 @@ export class CustomerConfirmationView {
   reasonEn!: string;
   @Field(() => String)
   explanation!: string;
-  @Field(() => [ImpactLine])
-  lines!: ImpactLine[];
+  @Field(() => [CustomerLine])
+  lines!: CustomerLine[];
   @Field(() => String)
   currency!: string;
   @Field(() => String)

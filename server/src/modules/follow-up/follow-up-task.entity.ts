@@ -4,12 +4,15 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { User } from '../identity/user.entity.js';
+import type { Message } from '../notification/messages.js';
 import type { Termination } from '../termination/termination.entity.js';
 
 export enum FollowUpKind {
   SUPPLIER_CANCELLATION = 'SUPPLIER_CANCELLATION',
   STOCK_CONFIRMATION = 'STOCK_CONFIRMATION',
   SETTLEMENT = 'SETTLEMENT',
+  /** Opened when the settlement task left a fee outstanding; completing it settles the money. */
+  FEE_COLLECTION = 'FEE_COLLECTION',
   CUSTOMER_OUTCOME = 'CUSTOMER_OUTCOME',
   CUSTOMER_RECORD = 'CUSTOMER_RECORD',
 }
@@ -42,6 +45,7 @@ export class FollowUpTask extends BaseEntity<
   | 'completedByName'
   | 'assignee'
   | 'assignedAt'
+  | 'instructionLines'
 > {
   @ManyToOne('Termination', { index: true })
   termination!: Termination;
@@ -54,9 +58,12 @@ export class FollowUpTask extends BaseEntity<
   @Property({ type: 'string', length: 32 })
   department!: string;
 
-  @Field(() => String, { description: 'Exactly what to do: which POs, which stock, which amounts' })
+  /** In English (events and webhooks carry it); the GraphQL field renders `instructionLines` in the reader's language. */
   @Property({ type: 'text' })
   instructions!: string;
+
+  @Property({ type: 'json', nullable: true })
+  instructionLines?: Message[] | null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

@@ -3,6 +3,8 @@ import type { RequestContext } from '../../kernel/context.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { FollowUpTask } from './follow-up-task.entity.js';
+import { renderLines } from '../notification/messages.js';
+import { readerLanguage } from '../notification/reader-language.js';
 import {
   AssignFollowUpTaskInput,
   AssignFollowUpTaskResult,
@@ -60,5 +62,10 @@ export class FollowUpResolver {
   @FieldResolver(() => User, { nullable: true })
   completedBy(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
     return task.completedBy ? ctx.loaders.one(User, task.completedBy.id) : null;
+  }
+
+  @FieldResolver(() => String, { description: 'Exactly what to do (which POs, which stock, which amounts), in the reader’s language' })
+  async instructions(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
+    return task.instructionLines ? renderLines(task.instructionLines, await readerLanguage(ctx)) : task.instructions;
   }
 }

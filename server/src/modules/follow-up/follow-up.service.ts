@@ -6,7 +6,7 @@ import { pageRequest, toConnection } from '../../common/pagination.js';
 import { inTransaction } from '../../kernel/transaction.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
-import { completeSettlement } from '../settlement/settlement.js';
+import { completeSettlement, feeCollected } from '../settlement/settlement.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { guardAssignFollowUp, guardCompleteFollowUp } from '../termination/termination-policy.js';
 import { FollowUpKind, FollowUpStatus, FollowUpTask } from './follow-up-task.entity.js';
@@ -54,7 +54,8 @@ export class FollowUpService {
         if (input.outcome) task.outcome = input.outcome;
         if (input.outcomeDetails !== undefined) task.outcomeDetails = input.outcomeDetails?.trim() || null;
         if (data) task.data = data;
-        if (task.kind === FollowUpKind.SETTLEMENT) await completeSettlement(scope, t);
+        if (task.kind === FollowUpKind.SETTLEMENT) await completeSettlement(scope, this.events, t);
+        if (task.kind === FollowUpKind.FEE_COLLECTION) await feeCollected(scope, t);
         await this.events.terminationChanged(
           scope,
           t,

@@ -12,11 +12,6 @@ export function firstStageDepartments(route: readonly string[]): string[] {
   return route.filter((_, i) => stages[i] === first).map((entry) => entry.split(':')[1]!);
 }
 
-/** " (代 王建国 / deputy for 王建国)" when a deputy decided. */
-export function deputyFor(onBehalfOf: { name: string } | undefined): string {
-  return onBehalfOf ? ` (代 ${onBehalfOf.name} / deputy for ${onBehalfOf.name})` : '';
-}
-
 /**
  * A deputy's copy of a head's notice links to the termination's page: a clerk standing in has no
  * approval board (the board is the heads' page), and decides there.
@@ -29,9 +24,8 @@ function forDeputies<N extends { link: string }>(notice: N, t: Termination): N {
 export function approvalNoticesSubscriber(notifications: NotificationService) {
   const due = async (scope: TransactionScope, t: Termination, departments: string[]) => {
     const notice = {
-      kind: 'APPROVAL_DUE',
-      title: `${t.number} 待您审批 / awaiting your approval`,
-      body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency}`,
+      kind: 'APPROVAL_DUE' as const,
+      params: { number: t.number, order: t.impact.orderNumber, value: t.impact.terminatedValue, currency: t.impact.currency },
       link: `/board`,
       terminationId: t.id,
     };
@@ -45,8 +39,13 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
     const { department, comment } = event.data;
     await notifications.toUsers(scope, [t.requestedBy.id], {
       kind: approved ? 'STEP_APPROVED' : 'STEP_REJECTED',
-      title: `${t.number} ${department} ${approved ? '已批准 approved' : '已驳回 rejected'}`,
-      body: `${event.actorName}${deputyFor(event.data.onBehalfOf)}${comment ? `: ${comment}` : ''}`,
+      params: {
+        number: t.number,
+        department,
+        actor: event.actorName,
+        onBehalfOf: event.data.onBehalfOf?.name ?? null,
+        comment: comment ?? null,
+      },
       link: terminationLink(t),
       terminationId: t.id,
     });
@@ -60,9 +59,8 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
     'approval.overdue': async (scope, event) => {
       const t = await terminationOf(scope, event);
       const notice = {
-        kind: 'APPROVAL_OVERDUE',
-        title: `${t.number} ${event.data.department} 审批已超时 / approval overdue`,
-        body: `Due ${event.data.dueAt}`,
+        kind: 'APPROVAL_OVERDUE' as const,
+        params: { number: t.number, department: event.data.department, dueAt: event.data.dueAt },
         link: '/board',
         terminationId: t.id,
       };

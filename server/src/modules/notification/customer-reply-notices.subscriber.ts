@@ -12,8 +12,7 @@ export function customerReplyNoticesSubscriber(notifications: NotificationServic
     const accepted = event.type === 'confirmation.accepted';
     await notifications.toUsers(scope, [t.requestedBy.id], {
       kind: accepted ? 'CUSTOMER_ACCEPTED' : 'CUSTOMER_DECLINED',
-      title: `${t.number} ${accepted ? '客户已确认 / customer accepted' : '客户已拒绝 / customer declined'}`,
-      body: event.data.note ?? '',
+      params: { number: t.number, note: event.data.note ?? '' },
       link: terminationLink(t),
       terminationId: t.id,
     });
@@ -27,8 +26,7 @@ export function customerReplyNoticesSubscriber(notifications: NotificationServic
       const t = await terminationOf(scope, event);
       await notifications.toUsers(scope, [t.requestedBy.id], {
         kind: 'CONFIRMATION_EXPIRED',
-        title: `${t.number} 客户确认链接已过期 / customer link expired`,
-        body: 'Resend the link or withdraw the termination.',
+        params: { number: t.number },
         link: terminationLink(t),
         terminationId: t.id,
       });
@@ -41,10 +39,7 @@ export function customerReplyNoticesSubscriber(notifications: NotificationServic
       const heads = await headsOf(scope.em, event.termination!.departments);
       await notifications.toUsers(scope, [t.requestedBy.id, ...heads.map((u) => u.id)], {
         kind: refusal ? 'CUSTOMER_SILENT_REFUSAL' : 'CUSTOMER_SILENT_ACCEPTANCE',
-        title: refusal
-          ? `${t.number} 客户逾期未答复，按合同视为拒绝 / no reply by the deadline: counts as refusal`
-          : `${t.number} 客户逾期未答复，按合同视为同意 / no reply by the deadline: counts as acceptance`,
-        body: `No reply by ${deadline.en}; contract ${contract} treats silence as ${refusal ? 'refusal' : 'acceptance'}.`,
+        params: { number: t.number, contract, deadlineZh: deadline.zh, deadlineEn: deadline.en },
         link: terminationLink(t),
         terminationId: t.id,
       });

@@ -1,4 +1,5 @@
 import { FollowUpTask } from '../follow-up/follow-up-task.entity.js';
+import type { Message } from './messages.js';
 import { noticeSubscriber, terminationLink, terminationOf } from './notice-subscriber.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -13,8 +14,7 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       const t = await terminationOf(scope, event);
       await notifications.toUsers(scope, [t.requestedBy.id], {
         kind: 'EFFECT_BLOCKED',
-        title: `${t.number} 无法生效 / could not take effect`,
-        body: event.data.blockers.map((b) => b.message).join(' '),
+        params: { number: t.number, blockers: event.data.blockers.map((b) => b.message).join(' ') },
         link: terminationLink(t),
         terminationId: t.id,
       });
@@ -25,8 +25,13 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       const notify = t.impact.departmentsToNotify ?? [];
       await notifications.toDepartmentMembers(scope, notify, {
         kind: 'TERMINATION_EFFECTIVE',
-        title: `${t.number} 已生效 / is effective`,
-        body: `${t.impact.orderNumber} · ${t.impact.terminatedValue} ${t.impact.currency} · ${notify.join(', ')}`,
+        params: {
+          number: t.number,
+          order: t.impact.orderNumber,
+          value: t.impact.terminatedValue,
+          currency: t.impact.currency,
+          departments: notify,
+        },
         link: terminationLink(t),
         terminationId: t.id,
       });
@@ -36,8 +41,7 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       for (const task of tasks) {
         await notifications.toDepartmentHeads(scope, [task.department], {
           kind: 'FOLLOW_UP_CREATED',
-          title: `${t.number} 已生效，请跟进 / effective: follow-up for ${task.department}`,
-          body: task.instructions,
+          params: { number: t.number, department: task.department, instructions: instructionsOf(task) },
           link: `/follow-ups`,
           terminationId: t.id,
         });
@@ -47,9 +51,8 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       const t = await terminationOf(scope, event);
       const task = await scope.em.findOneOrFail(FollowUpTask, { id: event.entity!.id! });
       const notice = {
-        kind: 'FOLLOW_UP_OVERDUE',
-        title: `${t.number} 跟进任务已超时 / follow-up overdue`,
-        body: task.instructions,
+        kind: 'FOLLOW_UP_OVERDUE' as const,
+        params: { number: t.number, instructions: instructionsOf(task) },
         link: '/follow-ups',
         terminationId: t.id,
       };
@@ -65,11 +68,15 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       const task = await scope.em.findOneOrFail(FollowUpTask, { id: event.entity!.id! });
       await notifications.toUsers(scope, [owner.userId], {
         kind: 'FOLLOW_UP_ASSIGNED',
-        title: `${t.number} 跟进任务已分配给您 / a follow-up task is yours`,
-        body: `${event.actorName}: ${task.instructions}`,
+        params: { number: t.number, actor: event.actorName, instructions: instructionsOf(task) },
         link: '/follow-ups?mine=1',
         terminationId: t.id,
       });
     },
   });
+}
+
+/** A task's instruction lines as messages; a task from before message keys (or with a free text) as its text. */
+function instructionsOf(task: FollowUpTask): Message[] {
+  return task.instructionLines ?? [{ key: 'text', params: { text: task.instructions } }];
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
@@ -14,7 +14,7 @@ export const StaffMailKind = graphqlEnum('StaffMailKind', ['APPROVALS_DUE', 'DEC
 export type StaffMailKind = EnumValue<typeof StaffMailKind>;
 export const STAFF_MAIL_KINDS = Object.values(StaffMailKind);
 
-/** The language of my staff mails; without one they come in Chinese with English below. */
+/** The languages a person can read the product in (User.language; staff mails follow it). */
 export enum MailLanguage {
   ZH_CN = 'zh-CN',
   EN = 'en',
@@ -24,16 +24,13 @@ registerEnumType(MailLanguage, { name: 'MailLanguage' });
 /** One user's e-mail choices; no row means no e-mail (opt-in). */
 @Entity({ tableName: 'notification_preference' })
 export class NotificationPreference {
-  [OptionalProps]?: 'mailKinds' | 'mailLanguage' | 'updatedAt';
+  [OptionalProps]?: 'mailKinds' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   userId!: string;
 
   @Property({ type: 'json' })
   mailKinds: StaffMailKind[] = [];
-
-  @Enum({ items: () => MailLanguage, type: 'string', length: 8, nullable: true })
-  mailLanguage?: MailLanguage | null = null;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   updatedAt: Date = new Date();

@@ -10,7 +10,7 @@ export class NotificationPreferences {
   @Field(() => [StaffMailKind], { description: 'Empty: no e-mail (the default)' })
   mailKinds!: StaffMailKind[];
 
-  @Field(() => MailLanguage, { nullable: true, description: 'Without one, mails come in Chinese with English below' })
+  @Field(() => MailLanguage, { nullable: true, description: 'My language (User.language): the SPA, notifications and mails follow it' })
   mailLanguage!: MailLanguage | null;
 
   @Field(() => String, { description: 'Where the mails go' })
@@ -19,11 +19,14 @@ export class NotificationPreferences {
 
 @InputType()
 export class UpdateNotificationPreferencesInput {
-  @Field(() => [StaffMailKind])
+  @Field(() => [StaffMailKind], { nullable: true, description: 'Omitted: unchanged' })
   @ArrayMaxSize(10)
-  mailKinds!: StaffMailKind[];
+  mailKinds?: StaffMailKind[] | null;
 
-  @Field(() => MailLanguage, { nullable: true })
+  @Field(() => MailLanguage, {
+    nullable: true,
+    description: 'Sets my language (User.language) for the SPA, notifications and mails; omitted or null: unchanged',
+  })
   mailLanguage?: MailLanguage | null;
 }
 
@@ -40,7 +43,7 @@ export class NotificationPreferencesResolver {
   }
 
   @Authorized()
-  @Mutation(() => UpdateNotificationPreferencesResult, { description: 'Chooses which events I also hear of by e-mail' })
+  @Mutation(() => UpdateNotificationPreferencesResult, { description: 'Chooses which events I also hear of by e-mail, and my language' })
   updateNotificationPreferences(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => UpdateNotificationPreferencesInput) input: UpdateNotificationPreferencesInput,

@@ -1,13 +1,15 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../kernel/context.js';
 import { ConnectionType, pageRequest } from '../../common/pagination.js';
 import { MailMessage } from './mail-message.entity.js';
 import { Notification } from './notification.entity.js';
+import { renderNotice } from './messages.js';
+import { readerLanguage } from './reader-language.js';
 
 const NotificationConnection = ConnectionType('Notification', Notification);
 const MailMessageConnection = ConnectionType('MailMessage', MailMessage);
 
-@Resolver()
+@Resolver(() => Notification)
 export class NotificationResolver {
   @Authorized()
   @Query(() => NotificationConnection, { description: 'My in-app notifications, newest first' })
@@ -35,5 +37,15 @@ export class NotificationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
     return ctx.services.mail.mailbox(ctx, recipient, pageRequest(first, after));
+  }
+
+  @FieldResolver(() => String, { description: 'In the reader’s language' })
+  async title(@Root() n: Notification, @Ctx() ctx: RequestContext) {
+    return n.messageKey ? renderNotice(n.messageKey, n.params, await readerLanguage(ctx)).title : n.title;
+  }
+
+  @FieldResolver(() => String, { description: 'In the reader’s language' })
+  async body(@Root() n: Notification, @Ctx() ctx: RequestContext) {
+    return n.messageKey ? renderNotice(n.messageKey, n.params, await readerLanguage(ctx)).body : n.body;
   }
 }

@@ -6,11 +6,12 @@ import { newestFirstPage, toConnection, type PageRequest } from '../../common/pa
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { User } from '../identity/user.entity.js';
 import { Notification } from './notification.entity.js';
+import { asLanguage, DEFAULT_LANGUAGE, renderNotice, type NoticeKey, type Params } from './messages.js';
 
+/** A notice as a catalogue key (messages.ts, also its kind) with parameters; each reader sees it in their language. */
 export interface NotificationInput {
-  kind: string;
-  title: string;
-  body: string;
+  kind: NoticeKey;
+  params: Params;
   link?: string | null;
   terminationId?: string | null;
 }
@@ -33,8 +34,23 @@ export class NotificationService {
   }
 
   async toUsers(scope: TransactionScope, userIds: string[], input: NotificationInput): Promise<void> {
-    for (const userId of new Set(userIds)) {
-      const n = scope.em.create(Notification, { userId, ...input });
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return;
+    const languages = new Map(
+      (await scope.em.find(User, { id: { $in: ids } }, { fields: ['language'] })).map((u) => [u.id, asLanguage(u.language)]),
+    );
+    for (const userId of ids) {
+      // The stored text is the recipient's rendering: what the live push shows, and a fallback.
+      const text = renderNotice(input.kind, input.params, languages.get(userId) ?? DEFAULT_LANGUAGE);
+      const n = scope.em.create(Notification, {
+        userId,
+        kind: input.kind,
+        messageKey: input.kind,
+        params: input.params,
+        ...text,
+        link: input.link ?? null,
+        terminationId: input.terminationId ?? null,
+      });
       scope.afterCommit(() =>
         this.events.notification({
           notificationId: n.id,

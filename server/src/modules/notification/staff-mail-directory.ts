@@ -78,7 +78,7 @@ export class StaffMailDirectory {
       .map((o) => o.userId);
     if (!candidates.length) return [];
     const rows: { user_id: string; email: string; name: string; mail_language: MailLanguage | null }[] = await em.execute(
-      `select u.id as user_id, u.email, u.name, p.mail_language
+      `select u.id as user_id, u.email, u.name, u.language as mail_language
          from notification_preference p join app_user u on u.id = p.user_id
         where p.user_id in (${candidates.map(() => '?').join(', ')}) and u.active and p.mail_kinds @> ?::jsonb
         order by u.email`,

@@ -5,15 +5,21 @@ import { firstStageDepartments } from './approval-notices.subscriber.js';
 import { noticeSubscriber, terminationOf } from './notice-subscriber.js';
 import { StaffMailKind } from './notification-preference.entity.js';
 import type { StaffMailContent, StaffMailer } from './staff-mail.js';
+import { departmentLabel, formatMoney, type Language } from './messages.js';
 
 /** What every staff mail says of the termination, in both languages. */
 function about(t: Termination): { zh: string; en: string } {
   const i = t.impact;
   return {
-    zh: `订单 ${i.orderNumber} · 终止金额 ${i.terminatedValue} ${i.currency}`,
-    en: `Order ${i.orderNumber} · terminated value ${i.terminatedValue} ${i.currency}`,
+    zh: `订单 ${i.orderNumber} · 终止金额 ${zhMoney(i.terminatedValue, i.currency)}`,
+    en: `Order ${i.orderNumber} · terminated value ${enMoney(i.terminatedValue, i.currency)}`,
   };
 }
+
+const zhDept = (code: string) => departmentLabel(code, 'zh-CN');
+const enDept = (code: string) => departmentLabel(code, 'en');
+const zhMoney = (amount: string, currency: string) => formatMoney(amount, currency, 'zh-CN');
+const enMoney = (amount: string, currency: string) => formatMoney(amount, currency, 'en');
 
 function content(t: Termination, zh: { subject: string; lines: string[] }, en: { subject: string; lines: string[] }): StaffMailContent {
   const a = about(t);
@@ -38,10 +44,13 @@ export function staffMailSubscriber(mailer: StaffMailer) {
       await scope.em.populate(t, ['reason']);
       return content(
         t,
-        { subject: '待您审批', lines: [`终止单 ${t.number} 等待 ${departments.join('、')} 审批。`, `原因：${t.reason.labelZh}`] },
+        {
+          subject: '待您审批',
+          lines: [`终止单 ${t.number} 等待 ${departments.map(zhDept).join('、')} 审批。`, `原因：${t.reason.labelZh}`],
+        },
         {
           subject: 'awaits your approval',
-          lines: [`Termination ${t.number} awaits the approval of ${departments.join(', ')}.`, `Reason: ${t.reason.labelEn}`],
+          lines: [`Termination ${t.number} awaits the approval of ${departments.map(enDept).join(', ')}.`, `Reason: ${t.reason.labelEn}`],
         },
       );
     });
@@ -54,16 +63,16 @@ export function staffMailSubscriber(mailer: StaffMailer) {
       content(
         t,
         {
-          subject: `${department} ${approved ? '已批准' : '已驳回'}`,
+          subject: `${zhDept(department)}${approved ? '已批准' : '已驳回'}`,
           lines: [
-            `${event.actorName}${approved ? '批准了' : '驳回了'}终止单 ${t.number}（${department}）。`,
+            `${event.actorName}${approved ? '批准了' : '驳回了'}终止单 ${t.number}（${zhDept(department)}）。`,
             ...(comment ? [`意见：${comment}`] : []),
           ],
         },
         {
-          subject: `${department} ${approved ? 'approved' : 'rejected'}`,
+          subject: `${enDept(department)} ${approved ? 'approved' : 'rejected'}`,
           lines: [
-            `${event.actorName} ${approved ? 'approved' : 'rejected'} termination ${t.number} for ${department}.`,
+            `${event.actorName} ${approved ? 'approved' : 'rejected'} termination ${t.number} for ${enDept(department)}.`,
             ...(comment ? [`Comment: ${comment}`] : []),
           ],
         },
@@ -85,7 +94,7 @@ export function staffMailSubscriber(mailer: StaffMailer) {
             subject: '已生效',
             lines: [
               `终止单 ${t.number} 已生效。`,
-              `违约金 ${settlement.fee} ${t.impact.currency}；应退款 ${settlement.refundDue} ${t.impact.currency}。`,
+              moneyLine(settlement, t.impact.currency, 'zh-CN'),
               ...(event.data.tasks.length ? [`已开启跟进任务：${event.data.tasks.join('、')}`] : []),
             ],
           },
@@ -93,7 +102,7 @@ export function staffMailSubscriber(mailer: StaffMailer) {
             subject: 'is effective',
             lines: [
               `Termination ${t.number} took effect.`,
-              `Cancellation fee ${settlement.fee} ${t.impact.currency}; refund due ${settlement.refundDue} ${t.impact.currency}.`,
+              moneyLine(settlement, t.impact.currency, 'en'),
               ...(event.data.tasks.length ? [`Follow-up tasks opened: ${event.data.tasks.join(', ')}`] : []),
             ],
           },
@@ -106,8 +115,14 @@ export function staffMailSubscriber(mailer: StaffMailer) {
       await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department, 'MANAGEMENT'] }, () =>
         content(
           t,
-          { subject: `${department} 审批已超时`, lines: [`终止单 ${t.number} 在 ${department} 的审批已超过期限（${dueAt}）。`] },
-          { subject: `${department} approval overdue`, lines: [`The ${department} approval of termination ${t.number} was due ${dueAt}.`] },
+          {
+            subject: `${zhDept(department)}审批已超时`,
+            lines: [`终止单 ${t.number} 在${zhDept(department)}的审批已超过期限（${dueAt}）。`],
+          },
+          {
+            subject: `${enDept(department)} approval overdue`,
+            lines: [`The ${enDept(department)} approval of termination ${t.number} was due ${dueAt}.`],
+          },
         ),
       );
     },
@@ -117,13 +132,34 @@ export function staffMailSubscriber(mailer: StaffMailer) {
       await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department] }, () =>
         content(
           t,
-          { subject: `${department} 跟进任务已超时`, lines: [`终止单 ${t.number} 的跟进任务 ${kind}（${department}）已超过期限。`] },
           {
-            subject: `${department} follow-up overdue`,
-            lines: [`The ${kind} follow-up task of ${department} for termination ${t.number} is overdue.`],
+            subject: `${zhDept(department)}跟进任务已超时`,
+            lines: [`终止单 ${t.number} 的跟进任务 ${kind}（${zhDept(department)}）已超过期限。`],
+          },
+          {
+            subject: `${enDept(department)} follow-up overdue`,
+            lines: [`The ${kind} follow-up task of ${enDept(department)} for termination ${t.number} is overdue.`],
           },
         ),
       );
     },
   });
+}
+
+/** The money line of the effect, by case: a refund due, a fee the customer owes, or nothing either way. */
+function moneyLine(settlement: { kind: string; fee: string; refundDue: string }, currency: string, lang: Language): string {
+  const fee = formatMoney(settlement.fee, currency, lang);
+  const refund = formatMoney(settlement.refundDue, currency, lang);
+  if (settlement.kind === 'REFUND') {
+    return lang === 'en' ? `Refund due to the customer: ${refund} (cancellation fee ${fee}).` : `应退客户 ${refund}（违约金 ${fee}）。`;
+  }
+  if (settlement.kind === 'FEE') {
+    return lang === 'en' ? `No refund; the customer owes a cancellation fee of ${fee}.` : `无退款；客户应付违约金 ${fee}。`;
+  }
+  if (Number(settlement.fee) > 0) {
+    return lang === 'en'
+      ? `No refund; the fee of ${fee} is netted from the customer's payment.`
+      : `无退款；违约金 ${fee} 已从客户付款中抵扣。`;
+  }
+  return lang === 'en' ? 'No money is owed either way.' : '双方无款项往来。';
 }

@@ -7,7 +7,7 @@ import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 export const SettlementKind = graphqlEnum('SettlementKind', ['REFUND', 'FEE', 'NONE']);
 export type SettlementKind = EnumValue<typeof SettlementKind>;
 
-export const SettlementStatus = graphqlEnum('SettlementStatus', ['OPEN', 'COMPLETED']);
+export const SettlementStatus = graphqlEnum('SettlementStatus', ['OPEN', 'PARTLY_SETTLED', 'SETTLED']);
 export type SettlementStatus = EnumValue<typeof SettlementStatus>;
 
 /** The money side of a termination that took effect: refund owed or fee to invoice. */

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TransactionScope } from '../../kernel/transaction.js';
-import { MailLanguage } from '../notification/notification-preference.entity.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { RUNNING_TERMINATION } from './kinds/sales-order.sync.js';
 
@@ -178,8 +177,7 @@ function describe(changes: PictureChange[], language: 'zh' | 'en'): string {
 
 /**
  * After the call's flush: compares each watched termination's picture with the one before and
- * tells its requester what changed, in their language (Chinese or English alone when they chose
- * one for their mails, else both, like the product's other notices). Returns how many were told.
+ * tells its requester what changed, in their language (the notice is rendered for each reader). Returns how many were told.
  */
 export async function tellRequesters(
   scope: TransactionScope,
@@ -194,33 +192,16 @@ export async function tellRequesters(
     return changes.length ? [{ tid, picture: b, changes }] : [];
   });
   if (!changed.length) return 0;
-  const languages = new Map(
-    (
-      await scope.em.execute<{ user_id: string; mail_language: MailLanguage | null }[]>(
-        `select user_id, mail_language from notification_preference where user_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-        [JSON.stringify([...new Set(changed.map((c) => c.picture.requesterId))])],
-      )
-    ).map((r) => [r.user_id, r.mail_language]),
-  );
   for (const { tid, picture, changes } of changed) {
-    const zh = {
-      title: `${picture.number}：订单 ${picture.orderNumber} 已由 ERP 同步（${source}）更改`,
-      body: describe(changes, 'zh'),
-    };
-    const en = {
-      title: `${picture.number}: order ${picture.orderNumber} changed by ERP sync (${source})`,
-      body: describe(changes, 'en'),
-    };
-    const language = languages.get(picture.requesterId) ?? null;
-    const text =
-      language === MailLanguage.ZH_CN
-        ? zh
-        : language === MailLanguage.EN
-          ? en
-          : { title: `${zh.title} / ${en.title}`, body: `${zh.body}\n\n${en.body}` };
     await notifications.toUsers(scope, [picture.requesterId], {
       kind: 'TERMINATION_CHANGED_BY_SYNC',
-      ...text,
+      params: {
+        number: picture.number,
+        order: picture.orderNumber,
+        source,
+        zh: describe(changes, 'zh'),
+        en: describe(changes, 'en'),
+      },
       link: `/terminations/${picture.number}`,
       terminationId: tid,
     });

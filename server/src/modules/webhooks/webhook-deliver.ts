@@ -286,8 +286,7 @@ export class WebhookDeliverer {
       admins.map((u) => u.id),
       {
         kind: 'WEBHOOK_DISABLED',
-        title: `Webhook 已停用 / webhook disabled: ${hostOf(endpoint.url)}`,
-        body: `${reason} ${endpoint.url}`,
+        params: { host: hostOf(endpoint.url), reason, url: endpoint.url },
         link: '/admin/webhooks',
       },
     );

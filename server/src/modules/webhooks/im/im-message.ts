@@ -34,6 +34,7 @@ const FOLLOW_UP_KINDS: Record<string, [zh: string, en: string]> = {
   SETTLEMENT: ['完成结算', 'complete the settlement'],
   CUSTOMER_OUTCOME: ['记录客户协商结果', 'record the customer outcome'],
   CUSTOMER_RECORD: ['更新客户档案', 'update the customer record'],
+  FEE_COLLECTION: ['收取违约金', 'collect the cancellation fee'],
 };
 
 /**
