@@ -597,7 +597,7 @@ class TerminationGenerator {
       iso(effectiveAt),
       terminationId,
       applied.settlementKind,
-      closed ? 'COMPLETED' : 'OPEN',
+      closed ? 'SETTLED' : 'OPEN',
       impact.currency,
       impact.terminatedValue,
       impact.amountPaid,
