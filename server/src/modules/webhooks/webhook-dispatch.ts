@@ -119,24 +119,17 @@ export class WebhookDispatcher {
       const targets = await cached.catch(() => null);
       if (targets && Date.now() - targets.at < TARGETS_TTL_MS) return targets;
     }
-    // Whoever finds the cache stale first loads; the others share that load.
-    if (this.targets === cached) this.targets = this.loadTargets(em);
-    return this.targets!;
-  }
-
-  private loadTargets(em: EntityManager): Promise<Targets> {
-    // On a connection of its own: endpoints as committed, whatever this transaction holds.
-    const reader = em.fork();
-    const loaded = (async (): Promise<Targets> => {
-      const at = Date.now();
-      const endpoints = await reader.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
-      const owners = endpoints.length ? await ownerActors(reader, endpoints) : new Map<string, Actor>();
-      return { endpoints, owners, at };
-    })();
-    loaded.catch(() => {
-      if (this.targets === loaded) this.targets = null;
-    });
-    return loaded;
+    // Whoever finds the cache stale first loads; the others share that load (or, if it fails in
+    // its transaction, load for themselves).
+    if (this.targets === cached) {
+      const loading = readTargets(em);
+      this.targets = loading;
+      loading.catch(() => {
+        if (this.targets === loading) this.targets = null;
+      });
+      return loading;
+    }
+    return this.targets!.catch(() => readTargets(em));
   }
 
   /** (endpoint, event) pairs to deliver, in the events' order. */
@@ -274,6 +267,18 @@ export class WebhookDispatcher {
     if (endpoint.createdAt.getTime() > event.occurredAt.getTime()) return false;
     return !!permissions && mayReadEvent(permissions, event.type);
   }
+}
+
+/**
+ * The enabled endpoints and their owners, read on the transaction's own connection: waiting for
+ * another connection from the pool while holding this one starves the pool under load (B7: open
+ * transactions waited here for the pool's 60 s).
+ */
+async function readTargets(em: EntityManager): Promise<Targets> {
+  const at = Date.now();
+  const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { orderBy: { createdAt: 'asc' } });
+  const owners = endpoints.length ? await ownerActors(em, endpoints) : new Map<string, Actor>();
+  return { endpoints, owners, at };
 }
 
 interface DeliveryPair {
