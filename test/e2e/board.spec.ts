@@ -116,16 +116,28 @@ describe('the board decides', () => {
       await purchasing.goto('/board');
       await expectText(purchasing.getByTestId('department-impact').first(), '采购单');
       await shot(purchasing, 'board-purchasing-zh-CN');
-      await purchasing.evaluate(() => localStorage.setItem('ot.locale', 'en'));
-      await purchasing.reload();
+      // The header's language switch: the person's language from now on (saved on the server).
+      await purchasing.getByRole('radiogroup', { name: '语言' }).getByText('English', { exact: true }).click();
       await expectText(purchasing.getByTestId('department-impact').first(), 'For your department', 'purchase orders');
       await purchasing.getByTestId('board-card-select').first().click();
       await expectText(purchasing.getByTestId('board-selection'), '1 selected');
       await shot(purchasing, 'board-purchasing-multiselect-en');
-      await head.evaluate(() => localStorage.setItem('ot.locale', 'en'));
       await head.goto('/board');
+      await head.getByRole('radiogroup', { name: '语言' }).getByText('English', { exact: true }).click();
       await expectText(head.getByTestId('department-impact').first(), 'Terminated');
       await shot(head, 'board-sales-en');
+      // Back to Chinese (the switch saves each head's language): the later tests read their pages in Chinese.
+      for (const page of [purchasing, head])
+        await page.getByRole('radiogroup', { name: 'Language' }).getByText('中文', { exact: true }).click();
+      await expect
+        .poll(async () =>
+          (
+            await run.server.sql<{ language: string }>(`select language from app_user where email = any($1::text[])`, [
+              [HEAD_OF.PURCHASING, HEAD_OF.SALES],
+            ])
+          ).map((r) => r.language),
+        )
+        .toEqual(['zh-CN', 'zh-CN']);
     },
   );
 
