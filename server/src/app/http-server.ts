@@ -492,7 +492,8 @@ function serveClient(app: express.Express, dist: string): void {
   app.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
-  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/|auth\/oidc\/).*/, (req, res, next) => {
+  // Server routes (downloads included) are never answered with the SPA page: a bad path there is a 404.
+  app.get(/^\/(?!graphql|graphiql|healthz|readyz|attachments\/|auth\/oidc\/|dossiers\/|exports\/).*/, (req, res, next) => {
     req.url = '/index.html';
     files(req, res, next);
   });
