@@ -194,12 +194,16 @@ describe('approval deputies', () => {
     const approved = view.termination.auditTrail.find((e) => e.action === 'approval.approved')!;
     expect(approved.actorName).toBe(purchasingHead!.name);
     expect(approved.data.onBehalfOf?.name).toBe(salesHead!.name);
-    // The requester's notice says so.
-    const [notice] = await server.sql<{ body: string }>(
-      `select body from notification where kind = 'STEP_APPROVED' and termination_id = $1`,
-      [first.terminationId],
+    // The requester's notice says so, in the requester's language (Chinese by default).
+    const notices = await server.gql<{ notifications: { edges: { node: { kind: string; terminationId: string; body: string } }[] } }>(
+      `{ notifications(first: 50) { edges { node { kind terminationId body } } } }`,
+      {},
+      await wf.token(CLERK),
     );
-    expect(notice!.body).toContain(`deputy for ${salesHead!.name}`);
+    const notice = notices.data!.notifications.edges.find(
+      (e) => e.node.kind === 'STEP_APPROVED' && e.node.terminationId === first.terminationId,
+    );
+    expect(notice?.node.body).toContain(`代 ${salesHead!.name}`);
 
     // The head clears it; the deputy is refused again, and a second clear is refused in kind.
     expect((await clearDeputy(SALES_HEAD, set.deputy!.id)).__typename).toBe('ClearApprovalDeputySuccess');

@@ -30,18 +30,20 @@ describe('staff e-mail settings and department-bound partner keys in the browser
       await page.keyboard.press('Space');
       await expect.poll(() => dialog.getByRole('checkbox', { name: /待我部门审批/ }).isChecked()).toBe(true);
       await dialog.getByRole('button', { name: '保存' }).click();
-      await page.getByText('通知设置已保存').waitFor();
+      // The language is the person's one language: the app follows it at once.
+      await page.getByText('Notification settings saved').waitFor();
 
-      const [stored] = await run.server.sql<{ mail_kinds: string[]; mail_language: string }>(
-        `select p.mail_kinds, p.mail_language from notification_preference p join app_user u on u.id = p.user_id where u.email = 'warehouse.head@example.com'`,
+      const [stored] = await run.server.sql<{ mail_kinds: string[]; language: string }>(
+        `select p.mail_kinds, u.language from notification_preference p join app_user u on u.id = p.user_id where u.email = 'warehouse.head@example.com'`,
       );
-      expect(stored).toEqual({ mail_kinds: ['APPROVALS_DUE'], mail_language: 'en' });
+      expect(stored).toEqual({ mail_kinds: ['APPROVALS_DUE'], language: 'en' });
 
       // Opened again, it shows the choice as stored.
-      await menu.click();
-      await page.getByRole('menuitem', { name: '通知设置' }).click();
-      await expect.poll(() => dialog.getByRole('checkbox', { name: /待我部门审批/ }).isChecked()).toBe(true);
-      expect(await dialog.getByRole('radio', { name: '仅英文' }).isChecked()).toBe(true);
+      await page.getByRole('button', { name: /^User menu/ }).click();
+      await page.getByRole('menuitem', { name: 'Notification settings' }).click();
+      const again = page.getByRole('dialog', { name: 'Notification settings' });
+      await expect.poll(() => again.getByRole('checkbox', { name: /An approval of my department is due/ }).isChecked()).toBe(true);
+      expect(await again.getByRole('radio', { name: 'English only' }).isChecked()).toBe(true);
       expect(run.session.errors).toEqual([]);
     },
   );

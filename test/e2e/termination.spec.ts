@@ -293,7 +293,7 @@ describe('order termination in the browser', () => {
     expect(row).toEqual({
       status: 'CLOSED',
       order_status: 'TERMINATED',
-      settlement: 'COMPLETED',
+      settlement: 'SETTLED',
       confirmation: 'ACCEPTED',
       resolution: 'REFUND',
     });
