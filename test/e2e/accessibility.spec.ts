@@ -92,6 +92,7 @@ const ROLES: { name: string; email: string | null; pages: () => Promise<string[]
       '/admin/webhooks',
       '/admin/mailbox',
       '/admin/calendar',
+      '/admin/sso',
       '/admin/sync',
       '/admin/imports',
     ],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/src/app/database.js';
 import { startTestIdp, type TestIdp } from '../harness/oidc-idp.js';
-import { useBrowserSessions } from './browser.js';
+import { choose, expectText, useBrowserSessions } from './browser.js';
 
 /** Single sign-on as a person uses it: the sign-in page's SSO button, the identity provider's form, back in the app. */
 
@@ -86,4 +86,35 @@ describe('single sign-on in the browser', () => {
     await page.getByRole('button', { name: /返回登录页|Back to sign-in/ }).click();
     await page.waitForURL((url) => url.pathname === '/login');
   });
+
+  it(
+    'an admin maps a claim value on the Single sign-on tab, sees it listed, and removes it after confirming',
+    { timeout: 120_000 },
+    async () => {
+      const page = await run.session.signIn('admin', 'admin@example.com');
+      await page.goto('/admin/sso');
+      const table = page.locator('.el-table');
+      await expectText(table, 'erp-head', 'finance', '部门负责人', '财务部');
+
+      await page.getByRole('button', { name: '映射声明取值' }).click();
+      const dialog = page.getByRole('dialog', { name: '映射声明取值' });
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expectText(dialog, '必填');
+      await dialog.getByLabel('声明取值').fill('erp-clerks');
+      await choose(page, dialog, '角色', '业务员');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expectText(table.locator('tr', { hasText: 'erp-clerks' }), '角色声明', '业务员');
+      expect(await run.server.sql(`select claim, role from sso_claim_mapping where value = 'erp-clerks'`)).toEqual([
+        { claim: 'ROLE', role: 'CLERK' },
+      ]);
+
+      await table.locator('tr', { hasText: 'erp-clerks' }).getByRole('button', { name: '删除' }).click();
+      const confirm = page.locator('.el-message-box');
+      await confirm.getByText('erp-clerks').waitFor();
+      await confirm.getByRole('button', { name: '删除' }).click();
+      await expect.poll(() => table.locator('tr', { hasText: 'erp-clerks' }).count()).toBe(0);
+      expect(await run.server.sql(`select id from sso_claim_mapping where value = 'erp-clerks'`)).toEqual([]);
+      expect(run.session.errors).toEqual([]);
+    },
+  );
 });

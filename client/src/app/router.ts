@@ -143,6 +143,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'sync', name: 'admin-sync-sources', component: () => import('@/views/admin/SyncSourcesAdminView.vue') },
           { path: 'mailbox', name: 'admin-mailbox', component: () => import('@/views/admin/MailboxView.vue') },
           { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/HolidayCalendarAdminView.vue') },
+          { path: 'sso', name: 'admin-sso', component: () => import('@/views/admin/SsoMappingsAdminView.vue') },
           { path: 'imports', name: 'admin-imports', component: () => import('@/views/import/SpreadsheetImportView.vue') },
         ],
       },
