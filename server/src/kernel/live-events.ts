@@ -32,9 +32,30 @@ export interface BulkRunEvent {
   at: string;
 }
 
-/** A spreadsheet import moved (status or counts): subscribers read the run afresh. */
+/**
+ * A spreadsheet import moved (status or counts). `progress` is what the writing transaction
+ * itself committed: a subscriber that re-read the row could see a later chunk's counts first.
+ */
 export interface ImportRunEvent {
   runId: string;
+  progress: ImportRunProgress;
+}
+
+/** The moving part of an import run, as one transaction left it. */
+export interface ImportRunProgress {
+  status: string;
+  totalRecords: number;
+  validatedRecords: number;
+  invalidRecords: number;
+  processedRecords: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  rejected: number;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 /** Credentials that stopped being valid: instances drop what they cached and close live sockets. */

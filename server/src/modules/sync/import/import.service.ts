@@ -12,7 +12,7 @@ import { ApiKey } from '../../identity/api-key.entity.js';
 import { keyOwner } from '../../webhooks/webhook-owner.js';
 import { createContext, type RequestContext } from '../../../kernel/context.js';
 import type { DomainEvents } from '../../../kernel/domain-events.js';
-import { TOPICS, type EventPublisher, type ImportRunEvent } from '../../../kernel/live-events.js';
+import { TOPICS, type EventPublisher, type ImportRunEvent, type ImportRunProgress } from '../../../kernel/live-events.js';
 import type { FaultInjector } from '../../../kernel/faults.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../../kernel/idempotency.js';
 import { enqueueJob } from '../../../kernel/jobs.js';
@@ -47,6 +47,60 @@ export interface NewUpload {
   format: SpreadsheetFormat;
   sizeBytes: number;
   storedAs: string;
+}
+
+/** The progress columns, read back by the statement that moves them (see ImportRunEvent). */
+const PROGRESS_RETURNING = `returning status, total_records, validated_records, invalid_records, processed_records,
+  created, updated, unchanged, stale, rejected, error, started_at, finished_at`;
+
+type ProgressRow = Record<string, string | number | Date | null>;
+
+const iso = (d: Date | string | number | null | undefined) => (d == null ? null : new Date(d).toISOString());
+
+/** The progress of a run as an entity or a `PROGRESS_RETURNING` row has it. */
+function progressOf(run: ImportRun | ProgressRow): ImportRunProgress {
+  if (run instanceof ImportRun) {
+    return {
+      status: run.status,
+      totalRecords: run.totalRecords,
+      validatedRecords: run.validatedRecords,
+      invalidRecords: run.invalidRecords,
+      processedRecords: run.processedRecords,
+      created: run.created,
+      updated: run.updated,
+      unchanged: run.unchanged,
+      stale: run.stale,
+      rejected: run.rejected,
+      error: run.error ?? null,
+      startedAt: iso(run.startedAt),
+      finishedAt: iso(run.finishedAt),
+    };
+  }
+  return {
+    status: String(run.status),
+    totalRecords: Number(run.total_records),
+    validatedRecords: Number(run.validated_records),
+    invalidRecords: Number(run.invalid_records),
+    processedRecords: Number(run.processed_records),
+    created: Number(run.created),
+    updated: Number(run.updated),
+    unchanged: Number(run.unchanged),
+    stale: Number(run.stale),
+    rejected: Number(run.rejected),
+    error: run.error == null ? null : String(run.error),
+    startedAt: iso(run.started_at as Date | null),
+    finishedAt: iso(run.finished_at as Date | null),
+  };
+}
+
+/** The run as the event's transaction left it: the stored row with the event's progress laid over it. */
+function asOfEvent(run: ImportRun, progress: ImportRunProgress): ImportRun {
+  const { startedAt, finishedAt, status, ...counts } = progress;
+  return Object.assign(run, counts, {
+    status: status as ImportRunStatus,
+    startedAt: startedAt ? new Date(startedAt) : null,
+    finishedAt: finishedAt ? new Date(finishedAt) : null,
+  });
 }
 
 /** The rows of a file after its header, and the header's mapping. */
@@ -147,18 +201,19 @@ export class ImportService {
   /** Runs `work` (a create or a start) as resultOf does, and tells subscribers of the run it returns. */
   private async announcing(work: () => Promise<ImportRun>): Promise<ImportRun | ErrorResult> {
     const result = await resultOf(work);
-    if (result instanceof ImportRun) this.changed(result.id);
+    if (result instanceof ImportRun) this.changed(result);
     return result;
   }
 
-  /** Subscribers of `importRunChanged(id)` read the run afresh (the event itself carries only its id). */
-  private changed(runId: string): void {
-    this.live.importRun({ runId });
+  /** Tells subscribers of `importRunChanged(id)` what a committed change left (after its commit). */
+  private changed(run: ImportRun, row?: ProgressRow): void {
+    this.live.importRun({ runId: run.id, progress: progressOf(row ?? run) });
   }
 
   /**
-   * The run as it is after each change (`importRunChanged`): one read per event and subscriber;
-   * an import has few watchers. Ending the subscription ends the topic's subscription at once.
+   * The run as each change left it (`importRunChanged`): one read per event and subscriber for the
+   * fields that do not move (an import has few watchers), the event's own progress over them.
+   * Ending the subscription ends the topic's subscription at once.
    */
   watch(ctx: RequestContext, id: string): AsyncIterableIterator<ImportRun | null> {
     const runId = parseId(id);
@@ -167,7 +222,8 @@ export class ImportService {
       async next() {
         const event = await events.next();
         if (event.done) return { value: undefined, done: true };
-        return { value: await ctx.em.fork().findOne(ImportRun, { id: runId }), done: false };
+        const run = await ctx.em.fork().findOne(ImportRun, { id: runId });
+        return { value: run && asOfEvent(run, event.value.progress), done: false };
       },
       async return() {
         await events.return!();
@@ -249,23 +305,23 @@ export class ImportService {
         const chunkEm = em.fork();
         await findStoredReferences(chunkEm, run.source, kind, map, chunk, defined);
         const errors = chunk.flatMap((r) => errorRows(run, ImportPhase.DRY_RUN, r, r.problems));
-        await chunkEm.transactional(async (tx) => {
+        const [row] = await chunkEm.transactional(async (tx) => {
           await insertErrors(tx, errors);
-          await tx.getConnection().execute(
+          return tx.getConnection().execute<ProgressRow[]>(
             `update import_run set validated_records = validated_records + ?, total_records = total_records + ?,
-               invalid_records = invalid_records + ?, header_language = ? where id = ?`,
+               invalid_records = invalid_records + ?, header_language = ? where id = ? ${PROGRESS_RETURNING}`,
             [chunk.length, chunk.length, chunk.filter((r) => r.problems.length).length, map.language, run.id],
-            'run',
+            'all',
             tx.getTransactionContext(),
           );
         });
-        this.changed(run.id);
+        this.changed(run, row);
         this.faults.check('import.dryRunChunk');
       }
       await em.refresh(run);
       run.status = ImportRunStatus.VALIDATED;
       await em.flush();
-      this.changed(run.id);
+      this.changed(run);
     });
   }
 
@@ -300,14 +356,14 @@ export class ImportService {
         finishedAt: new Date(),
       });
       await em.flush();
-      this.changed(run.id);
+      this.changed(run);
       return;
     }
     if (run.status === ImportRunStatus.QUEUED) {
       run.status = ImportRunStatus.RUNNING;
       run.startedAt = new Date();
       await em.flush();
-      this.changed(run.id);
+      this.changed(run);
     }
     const kind = importKind(run.kind)!;
     await this.readingFile(em, run, async () => {
@@ -317,11 +373,12 @@ export class ImportService {
         const n = chunkNo++;
         if (n < run.chunksDone) continue;
         const ctx = createContext({ ...base, em: em.fork(), actor });
-        await this.importChunk(ctx, run, n, map, chunk);
-        this.changed(run.id);
+        const row = await this.importChunk(ctx, run, n, map, chunk);
+        // No row: another attempt had already committed this chunk, and told its subscribers.
+        if (row) this.changed(run, row);
         this.faults.check('import.afterChunk');
       }
-      await inTransaction(createContext({ ...base, em: em.fork(), actor }), async (scope) => {
+      const completed = await inTransaction(createContext({ ...base, em: em.fork(), actor }), async (scope) => {
         const fresh = await scope.em.findOneOrFail(ImportRun, { id: run.id });
         fresh.status = ImportRunStatus.COMPLETED;
         fresh.finishedAt = new Date();
@@ -344,13 +401,21 @@ export class ImportService {
           },
           { entity: { type: 'ImportRun', id: fresh.id } },
         );
+        return fresh;
       });
-      this.changed(run.id);
+      this.changed(completed);
     });
     // The file stays: the error report gives back its failed rows with the errors next to them.
   }
 
-  private async importChunk(ctx: RequestContext, run: ImportRun, n: number, map: HeaderMap, chunk: BuiltRecord[]): Promise<void> {
+  /** Imports one chunk and moves the run's counts; returns the progress row the move committed. */
+  private async importChunk(
+    ctx: RequestContext,
+    run: ImportRun,
+    n: number,
+    map: HeaderMap,
+    chunk: BuiltRecord[],
+  ): Promise<ProgressRow | undefined> {
     const kind = importKind(run.kind)!;
     const valid = chunk.filter((r) => !r.problems.length);
     const counts = { created: 0, updated: 0, unchanged: 0, stale: 0, rejected: chunk.length - valid.length };
@@ -381,18 +446,19 @@ export class ImportService {
     }
     const errors = chunk.flatMap((r) => errorRows(run, ImportPhase.IMPORT, r, r.problems));
     const lastRow = chunk[chunk.length - 1]!.lastRow;
-    await ctx.em.fork().transactional(async (tx) => {
+    const [row] = await ctx.em.fork().transactional(async (tx) => {
       await insertErrors(tx, errors);
-      await tx.getConnection().execute(
+      return tx.getConnection().execute<ProgressRow[]>(
         `update import_run set processed_records = processed_records + ?, created = created + ?, updated = updated + ?,
            unchanged = unchanged + ?, stale = stale + ?, rejected = rejected + ?, next_row = ?, chunks_done = ?
-         where id = ? and chunks_done = ?`,
+         where id = ? and chunks_done = ? ${PROGRESS_RETURNING}`,
         [chunk.length, counts.created, counts.updated, counts.unchanged, counts.stale, counts.rejected, lastRow + 1, n + 1, run.id, n],
-        'run',
+        'all',
         tx.getTransactionContext(),
       );
     });
     run.chunksDone = n + 1;
+    return row;
   }
 
   /** A file that cannot be read or has a wrong header fails its run with the reason; other errors retry the job. */
@@ -406,7 +472,7 @@ export class ImportService {
       run.error = error.message;
       run.finishedAt = new Date();
       await em.flush();
-      this.changed(run.id);
+      this.changed(run);
       await rm(path.join(this.options.dir, run.storedAs), { force: true }).catch(() => undefined);
     }
   }
