@@ -38,10 +38,7 @@ const TerminationImpactPreviewQuery = graphql(`
         }
         ...ImpactPreview
       }
-      ... on ErrorResult {
-        code
-        message
-      }
+      ...Refusal
     }
   }
 `);
@@ -65,10 +62,7 @@ const SubmitTerminationMutation = graphql(`
           subject
         }
       }
-      ... on ErrorResult {
-        code
-        message
-      }
+      ...Refusal
     }
   }
 `);
