@@ -5,8 +5,9 @@ import { Workflow } from '../harness/workflow.js';
 import { openOrders, submitTermination } from './webhooks-helpers.js';
 
 /*
- * The batch path of first attempts (webhooks_deliver_batch): one job delivers an event to every
- * endpoint concurrently, writes successes set-based, and hands failures to per-delivery retries.
+ * The batch path of first attempts (webhooks_send): a sender claims every pending first attempt,
+ * delivers them to every endpoint concurrently, writes successes set-based, and hands failures
+ * to per-delivery retries.
  * Jobs are driven with runDueJobs (RUN_WORKER=0); retries are a minute away, so no retry runs
  * within a test and what the first attempts did stays visible.
  */
@@ -106,13 +107,13 @@ describe('webhook delivery batches', () => {
     for (const { id } of targets)
       expect(written.get(id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1, response_status: 200, error: null });
 
-    // One statement creates the deliveries and their batch job, one loads them, and successes
-    // are written together (a flush every 50 ms at most): per delivery, one job and three
-    // statements at least before batching.
+    // One statement creates the deliveries and wakes a sender, one claims them, one loads them,
+    // and successes are written together (a flush every 50 ms at most): per delivery, one job
+    // and three statements at least before batching.
     const touching = statements.filter((s) => /webhook_delivery/.test(s));
     expect(touching.length, touching.join('\n\n')).toBeLessThanOrEqual(5);
     const [jobs] = await server.sql<{ n: number }>(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier in ('webhook_deliver', 'webhooks_deliver_batch')`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier in ('webhook_deliver', 'webhooks_send')`,
     );
     expect(jobs!.n).toBe(0);
     await disableAll();
@@ -163,22 +164,34 @@ describe('webhook delivery batches', () => {
     await disableAll();
   }, 30_000);
 
-  it('a batch job run again (its worker died) sends only the deliveries not confirmed, with the same webhook-id', async () => {
+  it('a sender that died: its claim keeps others off until it lapses, then the unconfirmed delivery is sent again with the same webhook-id', async () => {
     const targets = await endpoints(3);
     const eventId = await submit(orders[2]!);
     await server.app.runDueJobs();
     for (const t of targets) expect(t.receiver.received).toHaveLength(1);
     const written = await rows(eventId);
-    const ids = await server.sql<{ id: string }>(`select id from webhook_delivery where event_id = $1`, [eventId]);
-    // As a SIGKILL between sending and writing leaves it: the last one sent, not confirmed; the
-    // freed job runs again with the same deliveries.
-    await server.sql(
-      `update webhook_delivery set status = 'PENDING', attempts = 0, last_attempt_at = null where event_id = $1 and endpoint_id = $2`,
-      [eventId, targets[2]!.id],
+    // As a SIGKILL between sending and writing leaves it: the last one sent, not confirmed, still
+    // claimed (for 30 s) by the dead sender.
+    const reset = (claim: string) =>
+      server.sql(
+        `update webhook_delivery set status = 'PENDING', attempts = 0, last_attempt_at = null, next_attempt_at = now() + $3::interval
+          where event_id = $1 and endpoint_id = $2`,
+        [eventId, targets[2]!.id, claim],
+      );
+    await reset('30 seconds');
+    await server.sql(`select graphile_worker.add_job('webhooks_send')`);
+    await server.app.runDueJobs();
+    // Claimed by another: not sent, but a sender is due when the claim lapses.
+    expect(targets[2]!.receiver.received).toHaveLength(1);
+    const [lapsed] = await server.sql<{ due: boolean }>(
+      `select run_at between now() + interval '25 seconds' and now() + interval '35 seconds' as due
+         from graphile_worker.jobs where key = 'webhooks_send:lapsed'`,
     );
-    await server.sql(`select graphile_worker.add_job('webhooks_deliver_batch', json_build_object('deliveryIds', $1::uuid[]))`, [
-      ids.map((r) => r.id),
-    ]);
+    expect(lapsed).toEqual({ due: true });
+
+    // The claim lapses and that sender comes due.
+    await reset('-1 second');
+    await server.sql(`update graphile_worker._private_jobs set run_at = now() where key = 'webhooks_send:lapsed'`);
     await server.app.runDueJobs();
 
     expect(targets[0]!.receiver.received).toHaveLength(1);
@@ -191,6 +204,42 @@ describe('webhook delivery batches', () => {
     const after = await rows(eventId);
     expect(after.get(targets[2]!.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     expect(after.get(targets[0]!.id)).toEqual(written.get(targets[0]!.id));
+    await disableAll();
+  });
+
+  it('many transactions’ deliveries wait for a few sender jobs and go out in one batch', async () => {
+    const targets = await endpoints(3);
+    const more = await openOrders(server, 12, 'asc');
+    const transactions = 8;
+    const eventIds: string[] = [];
+    for (const order of more.slice(-transactions)) eventIds.push(await submit(order));
+    const pending = await server.sql<{ id: string }>(
+      `select id from webhook_delivery where event_id = any($1::uuid[]) and status = 'PENDING'`,
+      [eventIds],
+    );
+    expect(pending).toHaveLength(transactions * targets.length);
+    // Each transaction woke a sender, but under one of four keys: at most four jobs wait.
+    const [queued] = await server.sql<{ n: number }>(
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_send'`,
+    );
+    expect(queued!.n).toBeGreaterThanOrEqual(1);
+    expect(queued!.n).toBeLessThanOrEqual(4);
+
+    const { statements } = await server.countQueries(() => server.app.runDueJobs());
+    // One sender claimed and loaded all 24 deliveries; the other jobs found nothing to claim.
+    const claims = statements.filter((s) => /for update skip locked/.test(s));
+    const loads = statements.filter((s) => /from "webhook_delivery"/.test(s) && /"status" = /.test(s));
+    expect(claims.length).toBe(queued!.n);
+    expect(loads, loads.join('\n\n')).toHaveLength(1);
+    const delivered = await server.sql<{ n: number }>(
+      `select count(*)::int as n from webhook_delivery where event_id = any($1::uuid[]) and status = 'SUCCEEDED' and attempts = 1`,
+      [eventIds],
+    );
+    expect(delivered[0]!.n).toBe(transactions * targets.length);
+    for (const t of targets) {
+      expect(new Set(t.receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(eventIds));
+      expect(t.receiver.received.every((r) => r.verified)).toBe(true);
+    }
     await disableAll();
   });
 });

@@ -86,9 +86,9 @@ describe('webhook delivery across a crash', () => {
     }, 30_000);
     expect(confirmed).toBe(true);
     expect(await first.stop('SIGKILL')).toBeNull();
-    // The dead worker's batch job, still locked; its delivery unconfirmed (PENDING, no attempt written).
+    // The dead worker's sender job, still locked; its delivery unconfirmed (PENDING, no attempt written).
     const [locked] = await db.sql<{ n: number }>(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_deliver_batch' and locked_by is not null`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_send' and locked_by is not null`,
     );
     expect(locked!.n).toBe(1);
     const [pending] = await db.sql<{ status: string; attempts: number }>(

@@ -66,7 +66,7 @@ describe('webhook dispatch', () => {
     // Committed with the termination: no dispatch job ran, none is waiting.
     expect(await submittedDeliveries(direct)).toEqual([{ status: 'PENDING' }]);
     expect(await pendingJobs('webhooks_dispatch')).toBe(0);
-    expect(await pendingJobs('webhooks_deliver_batch')).toBe(1);
+    expect(await pendingJobs('webhooks_send')).toBe(1);
 
     const missed = await submitTermination(new Workflow(second), orders[1]!, 'webhook dispatch: instance without endpoints');
     expect(await submittedDeliveries(missed)).toEqual([]);

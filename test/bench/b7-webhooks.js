@@ -45,7 +45,7 @@ async function clearWebhooks() {
     if (rows[0].queue)
       await c.query(
         `delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t
-        where t.id = j.task_id and t.identifier in ('webhook_deliver', 'webhooks_deliver_batch', 'webhooks_dispatch')`,
+        where t.id = j.task_id and t.identifier in ('webhook_deliver', 'webhooks_deliver_batch', 'webhooks_send', 'webhooks_dispatch')`,
       );
     await c.query('delete from webhook_delivery');
     await c.query('delete from webhook_endpoint');

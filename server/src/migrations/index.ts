@@ -21,6 +21,7 @@ import { Migration20261202150000_OwnersAndDeputies } from './Migration2026120215
 import { Migration20261203100000_TerminationComments } from './Migration20261203100000_TerminationComments.js';
 import { Migration20261203400000_SingleSignOn } from './Migration20261203400000_SingleSignOn.js';
 import { Migration20261203800000_ImportByApiKey } from './Migration20261203800000_ImportByApiKey.js';
+import { Migration20261205100000_WebhookFirstAttempts } from './Migration20261205100000_WebhookFirstAttempts.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203400000_SingleSignOn', class: Migration20261203400000_SingleSignOn },
   { name: 'Migration20261203800000_ImportByApiKey', class: Migration20261203800000_ImportByApiKey },
   { name: 'Migration20261203700000_OneLanguagePerPerson', class: Migration20261203700000_OneLanguagePerPerson },
+  { name: 'Migration20261205100000_WebhookFirstAttempts', class: Migration20261205100000_WebhookFirstAttempts },
 ];

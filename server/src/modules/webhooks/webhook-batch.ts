@@ -9,11 +9,16 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { excerpt, type WebhookResponse } from './webhook-http.js';
 import { ownerActors } from './webhook-owner.js';
 
+/**
+ * The batch job of earlier versions (it carried its deliveries' ids); one still queued from
+ * before an upgrade runs the sender, which claims them with the rest.
+ */
 export const WEBHOOKS_DELIVER_BATCH_JOB = 'webhooks_deliver_batch';
-/** Deliveries per batch job: the dispatcher cuts a run's deliveries into jobs this size (several run side by side). */
-export const DELIVERIES_PER_BATCH = 200;
-/** Requests of one batch in flight at once. */
-const IN_FLIGHT = 32;
+/**
+ * Requests to one endpoint in flight at once (the kept-alive agent holds up to 16 sockets per
+ * origin); every endpoint of a batch has its own lanes, so a slow receiver holds only its own.
+ */
+const IN_FLIGHT_PER_ENDPOINT = 8;
 /** Successes are written together, at the latest this long after the first of them… */
 const FLUSH_AFTER_MS = 50;
 /** …or as soon as this many wait. */
@@ -28,30 +33,35 @@ interface Success {
 }
 
 /**
- * First attempts of freshly dispatched deliveries, many per job (B7: one job per delivery spent
- * more on the job queue and per-delivery SQL than on HTTP). The batch loads its deliveries,
- * endpoints, owners and events in four statements (two at a time), renders each distinct payload once (an
- * event's default body once; a payload document once per event and owner), signs per endpoint,
- * and sends concurrently over kept-alive connections. Successes are written set-based as they
- * come in (one statement per flush); a failure goes through the deliverer's per-delivery path
- * (retry schedule with jitter, 410, 5-day disabling), whose retries are jobs of their own.
+ * First attempts, many per job (B7: one job per delivery spent more on the job queue and
+ * per-delivery SQL than on HTTP). The sender (webhook-send.ts) claims them; the batch loads its
+ * deliveries, endpoints, owners and events in four statements (two at a time), renders each
+ * distinct payload once (an event's default body once; a payload document once per event and
+ * owner), signs per endpoint, and sends concurrently over kept-alive connections, each endpoint
+ * on lanes of its own. Successes are written set-based as they come in (one statement per
+ * flush); a failure goes through the deliverer's per-delivery path (retry schedule with jitter,
+ * 410, 5-day disabling), whose retries are jobs of their own.
  *
- * Crash safety: only deliveries still PENDING are attempted, so a batch job that runs again
- * (its worker was SIGKILLed; the heartbeat frees the job) sends only what was not confirmed —
- * again with the same webhook-id.
+ * Crash safety: only deliveries still PENDING are attempted, and a sender's claim lapses when it
+ * dies, so what was sent but not confirmed is sent again — with the same webhook-id.
  */
 export class WebhookBatchDeliverer {
   constructor(private readonly deliverer: WebhookDeliverer) {}
 
-  async deliver(ctx: RequestContext, deliveryIds: readonly string[]): Promise<void> {
-    if (!deliveryIds.length) return;
+  /**
+   * Delivers the given deliveries (those still PENDING). No send starts after `sendUntil` (the
+   * sender's claim must outlast every send): the ids not started are returned.
+   */
+  async deliver(ctx: RequestContext, deliveryIds: readonly string[], options: { sendUntil?: number } = {}): Promise<string[]> {
+    const unsent: string[] = [];
+    if (!deliveryIds.length) return unsent;
     const em = ctx.em.fork();
     const deliveries = await em.find(
       WebhookDelivery,
       { id: { $in: [...deliveryIds] }, status: WebhookDeliveryStatus.PENDING },
       { orderBy: { eventSequence: 'asc', createdAt: 'asc' } },
     );
-    if (!deliveries.length) return;
+    if (!deliveries.length) return unsent;
     // The events on a connection of their own, beside the endpoints and their owners.
     const [events, endpointList] = await Promise.all([
       ctx.services.eventFeed.byIds(ctx.em.fork(), [...new Set(deliveries.map((d) => d.eventId).filter((id): id is string => !!id))]),
@@ -71,9 +81,13 @@ export class WebhookBatchDeliverer {
     };
     const successes = new SuccessWriter(em);
     try {
-      await forEachLimited(deliveries, IN_FLIGHT, async (delivery) => {
+      await forEachPerEndpoint(deliveries, IN_FLIGHT_PER_ENDPOINT, async (delivery) => {
         const endpoint = endpoints.get(delivery.endpointId);
         if (!endpoint) return; // deleted since (its deliveries went with it)
+        if (options.sendUntil !== undefined && Date.now() > options.sendUntil) {
+          unsent.push(delivery.id);
+          return;
+        }
         if (await this.deliverer.refuseDisabled(ctx, endpoint, delivery, false)) return;
         const now = new Date();
         let response: WebhookResponse;
@@ -104,6 +118,7 @@ export class WebhookBatchDeliverer {
     } finally {
       await successes.close();
     }
+    return unsent;
   }
 }
 
@@ -164,6 +179,21 @@ class SuccessWriter {
       'all',
     );
   }
+}
+
+/** Runs `fn` over each endpoint's deliveries (in their order), at most `limit` of one endpoint at once, all endpoints side by side. */
+async function forEachPerEndpoint(
+  deliveries: readonly WebhookDelivery[],
+  limit: number,
+  fn: (delivery: WebhookDelivery) => Promise<void>,
+): Promise<void> {
+  const byEndpoint = new Map<string, WebhookDelivery[]>();
+  for (const delivery of deliveries) {
+    let group = byEndpoint.get(delivery.endpointId);
+    if (!group) byEndpoint.set(delivery.endpointId, (group = []));
+    group.push(delivery);
+  }
+  await Promise.all([...byEndpoint.values()].map((group) => forEachLimited(group, limit, fn)));
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once. */

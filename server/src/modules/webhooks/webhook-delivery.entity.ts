@@ -23,6 +23,11 @@ registerEnumType(WebhookDeliveryStatus, {
 @Entity({ tableName: 'webhook_delivery' })
 @Unique({ name: 'webhook_delivery_endpoint_event_unique', properties: ['endpointId', 'eventId'] })
 @Index({ name: 'webhook_delivery_endpoint_created_idx', properties: ['endpointId', 'createdAt', 'id'] })
+// What webhook senders claim: first attempts not yet sent (webhook-send.ts).
+@Index({
+  name: 'webhook_delivery_first_attempt_idx',
+  expression: `create index webhook_delivery_first_attempt_idx on webhook_delivery (next_attempt_at) where status = 'PENDING' and attempts = 0 and event_id is not null`,
+})
 export class WebhookDelivery extends BaseEntity<
   | 'status'
   | 'attempts'

@@ -11,7 +11,8 @@ import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js
 import { WebhookEndpoint, WebhookEndpointKind } from './webhook-endpoint.entity.js';
 import { IM_EVENT_TYPES } from './im/im-request.js';
 import { ownerActors } from './webhook-owner.js';
-import { DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, WebhookBatchDeliverer } from './webhook-batch.js';
+import { WEBHOOKS_DELIVER_BATCH_JOB, WebhookBatchDeliverer } from './webhook-batch.js';
+import { randomLane, wakeSenderIfClaimable, wakeSenderSql, WEBHOOKS_SEND_JOB, WebhookSender } from './webhook-send.js';
 
 export const WEBHOOKS_DISPATCH_JOB = 'webhooks_dispatch';
 /** Dispatch runs one at a time, whoever enqueued it (graphile-worker named queue). */
@@ -30,8 +31,6 @@ const BATCHES_PER_RUN = 20;
 const HELD_BACK_POLL_MS = 50;
 const HELD_BACK_WAITS = 40;
 const HELD_BACK_RETRY_MS = 1000;
-/** graphile-worker's retries of a batch job: only for failures on our side (database down). */
-const BATCH_JOB_MAX_ATTEMPTS = 10;
 /** How long this instance trusts what it knows about enabled endpoints. */
 const ENABLED_TTL_MS = 60_000;
 /** How long a transaction's direct dispatch trusts the loaded endpoints and owners. */
@@ -51,8 +50,8 @@ interface Targets {
  * Turns events into deliveries, two ways:
  *
  * - Directly: a transaction that records events inserts, as its last statement, the deliveries
- *   of its own events and their batch jobs, so they commit (or roll back) with the change and
- *   the worker hears of them at the commit. Nothing waits for the feed's horizon (B7: with ~70
+ *   of its own events and wakes a sender (webhook-send.ts), so they commit (or roll back) with
+ *   the change and the worker hears of them at the commit. Nothing waits for the feed's horizon (B7: with ~70
  *   committing transactions a second, one dispatch job per transaction waiting for the horizon
  *   was most of the lag).
  * - The sweep: a job every minute (and after a backlog) reads the feed after its stored cursor
@@ -70,10 +69,10 @@ export class WebhookDispatcher {
   private readonly recorded = new WeakMap<EntityManager, Dispatchable[]>();
   private targets: Promise<Targets> | null = null;
 
-  private readonly batches: WebhookBatchDeliverer;
+  private readonly sender: WebhookSender;
 
   constructor(private readonly deliverer: WebhookDeliverer) {
-    this.batches = new WebhookBatchDeliverer(deliverer);
+    this.sender = new WebhookSender(new WebhookBatchDeliverer(deliverer));
   }
 
   /** Called after an endpoint change commits; `enabledNow` true when an endpoint is known enabled. */
@@ -99,8 +98,9 @@ export class WebhookDispatcher {
       },
       jobs: {
         [WEBHOOKS_DISPATCH_JOB]: (_payload, ctx) => this.dispatch(ctx),
-        [WEBHOOKS_DELIVER_BATCH_JOB]: (payload, ctx) =>
-          this.batches.deliver(ctx, Array.isArray(payload.deliveryIds) ? payload.deliveryIds.map(String) : []),
+        [WEBHOOKS_SEND_JOB]: (_payload, ctx) => this.sender.run(ctx),
+        // Queued before an upgrade with its ids: the sender claims those with everything else pending.
+        [WEBHOOKS_DELIVER_BATCH_JOB]: (_payload, ctx) => this.sender.run(ctx),
         [WEBHOOK_DELIVER_JOB]: (payload, ctx) => this.deliverer.attempt(ctx, String(payload.deliveryId), payload.manual === true),
       },
     };
@@ -183,6 +183,8 @@ export class WebhookDispatcher {
 
   /** Dispatches everything after the cursor (a bounded amount per run; the rest in a follow-up job). */
   async dispatch(ctx: RequestContext): Promise<void> {
+    // The safety net of sending too: first attempts whose sender died (its claim lapsed).
+    await wakeSenderIfClaimable(ctx.em.fork());
     let waits = 0;
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
       const hasMore = await inTransaction(ctx, (scope) => this.dispatchBatch(ctx, scope.em));
@@ -288,11 +290,11 @@ interface DeliveryPair {
 }
 
 /**
- * Inserts deliveries and their batch jobs in one statement (clock_timestamp: rows keep the
- * feed's order in the newest-first delivery log; the sequence comes from the event's row). An
- * existing (endpoint, event) row is kept as it is and is in no batch, so whichever path inserts
- * a delivery first, it is sent once. A batch holds the deliveries of consecutive events to
- * every endpoint, so each event is rendered once.
+ * Inserts deliveries and wakes a sender in one statement (clock_timestamp: rows keep the feed's
+ * order in the newest-first delivery log; the sequence comes from the event's row). An existing
+ * (endpoint, event) row is kept as it is, so whichever path inserts a delivery first, it is sent
+ * once. The wake-up replaces a waiting sender job under one of a few keys (randomLane): many
+ * transactions, few jobs; a sender claims every pending first attempt, not just these.
  */
 async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[]): Promise<void> {
   if (!pairs.length) return;
@@ -305,15 +307,9 @@ async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[
          join webhook_endpoint w on w.id = u.endpoint_id -- none for an endpoint deleted since the cache was loaded
         order by e.seq
        on conflict (endpoint_id, event_id) do nothing
-       returning id, event_sequence, endpoint_id),
-     batches as (
-       select json_agg(id) as ids
-         from (select id, (row_number() over (order by event_sequence, endpoint_id) - 1) / ?::int as batch from created) c
-        group by batch)
-     select graphile_worker.add_jobs(array(
-       select row(?::text, json_build_object('deliveryIds', ids), null, now(), ?::int, null, 0, null)::graphile_worker.job_spec
-         from batches))`,
-    [JSON.stringify(pairs), DELIVERIES_PER_BATCH, WEBHOOKS_DELIVER_BATCH_JOB, BATCH_JOB_MAX_ATTEMPTS],
+       returning id)
+     select ${wakeSenderSql(randomLane())} from (select 1 from created limit 1) c`,
+    [JSON.stringify(pairs)],
     'all',
     em.getTransactionContext(),
   );

@@ -1,0 +1,131 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../kernel/context.js';
+import type { WebhookBatchDeliverer } from './webhook-batch.js';
+
+export const WEBHOOKS_SEND_JOB = 'webhooks_send';
+/** First attempts one claim takes at most; a full claim is followed by another in the same run. */
+export const CLAIM_LIMIT = 200;
+/**
+ * Wake-up keys a committing transaction picks one of at random. A key holds at most one waiting
+ * job (graphile-worker replaces it), so many transactions' deliveries wait for few jobs; several
+ * keys, so that concurrent commits rarely queue behind each other's update of the same job row.
+ */
+export const SEND_LANES = 4;
+/**
+ * A claim keeps its deliveries from other senders this long (their next_attempt_at moves to its
+ * end). A sender starts no send later than SEND_WINDOW_MS after its claim, and a send ends within
+ * the 10 s timeout (twice that with the one reconnect), so a live sender's claim never lapses;
+ * a dead sender's deliveries are claimable again when it does.
+ */
+const CLAIM_LEASE_MS = 30_000;
+const SEND_WINDOW_MS = 5_000;
+/** A run claims again while its claims come back full, for up to this long; then a fresh job. */
+const RUN_BUDGET_MS = 10_000;
+
+/** The rows senders claim (the partial index webhook_delivery_first_attempt_idx holds exactly these). */
+const FIRST_ATTEMPT = `status = 'PENDING' and attempts = 0 and event_id is not null`;
+
+/**
+ * SQL (one statement, for use inside another's select list) that wakes a sender: a job under one
+ * of the lane keys, replacing a waiting one, or a new one when that job already runs. Parameters:
+ * none; `lane` is an integer chosen by the caller.
+ */
+export function wakeSenderSql(lane: number): string {
+  return `graphile_worker.add_job('${WEBHOOKS_SEND_JOB}', '{}'::json, job_key => '${WEBHOOKS_SEND_JOB}:${lane}', max_attempts => 10)`;
+}
+
+export function randomLane(): number {
+  return Math.floor(Math.random() * SEND_LANES);
+}
+
+/** Wakes a sender when first attempts are claimable now (the sweep's safety net: lapsed claims, lost wake-ups). */
+export async function wakeSenderIfClaimable(em: EntityManager): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `select ${wakeSenderSql(randomLane())} where exists (select 1 from webhook_delivery where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp())`,
+      [],
+      'all',
+      em.getTransactionContext(),
+    );
+}
+
+/**
+ * The sending job (issue #15, B7). Transactions that record events insert their deliveries and
+ * wake a sender (few jobs for many transactions, see SEND_LANES); a sender claims every pending
+ * first attempt, whoever inserted it, up to CLAIM_LIMIT (`for update skip locked`, so senders
+ * side by side take different rows), and hands them to the batch deliverer (render once per
+ * event, sign per endpoint, send concurrently per endpoint, write successes set-based, failures
+ * onto the retry schedule). Batches thus grow with the backlog instead of being one
+ * transaction's 20–60 deliveries each.
+ *
+ * No wake-up is lost: a transaction's wake-up job commits with its deliveries, and a job runs
+ * only after it is committed, so its claim sees them. A crashed sender's claims lapse after
+ * CLAIM_LEASE_MS; the freed job (or any sender that finds nothing to claim) schedules a sender
+ * for when they lapse, and the minute's sweep wakes one whenever anything is claimable.
+ */
+export class WebhookSender {
+  constructor(private readonly batches: WebhookBatchDeliverer) {}
+
+  async run(ctx: RequestContext): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const ids = await this.claim(ctx);
+      if (!ids.length) return this.wakeWhenClaimsLapse(ctx);
+      const unsent = await this.batches.deliver(ctx, ids, { sendUntil: Date.now() + SEND_WINDOW_MS });
+      if (unsent.length) await this.release(ctx, unsent);
+      // A claim short of the limit took everything there was; what commits later wakes a sender itself.
+      if (ids.length < CLAIM_LIMIT && !unsent.length) return;
+      if (Date.now() - started >= RUN_BUDGET_MS) {
+        // Others get the worker meanwhile; the rest continues in a job of its own.
+        const em = ctx.em.fork();
+        await em.getConnection().execute(`select ${wakeSenderSql(randomLane())}`);
+        return;
+      }
+    }
+  }
+
+  /** The oldest claimable first attempts, leased to this run (committed at once: no transaction stays open while sending). */
+  private async claim(ctx: RequestContext): Promise<string[]> {
+    const rows = await ctx.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `with claimable as (
+           select id from webhook_delivery
+            where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp()
+            order by next_attempt_at
+            limit ? for update skip locked)
+         update webhook_delivery d set next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+           from claimable c where d.id = c.id
+         returning d.id`,
+        [CLAIM_LIMIT, CLAIM_LEASE_MS],
+        'all',
+      );
+    return rows.map((r) => r.id);
+  }
+
+  /** Claimed deliveries this run did not start sending: claimable again at once. */
+  private async release(ctx: RequestContext, ids: readonly string[]): Promise<void> {
+    await ctx.em
+      .fork()
+      .getConnection()
+      .execute(`update webhook_delivery set next_attempt_at = clock_timestamp() where id = any(?::uuid[]) and ${FIRST_ATTEMPT}`, [ids]);
+  }
+
+  /**
+   * Nothing claimable now: either other senders hold it all, or a sender died holding claims.
+   * One job (keyed; the earliest time kept) looks again when the first claim lapses.
+   */
+  private async wakeWhenClaimsLapse(ctx: RequestContext): Promise<void> {
+    await ctx.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select graphile_worker.add_job(?, '{}'::json, run_at => m.at, job_key => ?, job_key_mode => 'preserve_run_at', max_attempts => 10)
+           from (select min(next_attempt_at) as at from webhook_delivery where ${FIRST_ATTEMPT} and next_attempt_at > clock_timestamp()) m
+          where m.at is not null`,
+        [WEBHOOKS_SEND_JOB, `${WEBHOOKS_SEND_JOB}:lapsed`],
+      );
+  }
+}
