@@ -1,6 +1,5 @@
 import { FaultInjector } from '../kernel/faults.js';
 import { BulkTerminationService } from '../modules/bulk/bulk.service.js';
-import { ApprovalPolicyService } from '../modules/approval/approval-policy.service.js';
 import { ApprovalService } from '../modules/approval/approval.service.js';
 import { ApprovalDeputyService } from '../modules/approval/approval-deputy.service.js';
 import { CalendarService } from '../modules/calendar/calendar.service.js';
@@ -141,7 +140,7 @@ export function createServices(
   );
   const faults = new FaultInjector(config.faultInjection);
   const exchangeRates = new ExchangeRateService(config.baseCurrency, domainEvents);
-  const impacts = new ImpactService(new ApprovalPolicyService(), exchangeRates);
+  const impacts = new ImpactService(exchangeRates);
   const calendar = new CalendarService(domainEvents);
   const issuer = new ConfirmationIssuer(
     { publicUrl: config.publicUrl, validityHours: config.confirmationValidityHours, reminderHoursBefore: 48 },

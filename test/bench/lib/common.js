@@ -139,12 +139,12 @@ export async function spawnProcess(name, args, { env = {}, readyUrl, readyLine, 
   return handle;
 }
 
-/** Our API, compiled (server/dist), as its own process. */
-export async function startApi(name, env = {}) {
+/** Our API, compiled (server/dist, or `dist`: e.g. a previous build as a contender), as its own process. */
+export async function startApi(name, env = {}, { dist = SERVER_DIST, nodeArgs: extraArgs = [] } = {}) {
   const port = await freePort();
   // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API processes.
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const handle = await spawnProcess(name, [...nodeArgs, path.join(SERVER_DIST, 'main.js'), 'start'], {
+  const nodeArgs = [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraArgs];
+  const handle = await spawnProcess(name, [...nodeArgs, path.join(path.resolve(dist), 'main.js'), 'start'], {
     env: {
       NODE_ENV: 'production',
       // The benchmark's customer mail stays in the database (no SMTP relay to measure).

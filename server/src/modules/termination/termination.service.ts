@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { EXPLANATION_MAX } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
@@ -13,12 +14,12 @@ import {
 import { TerminationBlockedError } from './termination-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
+import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
-import { holdForTermination, lockOrder } from '../order/order-termination-status.js';
+import { holdForTermination } from '../order/order-termination-status.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactService } from './impact.service.js';
 import type { TerminationImpactInput } from './impact.types.js';
@@ -29,6 +30,11 @@ import { guardRetryEffect, guardWithdraw } from './termination-policy.js';
 import { Termination, TerminationScope } from './termination.entity.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
+
+/** The display number of a termination from the drawn sequence value, e.g. TR-2026-000042. */
+function terminationNumber(sequenceValue: string): string {
+  return `TR-${new Date().getFullYear()}-${String(sequenceValue).padStart(6, '0')}`;
+}
 
 export class TerminationService {
   constructor(
@@ -58,23 +64,27 @@ export class TerminationService {
       try {
         return await inTransaction(ctx, async (scope) => {
           const { em } = scope;
-          const { order: found, reason } = await this.orderAndReason(em, input.orderNumber, input.reasonCode);
-          // Submissions for one order queue here; the partial unique index is the last line of defence.
-          const order = await lockOrder(scope, found.id);
+          // One statement finds and locks the order: submissions for one order queue here (the
+          // partial unique index is the last line of defence). The facts are read after it.
+          const order = await em.findOne(SalesOrder, { number: input.orderNumber.trim() }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          if (!order) refuse(NotFoundError, 'NOT_FOUND', `There is no order ${input.orderNumber.trim().slice(0, 40)}.`);
           if (claim) {
             const replay = await findReplay(em, claim);
             if (replay) return { replay };
           }
-          if (reason.explanationRequired && explanation.length < 10) {
-            refuse(InputError, 'VALIDATION_FAILED', `For "${reason.labelEn}" explain in at least 10 characters.`, { field: 'explanation' });
-          }
-          const impact = await this.impacts.compute(em, {
+          const computed = await this.impacts.computeForSubmission(em, {
             order,
-            reason,
+            reasonCode: input.reasonCode.trim(),
             lines: input.lines,
             customerConfirmationRequested: input.customerConfirmationRequired,
             fault: options.fault,
           });
+          const { reason, number } = computed;
+          if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${input.reasonCode.trim().slice(0, 40)}.`);
+          if (reason.explanationRequired && explanation.length < 10) {
+            refuse(InputError, 'VALIDATION_FAILED', `For "${reason.labelEn}" explain in at least 10 characters.`, { field: 'explanation' });
+          }
+          const impact = computed.impact!;
           if (impact.blockers.length) {
             const active = impact.blockers.find((b) => b.code === 'TERMINATION_ACTIVE');
             if (active) refuse(ActiveTerminationExistsError, 'ACTIVE_TERMINATION_EXISTS', active.message);
@@ -86,7 +96,7 @@ export class TerminationService {
             refuse(ValidationError, 'VALIDATION_FAILED', 'No approval rule applies; an administrator must configure the approval policy.');
           }
           const t = em.create(Termination, {
-            number: await this.nextNumber(scope),
+            number: terminationNumber(number),
             order,
             reason,
             explanation,
@@ -101,7 +111,7 @@ export class TerminationService {
           for (const line of impact.lines) {
             em.create(TerminationLine, { termination: t, salesOrderLine: line.lineId, quantity: line.quantity, amount: line.amount });
           }
-          for (const step of impact.approvalRoute) {
+          const steps = impact.approvalRoute.map((step) =>
             em.create(ApprovalStep, {
               termination: t,
               stage: step.stage,
@@ -109,11 +119,12 @@ export class TerminationService {
               ruleCode: step.ruleCode,
               slaHours: step.slaHours,
               status: ApprovalStepStatus.WAITING,
-            });
-          }
+            }),
+          );
+          // The first stage opens before anything is written, so its steps are inserted PENDING
+          // (no read-back, no second write); the flush writes each table in one statement.
+          await activateNextStage(scope, t, steps);
           holdForTermination(order);
-          await em.flush();
-          await activateNextStage(scope, t);
           await this.events.record(
             scope,
             ctx.actor,
@@ -222,13 +233,6 @@ export class TerminationService {
     // API keys submit on behalf of the technical user that owns them.
     if (ctx.actor?.kind === 'apiKey' && ctx.actor.ownerUserId) return em.getReference(User, ctx.actor.ownerUserId);
     refuse(ForbiddenActionError, 'FORBIDDEN_ACTION', 'Submitting needs a user or an API key owned by a user.');
-  }
-
-  private async nextNumber(scope: TransactionScope): Promise<string> {
-    const [row] = await scope.em
-      .getConnection()
-      .execute<{ n: string }[]>(`select nextval('termination_number_seq') as n`, [], 'all', scope.em.getTransactionContext());
-    return `TR-${new Date().getFullYear()}-${String(row!.n).padStart(6, '0')}`;
   }
 
   private async replayed(ctx: RequestContext, stored: Record<string, unknown>) {
