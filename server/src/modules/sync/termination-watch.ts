@@ -49,6 +49,9 @@ function lineRefsOf(input: Record<string, unknown>): Ids {
   return [...new Set(refs.filter((v): v is string => typeof v === 'string' && !!v.trim()).map((v) => v.trim()))];
 }
 
+/** A list of external ids sent as one JSON parameter, as a row source `x(id)`. */
+const IDS = 'jsonb_array_elements_text(?::jsonb) as x(id)';
+
 /** Running terminations of the orders the call's records are, or point at, as stored now. */
 async function watchedTerminations(em: EntityManager, source: string, input: Record<string, unknown>): Promise<string[]> {
   const orders = [...idsOf(input, 'salesOrders'), ...idsOf(input, 'invoices', 'salesOrderExternalId')];
@@ -60,21 +63,26 @@ async function watchedTerminations(em: EntityManager, source: string, input: Rec
   const payments = idsOf(input, 'payments');
   if (![orders, lines, pos, reservations, shipments, invoices, payments].some((ids) => ids.length)) return [];
   const rows: { id: string }[] = await em.execute(
+    // Each list drives its lookups (`from ids(?) x join … on … = x.id`): the (source, external_id) index is
+    // used whatever the planner believes about the source, whose rows it may not have counted yet
+    // (an `in (select …)` filter read every row of a new source on each call).
     `with touched as (
-       select id as order_id from sales_order where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from sales_order_line where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select sol.order_id from purchase_order po
+       select o.id as order_id from ids(?) x join sales_order o on o.source = ? and o.external_id = x.id
+       union select l.order_id from ids(?) x join sales_order_line l on l.source = ? and l.external_id = x.id
+       union select sol.order_id from ids(?) x join purchase_order po on po.source = ? and po.external_id = x.id
          join purchase_order_line pol on pol.purchase_order_id = po.id
          join sales_order_line sol on sol.id = pol.sales_order_line_id
-        where po.source = ? and po.external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select sol.order_id from reservation r join sales_order_line sol on sol.id = r.sales_order_line_id
-        where r.source = ? and r.external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from shipment where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from invoice where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from payment where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb)))
-     select t.id from termination t join touched on touched.order_id = t.order_id where t.status in (select jsonb_array_elements_text(?::jsonb))`,
+       union select sol.order_id from ids(?) x join reservation r on r.source = ? and r.external_id = x.id
+         join sales_order_line sol on sol.id = r.sales_order_line_id
+       union select s.order_id from ids(?) x join shipment s on s.source = ? and s.external_id = x.id
+       union select i.order_id from ids(?) x join invoice i on i.source = ? and i.external_id = x.id
+       union select p.order_id from ids(?) x join payment p on p.source = ? and p.external_id = x.id)
+     select t.id from termination t join touched on touched.order_id = t.order_id where t.status in (select jsonb_array_elements_text(?::jsonb))`.replaceAll(
+      'ids(?) x',
+      IDS,
+    ),
     [
-      ...[orders, lines, pos, reservations, shipments, invoices, payments].flatMap((ids) => [source, JSON.stringify(ids)]),
+      ...[orders, lines, pos, reservations, shipments, invoices, payments].flatMap((ids) => [JSON.stringify(ids), source]),
       JSON.stringify(RUNNING_TERMINATION),
     ],
   );
