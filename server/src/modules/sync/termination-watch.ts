@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { RUNNING_TERMINATION } from './kinds/sales-order.sync.js';
+import { placeholders } from './sql-write.js';
 
 /**
  * The requester of a running termination is told when a sync changes what the termination saw:
@@ -49,42 +50,44 @@ function lineRefsOf(input: Record<string, unknown>): Ids {
   return [...new Set(refs.filter((v): v is string => typeof v === 'string' && !!v.trim()).map((v) => v.trim()))];
 }
 
-/** A list of external ids sent as one JSON parameter, as a row source `x(id)`. */
-const IDS = 'jsonb_array_elements_text(?::jsonb) as x(id)';
+/**
+ * Per kind of sent id: the orders a row of that table holds (alias `r`, found by `r.source` and
+ * `r.external_id`). Each is looked up with `external_id in (…)` beside `source = …`, so that both
+ * columns of the (source, external_id) index bound the scan whatever the planner believes about
+ * the source (a new one it has not counted yet: an `in (select jsonb_array_elements_text(…))`
+ * filter read every row of the source on each call).
+ */
+const TOUCHED = {
+  orders: 'select r.id as order_id from sales_order r',
+  lines: 'select r.order_id from sales_order_line r',
+  pos: `select sol.order_id from purchase_order r join purchase_order_line pol on pol.purchase_order_id = r.id
+          join sales_order_line sol on sol.id = pol.sales_order_line_id`,
+  reservations: 'select sol.order_id from reservation r join sales_order_line sol on sol.id = r.sales_order_line_id',
+  shipments: 'select r.order_id from shipment r',
+  invoices: 'select r.order_id from invoice r',
+  payments: 'select r.order_id from payment r',
+} as const;
 
 /** Running terminations of the orders the call's records are, or point at, as stored now. */
 async function watchedTerminations(em: EntityManager, source: string, input: Record<string, unknown>): Promise<string[]> {
-  const orders = [...idsOf(input, 'salesOrders'), ...idsOf(input, 'invoices', 'salesOrderExternalId')];
-  const lines = lineRefsOf(input);
-  const pos = idsOf(input, 'purchaseOrders');
-  const reservations = idsOf(input, 'reservations');
-  const shipments = idsOf(input, 'shipments');
-  const invoices = [...idsOf(input, 'invoices'), ...idsOf(input, 'payments', 'invoiceExternalId')];
-  const payments = idsOf(input, 'payments');
-  if (![orders, lines, pos, reservations, shipments, invoices, payments].some((ids) => ids.length)) return [];
+  const sent: Record<keyof typeof TOUCHED, Ids> = {
+    orders: [...new Set([...idsOf(input, 'salesOrders'), ...idsOf(input, 'invoices', 'salesOrderExternalId')])],
+    lines: lineRefsOf(input),
+    pos: idsOf(input, 'purchaseOrders'),
+    reservations: idsOf(input, 'reservations'),
+    shipments: idsOf(input, 'shipments'),
+    invoices: [...new Set([...idsOf(input, 'invoices'), ...idsOf(input, 'payments', 'invoiceExternalId')])],
+    payments: idsOf(input, 'payments'),
+  };
+  const parts = (Object.keys(TOUCHED) as (keyof typeof TOUCHED)[]).filter((k) => sent[k].length);
+  if (!parts.length) return [];
   const rows: { id: string }[] = await em.execute(
-    // Each list drives its lookups (`from ids(?) x join … on … = x.id`): the (source, external_id) index is
-    // used whatever the planner believes about the source, whose rows it may not have counted yet
-    // (an `in (select …)` filter read every row of a new source on each call).
-    `with touched as (
-       select o.id as order_id from ids(?) x join sales_order o on o.source = ? and o.external_id = x.id
-       union select l.order_id from ids(?) x join sales_order_line l on l.source = ? and l.external_id = x.id
-       union select sol.order_id from ids(?) x join purchase_order po on po.source = ? and po.external_id = x.id
-         join purchase_order_line pol on pol.purchase_order_id = po.id
-         join sales_order_line sol on sol.id = pol.sales_order_line_id
-       union select sol.order_id from ids(?) x join reservation r on r.source = ? and r.external_id = x.id
-         join sales_order_line sol on sol.id = r.sales_order_line_id
-       union select s.order_id from ids(?) x join shipment s on s.source = ? and s.external_id = x.id
-       union select i.order_id from ids(?) x join invoice i on i.source = ? and i.external_id = x.id
-       union select p.order_id from ids(?) x join payment p on p.source = ? and p.external_id = x.id)
-     select t.id from termination t join touched on touched.order_id = t.order_id where t.status in (select jsonb_array_elements_text(?::jsonb))`.replaceAll(
-      'ids(?) x',
-      IDS,
-    ),
-    [
-      ...[orders, lines, pos, reservations, shipments, invoices, payments].flatMap((ids) => [JSON.stringify(ids), source]),
-      JSON.stringify(RUNNING_TERMINATION),
-    ],
+    `with touched as (${parts
+      .map((k) => `${TOUCHED[k]} where r.source = ? and r.external_id in (${placeholders(sent[k].length)})`)
+      .join('\n union ')})
+     select t.id from termination t join touched on touched.order_id = t.order_id
+      where t.status in (${placeholders(RUNNING_TERMINATION.length)})`,
+    [...parts.flatMap((k) => [source, ...sent[k]]), ...RUNNING_TERMINATION],
   );
   return rows.map((r) => r.id);
 }
