@@ -213,6 +213,82 @@ describe('templates round-trip', () => {
     expect(receiver.received[0]!.payload).toMatchObject({ type: 'IMPORT_COMPLETED' });
     expect(JSON.stringify(receiver.received[0]!.payload)).toContain(run.id);
   });
+
+  it('contracts with clauses (XLSX, 中文): one row per clause, a contract without clauses is one row; a clause missing its text is a row error', async () => {
+    const customers = await filledTemplate('customer', 'csv', 'en', [
+      { 'External ID': 'KC-1', Code: 'KC-001', Name: '条款客户', Contact: '李四', 'E-mail': 'kc@example.com', City: '苏州' },
+    ]);
+    expect((await runImport((await dryRun('CUSTOMER', 'kc.csv', customers.file)).id)).created).toBe(1);
+
+    const contract = {
+      合同编号: 'KK-2026-1',
+      标题: '含条款的框架合同',
+      客户外部编号: 'KC-1',
+      通知天数: 14,
+      费率表: 'BEFORE_PURCHASING=0;PURCHASING_CONFIRMED=0.1;IN_PRODUCTION=0.3;SHIPPING=0.6',
+    };
+    const clause1 = {
+      条款编号: '7.1',
+      '条款标题（中文）': '终止',
+      '条款标题（英文）': 'Termination',
+      '条款正文（中文）': '买方可在发货前书面终止订单。',
+      '条款正文（英文）': 'The buyer may terminate an order in writing before shipment.',
+    };
+    const clause2 = {
+      条款编号: '7.2',
+      '条款标题（中文）': '费用',
+      '条款标题（英文）': 'Fee',
+      '条款正文（中文）': '终止费按订单阶段计算。',
+      '条款正文（英文）': 'The fee follows the stage of the order.',
+    };
+    const rows = [
+      { ...contract, 外部编号: 'KK-1', ...clause1 },
+      { ...contract, 外部编号: 'KK-1', ...clause2 },
+      { ...contract, 外部编号: 'KK-2', 合同编号: 'KK-2026-2' },
+    ];
+    const file = await filledTemplate('contract', 'xlsx', 'zh-CN', rows);
+    expect(file.header).toEqual(expect.arrayContaining(['条款编号', '条款正文（英文）']));
+
+    // A clause without its English text: the dry run names its row and column, and writes nothing.
+    const broken = await filledTemplate('contract', 'xlsx', 'zh-CN', [rows[0]!, { ...rows[1]!, '条款正文（英文）': '' }, rows[2]!]);
+    let run = await dryRun('CONTRACT', '合同.xlsx', broken.file);
+    expect(run).toMatchObject({ status: 'VALIDATED', totalRecords: 2, invalidRecords: 1 });
+    expect((await errorsOf(run.id, 'DRY_RUN')).items).toEqual([
+      expect.objectContaining({ rowNumber: 3, externalId: 'KK-1', column: '条款正文（英文）', code: 'REQUIRED' }),
+    ]);
+    expect(await server.sql(`select count(*)::int as n from contract where source = $1 and external_id like 'KK-%'`, [SOURCE])).toEqual([
+      { n: 0 },
+    ]);
+
+    run = await runImport((await dryRun('CONTRACT', '合同.xlsx', file.file)).id);
+    expect(run).toMatchObject({ status: 'COMPLETED', totalRecords: 2, created: 2, rejected: 0 });
+    const stored = await server.sql<{ external_id: string; clauses: { code: string; titleEn: string; textZh: string }[] }>(
+      `select external_id, clauses from contract where source = $1 and external_id like 'KK-%' order by external_id`,
+      [SOURCE],
+    );
+    expect(stored.map((c) => ({ id: c.external_id, clauses: c.clauses.map((cl) => [cl.code, cl.titleEn, cl.textZh]) }))).toEqual([
+      {
+        id: 'KK-1',
+        clauses: [
+          ['7.1', 'Termination', '买方可在发货前书面终止订单。'],
+          ['7.2', 'Fee', '终止费按订单阶段计算。'],
+        ],
+      },
+      { id: 'KK-2', clauses: [] },
+    ]);
+
+    // The same file again changes nothing; with a clause fewer, the contract is updated to one clause.
+    run = await runImport((await dryRun('CONTRACT', '合同.xlsx', file.file)).id);
+    expect(run).toMatchObject({ status: 'COMPLETED', unchanged: 2, created: 0, updated: 0 });
+    const shorter = await filledTemplate('contract', 'xlsx', 'zh-CN', [rows[0]!, rows[2]!]);
+    run = await runImport((await dryRun('CONTRACT', '合同.xlsx', shorter.file)).id);
+    expect(run).toMatchObject({ status: 'COMPLETED', updated: 1, unchanged: 1 });
+    const [kk1] = await server.sql<{ n: number }>(
+      `select jsonb_array_length(clauses::jsonb)::int as n from contract where source = $1 and external_id = 'KK-1'`,
+      [SOURCE],
+    );
+    expect(kk1).toEqual({ n: 1 });
+  });
 });
 
 /** The English header of the sales-order template's columns used below. */

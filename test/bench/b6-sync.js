@@ -3,6 +3,8 @@
 // limit: the same kind of rows written by bare INSERT … ON CONFLICT statements in batches of 500
 // on the same database (lib/sync-load.js). Interleaved rounds (ours, limit, ours, limit, …);
 // orders/s per contender, ratio of the medians, and the API's RSS sampled every second.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   BENCH_DIR,
@@ -22,6 +24,7 @@ import {
 import { masterRecords, ORDERS_PER_BATCH } from './lib/sync-records.js';
 
 const LOAD = path.join(BENCH_DIR, 'lib/sync-load.js');
+const HEAP_PROBE = path.join(BENCH_DIR, 'lib/heap-probe.js');
 /** Every B6 run writes under a source of this prefix; earlier runs' rows are removed first and after. */
 const SOURCE_PREFIX = 'B6-';
 
@@ -52,7 +55,22 @@ export async function runB6({ orders, rounds }) {
   const run = Date.now().toString(36).toUpperCase();
   const source = `${SOURCE_PREFIX}${run}`;
   await removeB6Rows();
-  const api = await startApi('api-b6');
+  // The live heap after a full collection, asked for after each round (lib/heap-probe.js).
+  const heapFile = path.join(os.tmpdir(), `b6-heap-${run}.txt`);
+  const api = await startApi('api-b6', {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --import ${HEAP_PROBE}`.trim(),
+    HEAP_PROBE_FILE: heapFile,
+  });
+  const liveHeap = async () => {
+    const before = fs.existsSync(heapFile) ? fs.readFileSync(heapFile, 'utf8').trim().split('\n').length : 0;
+    process.kill(api.pid, 'SIGUSR2');
+    for (let i = 0; i < 50; i++) {
+      await sleep(100);
+      const lines = fs.existsSync(heapFile) ? fs.readFileSync(heapFile, 'utf8').trim().split('\n') : [];
+      if (lines.length > before) return Number(lines.at(-1));
+    }
+    return null;
+  };
   const rss = [];
   let sampling = true;
   try {
@@ -89,17 +107,21 @@ export async function runB6({ orders, rounds }) {
     const ours = [];
     const limit = [];
     const rssAfterRound = [];
+    const heapAfterRound = [];
+    const heapBefore = await liveHeap();
     for (let r = 0; r < rounds; r++) {
       const from = 2 + r * batchesPerRound;
       const a = await load('api', `B6${run}A`, from, batchesPerRound);
       if (a.rejected) throw new Error(`B6: ${a.rejected} records rejected`);
       rssAfterRound.push(rssMiB(api.pid));
+      heapAfterRound.push(await liveHeap());
       const b = await load('limit', `B6${run}L`, from, batchesPerRound);
       ours.push(a.orders / a.seconds);
       limit.push(b.orders / b.seconds);
       log(
         `B6 round ${r + 1}: ours ${round(a.orders / a.seconds, 1)} orders/s (p50 ${round(median(a.batchMs), 0)} ms per call), ` +
-          `limit ${round(b.orders / b.seconds, 1)} orders/s (p50 ${round(median(b.batchMs), 0)} ms per batch); API RSS ${rssAfterRound.at(-1)} MiB`,
+          `limit ${round(b.orders / b.seconds, 1)} orders/s (p50 ${round(median(b.batchMs), 0)} ms per batch); API RSS ${rssAfterRound.at(-1)} MiB, ` +
+          `live heap ${heapAfterRound.at(-1)} MiB`,
       );
     }
     sampling = false;
@@ -136,7 +158,8 @@ export async function runB6({ orders, rounds }) {
     const measuredOrders = rounds * batchesPerRound * ORDERS_PER_BATCH;
     log(
       `B6: ours ${round(median(ours), 1)} orders/s vs limit ${round(median(limit), 1)} orders/s = ${round(ratio.ratio, 2)}× ` +
-        `(rounds ${round(ratio.min, 2)}–${round(ratio.max, 2)}); API RSS ${rssStart} → peak ${rssPeak} → ${rssEnd} MiB; after each round ${rssAfterRound.join(', ')}`,
+        `(rounds ${round(ratio.min, 2)}–${round(ratio.max, 2)}); API RSS ${rssStart} → peak ${rssPeak} → ${rssEnd} MiB; after each round ${rssAfterRound.join(', ')}; ` +
+        `live heap ${heapBefore} before, after each round ${heapAfterRound.join(', ')} MiB`,
     );
     return {
       name: 'B6 ERP sync throughput',
@@ -145,6 +168,7 @@ export async function runB6({ orders, rounds }) {
       limitOrdersPerSec: limit,
       ratio,
       rss: { samples: rss, afterRound: rssAfterRound, start: rssStart, peak: rssPeak, end: rssEnd },
+      liveHeap: { before: heapBefore, afterRound: heapAfterRound },
       rows: [
         {
           bench: 'B6',
@@ -165,11 +189,22 @@ export async function runB6({ orders, rounds }) {
           // Flat: the last round ends within 15 % of where the first ended.
           met: rssAfterRound.at(-1) <= rssAfterRound[0] * 1.15,
         },
+        {
+          bench: 'B6',
+          metric: 'API live heap MiB after a full GC (what is kept across calls): before the rounds; after each round',
+          ours: `${heapBefore}; ${heapAfterRound.join(' / ')}`,
+          peer: '—',
+          ratio: '—',
+          target: 'flat',
+          // Flat: the last round ends within 10 % of where the first ended.
+          met: heapAfterRound.at(-1) <= heapAfterRound[0] * 1.1,
+        },
       ],
     };
   } finally {
     sampling = false;
     await api.stop();
+    fs.rmSync(heapFile, { force: true });
     await removeB6Rows();
   }
 }

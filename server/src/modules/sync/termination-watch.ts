@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { NotificationService } from '../notification/notification.service.js';
 import { RUNNING_TERMINATION } from './kinds/sales-order.sync.js';
+import { placeholders } from './sql-write.js';
 
 /**
  * The requester of a running termination is told when a sync changes what the termination saw:
@@ -49,34 +50,44 @@ function lineRefsOf(input: Record<string, unknown>): Ids {
   return [...new Set(refs.filter((v): v is string => typeof v === 'string' && !!v.trim()).map((v) => v.trim()))];
 }
 
+/**
+ * Per kind of sent id: the orders a row of that table holds (alias `r`, found by `r.source` and
+ * `r.external_id`). Each is looked up with `external_id in (…)` beside `source = …`, so that both
+ * columns of the (source, external_id) index bound the scan whatever the planner believes about
+ * the source (a new one it has not counted yet: an `in (select jsonb_array_elements_text(…))`
+ * filter read every row of the source on each call).
+ */
+const TOUCHED = {
+  orders: 'select r.id as order_id from sales_order r',
+  lines: 'select r.order_id from sales_order_line r',
+  pos: `select sol.order_id from purchase_order r join purchase_order_line pol on pol.purchase_order_id = r.id
+          join sales_order_line sol on sol.id = pol.sales_order_line_id`,
+  reservations: 'select sol.order_id from reservation r join sales_order_line sol on sol.id = r.sales_order_line_id',
+  shipments: 'select r.order_id from shipment r',
+  invoices: 'select r.order_id from invoice r',
+  payments: 'select r.order_id from payment r',
+} as const;
+
 /** Running terminations of the orders the call's records are, or point at, as stored now. */
 async function watchedTerminations(em: EntityManager, source: string, input: Record<string, unknown>): Promise<string[]> {
-  const orders = [...idsOf(input, 'salesOrders'), ...idsOf(input, 'invoices', 'salesOrderExternalId')];
-  const lines = lineRefsOf(input);
-  const pos = idsOf(input, 'purchaseOrders');
-  const reservations = idsOf(input, 'reservations');
-  const shipments = idsOf(input, 'shipments');
-  const invoices = [...idsOf(input, 'invoices'), ...idsOf(input, 'payments', 'invoiceExternalId')];
-  const payments = idsOf(input, 'payments');
-  if (![orders, lines, pos, reservations, shipments, invoices, payments].some((ids) => ids.length)) return [];
+  const sent: Record<keyof typeof TOUCHED, Ids> = {
+    orders: [...new Set([...idsOf(input, 'salesOrders'), ...idsOf(input, 'invoices', 'salesOrderExternalId')])],
+    lines: lineRefsOf(input),
+    pos: idsOf(input, 'purchaseOrders'),
+    reservations: idsOf(input, 'reservations'),
+    shipments: idsOf(input, 'shipments'),
+    invoices: [...new Set([...idsOf(input, 'invoices'), ...idsOf(input, 'payments', 'invoiceExternalId')])],
+    payments: idsOf(input, 'payments'),
+  };
+  const parts = (Object.keys(TOUCHED) as (keyof typeof TOUCHED)[]).filter((k) => sent[k].length);
+  if (!parts.length) return [];
   const rows: { id: string }[] = await em.execute(
-    `with touched as (
-       select id as order_id from sales_order where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from sales_order_line where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select sol.order_id from purchase_order po
-         join purchase_order_line pol on pol.purchase_order_id = po.id
-         join sales_order_line sol on sol.id = pol.sales_order_line_id
-        where po.source = ? and po.external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select sol.order_id from reservation r join sales_order_line sol on sol.id = r.sales_order_line_id
-        where r.source = ? and r.external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from shipment where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from invoice where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
-       union select order_id from payment where source = ? and external_id in (select jsonb_array_elements_text(?::jsonb)))
-     select t.id from termination t join touched on touched.order_id = t.order_id where t.status in (select jsonb_array_elements_text(?::jsonb))`,
-    [
-      ...[orders, lines, pos, reservations, shipments, invoices, payments].flatMap((ids) => [source, JSON.stringify(ids)]),
-      JSON.stringify(RUNNING_TERMINATION),
-    ],
+    `with touched as (${parts
+      .map((k) => `${TOUCHED[k]} where r.source = ? and r.external_id in (${placeholders(sent[k].length)})`)
+      .join('\n union ')})
+     select t.id from termination t join touched on touched.order_id = t.order_id
+      where t.status in (${placeholders(RUNNING_TERMINATION.length)})`,
+    [...parts.flatMap((k) => [source, ...sent[k]]), ...RUNNING_TERMINATION],
   );
   return rows.map((r) => r.id);
 }

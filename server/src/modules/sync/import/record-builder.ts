@@ -3,7 +3,7 @@ import { SYNC_KINDS } from '../sync-engine.js';
 import type { AnySyncKind } from '../sync-kind.js';
 import type { SyncRecordInput } from '../sync-record.js';
 import { RowChecker } from '../sync-validation.js';
-import type { ImportColumn, ImportKindColumns } from './columns/column.js';
+import { childField, type ImportColumn, type ImportKindColumns } from './columns/column.js';
 import type { Cell, SheetRow } from './spreadsheet-reader.js';
 
 /** Longer cells are refused before anything looks at them (the longest field, a clause text, is 4 000). */
@@ -148,7 +148,7 @@ export function convertCell(column: ImportColumn, cell: Cell): Converted {
 
 /** Where `path` of a record was written in the file: its row and header. */
 export function locate(record: BuiltRecord, map: HeaderMap, path: string): { row: number; column: string | null } {
-  const line = /^lines\[(\d+)\]/.exec(path);
+  const line = /^(?:lines|clauses)\[(\d+)\]/.exec(path);
   const row = line ? (record.rows[Number(line[1])] ?? record.firstRow) : record.firstRow;
   const generic = path.replace(/\[\d+\]/g, '[]');
   const mapped =
@@ -177,12 +177,18 @@ export async function* buildRecords(
   /** External ids met so far (kept across a resumed run by re-reading from the start). */
   seen: Set<string>,
 ): AsyncGenerator<BuiltRecord> {
-  const recordColumns = map.columns.filter((m) => !m.column.path.startsWith('lines[]'));
-  const lineColumns = map.columns.filter((m) => m.column.path.startsWith('lines[]'));
+  const list = childField(kind);
+  const recordColumns = map.columns.filter((m) => !m.column.path.startsWith(`${list}[]`));
+  const lineColumns = map.columns.filter((m) => m.column.path.startsWith(`${list}[]`));
+  /** A row whose child cells are all empty, where children are optional: it adds no child. */
+  const noChild = (row: SheetRow) =>
+    !!kind.childOptional && lineColumns.every((m) => [null, undefined, ''].includes(row.cells[m.index] as never));
   const sync = syncKindOf(kind);
   let current: BuiltRecord | null = null;
 
   const finish = (record: BuiltRecord): BuiltRecord => {
+    // No clause rows: the record as a contract file without clause columns sends it (same hash).
+    if (kind.childOptional && !(record.record[list] as unknown[] | undefined)?.length) delete record.record[list];
     if (!record.problems.length) {
       const checker = new RowChecker();
       sync.check(record.record, checker);
@@ -195,7 +201,7 @@ export async function* buildRecords(
     for (const m of columns) {
       const converted = convertCell(m.column, row.cells[m.index] ?? null);
       if ('problem' in converted) problems.push({ row: row.rowNumber, column: m.header, ...converted.problem });
-      else setPath(target, m.column.path.replace('lines[].', ''), converted.value);
+      else setPath(target, m.column.path.replace(`${list}[].`, ''), converted.value);
     }
   };
 
@@ -207,7 +213,7 @@ export async function* buildRecords(
 
     if (kind.hasLines && current && externalId && externalId === current.externalId) {
       current.lastRow = row.rowNumber;
-      if (current.rows.length >= MAX_ROWS_PER_RECORD) {
+      if (current.lastRow - current.firstRow >= MAX_ROWS_PER_RECORD) {
         current.problems.push({
           row: row.rowNumber,
           column: null,
@@ -216,9 +222,10 @@ export async function* buildRecords(
         });
         continue;
       }
+      if (noChild(row)) continue;
       const line: Record<string, unknown> = {};
       read(row, lineColumns, line, current.problems);
-      (current.record.lines as unknown[]).push(line);
+      (current.record[list] as unknown[]).push(line);
       current.rows.push(row.rowNumber);
       continue;
     }
@@ -227,10 +234,15 @@ export async function* buildRecords(
     const record = {} as BuiltRecord['record'];
     const problems: ImportRowProblem[] = [];
     read(row, recordColumns, record, problems);
+    const rowsOfChildren: number[] = [];
     if (kind.hasLines) {
-      const line: Record<string, unknown> = {};
-      read(row, lineColumns, line, problems);
-      record.lines = [line];
+      record[list] = [];
+      if (!noChild(row)) {
+        const line: Record<string, unknown> = {};
+        read(row, lineColumns, line, problems);
+        (record[list] as unknown[]).push(line);
+        rowsOfChildren.push(row.rowNumber);
+      }
     }
     if (externalId && seen.has(externalId)) {
       problems.push({
@@ -243,7 +255,8 @@ export async function* buildRecords(
       });
     }
     if (externalId) seen.add(externalId);
-    current = { externalId, record, rows: [row.rowNumber], firstRow: row.rowNumber, lastRow: row.rowNumber, problems };
+    const rows = kind.hasLines ? rowsOfChildren : [row.rowNumber];
+    current = { externalId, record, rows, firstRow: row.rowNumber, lastRow: row.rowNumber, problems };
   }
   if (current) yield finish(current);
 }

@@ -51,6 +51,15 @@ const TYPE_NOTES: Record<string, [string, string]> = {
   feeSchedule: ['阶段=费率;阶段=费率', 'STAGE=rate;STAGE=rate'],
 };
 
+const LINE_ROWS = [
+  '每个订单行一行；订单的列在其每一行上重复，且各行必须相邻。',
+  "One row per line; the order's columns repeat on each of its rows, which must be next to each other.",
+] as const;
+const CLAUSE_ROWS = [
+  '每个条款一行；合同的列在其每一行上重复，且各行必须相邻；无条款的合同写一行，条款列留空。',
+  "One row per clause; the contract's columns repeat on each of its rows, which must be next to each other; a contract without clauses is one row with the clause columns empty.",
+] as const;
+
 /** The template of a kind: the header row in the chosen language; XLSX adds a help sheet. */
 export async function writeTemplate(kind: ImportKindColumns, format: SpreadsheetFormat, language: HeaderLanguage, out: Writable) {
   const zh = language === 'zh-CN';
@@ -61,15 +70,7 @@ export async function writeTemplate(kind: ImportKindColumns, format: Spreadsheet
       const note = `${zh ? noteZh : noteEn}${c.values ? ` ${c.values.join(', ')}` : ''}`;
       return [zh ? c.zh : c.en, c.required ? (zh ? '是' : 'yes') : '', note, c.example];
     }),
-    ...(kind.hasLines
-      ? [
-          [
-            zh
-              ? '每个订单行一行；订单的列在其每一行上重复，且各行必须相邻。'
-              : "One row per line; the order's columns repeat on each of its rows, which must be next to each other.",
-          ],
-        ]
-      : []),
+    ...(kind.hasLines ? [[(kind.childField === 'clauses' ? CLAUSE_ROWS : LINE_ROWS)[zh ? 0 : 1]]] : []),
   ];
   const sink = rowSink(format, out, zh ? '数据' : 'Data', help);
   await sink.row(kind.columns.map((c) => (zh ? c.zh : c.en)));

@@ -9,7 +9,7 @@ export type ColumnType = 'text' | 'int' | 'decimal' | 'date' | 'bool' | 'enum' |
 export interface ImportColumn {
   /** Stable key; also accepted as a header. */
   key: string;
-  /** Where the value goes in the sync record; `lines[].x` for per-line columns. */
+  /** Where the value goes in the sync record; `lines[].x` (`clauses[].x`) for per-line (per-clause) columns. */
   path: string;
   type: ColumnType;
   required?: boolean;
@@ -28,6 +28,12 @@ export interface ImportKindColumns {
   field: string;
   /** Orders: several rows (one per line) share the record's external id. */
   hasLines: boolean;
+  /**
+   * The list those rows fill (default `lines`; contracts fill `clauses`). With `childOptional` a
+   * row whose child cells are all empty adds no child (a contract without clauses is one row).
+   */
+  childField?: 'lines' | 'clauses';
+  childOptional?: boolean;
   columns: ImportColumn[];
 }
 
@@ -36,3 +42,6 @@ export const RECORD_COLUMNS: ImportColumn[] = [
   { key: 'externalId', path: 'externalId', type: 'text', required: true, zh: '外部编号', en: 'External ID', example: 'C-0001' },
   { key: 'sourceVersion', path: 'sourceVersion', type: 'int', zh: '来源版本', en: 'Source version', example: '1' },
 ];
+
+/** The list a kind's per-row child columns fill: `lines` or `clauses`. */
+export const childField = (kind: ImportKindColumns) => kind.childField ?? 'lines';

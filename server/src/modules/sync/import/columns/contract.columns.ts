@@ -4,13 +4,16 @@ import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 /**
  * The fee schedule is one cell, `STAGE=rate` pairs separated by ";" (e.g.
- * `BEFORE_PURCHASING=0;IN_PRODUCTION=0.3`). Clauses are not importable from a spreadsheet (long
- * bilingual texts); send them with syncRecords.
+ * `BEFORE_PURCHASING=0;IN_PRODUCTION=0.3`). Clauses take one row each: the contract's columns
+ * repeat on each of its rows (the first row's values count), which must be next to each other; a
+ * row with empty clause cells adds no clause (a contract without clauses is one row).
  */
 export const contractColumns: ImportKindColumns = {
   kind: SyncRecordKind.CONTRACT,
   field: 'contracts',
-  hasLines: false,
+  hasLines: true,
+  childField: 'clauses',
+  childOptional: true,
   columns: [
     ...RECORD_COLUMNS,
     { key: 'number', path: 'number', type: 'text', required: true, zh: '合同编号', en: 'Number', example: 'CT-2026-001' },
@@ -53,5 +56,38 @@ export const contractColumns: ImportKindColumns = {
       example: '',
     },
     { key: 'validFrom', path: 'validFrom', type: 'date', zh: '生效日期', en: 'Valid from', example: '2026-01-01' },
+    { key: 'clauseCode', path: 'clauses[].code', type: 'text', zh: '条款编号', en: 'Clause code', example: '7.2' },
+    {
+      key: 'clauseTitleZh',
+      path: 'clauses[].titleZh',
+      type: 'text',
+      zh: '条款标题（中文）',
+      en: 'Clause title (Chinese)',
+      example: '订单终止',
+    },
+    {
+      key: 'clauseTitleEn',
+      path: 'clauses[].titleEn',
+      type: 'text',
+      zh: '条款标题（英文）',
+      en: 'Clause title (English)',
+      example: 'Termination of orders',
+    },
+    {
+      key: 'clauseTextZh',
+      path: 'clauses[].textZh',
+      type: 'text',
+      zh: '条款正文（中文）',
+      en: 'Clause text (Chinese)',
+      example: '买方可在发货前书面终止订单。',
+    },
+    {
+      key: 'clauseTextEn',
+      path: 'clauses[].textEn',
+      type: 'text',
+      zh: '条款正文（英文）',
+      en: 'Clause text (English)',
+      example: 'The buyer may terminate an order in writing before shipment.',
+    },
   ],
 };
