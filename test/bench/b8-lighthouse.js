@@ -24,11 +24,18 @@ const CHROMIUM_ARGS = [
 ];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'];
 
-const PAGES = [
+const ALL_PAGES = [
   { name: 'sign-in', path: '/login', user: null },
   { name: 'dashboard', path: '/', user: 'clerk@example.com' },
   { name: 'board', path: '/board', user: 'sales.head@example.com' },
 ];
+// For finding out why a page is slow: B8_PAGES=board B8_FORM_FACTORS=mobile limit the run, and
+// B8_REPORT_DIR=/tmp/lh keeps each run's full Lighthouse JSON (the opportunities, the LCP element, the
+// network waterfall), which the table does not show.
+const listed = (name) => process.env[name]?.split(',').filter(Boolean);
+const PAGES = ALL_PAGES.filter((p) => !listed('B8_PAGES') || listed('B8_PAGES').includes(p.name));
+const FORM_FACTORS = listed('B8_FORM_FACTORS') ?? ['mobile', 'desktop'];
+const REPORT_DIR = process.env.B8_REPORT_DIR;
 
 function ensureClient(build) {
   const index = path.join(ROOT, 'client/dist/index.html');
@@ -58,6 +65,11 @@ async function audit(url, port, formFactor) {
   const flags = { port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES, disableStorageReset: true };
   const result = await lighthouse(url, flags, formFactor === 'desktop' ? desktopConfig : undefined);
   const { categories, audits, runtimeError } = result.lhr;
+  if (REPORT_DIR) {
+    fs.mkdirSync(REPORT_DIR, { recursive: true });
+    const name = `${new URL(url).pathname.replace(/\W+/g, '_')}-${formFactor}-${Date.now()}.json`;
+    fs.writeFileSync(path.join(REPORT_DIR, name), JSON.stringify(result.lhr));
+  }
   if (runtimeError) throw new Error(`Lighthouse could not audit ${url} (${formFactor}): ${runtimeError.code} ${runtimeError.message}`);
   return {
     performance: Math.round(categories.performance.score * 100),
@@ -108,10 +120,10 @@ export async function runB8({ runs = 3, build = false } = {}) {
         await signIn(context, api.url, page.user);
       } catch (error) {
         const message = `could not sign in as ${page.user}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-        for (const formFactor of ['mobile', 'desktop']) pages.push({ page: page.name, formFactor, failed: message });
+        for (const formFactor of FORM_FACTORS) pages.push({ page: page.name, formFactor, failed: message });
         continue;
       }
-      for (const formFactor of ['mobile', 'desktop']) {
+      for (const formFactor of FORM_FACTORS) {
         const samples = [];
         try {
           for (let i = 0; i < runs; i += 1) samples.push(await auditOnceMore(`${api.url}${page.path}`, port, formFactor));
