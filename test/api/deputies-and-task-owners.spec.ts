@@ -240,10 +240,18 @@ describe('approval deputies', () => {
     expect((await list(SALES_HEAD)).approvalDeputies).toEqual([]);
   });
 
-  it('the SLA escalation reaches the deputy standing in', async () => {
-    const set = await setDeputy(SALES_HEAD, CLERK, new Date(Date.now() - 1000), new Date(Date.now() + 4 * HOUR));
+  it('the SLA escalation goes to the deputy standing in: recorded, told in the app and by mail, and theirs to decide', async () => {
+    // The deputy (a clerk) chose mail about overdue work.
+    const prefs = await wf.as<{ updateNotificationPreferences: { __typename: string } }>(
+      CLERK,
+      `mutation { updateNotificationPreferences(input: { mailKinds: [OVERDUE] }) { __typename } }`,
+    );
+    expect(prefs.updateNotificationPreferences.__typename).toBe('NotificationPreferences');
+    // A period that covers the step's due time: the escalation looks at who stands in when it runs.
+    const set = await setDeputy(SALES_HEAD, CLERK, new Date(Date.now() - 1000), new Date(Date.now() + 30 * 24 * HOUR));
     expect(set.__typename).toBe('SetApprovalDeputySuccess');
-    const { stepId, terminationId } = await pendingSalesStep((await openOrders(1))[0]!);
+    const [orderA, orderB] = await openOrders(2);
+    const { stepId, terminationId } = await pendingSalesStep(orderA!);
     // The deputy heard of the step when it became due, as the head did.
     const dueNotices = await server.sql<{ link: string }>(
       `select n.link from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_DUE' and n.termination_id = $2`,
@@ -253,16 +261,64 @@ describe('approval deputies', () => {
     // Linked to the termination's page, where a deputy decides (a clerk has no board).
     expect(dueNotices[0]!.link).toMatch(/^\/terminations\/T/);
     const [row] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [stepId]);
-    expect(
-      await server.app.services.scheduled.escalateApproval(server.app.systemContext(), stepId, new Date(row!.due_at.getTime() + 1000)),
-    ).toBe(true);
+    const escalate = (id: string, at: Date) => server.app.services.scheduled.escalateApproval(server.app.systemContext(), id, at);
+    expect(await escalate(stepId, new Date(row!.due_at.getTime() + 1000))).toBe(true);
+    // Run again, it acts once.
+    expect(await escalate(stepId, new Date(row!.due_at.getTime() + 2000))).toBe(false);
+
+    // The audit trail records whom the overdue step went to.
+    const [clerk] = await server.sql<{ id: string; name: string }>(`select id, name from app_user where email = $1`, [CLERK]);
+    const view = await wf.as<{ termination: { auditTrail: { action: string; data: { escalatedTo?: unknown } }[] } }>(
+      'admin@example.com',
+      `query($id: ID) { termination(id: $id) { auditTrail { action data } } }`,
+      { id: terminationId },
+    );
+    const overdueEvents = view.termination.auditTrail.filter((e) => e.action === 'approval.overdue');
+    expect(overdueEvents.map((e) => e.data.escalatedTo)).toEqual([[{ userId: clerk!.id, name: clerk!.name }]]);
+
     const overdue = await server.sql<{ link: string }>(
       `select n.link from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_OVERDUE' and n.termination_id = $2`,
       [CLERK, terminationId],
     );
     expect(overdue.length).toBe(1);
     expect(overdue[0]!.link).toMatch(/^\/terminations\/T/);
+    const mails = await server.sql<{ text: string }>(`select text from mail_message where recipient = $1 and termination_id = $2`, [
+      CLERK,
+      terminationId,
+    ]);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain(`已转交代理人：${clerk!.name}`);
+    // The head still hears of it too.
+    const headNotices = await server.sql(
+      `select 1 from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_OVERDUE' and n.termination_id = $2`,
+      [SALES_HEAD, terminationId],
+    );
+    expect(headNotices).toHaveLength(1);
+
+    // The deputy decides the overdue step, recorded as deputy for the head.
+    const decided = await wf.decide(CLERK, stepId, 'APPROVE', 'escalated to me');
+    expect(decided.__typename, JSON.stringify(decided)).toBe('DecideApprovalSuccess');
+    const [step] = await server.sql<{ decided_by_id: string; on_behalf_of_id: string }>(
+      `select decided_by_id, on_behalf_of_id from approval_step where id = $1`,
+      [stepId],
+    );
+    expect(step).toEqual({ decided_by_id: clerk!.id, on_behalf_of_id: await userId(SALES_HEAD) });
+
+    // With the deputyship over, an escalation goes to nobody but the heads.
     await clearDeputy(SALES_HEAD, set.deputy!.id);
+    const second = await pendingSalesStep(orderB!);
+    const [row2] = await server.sql<{ due_at: Date }>(`select due_at from approval_step where id = $1`, [second.stepId]);
+    expect(await escalate(second.stepId, new Date(row2!.due_at.getTime() + 1000))).toBe(true);
+    const [event] = await server.sql<{ data: { escalatedTo: unknown[] } }>(
+      `select data from audit_event where entity_id = $1 and action = 'approval.overdue'`,
+      [second.stepId],
+    );
+    expect(event!.data.escalatedTo).toEqual([]);
+    const clerkNotices = await server.sql(
+      `select 1 from notification n join app_user u on u.id = n.user_id where u.email = $1 and n.kind = 'APPROVAL_OVERDUE' and n.termination_id = $2`,
+      [CLERK, second.terminationId],
+    );
+    expect(clerkNotices).toEqual([]);
   });
 });
 

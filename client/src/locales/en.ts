@@ -920,6 +920,7 @@ const en: MessageSchema = {
   audit: {
     empty: 'No audit events',
     field: {
+      escalatedTo: 'Escalated to the deputy',
       onBehalfOf: 'As deputy for',
       assignee: 'Owner',
       previousAssignee: 'Previous owner',

@@ -920,6 +920,7 @@ const zhCN = {
   audit: {
     empty: '没有审计记录',
     field: {
+      escalatedTo: '已转交代理人',
       onBehalfOf: '代理',
       assignee: '负责人',
       previousAssignee: '原负责人',

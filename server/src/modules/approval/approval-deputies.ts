@@ -53,16 +53,30 @@ export async function decidingFor(em: EntityManager, actor: Actor | null, depart
   return deputyship.head;
 }
 
-/** The users standing in for the heads of these departments at `at` (notices of due and overdue steps reach them too). */
-export async function activeDeputiesOf(em: EntityManager, departments: readonly string[], at: Date): Promise<string[]> {
+/** The users standing in for the heads of these departments at `at`, with their names (notices of due and overdue steps reach them too). */
+export async function deputiesStandingIn(
+  em: EntityManager,
+  departments: readonly string[],
+  at: Date,
+): Promise<{ userId: string; name: string }[]> {
   if (!departments.length) return [];
-  const rows = await em.find(ApprovalDeputy, {
-    department: { $in: [...departments] },
-    clearedAt: null,
-    startsAt: { $lte: at },
-    endsAt: { $gt: at },
-    deputy: { active: true },
-    head: { active: true, role: 'DEPT_HEAD' },
-  });
-  return [...new Set(rows.map((r) => r.deputy.id))];
+  const rows = await em.find(
+    ApprovalDeputy,
+    {
+      department: { $in: [...departments] },
+      clearedAt: null,
+      startsAt: { $lte: at },
+      endsAt: { $gt: at },
+      deputy: { active: true },
+      head: { active: true, role: 'DEPT_HEAD' },
+    },
+    { populate: ['deputy'], orderBy: { startsAt: 'asc', id: 'asc' } },
+  );
+  const byId = new Map(rows.map((r) => [r.deputy.id, { userId: r.deputy.id, name: r.deputy.name }]));
+  return [...byId.values()];
+}
+
+/** The ids of the users standing in for the heads of these departments at `at`. */
+export async function activeDeputiesOf(em: EntityManager, departments: readonly string[], at: Date): Promise<string[]> {
+  return (await deputiesStandingIn(em, departments, at)).map((d) => d.userId);
 }

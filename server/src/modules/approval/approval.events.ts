@@ -25,7 +25,11 @@ declare module '../../kernel/domain-events.js' {
     'approval.deputy_cleared': DeputyData;
     /** The next stage of the route opened after the previous one was approved in full. */
     'approval.stage_activated': { stage: number; departments: string[] };
-    'approval.overdue': { department: string; dueAt: string };
+    /**
+     * A step past due. `escalatedTo`: the deputies standing in for the department's head at that
+     * moment — the overdue step is theirs to decide, and they are told (empty when none is named).
+     */
+    'approval.overdue': { department: string; dueAt: string; escalatedTo: { userId: string; name: string }[] };
   }
 }
 export {};

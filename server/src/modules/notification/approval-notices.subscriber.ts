@@ -65,8 +65,12 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
         terminationId: t.id,
       };
       await notifications.toDepartmentHeads(scope, [event.data.department, 'MANAGEMENT'], notice);
-      // The escalation goes to the head's deputy when one stands in (the head may be away).
-      await notifications.toUsers(scope, await activeDeputiesOf(scope.em, [event.data.department], new Date()), forDeputies(notice, t));
+      // The escalation goes to the head's deputy when one stood in at that moment (the head may be away).
+      await notifications.toUsers(
+        scope,
+        event.data.escalatedTo.map((d) => d.userId),
+        forDeputies(notice, t),
+      );
     },
   });
 }

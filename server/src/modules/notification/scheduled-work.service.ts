@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../kernel/context.js';
 import { inTransaction } from '../../kernel/transaction.js';
+import { deputiesStandingIn } from '../approval/approval-deputies.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { IdempotencyRecord } from '../../kernel/idempotency-record.entity.js';
 import { ConfirmationStatus, CustomerConfirmation } from '../confirmation/customer-confirmation.entity.js';
@@ -79,7 +80,11 @@ export class ScheduledWorkService {
     });
   }
 
-  /** An approval step past due: flagged once, its head and management told once. */
+  /**
+   * An approval step past due: flagged once, its head and management told once. When a deputy
+   * stands in for the head at that moment, the escalation goes to them (recorded as `escalatedTo`:
+   * the timeline says who the overdue step went to; notices and mail follow the record).
+   */
   async escalateApproval(ctx: RequestContext, stepId: string, now = new Date()): Promise<boolean> {
     return inTransaction(ctx, async (scope) => {
       const probe = await scope.em.findOne(ApprovalStep, { id: stepId });
@@ -89,11 +94,12 @@ export class ScheduledWorkService {
       if (!t || t.status !== 'PENDING_APPROVAL' || step.status !== ApprovalStepStatus.PENDING) return false;
       if (!step.dueAt || step.dueAt > now || step.overdueNotifiedAt) return false;
       step.overdueNotifiedAt = now;
+      const escalatedTo = await deputiesStandingIn(scope.em, [step.department], now);
       await this.events.record(
         scope,
         SYSTEM,
         'approval.overdue',
-        { department: step.department, dueAt: step.dueAt.toISOString() },
+        { department: step.department, dueAt: step.dueAt.toISOString(), escalatedTo },
         { termination: t, entity: { type: 'ApprovalStep', id: step.id }, departments: [step.department], stepId: step.id },
       );
       return true;

@@ -111,17 +111,25 @@ export function staffMailSubscriber(mailer: StaffMailer) {
     },
     'approval.overdue': async (scope, event) => {
       const t = await terminationOf(scope, event);
-      const { department, dueAt } = event.data;
-      await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department, 'MANAGEMENT'] }, () =>
+      const { department, dueAt, escalatedTo } = event.data;
+      // The deputies it was escalated to get it too, when they chose mail about overdue work.
+      const userIds = escalatedTo.map((d) => d.userId);
+      await mailer.send(scope, StaffMailKind.OVERDUE, { headsOf: [department, 'MANAGEMENT'], userIds }, () =>
         content(
           t,
           {
             subject: `${zhDept(department)}审批已超时`,
-            lines: [`终止单 ${t.number} 在${zhDept(department)}的审批已超过期限（${dueAt}）。`],
+            lines: [
+              `终止单 ${t.number} 在${zhDept(department)}的审批已超过期限（${dueAt}）。`,
+              ...(escalatedTo.length ? [`已转交代理人：${escalatedTo.map((d) => d.name).join('、')}`] : []),
+            ],
           },
           {
             subject: `${enDept(department)} approval overdue`,
-            lines: [`The ${enDept(department)} approval of termination ${t.number} was due ${dueAt}.`],
+            lines: [
+              `The ${enDept(department)} approval of termination ${t.number} was due ${dueAt}.`,
+              ...(escalatedTo.length ? [`Escalated to the deputy: ${escalatedTo.map((d) => d.name).join(', ')}`] : []),
+            ],
           },
         ),
       );

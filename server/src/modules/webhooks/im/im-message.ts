@@ -127,6 +127,14 @@ function comment(data: Record<string, unknown>): string[] {
   return typeof data.comment === 'string' && data.comment.trim() ? [`意见：${inert(data.comment)}`] : [];
 }
 
+/** "已转交代理人 张三" when the overdue step was escalated to the deputies standing in. */
+function deputyLine(escalatedTo: unknown): string[] {
+  const names = (Array.isArray(escalatedTo) ? (escalatedTo as unknown[]) : [])
+    .map((d) => (d && typeof d === 'object' ? inert((d as Record<string, unknown>).name, 60) : ''))
+    .filter(Boolean);
+  return names.length ? [`已转交代理人 **${names.join('、')}**（Escalated to the deputy）`] : [];
+}
+
 /** The page of a termination in the SPA (client/src/app/router.ts: `terminations/:number`). */
 export function terminationUrl(appUrl: string, number: string): string {
   return `${appUrl.replace(/\/+$/, '')}/terminations/${encodeURIComponent(number)}`;
@@ -183,6 +191,7 @@ export const COMPOSERS = {
       tone: 'warning',
       lines: [
         `**${zh}** 对终止申请 **${no}** 的审批已超过时限（截止 ${beijingTime(e.data.dueAt)}），请尽快处理。`,
+        ...deputyLine(e.data.escalatedTo),
         `The ${en} approval of termination ${no} is overdue.`,
       ],
     };

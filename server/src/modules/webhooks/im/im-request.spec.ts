@@ -118,6 +118,23 @@ describe('IM channels: which events and what they say', () => {
       )!.body,
     );
     expect(overdue).not.toContain('system');
+    expect(overdue).not.toContain('代理人');
+    // Escalated to a deputy standing in: the message names them (made inert like every name).
+    const escalated = wecomContent(
+      imRequest(
+        'WECOM',
+        WECOM_URL,
+        null,
+        event(
+          'approval.overdue',
+          { department: 'SALES', dueAt: 'x', escalatedTo: [{ userId: 'u1', name: '李*晓梅' }] },
+          { actorType: 'SYSTEM', actorName: 'system' },
+        ),
+        APP,
+        NOW,
+      )!.body,
+    );
+    expect(escalated).toContain('已转交代理人 **李＊晓梅**');
     // A stage without departments (a test event has no data) still reads as a sentence.
     const bare = wecomContent(imRequest('WECOM', WECOM_URL, null, event('termination.submitted', {}), APP, NOW)!.body);
     expect(bare).toContain('已提交（张志强），等待审批。');
