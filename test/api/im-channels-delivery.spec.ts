@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startImReceiver, type ImReceiver, type ImVendor } from '../harness/im-receivers.js';
 import type { TestServer } from '../harness/server.js';
-import type { Workflow } from '../harness/workflow.js';
+import { HEAD_OF, type Workflow } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
 
 /**
@@ -19,6 +19,7 @@ const IM_TYPES = [
   'APPROVAL_REJECTED',
   'APPROVAL_OVERDUE',
   'FOLLOWUP_OVERDUE',
+  'TERMINATION_COMMENT_ADDED',
   'TERMINATION_EFFECTIVE',
 ];
 
@@ -65,6 +66,13 @@ describe('IM channels through the server', () => {
         explanation: 'IM channels end to end',
       });
       expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+      // The warehouse head asks finance in the thread: the groups that chose comments hear whom it mentions.
+      const commented = await wf.as<{ addTerminationComment: { __typename: string } }>(
+        HEAD_OF.WAREHOUSE!,
+        `mutation($i: AddTerminationCommentInput!) { addTerminationComment(input: $i) { __typename } }`,
+        { i: { terminationId: submitted.termination!.id, body: '@财务部 请确认退款' } },
+      );
+      expect(commented.addTerminationComment.__typename).toBe('TerminationCommentSuccess');
       const termination = await wf.approveAndAccept(submitted.termination!.id);
       expect(termination.status).toMatch(/^(EFFECTIVE|CLOSED)$/);
       const number = termination.number;
@@ -96,6 +104,9 @@ describe('IM channels through the server', () => {
         // The effect says what was applied and which follow-up tasks are now open.
         const effective = mine.find((m) => m.title.startsWith('已生效'))!;
         expect(effective.text, kind).toContain('跟进任务：');
+        const mention = mine.find((m) => m.title.startsWith('提及'));
+        expect(mention?.text, kind).toContain('提及 **@财务部**');
+        expect(mention?.text, kind).toContain('请确认退款');
         // One "approved" per approval step (deliveries are at-least-once: a retry may repeat one).
         const approvals = mine.filter((m) => m.title.startsWith('已批准'));
         expect(new Set(approvals.map((m) => m.text)).size, kind).toBe(termination.approvalSteps.length);

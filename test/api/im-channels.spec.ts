@@ -41,6 +41,13 @@ const EVENTS: Record<string, ImEvent> = {
   'approval.rejected': event('approval.rejected', { stage: 2, department: 'FINANCE', comment: null }),
   'approval.overdue': event('approval.overdue', { department: 'FINANCE', dueAt: new Date().toISOString() }),
   'followup.overdue': event('followup.overdue', { department: 'WAREHOUSE', kind: 'STOCK_CONFIRMATION' }),
+  'termination.comment_added': event('termination.comment_added', {
+    commentId: 'c1',
+    version: 1,
+    body: '@财务部 请确认退款 **急**',
+    mentions: { users: [{ userId: 'u1', name: '陈静' }], departments: ['FINANCE'] },
+    attachmentIds: [],
+  }),
   'termination.effective': event('termination.effective', { from: 'PENDING_APPROVAL', to: 'EFFECTIVE', event: 'APPROVED_ALL' }),
 };
 

@@ -21,7 +21,7 @@ const EventTypesQuery = graphql(`
 
 /**
  * What group robots announce (the server's IM_EVENT_TYPES, in `EventType` names): approvals due,
- * decisions, SLA breaches and effect. The server refuses other types for IM kinds.
+ * decisions, SLA breaches, comments with their mentions, and effect. The server refuses other types for IM kinds.
  */
 export const IM_EVENT_TYPES: readonly string[] = [
   'TERMINATION_SUBMITTED',
@@ -30,6 +30,7 @@ export const IM_EVENT_TYPES: readonly string[] = [
   'APPROVAL_REJECTED',
   'APPROVAL_OVERDUE',
   'FOLLOWUP_OVERDUE',
+  'TERMINATION_COMMENT_ADDED',
   'TERMINATION_EFFECTIVE',
 ];
 

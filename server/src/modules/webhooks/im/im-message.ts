@@ -127,6 +127,19 @@ function comment(data: Record<string, unknown>): string[] {
   return typeof data.comment === 'string' && data.comment.trim() ? [`意见：${inert(data.comment)}`] : [];
 }
 
+/** Who a comment mentions: "@财务部、@陈静" and "@Finance, @陈静"; empty strings when nobody. */
+function mentioned(mentions: unknown): [zh: string, en: string] {
+  const m = mentions && typeof mentions === 'object' ? (mentions as Record<string, unknown>) : {};
+  const users = (Array.isArray(m.users) ? (m.users as unknown[]) : [])
+    .map((u) => (u && typeof u === 'object' ? inert((u as Record<string, unknown>).name, 60) : ''))
+    .filter(Boolean);
+  const depts = (Array.isArray(m.departments) ? (m.departments as unknown[]) : []).map(department);
+  return [
+    [...depts.map((d) => `@${d[0]}`), ...users.map((u) => `@${u}`)].join('、'),
+    [...depts.map((d) => `@${d[1]}`), ...users.map((u) => `@${u}`)].join(', '),
+  ];
+}
+
 /** "已转交代理人 张三" when the overdue step was escalated to the deputies standing in. */
 function deputyLine(escalatedTo: unknown): string[] {
   const names = (Array.isArray(escalatedTo) ? (escalatedTo as unknown[]) : [])
@@ -205,6 +218,19 @@ export const COMPOSERS = {
       lines: [
         `终止申请 **${no}** 的跟进任务「${kind[0]}」（**${zh}**）已超过时限，请尽快处理。`,
         `${en}: the follow-up task to ${kind[1]} for termination ${no} is overdue.`,
+      ],
+    };
+  },
+  // Comments, for groups that chose them: who is mentioned comes first (a department's group hears "@财务部").
+  'termination.comment_added': (e, no) => {
+    const [zh, en] = mentioned(e.data.mentions);
+    return {
+      title: zh ? `提及：终止申请 ${no}` : `评论：终止申请 ${no}`,
+      tone: 'info',
+      lines: [
+        `终止申请 **${no}** 有新评论${byActor(e)}${zh ? `，提及 **${zh}**` : ''}：`,
+        inert(e.data.body, 400),
+        `New comment on termination ${no}${en ? ` mentioning ${en}` : ''}.`,
       ],
     };
   },

@@ -34,7 +34,7 @@ function wecomContent(body: string): string {
 }
 
 describe('IM channels: which events and what they say', () => {
-  it('announces approvals due, decisions, SLA breaches and effect, and nothing else', () => {
+  it('announces approvals due, decisions, SLA breaches, comments and effect, and nothing else', () => {
     expect([...IM_EVENT_TYPES].sort()).toEqual(
       [
         'approval.approved',
@@ -42,11 +42,18 @@ describe('IM channels: which events and what they say', () => {
         'approval.rejected',
         'approval.stage_activated',
         'followup.overdue',
+        'termination.comment_added',
         'termination.effective',
         'termination.submitted',
       ].sort(),
     );
-    for (const type of ['termination.closed', 'followup.completed', 'user.password_changed', 'termination.effect_applied']) {
+    for (const type of [
+      'termination.closed',
+      'followup.completed',
+      'user.password_changed',
+      'termination.effect_applied',
+      'termination.comment_edited',
+    ]) {
       expect(imRequest('WECOM', WECOM_URL, null, event(type, {}), APP, NOW)).toBeNull();
     }
     // An event about no termination has no page to link to.
@@ -135,6 +142,19 @@ describe('IM channels: which events and what they say', () => {
       )!.body,
     );
     expect(escalated).toContain('已转交代理人 **李＊晓梅**');
+    // A comment names whom it mentions; one without mentions is still a comment.
+    const comment = (mentions: unknown) =>
+      wecomContent(
+        imRequest('WECOM', WECOM_URL, null, event('termination.comment_added', { body: '请确认 *退款*', mentions }), APP, NOW)!.body,
+      );
+    const withMentions = comment({ users: [{ userId: 'u1', name: '陈静' }], departments: ['FINANCE'] });
+    expect(withMentions).toContain('提及：终止申请 T-2026-00042');
+    expect(withMentions).toContain('有新评论（张志强），提及 **@财务部、@陈静**：');
+    expect(withMentions).toContain('请确认 ＊退款＊');
+    expect(withMentions).toContain('mentioning @Finance, @陈静');
+    const plain = comment({ users: [], departments: [] });
+    expect(plain).toContain('评论：终止申请 T-2026-00042');
+    expect(plain).not.toContain('提及');
     // A stage without departments (a test event has no data) still reads as a sentence.
     const bare = wecomContent(imRequest('WECOM', WECOM_URL, null, event('termination.submitted', {}), APP, NOW)!.body);
     expect(bare).toContain('已提交（张志强），等待审批。');

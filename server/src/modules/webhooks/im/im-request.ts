@@ -17,7 +17,7 @@ export interface ImHttpRequest {
   body: string;
 }
 
-/** What IM channels announce: approvals due, decisions, SLA breaches and effect. */
+/** What IM channels announce: approvals due, decisions, SLA breaches, comments (with their mentions) and effect. */
 export const IM_EVENT_TYPES: readonly DomainEventType[] = Object.keys(COMPOSERS) as DomainEventType[];
 
 export function isImKind(kind: string): kind is ImKind {
