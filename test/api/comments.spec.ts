@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILES, upload } from '../harness/files.js';
 import { liveClient, type LiveClient } from '../harness/live.js';
 import type { TestServer } from '../harness/server.js';
 import { HEAD_OF, RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
@@ -7,10 +11,12 @@ import { startWorkflowServer } from '../harness/workflow-server.js';
 let server: TestServer;
 let wf: Workflow;
 const clients: LiveClient[] = [];
-beforeAll(async () => ({ server, wf } = await startWorkflowServer()));
+const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-comments-'));
+beforeAll(async () => ({ server, wf } = await startWorkflowServer({ env: { STORAGE_DIR: storageDir } })));
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await server?.close();
+  fs.rmSync(storageDir, { recursive: true, force: true });
 });
 
 const CLERK = 'clerk@example.com';
@@ -257,6 +263,45 @@ describe('comments on a termination', () => {
     const stored = await add(CLERK, { terminationId, body: html });
     expect(stored.comment!.body).toBe(html);
     expect((await thread(terminationId)).some((c) => c.body === html)).toBe(true);
+  });
+
+  it('carries files of its own termination, never of another', async () => {
+    const attach = async (id: string) => {
+      const res = await upload(
+        server.url,
+        '/attachments',
+        { terminationId: id },
+        { name: 'letter.pdf', content: FILES.pdf() },
+        `Bearer ${await wf.token(CLERK)}`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id!;
+    };
+    const own = await attach(terminationId);
+    const [order] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+         and not exists (select 1 from termination t where t.order_id = o.id)
+         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
+       order by o.number limit 1`,
+    );
+    const other = await wf.submit(CLERK, { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'another' });
+    expect(other.__typename, JSON.stringify(other)).toBe('SubmitTerminationSuccess');
+    const foreign = await attach(other.termination!.id);
+
+    const before = await counts();
+    const refused = await add(CLERK, { terminationId, body: 'a file of another termination', attachmentIds: [own, foreign] });
+    expect(refused.__typename, JSON.stringify(refused)).toBe('ValidationError');
+    expect(await counts()).toEqual(before);
+
+    const r = await add(CLERK, { terminationId, body: '客户来函见附件', attachmentIds: [own, own] });
+    expect(r.__typename, JSON.stringify(r)).toBe('TerminationCommentSuccess');
+    expect(r.comment!.attachmentIds).toEqual([own]);
+    expect((await thread(terminationId)).find((c) => c.id === r.comment!.id)?.attachmentIds).toEqual([own]);
+    const [event] = await server.sql<{ data: { attachmentIds: string[] } }>(
+      `select data from audit_event where entity_type = 'TerminationComment' and entity_id = $1`,
+      [r.comment!.id],
+    );
+    expect(event!.data.attachmentIds).toEqual([own]);
   });
 
   it('one comment per idempotency key', async () => {
