@@ -11,6 +11,10 @@ import {
   storageKey,
   type AttachmentStorage,
 } from '../../server/src/modules/attachment/attachment-storage.js';
+import { FILES, upload } from '../harness/files.js';
+import type { TestServer } from '../harness/server.js';
+import type { Workflow } from '../harness/workflow.js';
+import { startWorkflowServer } from '../harness/workflow-server.js';
 
 /*
  * Both storage adapters against real storage: a folder, and an S3-compatible server (s3rver,
@@ -82,4 +86,50 @@ it('S3 keys live under the prefix S3_URL names', async () => {
   await storage.put(key, incoming('x'), 'text/plain');
   const files = fs.readdirSync(path.join(work, 's3', 'attachments'), { recursive: true }).map(String);
   expect(files.some((f) => f.startsWith(`ot${path.sep}${key.split('/')[0]}`))).toBe(true);
+});
+
+describe('a server with S3_URL set', () => {
+  let server: TestServer;
+  let wf: Workflow;
+  let storageDir: string;
+  beforeAll(async () => {
+    storageDir = path.join(work, 'server-storage');
+    ({ server, wf } = await startWorkflowServer({ env: { S3_URL: s3Url, STORAGE_DIR: storageDir } }));
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  it('keeps uploads in the bucket, not on its disk, and downloads them byte for byte', async () => {
+    const [order] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
+         and not exists (select 1 from termination t where t.order_id = o.id)
+         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
+       order by o.number limit 1`,
+    );
+    const submitted = await wf.submit('clerk@example.com', {
+      orderNumber: order!.number,
+      reasonCode: 'CUSTOMER_CANCELLATION',
+      explanation: 's3',
+    });
+    expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+    const authorization = `Bearer ${await wf.token('clerk@example.com')}`;
+    const res = await upload(
+      server.url,
+      '/attachments',
+      { terminationId: submitted.termination!.id },
+      { name: 'letter.pdf', content: FILES.pdf() },
+      authorization,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [row] = await server.sql<{ storage_key: string }>(`select storage_key from attachment where id = $1`, [res.body.id]);
+    // In the bucket under the prefix; on the server's disk at most the empty incoming folder.
+    const bucket = fs.readdirSync(path.join(work, 's3', 'attachments'), { recursive: true }).map(String);
+    expect(bucket.some((f) => f.startsWith(path.join('ot', row!.storage_key)))).toBe(true);
+    const onDisk = fs.existsSync(storageDir)
+      ? fs.readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+      : [];
+    expect(onDisk).toEqual([]);
+    const download = await fetch(`${server.url}/attachments/${res.body.id}`, { headers: { authorization } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(FILES.pdf())).toBe(true);
+  });
 });
