@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
 import { choose, expectText, useBrowserSessions } from './browser.js';
 
-/** Working together (issue #17) as people do it: a deputy while the head is away, and the Excel export of a filtered list. */
+/**
+ * Working together (issue #17) as people do it: a deputy while the head is away, the Excel export
+ * of a filtered list, and a follow-up task given to a person who finds it under "my tasks".
+ */
 
 const run = useBrowserSessions();
 
@@ -128,4 +131,54 @@ describe('deputies and Excel exports in the browser', () => {
     expect([...statuses]).toEqual(['PENDING_APPROVAL']);
     expect(run.session.errors).toEqual([]);
   });
+
+  it(
+    'the sales head gives a follow-up task to the clerk, who finds it under "my tasks" on the dashboard',
+    { timeout: 180_000 },
+    async () => {
+      const wf = new Workflow(run.server);
+      const effective = await wf.effectiveDuplicateOrder('负责人测试');
+      const number = effective.number;
+      const [task] = await run.server.sql<{ id: string }>(
+        `select f.id from follow_up_task f where f.termination_id = $1 and f.kind = 'CUSTOMER_RECORD' and f.status = 'OPEN'`,
+        [effective.id],
+      );
+      expect(task).toBeDefined();
+
+      // On the department's checklist, the head assigns the task to the clerk.
+      const head = await run.session.signIn('sales head', HEAD_OF.SALES!);
+      await head.goto('/follow-ups');
+      // The termination opened two SALES tasks: this one is "update the customer record".
+      const card = head.locator('article.task', { hasText: number }).filter({ hasText: '更新客户档案' });
+      const owner = card.getByTestId('task-owner');
+      await expectText(owner, '未分配');
+      await owner.getByRole('button', { name: '分配…' }).click();
+      await choose(head, owner, '分配…', '李晓梅');
+      await head.getByText('负责人已更新').waitFor();
+      await expectText(owner, '李晓梅');
+      const [row] = await run.server.sql<{ email: string }>(
+        `select u.email from follow_up_task f join app_user u on u.id = f.assignee_id where f.id = $1`,
+        [task!.id],
+      );
+      expect(row).toEqual({ email: 'clerk@example.com' });
+
+      // The clerk's dashboard lists it under "my tasks"; its heading leads to the checklist of their own tasks.
+      const clerk = await run.session.signIn('clerk', 'clerk@example.com');
+      await clerk.goto('/');
+      const mine = clerk.getByRole('region', { name: '我的任务' });
+      await expectText(mine, number);
+      const listed = await run.server.sql<{ n: number }>(
+        `select count(*)::int as n from follow_up_task f join app_user u on u.id = f.assignee_id
+        where u.email = 'clerk@example.com' and f.status = 'OPEN'`,
+      );
+      await expectText(mine.locator('.el-tag').first(), String(listed[0]!.n));
+      await mine.getByRole('link', { name: /我的任务/ }).click();
+      await clerk.waitForURL((url) => url.pathname === '/follow-ups' && url.searchParams.get('mine') === '1');
+      const own = clerk.locator('article.task', { hasText: number });
+      await expectText(own.getByTestId('task-owner'), '李晓梅');
+      await expectText(own, '更新客户档案');
+      expect(await own.count()).toBe(1);
+      expect(run.session.errors).toEqual([]);
+    },
+  );
 });
