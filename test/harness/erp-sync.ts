@@ -48,3 +48,38 @@ export function rowOf(result: SyncResult, kind: string, externalId: string): Syn
 
 /** A row's errors as `path:CODE`, for compact expectations. */
 export const errorsOf = (row: SyncRow) => row.errors.map((e) => `${e.path}:${e.code}`);
+
+/**
+ * One change to one record for a spec's "newer UPDATED, same UNCHANGED, older STALE" round: the
+ * syncRecords field, the record's external id, the properties changed, and — when it is not the
+ * one changed value as text — what the database then holds and the statement that reads it.
+ */
+export type ChangeRow = [field: string, externalId: string, patch: Record<string, unknown>, expected?: string, select?: string];
+
+export interface KindChange {
+  field: string;
+  /** The SyncRecordKind of the field (salesOrders: SALES_ORDER). */
+  kind: string;
+  externalId: string;
+  change: (record: Record<string, unknown>) => void;
+  /** Reads the changed value as `v`: by default the changed property's column of the kind's table, for this source. */
+  select: string;
+  expected: string;
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function kindChanges(source: string, rows: ChangeRow[]): KindChange[] {
+  return rows.map(([field, externalId, patch, expected, select]) => {
+    const table = snake(field.replace(/s$/, ''));
+    const [column, value] = Object.entries(patch)[0]!;
+    return {
+      field,
+      kind: table.toUpperCase(),
+      externalId,
+      change: (record) => Object.assign(record, patch),
+      select: select ?? `select ${snake(column)}::text as v from ${table} where source = '${source}' and external_id = '${externalId}'`,
+      expected: expected ?? String(value),
+    };
+  });
+}
