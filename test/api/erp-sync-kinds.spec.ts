@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOf, kindChanges, rowOf, SYNC_DOCUMENT, syncer, type SyncResult } from '../harness/erp-sync.js';
+import { errorsOf, kindChanges, rowOf, SYNC_DOCUMENT, startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
 import type { Workflow } from '../harness/workflow.js';
 
 /*
@@ -145,13 +144,7 @@ const RECORDS: Record<string, Input> = {
 };
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { __typename: string; secret: string } }>(
-    ADMIN,
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync kinds test', scopes: ['ERP_SYNC'] } },
-  );
-  erpKey = data.createApiKey.secret;
+  ({ server, wf, erpKey } = await startSyncServer('ERP sync kinds test'));
   const loaded = await sync(company());
   expect(loaded, JSON.stringify(loaded.rows.filter((r) => r.errors.length))).toMatchObject({ applied: true, rejected: 0 });
 });

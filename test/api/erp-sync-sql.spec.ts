@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncer, type SyncResult } from '../harness/erp-sync.js';
+import { startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
-import type { Workflow } from '../harness/workflow.js';
 import { batchRecords, masterRecords } from '../bench/lib/sync-records.js';
 
 /*
@@ -12,7 +10,6 @@ import { batchRecords, masterRecords } from '../bench/lib/sync-records.js';
 
 const SOURCE = 'ERP-SQL';
 let server: TestServer;
-let wf: Workflow;
 let erpKey: string;
 
 const sync = syncer(
@@ -38,13 +35,7 @@ async function counted(input: Record<string, unknown>): Promise<{ result: SyncRe
 }
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { secret: string } }>(
-    'admin@example.com',
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync SQL count', scopes: ['ERP_SYNC'] } },
-  );
-  erpKey = data.createApiKey.secret;
+  ({ server, erpKey } = await startSyncServer('ERP sync SQL count'));
   const master = await sync(MASTER);
   expect(master.rejected, JSON.stringify(master.rows)).toBe(0);
   // Warm the key's last-used stamp so that it is not written during the measured calls.

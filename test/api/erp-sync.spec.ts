@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessChecksums, changedTables, type Checksums } from '../harness/checksum.js';
-import { kindChanges, rowOf, SYNC_DOCUMENT, syncer, type SyncResult } from '../harness/erp-sync.js';
+import { kindChanges, rowOf, SYNC_DOCUMENT, startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
 import { impactQuery, type Workflow } from '../harness/workflow.js';
 
 /*
@@ -29,6 +28,15 @@ const sync = syncer(
   () => erpKey,
 );
 const row = rowOf;
+
+/** This source's latest sync.completed event in the event log has `expected` in its data. */
+async function expectLastSyncEvent(expected: Record<string, unknown>): Promise<void> {
+  const [event] = await server.sql<{ data: Record<string, unknown> }>(
+    `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
+    [SOURCE],
+  );
+  expect(event!.data).toMatchObject({ source: SOURCE, ...expected });
+}
 
 /** Every synchronised table of the test source, as text: "nothing written" for the ERP model. */
 async function syncedChecksums(): Promise<Checksums> {
@@ -175,14 +183,7 @@ function company(): Input {
 const COMPANY_RECORDS = 3 + 1 + 5 + 1 + 1 + 4 + 2 + 5 + 1;
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { __typename: string; secret: string } }>(
-    ADMIN,
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync test', scopes: ['ERP_SYNC'] } },
-  );
-  expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
-  erpKey = data.createApiKey.secret;
+  ({ server, wf, erpKey } = await startSyncServer('ERP sync test'));
 });
 afterAll(async () => {
   await server?.close();
@@ -405,11 +406,7 @@ describe('error policies', () => {
     expect(changedTables(before, await allChecksums())).toEqual([]);
     expect(await server.sql(`select 1 from customer where external_id = 'cust-new-1'`)).toEqual([]);
     // The call is in the event log all the same, marked as not applied.
-    const events = await server.sql<{ data: Record<string, unknown> }>(
-      `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
-      [SOURCE],
-    );
-    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_EVERYTHING', applied: false, created: 1, rejected: 1 });
+    await expectLastSyncEvent({ errorPolicy: 'REJECT_EVERYTHING', applied: false, created: 1, rejected: 1 });
   });
 
   it('REJECT_FAILED_ROWS saves the good rows and rejects rows whose reference was rejected', async () => {
@@ -428,11 +425,7 @@ describe('error policies', () => {
     ]);
     expect(await server.sql(`select 1 from product where external_id = 'prod-bad'`)).toEqual([]);
     // The call is in the event log with its counts.
-    const events = await server.sql<{ data: Record<string, unknown> }>(
-      `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
-      [SOURCE],
-    );
-    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_FAILED_ROWS', applied: true, created: 1, rejected: 2 });
+    await expectLastSyncEvent({ errorPolicy: 'REJECT_FAILED_ROWS', applied: true, created: 1, rejected: 2 });
   });
 
   it('rejects every record whose external id (or code) appears twice in one call', async () => {

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import type { TestServer } from './server.js';
+import { startWorkflowServer } from './workflow-server.js';
+import type { Workflow } from './workflow.js';
 
 /** syncRecords with every outcome field, for specs of the ERP sync. */
 export const SYNC_DOCUMENT = `mutation($input: SyncRecordsInput!) { syncRecords(input: $input) {
@@ -82,4 +84,16 @@ export function kindChanges(source: string, rows: ChangeRow[]): KindChange[] {
       expected: expected ?? String(value),
     };
   });
+}
+
+/** A workflow server (errors-only log) and a partner key with scope ERP_SYNC, made by the admin: its secret. */
+export async function startSyncServer(keyName: string): Promise<{ server: TestServer; wf: Workflow; erpKey: string }> {
+  const { server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } });
+  const data = await wf.as<{ createApiKey: { __typename: string; secret: string } }>(
+    'admin@example.com',
+    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret } } }`,
+    { i: { name: keyName, scopes: ['ERP_SYNC'] } },
+  );
+  expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
+  return { server, wf, erpKey: data.createApiKey.secret };
 }
