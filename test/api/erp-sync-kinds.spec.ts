@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOf, rowOf, SYNC_DOCUMENT, syncer, type SyncResult } from '../harness/erp-sync.js';
+import { errorsOf, kindChanges, rowOf, SYNC_DOCUMENT, startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
 import type { Workflow } from '../harness/workflow.js';
 
 /*
@@ -145,13 +144,7 @@ const RECORDS: Record<string, Input> = {
 };
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { __typename: string; secret: string } }>(
-    ADMIN,
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync kinds test', scopes: ['ERP_SYNC'] } },
-  );
-  erpKey = data.createApiKey.secret;
+  ({ server, wf, erpKey } = await startSyncServer('ERP sync kinds test'));
   const loaded = await sync(company());
   expect(loaded, JSON.stringify(loaded.rows.filter((r) => r.errors.length))).toMatchObject({ applied: true, rejected: 0 });
 });
@@ -160,42 +153,20 @@ afterAll(async () => {
 });
 
 describe('shipments, invoices, payments and exchange rates', () => {
-  const CHANGES: [string, string, string, (r: Input) => void, string, string][] = [
+  const CHANGES = kindChanges(SOURCE, [
     [
       'shipments',
-      'SHIPMENT',
       'k-sh-1',
-      (r) => Object.assign(r, { status: 'DELIVERED', deliveredAt: '2026-11-27T10:00:00+08:00' }),
-      `select status || ' ' || to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as v from shipment where external_id = 'k-sh-1'`,
+      { status: 'DELIVERED', deliveredAt: '2026-11-27T10:00:00+08:00' },
       'DELIVERED 2026-11-27 02:00',
+      `select status || ' ' || to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as v from shipment where external_id = 'k-sh-1'`,
     ],
-    [
-      'invoices',
-      'INVOICE',
-      'k-inv-1',
-      (r) => (r.amount = '650.00'),
-      `select amount::text as v from invoice where external_id = 'k-inv-1'`,
-      '650.00',
-    ],
-    [
-      'payments',
-      'PAYMENT',
-      'k-pay-1',
-      (r) => (r.method = 'ALIPAY'),
-      `select method as v from payment where external_id = 'k-pay-1'`,
-      'ALIPAY',
-    ],
-    [
-      'exchangeRates',
-      'EXCHANGE_RATE',
-      'k-usd-1',
-      (r) => (r.rate = '7.1500'),
-      `select rate::text as v from exchange_rate where source = 'ERP-K' and external_id = 'k-usd-1'`,
-      '7.15000000',
-    ],
-  ];
+    ['invoices', 'k-inv-1', { amount: '650.00' }],
+    ['payments', 'k-pay-1', { method: 'ALIPAY' }],
+    ['exchangeRates', 'k-usd-1', { rate: '7.1500' }, '7.15000000'],
+  ]);
 
-  for (const [field, kind, externalId, change, select, expected] of CHANGES) {
+  for (const { field, kind, externalId, change, select, expected } of CHANGES) {
     it(`${kind}: CREATED, a newer version UPDATED, the same again UNCHANGED, an older one STALE and not applied`, async () => {
       const created = await sync({ [field]: [RECORDS[field]] });
       expect(rowOf(created, kind, externalId), JSON.stringify(created.rows)).toMatchObject({ outcome: 'CREATED', errors: [] });

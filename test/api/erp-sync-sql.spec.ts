@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
-import type { Workflow } from '../harness/workflow.js';
 import { batchRecords, masterRecords } from '../bench/lib/sync-records.js';
 
 /*
@@ -10,39 +9,22 @@ import { batchRecords, masterRecords } from '../bench/lib/sync-records.js';
  */
 
 const SOURCE = 'ERP-SQL';
-const SYNC = `mutation($input: SyncRecordsInput!) { syncRecords(input: $input) {
-  __typename ... on ErrorResult { code message }
-  ... on SyncRecordsSuccess { applied created updated unchanged stale rejected rows { outcome errors { path code message } } } } }`;
-
-interface Result {
-  __typename: string;
-  applied: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  rejected: number;
-  rows: { outcome: string; errors: { path: string; code: string; message: string }[] }[];
-}
-
 let server: TestServer;
-let wf: Workflow;
 let erpKey: string;
 
-async function sync(input: Record<string, unknown>): Promise<Result> {
-  const res = await server.gql<{ syncRecords: Result }>(SYNC, { input: { source: SOURCE, ...input } }, erpKey);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!.syncRecords;
-}
+const sync = syncer(
+  () => server,
+  SOURCE,
+  () => erpKey,
+);
 
-/** The master records every batch references. */
 const MASTER = masterRecords('SQL');
 
 /** `orders` orders with half as many POs and reservations: 2 × `orders` records. */
 const batch = (prefix: string, orders: number, version: number, quantity: number) => batchRecords(prefix, 0, { orders, version, quantity });
 
-async function counted(input: Record<string, unknown>): Promise<{ result: Result; count: number; statements: string[] }> {
-  let result: Result | undefined;
+async function counted(input: Record<string, unknown>): Promise<{ result: SyncResult; count: number; statements: string[] }> {
+  let result: SyncResult | undefined;
   const recorded = await server.countQueries(async () => {
     result = await sync(input);
   });
@@ -53,13 +35,7 @@ async function counted(input: Record<string, unknown>): Promise<{ result: Result
 }
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { secret: string } }>(
-    'admin@example.com',
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync SQL count', scopes: ['ERP_SYNC'] } },
-  );
-  erpKey = data.createApiKey.secret;
+  ({ server, erpKey } = await startSyncServer('ERP sync SQL count'));
   const master = await sync(MASTER);
   expect(master.rejected, JSON.stringify(master.rows)).toBe(0);
   // Warm the key's last-used stamp so that it is not written during the measured calls.

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessChecksums, changedTables, type Checksums } from '../harness/checksum.js';
-import { rowOf, SYNC_DOCUMENT, syncer, type SyncResult } from '../harness/erp-sync.js';
+import { kindChanges, rowOf, SYNC_DOCUMENT, startSyncServer, syncer, type SyncResult } from '../harness/erp-sync.js';
 import type { TestServer } from '../harness/server.js';
-import { startWorkflowServer } from '../harness/workflow-server.js';
 import { impactQuery, type Workflow } from '../harness/workflow.js';
 
 /*
@@ -29,6 +28,15 @@ const sync = syncer(
   () => erpKey,
 );
 const row = rowOf;
+
+/** This source's latest sync.completed event in the event log has `expected` in its data. */
+async function expectLastSyncEvent(expected: Record<string, unknown>): Promise<void> {
+  const [event] = await server.sql<{ data: Record<string, unknown> }>(
+    `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
+    [SOURCE],
+  );
+  expect(event!.data).toMatchObject({ source: SOURCE, ...expected });
+}
 
 /** Every synchronised table of the test source, as text: "nothing written" for the ERP model. */
 async function syncedChecksums(): Promise<Checksums> {
@@ -175,14 +183,7 @@ function company(): Input {
 const COMPANY_RECORDS = 3 + 1 + 5 + 1 + 1 + 4 + 2 + 5 + 1;
 
 beforeAll(async () => {
-  ({ server, wf } = await startWorkflowServer({ env: { LOG_LEVEL: 'error' } }));
-  const data = await wf.as<{ createApiKey: { __typename: string; secret: string } }>(
-    ADMIN,
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename ... on CreateApiKeySuccess { secret } } }`,
-    { i: { name: 'ERP sync test', scopes: ['ERP_SYNC'] } },
-  );
-  expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
-  erpKey = data.createApiKey.secret;
+  ({ server, wf, erpKey } = await startSyncServer('ERP sync test'));
 });
 afterAll(async () => {
   await server?.close();
@@ -239,14 +240,12 @@ describe('the done-when path', () => {
     expect(impact.terminationImpact.reservations).toEqual([{ quantity: 3, warehouseCode: 'ERPT-W1' }]);
     expect(impact.terminationImpact.feeRate).toBe('0.10');
 
-    const submitted = await wf.submit(CLERK, {
+    const done = await wf.submitApproved(CLERK, {
       orderNumber: 'ERPT-SO-1',
       reasonCode: 'CUSTOMER_CHANGE',
       explanation: 'The customer changed the design of the imported order.',
       customerConfirmationRequired: false,
     });
-    expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
-    const done = await wf.approveAll(submitted.termination!.id);
     expect(done.status).toBe('EFFECTIVE');
 
     // The effect cancelled the PO bought only for this order, and this order's line of the shared one.
@@ -285,75 +284,19 @@ describe('the done-when path', () => {
 
 describe('outcomes per kind', () => {
   /** One change per kind, to a record the company call created. */
-  const CHANGES: [string, string, string, (r: Record<string, unknown>) => void, string, string][] = [
-    ['customers', 'CUSTOMER', 'cust-2', (r) => (r.city = 'Wuxi'), `select city as v from customer where external_id = 'cust-2'`, 'Wuxi'],
-    [
-      'suppliers',
-      'SUPPLIER',
-      'sup-1',
-      (r) => (r.phone = '+86 512 0000'),
-      `select phone as v from supplier where external_id = 'sup-1'`,
-      '+86 512 0000',
-    ],
-    [
-      'products',
-      'PRODUCT',
-      'prod-5',
-      (r) => (r.status = 'DISCONTINUED'),
-      `select status as v from product where external_id = 'prod-5'`,
-      'DISCONTINUED',
-    ],
-    [
-      'warehouses',
-      'WAREHOUSE',
-      'wh-1',
-      (r) => (r.name = 'Main warehouse'),
-      `select name as v from warehouse where external_id = 'wh-1'`,
-      'Main warehouse',
-    ],
-    [
-      'contracts',
-      'CONTRACT',
-      'ctr-1',
-      (r) => (r.noticeDays = 30),
-      `select notice_days::text as v from contract where external_id = 'ctr-1'`,
-      '30',
-    ],
-    [
-      'salesOrders',
-      'SALES_ORDER',
-      'so-4',
-      (r) => (r.stage = 'IN_PRODUCTION'),
-      `select stage as v from sales_order where external_id = 'so-4'`,
-      'IN_PRODUCTION',
-    ],
-    [
-      'purchaseOrders',
-      'PURCHASE_ORDER',
-      'po-2',
-      (r) => (r.cancellationPenaltyRate = '0.08'),
-      `select cancellation_penalty_rate::text as v from purchase_order where external_id = 'po-2'`,
-      '0.0800',
-    ],
-    [
-      'stockLevels',
-      'STOCK_LEVEL',
-      'stock-4',
-      (r) => (r.onHand = 80),
-      `select on_hand::text as v from stock_level where external_id = 'stock-4'`,
-      '80',
-    ],
-    [
-      'reservations',
-      'RESERVATION',
-      'res-1',
-      (r) => (r.quantity = 2),
-      `select quantity::text as v from reservation where external_id = 'res-1'`,
-      '2',
-    ],
-  ];
+  const CHANGES = kindChanges(SOURCE, [
+    ['customers', 'cust-2', { city: 'Wuxi' }],
+    ['suppliers', 'sup-1', { phone: '+86 512 0000' }],
+    ['products', 'prod-5', { status: 'DISCONTINUED' }],
+    ['warehouses', 'wh-1', { name: 'Main warehouse' }],
+    ['contracts', 'ctr-1', { noticeDays: 30 }],
+    ['salesOrders', 'so-4', { stage: 'IN_PRODUCTION' }],
+    ['purchaseOrders', 'po-2', { cancellationPenaltyRate: '0.08' }, '0.0800'],
+    ['stockLevels', 'stock-4', { onHand: 80 }],
+    ['reservations', 'res-1', { quantity: 2 }],
+  ]);
 
-  for (const [field, kind, externalId, change, select, expected] of CHANGES) {
+  for (const { field, kind, externalId, change, select, expected } of CHANGES) {
     it(`${kind}: a newer version UPDATED, the same again UNCHANGED, an older one STALE and not applied`, async () => {
       const record = structuredClone((company()[field] as Record<string, unknown>[]).find((r) => r.externalId === externalId)!);
       change(record);
@@ -463,11 +406,7 @@ describe('error policies', () => {
     expect(changedTables(before, await allChecksums())).toEqual([]);
     expect(await server.sql(`select 1 from customer where external_id = 'cust-new-1'`)).toEqual([]);
     // The call is in the event log all the same, marked as not applied.
-    const events = await server.sql<{ data: Record<string, unknown> }>(
-      `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
-      [SOURCE],
-    );
-    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_EVERYTHING', applied: false, created: 1, rejected: 1 });
+    await expectLastSyncEvent({ errorPolicy: 'REJECT_EVERYTHING', applied: false, created: 1, rejected: 1 });
   });
 
   it('REJECT_FAILED_ROWS saves the good rows and rejects rows whose reference was rejected', async () => {
@@ -486,11 +425,7 @@ describe('error policies', () => {
     ]);
     expect(await server.sql(`select 1 from product where external_id = 'prod-bad'`)).toEqual([]);
     // The call is in the event log with its counts.
-    const events = await server.sql<{ data: Record<string, unknown> }>(
-      `select data from audit_event where action = 'sync.completed' and entity_id = $1 order by seq desc limit 1`,
-      [SOURCE],
-    );
-    expect(events[0]!.data).toMatchObject({ source: SOURCE, errorPolicy: 'REJECT_FAILED_ROWS', applied: true, created: 1, rejected: 2 });
+    await expectLastSyncEvent({ errorPolicy: 'REJECT_FAILED_ROWS', applied: true, created: 1, rejected: 2 });
   });
 
   it('rejects every record whose external id (or code) appears twice in one call', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/app/database.js';
-import { startTestIdp, walkSso, type TestIdp } from '../harness/oidc-idp.js';
+import { startIdpForApi, walkSso, type TestIdp } from '../harness/oidc-idp.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 
 /*
@@ -24,19 +23,9 @@ let idp: TestIdp;
 let server: TestServer;
 
 beforeAll(async () => {
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  idp = await startTestIdp(`${appUrl}/auth/oidc/callback`);
-  server = await startTestServer({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: appUrl,
-      OIDC_ISSUER: idp.issuer,
-      OIDC_CLIENT_ID: idp.clientId,
-      OIDC_CLIENT_SECRET: idp.clientSecret,
-      OIDC_SCOPES: 'openid email profile roles department',
-    },
-  });
+  const started = await startIdpForApi();
+  idp = started.idp;
+  server = await startTestServer({ env: started.env });
   const admin = await server.login('admin@example.com');
   for (const input of [
     { claim: 'ROLE', value: 'erp-clerk', role: 'CLERK' },

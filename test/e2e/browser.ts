@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '@ot/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startTestServer, type TestServer, type TestServerOptions } from '../harness/server.js';
 
@@ -14,16 +15,6 @@ const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
 export const PASSWORD = 'demo1234';
 /** How long a single UI expectation may take (live updates, lazy routes, a slow CI machine). */
 export const UI_TIMEOUT = 20_000;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /**
  * The server serves the SPA from client/dist only if it exists when it starts. CI builds it
@@ -49,7 +40,7 @@ export async function ensureClientBuilt(): Promise<void> {
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
 }
 
 /** What a browser test file works with; both are set by the hooks of `useBrowserSessions`. */

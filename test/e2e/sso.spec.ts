@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/app/database.js';
-import { startTestIdp, type TestIdp } from '../harness/oidc-idp.js';
+import { startIdpForApi, type TestIdp } from '../harness/oidc-idp.js';
 import { choose, expectText, useBrowserSessions } from './browser.js';
 
 /** Single sign-on as a person uses it: the sign-in page's SSO button, the identity provider's form, back in the app. */
@@ -9,17 +8,9 @@ const env: Record<string, string> = {};
 let idp: TestIdp;
 // Registered before the browser hooks, so the server starts with the identity provider already up.
 beforeAll(async () => {
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  idp = await startTestIdp(`${appUrl}/auth/oidc/callback`);
-  Object.assign(env, {
-    PORT: String(port),
-    PUBLIC_URL: appUrl,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: idp.clientId,
-    OIDC_CLIENT_SECRET: idp.clientSecret,
-    OIDC_SCOPES: 'openid email profile roles department',
-  });
+  const started = await startIdpForApi();
+  idp = started.idp;
+  Object.assign(env, started.env);
 });
 afterAll(async () => idp?.close());
 const run = useBrowserSessions({ env });

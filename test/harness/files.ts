@@ -25,6 +25,17 @@ export const FILES = {
   csv: () => Buffer.from('订单,金额\nSO-1,100\n'),
 };
 
+/** A record of `size` bytes holding `values` little-endian, placed by `layout`: "offset:bytes" per value. */
+function record(size: number, layout: string, values: number[]): Buffer {
+  const b = Buffer.alloc(size);
+  layout.split(' ').forEach((field, i) => {
+    const [at, bytes] = field.split(':').map(Number) as [number, number];
+    if (bytes === 2) b.writeUInt16LE(values[i]!, at);
+    else b.writeUInt32LE(values[i]!, at);
+  });
+  return b;
+}
+
 /** A zip without compression (method 0), enough for type sniffing. */
 export function storedZip(entries: [string, string][]): Buffer {
   const locals: Buffer[] = [];
@@ -34,33 +45,17 @@ export function storedZip(entries: [string, string][]): Buffer {
     const data = Buffer.from(text);
     const n = Buffer.from(name);
     const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(n.length, 26);
+    // Local file header: signature, version needed, CRC-32, sizes (stored: equal), name length.
+    const local = record(30, '0:4 4:2 14:4 18:4 22:4 26:2', [0x04034b50, 20, crc, data.length, data.length, n.length]);
     locals.push(local, n, data);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(n.length, 28);
-    entry.writeUInt32LE(offset, 42);
+    // Central directory entry: the same with version made by, and the local header's offset.
+    const entry = record(46, '0:4 4:2 6:2 16:4 20:4 24:4 28:2 42:4', [0x02014b50, 20, 20, crc, data.length, data.length, n.length, offset]);
     central.push(entry, n);
     offset += 30 + n.length + data.length;
   }
   const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
+  // End of central directory: entries on this disk and in all, the directory's size and offset.
+  const end = record(22, '0:4 8:2 10:2 12:4 16:4', [0x06054b50, entries.length, entries.length, directory.length, offset]);
   return Buffer.concat([...locals, directory, end]);
 }
 

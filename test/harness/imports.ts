@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type ExcelJSType from 'exceljs';
 import type { TestServer } from './server.js';
+import type { ImportRunProgress } from '../../server/src/kernel/live-events.js';
 
 /** exceljs from the server's dependencies: tests write and read real workbooks with it. */
 export const ExcelJS = createRequire(new URL('../../server/package.json', import.meta.url))('exceljs') as typeof ExcelJSType;
@@ -51,22 +52,12 @@ export async function download(url: string, token: string | null, path: string):
 export const RUN_FIELDS = `id kind status source fileName totalRecords validatedRecords invalidRecords processedRecords
   created updated unchanged stale rejected error headerLanguage`;
 
-export interface RunView {
+/** An import run as RUN_FIELDS reads it: the progress the live feed carries, and what the run is. */
+export interface RunView extends Omit<ImportRunProgress, 'startedAt' | 'finishedAt'> {
   id: string;
   kind: string;
-  status: string;
   source: string;
   fileName: string;
-  totalRecords: number;
-  validatedRecords: number;
-  invalidRecords: number;
-  processedRecords: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  rejected: number;
-  error: string | null;
   headerLanguage: string | null;
 }
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { freePort } from '../../server/src/app/database.js';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
@@ -43,6 +44,25 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   let body = '';
   for await (const chunk of req) body += chunk;
   return new URLSearchParams(body);
+}
+
+/**
+ * An identity provider for an API about to start on a free port, and the API's settings that make
+ * it sign in through that provider (its callback on 127.0.0.1 at that port).
+ */
+export async function startIdpForApi(): Promise<{ idp: TestIdp; env: Record<string, string> }> {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const idp = await startTestIdp(`${appUrl}/auth/oidc/callback`);
+  const env = {
+    PORT: String(port),
+    PUBLIC_URL: appUrl,
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: idp.clientId,
+    OIDC_CLIENT_SECRET: idp.clientSecret,
+    OIDC_SCOPES: 'openid email profile roles department',
+  };
+  return { idp, env };
 }
 
 export async function startTestIdp(redirectUri: string): Promise<TestIdp> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, upload } from '../harness/files.js';
+import { adminQuery, withDatabase } from '../harness/database.js';
 import { runCli } from '../harness/process.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { Workflow } from '../harness/workflow.js';
@@ -59,12 +60,7 @@ describe('attachments in backups', () => {
       await restored.end();
       expect(rows).toEqual([{ sha256: res.body.sha256 }]);
     } finally {
-      const admin = new URL(target.toString());
-      admin.pathname = '/postgres';
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists "${target.pathname.slice(1)}" with (force)`);
-      await c.end();
+      await adminQuery(withDatabase(target.toString(), 'postgres'), `drop database if exists "${target.pathname.slice(1)}" with (force)`);
     }
   }, 180_000);
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery, withDatabase } from '../harness/database.js';
 import { runCli } from '../harness/process.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { HEAD_OF, Workflow } from '../harness/workflow.js';
@@ -120,12 +121,7 @@ describe('backup and restore', () => {
       expect(await fingerprint((q) => restored.query(q).then((r) => r.rows))).toEqual(await fingerprint((q) => server.sql(q)));
     } finally {
       await restored.end();
-      const admin = new URL(target.toString());
-      admin.pathname = '/postgres';
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists "${target.pathname.slice(1)}" with (force)`);
-      await c.end();
+      await adminQuery(withDatabase(target.toString(), 'postgres'), `drop database if exists "${target.pathname.slice(1)}" with (force)`);
     }
   }, 180_000);
 });

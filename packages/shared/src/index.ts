@@ -6,3 +6,4 @@ export * from './orders.js';
 export * from './limits.js';
 export * from './fees.js';
 export * from './passwords.js';
+export * from './chromium.js';

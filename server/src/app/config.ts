@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../kernel/rate-limits.js';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../common/errors.js';
+
+export { ConfigError };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root, whether running from src (tsx/vitest) or dist (node). */
@@ -155,11 +158,6 @@ export function assertMailConfigured(config: AppConfig): void {
         'database as the dev mailbox, confirmation links included, and never reaches customers. Set DEV_MAILBOX=1 to run a demo that way on purpose.',
     );
   }
-}
-
-/** A setting that makes the process refuse to start; reported by its message alone. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

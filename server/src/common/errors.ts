@@ -94,3 +94,8 @@ export function parseId(value: string, field = 'id'): string {
   if (typeof value !== 'string' || !UUID_RE.test(value)) throw badInput(`${field} is not a valid id.`, field);
   return value.toLowerCase();
 }
+
+/** A setting that makes the process refuse to start; reported by its message alone. (Here, not in app/config, so that common/ code such as the secret box can raise it.) */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

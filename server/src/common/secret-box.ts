@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../app/config.js';
+import { ConfigError } from './errors.js';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;

@@ -6,7 +6,7 @@ export class Rows {
 
   constructor(
     private readonly table: string,
-    private readonly columns: [name: string, pgType: string][],
+    private readonly columns: readonly (readonly [name: string, pgType: string])[],
   ) {
     this.values = columns.map(() => []);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import type pg from 'pg';
+import { PURCHASE_ORDER_FIELDS } from '../modules/sync/kinds/purchase-order.sync.js';
 import { Rows, writeBatch } from './bulk-rows.js';
 import { dateOf, FIRST_ORDER_DAY, LAST_ORDER_DAY, TODAY } from './demo-calendar.js';
 import { CARRIERS, COMMITTED_PO, OPEN_STATUSES, PENALTY_RATES, phaseOf, poStatusFor, quantityFor } from './demo-rules.js';
@@ -153,16 +154,7 @@ function batchTables() {
       ['shipped_quantity', 'int'],
       ['unit_price', 'numeric'],
     ]),
-    purchaseOrders: new Rows('purchase_order', [
-      ['id', 'uuid'],
-      ['created_at', 'timestamptz'],
-      ['number', 'text'],
-      ['supplier_id', 'uuid'],
-      ['status', 'text'],
-      ['currency', 'text'],
-      ['order_date', 'date'],
-      ['cancellation_penalty_rate', 'numeric'],
-    ]),
+    purchaseOrders: new Rows('purchase_order', [['id', 'uuid'], ['created_at', 'timestamptz'], ...PURCHASE_ORDER_FIELDS]),
     purchaseLines: new Rows('purchase_order_line', [
       ['id', 'uuid'],
       ['created_at', 'timestamptz'],

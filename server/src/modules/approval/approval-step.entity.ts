@@ -1,18 +1,19 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { User } from '../identity/user.entity.js';
 import type { Termination } from '../termination/termination.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum ApprovalStepStatus {
+export const ApprovalStepStatus = graphqlEnum('ApprovalStepStatus', [
   /** A later stage, not active yet. */
-  WAITING = 'WAITING',
-  PENDING = 'PENDING',
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-  SKIPPED = 'SKIPPED',
-}
-registerEnumType(ApprovalStepStatus, { name: 'ApprovalStepStatus' });
+  'WAITING',
+  'PENDING',
+  'APPROVED',
+  'REJECTED',
+  'SKIPPED',
+]);
+export type ApprovalStepStatus = EnumValue<typeof ApprovalStepStatus>;
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'approval_step' })

@@ -6,23 +6,21 @@ import { BaseEntity } from '../../common/base.entity.js';
 import { User } from '../identity/user.entity.js';
 import type { Message } from '../notification/messages.js';
 import type { Termination } from '../termination/termination.entity.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum FollowUpKind {
-  SUPPLIER_CANCELLATION = 'SUPPLIER_CANCELLATION',
-  STOCK_CONFIRMATION = 'STOCK_CONFIRMATION',
-  SETTLEMENT = 'SETTLEMENT',
+export const FollowUpKind = graphqlEnum('FollowUpKind', [
+  'SUPPLIER_CANCELLATION',
+  'STOCK_CONFIRMATION',
+  'SETTLEMENT',
   /** Opened when the settlement task left a fee outstanding; completing it settles the money. */
-  FEE_COLLECTION = 'FEE_COLLECTION',
-  CUSTOMER_OUTCOME = 'CUSTOMER_OUTCOME',
-  CUSTOMER_RECORD = 'CUSTOMER_RECORD',
-}
-registerEnumType(FollowUpKind, { name: 'FollowUpKind' });
+  'FEE_COLLECTION',
+  'CUSTOMER_OUTCOME',
+  'CUSTOMER_RECORD',
+]);
+export type FollowUpKind = EnumValue<typeof FollowUpKind>;
 
-export enum FollowUpStatus {
-  OPEN = 'OPEN',
-  DONE = 'DONE',
-}
-registerEnumType(FollowUpStatus, { name: 'FollowUpStatus' });
+export const FollowUpStatus = graphqlEnum('FollowUpStatus', ['OPEN', 'DONE']);
+export type FollowUpStatus = EnumValue<typeof FollowUpStatus>;
 
 /** The negotiated outcome recorded by sales: the customer's resolutions plus NONE. */
 export const OUTCOMES = [...PREFERRED_RESOLUTIONS, 'NONE'] as const;

@@ -1,14 +1,16 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { ORDER_STAGES, type OrderStage } from '@ot/shared';
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { graphqlEnum } from '../../common/graphql-enum.js';
 import { SyncedEntity } from '../../common/synced.entity.js';
 import { Customer } from './customer.entity.js';
 
 export const OrderStageEnum = graphqlEnum('OrderStage', ORDER_STAGES, { description: 'How far an order has gone: decides the fee' });
 
+/** A clause as read, and as an ERP sends it (the same fields: one class for both GraphQL types). */
 @ObjectType({ simpleResolvers: true })
+@InputType('ContractClauseInput')
 export class ContractClause {
   @Field(() => String)
   code!: string;

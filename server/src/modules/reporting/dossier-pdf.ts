@@ -1,18 +1,7 @@
 import fs from 'node:fs';
+import { CHROMIUM_ARGS } from '@ot/shared';
 import { chromium, type Browser } from 'playwright-core';
 import type { Logger } from '../../kernel/logger.js';
-
-/** The flags the browser tests use too (test/e2e/browser.ts): no sandbox in containers, nothing phoning home. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export interface DossierPdfOptions {
   chromiumPath: string;
@@ -93,7 +82,11 @@ export class DossierPdfRenderer {
 
   private launched(): Promise<Browser> {
     if (!this.browser) {
-      const starting = chromium.launch({ executablePath: this.options.chromiumPath, args: CHROMIUM_ARGS, timeout: this.timeoutMs });
+      const starting = chromium.launch({
+        executablePath: this.options.chromiumPath,
+        args: ['--headless', ...CHROMIUM_ARGS],
+        timeout: this.timeoutMs,
+      });
       this.browser = starting;
       starting.then(
         (browser) =>

@@ -1,31 +1,26 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum SyncOutcome {
-  CREATED = 'CREATED',
-  UPDATED = 'UPDATED',
-  UNCHANGED = 'UNCHANGED',
-  STALE = 'STALE',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(SyncOutcome, { name: 'SyncOutcome' });
+export const SyncOutcome = graphqlEnum('SyncOutcome', ['CREATED', 'UPDATED', 'UNCHANGED', 'STALE', 'REJECTED']);
+export type SyncOutcome = EnumValue<typeof SyncOutcome>;
 
-export enum SyncRecordKind {
-  CUSTOMER = 'CUSTOMER',
-  SUPPLIER = 'SUPPLIER',
-  PRODUCT = 'PRODUCT',
-  WAREHOUSE = 'WAREHOUSE',
-  CONTRACT = 'CONTRACT',
-  SALES_ORDER = 'SALES_ORDER',
-  PURCHASE_ORDER = 'PURCHASE_ORDER',
-  STOCK_LEVEL = 'STOCK_LEVEL',
-  RESERVATION = 'RESERVATION',
-  SHIPMENT = 'SHIPMENT',
-  INVOICE = 'INVOICE',
-  PAYMENT = 'PAYMENT',
-  EXCHANGE_RATE = 'EXCHANGE_RATE',
-}
-registerEnumType(SyncRecordKind, { name: 'SyncRecordKind' });
+export const SyncRecordKind = graphqlEnum('SyncRecordKind', [
+  'CUSTOMER',
+  'SUPPLIER',
+  'PRODUCT',
+  'WAREHOUSE',
+  'CONTRACT',
+  'SALES_ORDER',
+  'PURCHASE_ORDER',
+  'STOCK_LEVEL',
+  'RESERVATION',
+  'SHIPMENT',
+  'INVOICE',
+  'PAYMENT',
+  'EXCHANGE_RATE',
+]);
+export type SyncRecordKind = EnumValue<typeof SyncRecordKind>;
 
 /** Every record carries these. */
 // Not an input type of its own: type-graphql emits only types reachable from resolvers.

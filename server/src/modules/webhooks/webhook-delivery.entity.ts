@@ -1,19 +1,14 @@
 import { BigIntType, Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
 import { EventType } from '../events/event.types.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum WebhookDeliveryStatus {
-  PENDING = 'PENDING',
-  SUCCEEDED = 'SUCCEEDED',
-  RETRYING = 'RETRYING',
-  FAILED = 'FAILED',
-}
-registerEnumType(WebhookDeliveryStatus, {
-  name: 'WebhookDeliveryStatus',
+export const WebhookDeliveryStatus = graphqlEnum('WebhookDeliveryStatus', ['PENDING', 'SUCCEEDED', 'RETRYING', 'FAILED'], {
   description: 'PENDING: not tried yet; RETRYING: failed, another attempt is scheduled; FAILED: no more automatic attempts',
 });
+export type WebhookDeliveryStatus = EnumValue<typeof WebhookDeliveryStatus>;
 
 /**
  * One event (or test) for one endpoint, and how its attempts went. The same `webhookId` is sent

@@ -1,19 +1,14 @@
 import { Entity, Enum, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import type { DomainEventType } from '../../kernel/domain-events.js';
 import { EventType } from '../events/event.types.js';
+import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
-export enum WebhookEndpointKind {
-  GENERIC = 'GENERIC',
-  WECOM = 'WECOM',
-  DINGTALK = 'DINGTALK',
-  FEISHU = 'FEISHU',
-}
-registerEnumType(WebhookEndpointKind, {
-  name: 'WebhookEndpointKind',
+export const WebhookEndpointKind = graphqlEnum('WebhookEndpointKind', ['GENERIC', 'WECOM', 'DINGTALK', 'FEISHU'], {
   description: 'GENERIC: Standard Webhooks JSON; WECOM, DINGTALK, FEISHU: that vendor’s group robot message',
 });
+export type WebhookEndpointKind = EnumValue<typeof WebhookEndpointKind>;
 
 /** What a sealed signing secret is bound to (SecretBox additional data): its endpoint. */
 export const secretPurpose = (endpointId: string) => `webhook-secret:${endpointId}`;

@@ -209,7 +209,9 @@ export function mountImports(app: express.Express, orm: MikroORM, services: Serv
       const id = req.params[0]!;
       const run = UUID_RE.test(id) ? await ctx.em.findOne(ImportRun, { id }) : null;
       if (!run) return void res.status(404).json({ error: 'There is no such import.' });
-      const started = ![ImportRunStatus.VALIDATING, ImportRunStatus.VALIDATED, ImportRunStatus.FAILED].includes(run.status);
+      const started = !([ImportRunStatus.VALIDATING, ImportRunStatus.VALIDATED, ImportRunStatus.FAILED] as ImportRunStatus[]).includes(
+        run.status,
+      );
       const phase =
         req.query.phase === 'DRY_RUN' || req.query.phase === 'IMPORT'
           ? (req.query.phase as ImportPhase)

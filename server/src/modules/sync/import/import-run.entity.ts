@@ -1,28 +1,28 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ApiKey } from '../../identity/api-key.entity.js';
 import { BaseEntity } from '../../../common/base.entity.js';
 import { User } from '../../identity/user.entity.js';
 import { SyncRecordKind } from '../sync-record.js';
+import { graphqlEnum, type EnumValue } from '../../../common/graphql-enum.js';
 
-export enum ImportRunStatus {
+export const ImportRunStatus = graphqlEnum('ImportRunStatus', [
   /** Uploaded; the dry run is queued or running. */
-  VALIDATING = 'VALIDATING',
+  'VALIDATING',
   /** The dry run is done: its errors are listed, nothing is written yet. */
-  VALIDATED = 'VALIDATED',
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
+  'VALIDATED',
+  'QUEUED',
+  'RUNNING',
+  'COMPLETED',
   /** The file could not be read (not a spreadsheet, wrong header): see `error`. */
-  FAILED = 'FAILED',
-}
-registerEnumType(ImportRunStatus, { name: 'ImportRunStatus' });
+  'FAILED',
+]);
+export type ImportRunStatus = EnumValue<typeof ImportRunStatus>;
 
-export enum ImportPhase {
-  DRY_RUN = 'DRY_RUN',
-  IMPORT = 'IMPORT',
-}
-registerEnumType(ImportPhase, { name: 'ImportPhase', description: 'Errors of the dry run, or of the import itself' });
+export const ImportPhase = graphqlEnum('ImportPhase', ['DRY_RUN', 'IMPORT'], {
+  description: 'Errors of the dry run, or of the import itself',
+});
+export type ImportPhase = EnumValue<typeof ImportPhase>;
 
 /**
  * One uploaded spreadsheet: its dry run, then its import in chunks. `nextRow` is the first row

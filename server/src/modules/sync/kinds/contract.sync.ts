@@ -1,6 +1,6 @@
 import { ORDER_STAGES, type OrderStage } from '@ot/shared';
 import { Field, InputType, Int } from 'type-graphql';
-import { Contract, OrderStageEnum, SilenceMeans } from '../../order/contract.entity.js';
+import { Contract, ContractClause, OrderStageEnum, SilenceMeans } from '../../order/contract.entity.js';
 import type { Customer } from '../../order/customer.entity.js';
 import type { SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
@@ -17,20 +17,6 @@ export class FeeScheduleEntryInput {
 }
 
 @InputType()
-export class ContractClauseInput {
-  @Field(() => String)
-  code!: string;
-  @Field(() => String)
-  titleZh!: string;
-  @Field(() => String)
-  titleEn!: string;
-  @Field(() => String)
-  textZh!: string;
-  @Field(() => String)
-  textEn!: string;
-}
-
-@InputType()
 export class ContractSyncInput extends SyncRecordInput {
   @Field(() => String, { nullable: true })
   number?: string | null;
@@ -42,8 +28,8 @@ export class ContractSyncInput extends SyncRecordInput {
   noticeDays?: number | null;
   @Field(() => [FeeScheduleEntryInput], { nullable: true, description: 'One rate per order stage' })
   feeSchedule?: FeeScheduleEntryInput[] | null;
-  @Field(() => [ContractClauseInput], { nullable: true })
-  clauses?: ContractClauseInput[] | null;
+  @Field(() => [ContractClause], { nullable: true })
+  clauses?: ContractClause[] | null;
   @Field(() => Boolean, { nullable: true, description: 'Default false' })
   customerConfirmationRequired?: boolean | null;
   @Field(() => Int, { nullable: true })

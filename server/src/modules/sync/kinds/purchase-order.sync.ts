@@ -65,18 +65,22 @@ interface StoredPo extends StoredRow {
   lines: StoredPoLine[];
 }
 
-const PO_COLUMNS: Column[] = [
-  ['id', 'uuid'],
-  ['source', 'text'],
-  ['external_id', 'text'],
-  ['source_version', 'bigint'],
-  ['content_hash', 'text'],
+/** A purchase order's own columns, as the sync writes them (and the volume seed, which has no sync identity). */
+export const PURCHASE_ORDER_FIELDS: Column[] = [
   ['number', 'text'],
   ['supplier_id', 'uuid'],
   ['status', 'text'],
   ['currency', 'text'],
   ['order_date', 'date'],
   ['cancellation_penalty_rate', 'numeric'],
+];
+const PO_COLUMNS: Column[] = [
+  ['id', 'uuid'],
+  ['source', 'text'],
+  ['external_id', 'text'],
+  ['source_version', 'bigint'],
+  ['content_hash', 'text'],
+  ...PURCHASE_ORDER_FIELDS,
 ];
 const PO_LINE_COLUMNS: Column[] = [
   ['id', 'uuid'],

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { ImMessage } from './im-message.js';
-import type { ImHttpRequest } from './im-request.js';
+import type { ImHttpRequest, ImMessage } from './im-message.js';
 
 /**
  * Feishu (飞书) custom robot: a POST of JSON to the robot's URL as pasted

@@ -15,6 +15,13 @@ export interface ImMessage {
   tone: 'info' | 'success' | 'warning' | 'danger';
 }
 
+/** What a vendor's module makes of a message: the request its group robot expects (here, not in im-request, so vendors do not import their caller). */
+export interface ImHttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** The part of a feed event an IM message needs (any type name: those not announced give no message). */
 export type ImEvent = Pick<FeedEvent, 'occurredAt' | 'actorType' | 'actorName' | 'terminationNumber' | 'data'> & { type: string };
 

@@ -1,7 +1,7 @@
 import type { DomainEventType } from '../../../kernel/domain-events.js';
 import { dingtalkRequest } from './dingtalk.js';
 import { feishuRequest } from './feishu.js';
-import { COMPOSERS, imMessage, imTestMessage, type ImEvent, type ImMessage } from './im-message.js';
+import { COMPOSERS, imMessage, imTestMessage, type ImEvent, type ImHttpRequest, type ImMessage } from './im-message.js';
 import { wecomRequest } from './wecom.js';
 
 /**
@@ -10,12 +10,6 @@ import { wecomRequest } from './wecom.js';
  * timeout and SSRF guard, and asks `imAccepted` whether the robot took it. Everything here is pure.
  */
 export type ImKind = 'WECOM' | 'DINGTALK' | 'FEISHU';
-
-export interface ImHttpRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** What IM channels announce: approvals due, decisions, SLA breaches, comments (with their mentions) and effect. */
 export const IM_EVENT_TYPES: readonly DomainEventType[] = Object.keys(COMPOSERS) as DomainEventType[];

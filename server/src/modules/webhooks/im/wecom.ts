@@ -1,5 +1,4 @@
-import type { ImMessage } from './im-message.js';
-import type { ImHttpRequest } from './im-request.js';
+import type { ImHttpRequest, ImMessage } from './im-message.js';
 
 /**
  * WeCom (企业微信) group robot: a POST of `{"msgtype":"markdown","markdown":{"content":…}}` to the

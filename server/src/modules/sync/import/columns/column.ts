@@ -45,3 +45,45 @@ export const RECORD_COLUMNS: ImportColumn[] = [
 
 /** The list a kind's per-row child columns fill: `lines` or `clauses`. */
 export const childField = (kind: ImportKindColumns) => kind.childField ?? 'lines';
+
+/** What a reference column names: the kind of record in Chinese and English, and an example external id. */
+const REFERENCED = {
+  customer: ['客户', 'Customer', 'C-0001'],
+  supplier: ['供应商', 'Supplier', 'S-0001'],
+  contract: ['合同', 'Contract', 'CT-0001'],
+  product: ['产品', 'Product', 'P-1001'],
+  warehouse: ['仓库', 'Warehouse', 'W-SH'],
+  salesOrder: ['销售订单', 'Sales order', 'SO-2026-0001'],
+  salesOrderLine: ['销售订单行', 'Sales order line', 'SO-2026-0001-1'],
+  invoice: ['发票', 'Invoice', 'INV-2026-0001'],
+} as const satisfies Record<string, readonly [zh: string, en: string, example: string]>;
+
+/**
+ * The column naming another record by its external id: `customer` is customerExternalId, headed
+ * 客户外部编号 / Customer external ID. `line`: one per line (`lines[].…`); `optional`: may be empty.
+ */
+export function referenceColumn(kind: keyof typeof REFERENCED, options: { line?: boolean; optional?: boolean } = {}): ImportColumn {
+  const [zh, en, example] = REFERENCED[kind];
+  const key = `${kind}ExternalId`;
+  const path = options.line ? `lines[].${key}` : key;
+  return {
+    key,
+    path,
+    type: 'text',
+    ...(options.optional ? {} : { required: true }),
+    zh: `${zh}外部编号`,
+    en: `${en} external ID`,
+    example,
+  };
+}
+
+/** The external id of an order's line (`example`: one of the kind's). */
+export const lineIdColumn = (example: string): ImportColumn => ({
+  key: 'lineExternalId',
+  path: 'lines[].externalId',
+  type: 'text',
+  required: true,
+  zh: '行外部编号',
+  en: 'Line external ID',
+  example,
+});

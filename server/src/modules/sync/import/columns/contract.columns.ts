@@ -1,6 +1,6 @@
 import { SilenceMeans } from '../../../order/contract.entity.js';
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 /**
  * The fee schedule is one cell, `STAGE=rate` pairs separated by ";" (e.g.
@@ -18,15 +18,7 @@ export const contractColumns: ImportKindColumns = {
     ...RECORD_COLUMNS,
     { key: 'number', path: 'number', type: 'text', required: true, zh: '合同编号', en: 'Number', example: 'CT-2026-001' },
     { key: 'title', path: 'title', type: 'text', required: true, zh: '标题', en: 'Title', example: '年度供货框架合同' },
-    {
-      key: 'customerExternalId',
-      path: 'customerExternalId',
-      type: 'text',
-      required: true,
-      zh: '客户外部编号',
-      en: 'Customer external ID',
-      example: 'C-0001',
-    },
+    referenceColumn('customer'),
     { key: 'noticeDays', path: 'noticeDays', type: 'int', required: true, zh: '通知天数', en: 'Notice days', example: '30' },
     {
       key: 'feeSchedule',

@@ -1,5 +1,5 @@
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 export const invoiceColumns: ImportKindColumns = {
   kind: SyncRecordKind.INVOICE,
@@ -8,23 +8,8 @@ export const invoiceColumns: ImportKindColumns = {
   columns: [
     ...RECORD_COLUMNS,
     { key: 'number', path: 'number', type: 'text', required: true, zh: '发票号', en: 'Number', example: 'INV-2026-0001' },
-    {
-      key: 'salesOrderExternalId',
-      path: 'salesOrderExternalId',
-      type: 'text',
-      required: true,
-      zh: '销售订单外部编号',
-      en: 'Sales order external ID',
-      example: 'SO-2026-0001',
-    },
-    {
-      key: 'customerExternalId',
-      path: 'customerExternalId',
-      type: 'text',
-      zh: '客户外部编号',
-      en: 'Customer external ID',
-      example: 'C-0001',
-    },
+    referenceColumn('salesOrder'),
+    referenceColumn('customer', { optional: true }),
     { key: 'amount', path: 'amount', type: 'decimal', required: true, zh: '金额', en: 'Amount', example: '1200.00' },
     { key: 'issuedOn', path: 'issuedOn', type: 'date', required: true, zh: '开票日期', en: 'Issued on', example: '2026-11-20' },
   ],

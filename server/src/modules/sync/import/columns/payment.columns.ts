@@ -1,5 +1,5 @@
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 export const paymentColumns: ImportKindColumns = {
   kind: SyncRecordKind.PAYMENT,
@@ -8,15 +8,7 @@ export const paymentColumns: ImportKindColumns = {
   columns: [
     ...RECORD_COLUMNS,
     { key: 'reference', path: 'reference', type: 'text', required: true, zh: '付款参考号', en: 'Reference', example: 'PAY-2026-0001' },
-    {
-      key: 'invoiceExternalId',
-      path: 'invoiceExternalId',
-      type: 'text',
-      required: true,
-      zh: '发票外部编号',
-      en: 'Invoice external ID',
-      example: 'INV-2026-0001',
-    },
+    referenceColumn('invoice'),
     { key: 'amount', path: 'amount', type: 'decimal', required: true, zh: '金额', en: 'Amount', example: '600.00' },
     { key: 'method', path: 'method', type: 'text', required: true, zh: '付款方式', en: 'Method', example: 'BANK_TRANSFER' },
     { key: 'paidOn', path: 'paidOn', type: 'date', required: true, zh: '付款日期', en: 'Paid on', example: '2026-11-22' },

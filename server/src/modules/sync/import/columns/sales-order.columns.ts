@@ -1,6 +1,6 @@
 import { ORDER_STAGES, ORDER_STATUSES } from '@ot/shared';
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { lineIdColumn, referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 /** One row per order line; the order's columns repeat on each of its rows (the first row's values count). */
 export const salesOrderColumns: ImportKindColumns = {
@@ -10,24 +10,8 @@ export const salesOrderColumns: ImportKindColumns = {
   columns: [
     ...RECORD_COLUMNS,
     { key: 'number', path: 'number', type: 'text', required: true, zh: '订单编号', en: 'Number', example: 'SO-2026-0001' },
-    {
-      key: 'customerExternalId',
-      path: 'customerExternalId',
-      type: 'text',
-      required: true,
-      zh: '客户外部编号',
-      en: 'Customer external ID',
-      example: 'C-0001',
-    },
-    {
-      key: 'contractExternalId',
-      path: 'contractExternalId',
-      type: 'text',
-      required: true,
-      zh: '合同外部编号',
-      en: 'Contract external ID',
-      example: 'CT-0001',
-    },
+    referenceColumn('customer'),
+    referenceColumn('contract'),
     { key: 'currency', path: 'currency', type: 'text', required: true, zh: '币种', en: 'Currency', example: 'CNY' },
     { key: 'stage', path: 'stage', type: 'enum', values: ORDER_STAGES, required: true, zh: '阶段', en: 'Stage', example: 'IN_PRODUCTION' },
     { key: 'status', path: 'status', type: 'enum', values: ORDER_STATUSES, required: true, zh: '状态', en: 'Status', example: 'CONFIRMED' },
@@ -40,25 +24,9 @@ export const salesOrderColumns: ImportKindColumns = {
       en: 'Requested delivery date',
       example: '2026-12-15',
     },
-    {
-      key: 'lineExternalId',
-      path: 'lines[].externalId',
-      type: 'text',
-      required: true,
-      zh: '行外部编号',
-      en: 'Line external ID',
-      example: 'SO-2026-0001-1',
-    },
+    lineIdColumn('SO-2026-0001-1'),
     { key: 'lineNo', path: 'lines[].lineNo', type: 'int', required: true, zh: '行号', en: 'Line no.', example: '1' },
-    {
-      key: 'productExternalId',
-      path: 'lines[].productExternalId',
-      type: 'text',
-      required: true,
-      zh: '产品外部编号',
-      en: 'Product external ID',
-      example: 'P-1001',
-    },
+    referenceColumn('product', { line: true }),
     { key: 'quantity', path: 'lines[].quantity', type: 'int', required: true, zh: '数量', en: 'Quantity', example: '10' },
     { key: 'unitPrice', path: 'lines[].unitPrice', type: 'decimal', required: true, zh: '单价', en: 'Unit price', example: '1250.00' },
     { key: 'shippedQuantity', path: 'lines[].shippedQuantity', type: 'int', zh: '已发数量', en: 'Shipped quantity', example: '0' },

@@ -1,6 +1,6 @@
 import { ShipmentStatus } from '../../../order/shipment.entity.js';
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
 
 export const shipmentColumns: ImportKindColumns = {
   kind: SyncRecordKind.SHIPMENT,
@@ -9,15 +9,7 @@ export const shipmentColumns: ImportKindColumns = {
   columns: [
     ...RECORD_COLUMNS,
     { key: 'number', path: 'number', type: 'text', required: true, zh: '发货单号', en: 'Number', example: 'SH-2026-0001' },
-    {
-      key: 'salesOrderLineExternalId',
-      path: 'salesOrderLineExternalId',
-      type: 'text',
-      required: true,
-      zh: '销售订单行外部编号',
-      en: 'Sales order line external ID',
-      example: 'SO-2026-0001-1',
-    },
+    referenceColumn('salesOrderLine'),
     { key: 'quantity', path: 'quantity', type: 'int', required: true, zh: '数量', en: 'Quantity', example: '5' },
     { key: 'status', path: 'status', type: 'enum', values: Object.values(ShipmentStatus), zh: '状态', en: 'Status', example: 'IN_TRANSIT' },
     { key: 'carrier', path: 'carrier', type: 'text', required: true, zh: '承运人', en: 'Carrier', example: '顺丰' },
