@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductionServer, type ProductionServer } from '../harness/production-server.js';
 import { spawnCompiled, type CompiledProcess } from '../harness/process.js';
 import { WebhookReceiver } from '../harness/webhook-receiver.js';
-import { openOrders } from './webhooks-helpers.js';
+import { endpointFor, openOrders } from './webhooks-helpers.js';
 
 /**
  * OTEL_EXPORTER_OTLP_ENDPOINT: the production process sends its spans over OTLP/HTTP (JSON) to
@@ -158,14 +158,7 @@ describe('traces', () => {
     const receiver = await WebhookReceiver.start();
     let worker: CompiledProcess | undefined;
     try {
-      const created = await server.gql<{ createWebhookEndpoint: { __typename: string; secret?: string } }>(
-        `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) {
-          __typename ... on CreateWebhookEndpointSuccess { secret } } }`,
-        { i: { url: `${receiver.url}/hook`, eventTypes: ['TERMINATION_SUBMITTED'] } },
-        await server.login('admin@example.com'),
-      );
-      expect(created.data?.createWebhookEndpoint.__typename, JSON.stringify(created)).toBe('CreateWebhookEndpointSuccess');
-      receiver.secret = created.data!.createWebhookEndpoint.secret!;
+      await endpointFor(server, receiver, ['TERMINATION_SUBMITTED']);
       const [orderNumber] = await openOrders(server, 1);
       const submitted = await server.gql<{ submitTermination: { __typename: string } }>(
         `mutation($input: SubmitTerminationInput!) { submitTermination(input: $input) { __typename } }`,
