@@ -193,15 +193,18 @@ describe('traces', () => {
         'HTTP client span to the webhook receiver',
       );
       expect(receiver.received.length).toBeGreaterThanOrEqual(1);
-      const job = ancestors(outgoing).find((s) => /^job /.test(s.name));
-      expect(job, JSON.stringify(ancestors(outgoing).map((s) => s.name))).toBeDefined();
-      expect(job!.name).toBe(`job ${attribute(job!, 'job.task')}`);
-      expect(job!.kind).toBe(5);
+      // The job span ends (and is sent) after the HTTP span under it: wait for it.
+      const job = await waitFor(
+        () => ancestors(outgoing).find((s) => /^job /.test(s.name)),
+        () => `job span above the HTTP client span (${JSON.stringify(ancestors(outgoing).map((s) => s.name))})`,
+      );
+      expect(job.name).toBe(`job ${attribute(job, 'job.task')}`);
+      expect(job.kind).toBe(5);
       const sql = await waitFor(() => {
-        const found = descendants(job!).filter(isSql);
+        const found = descendants(job).filter(isSql);
         return found.length ? found : undefined;
       }, 'SQL under the job span');
-      expect(sql.every((s) => s.traceId === job!.traceId)).toBe(true);
+      expect(sql.every((s) => s.traceId === job.traceId)).toBe(true);
 
       // The SLA job of the first test's submission: its span carries that request's id and links to
       // the span that queued it, in the request's trace.
