@@ -6,6 +6,9 @@ import { parse } from 'yaml';
 import { interpolate, readEnvFile, serviceEnv, type ComposeFile } from '../deploy/compose.js';
 import { readManifests, validateK8sObject, type K8sObject } from '../deploy/kubernetes.js';
 import { fillPlaceholders, productionEnvProblems } from '../deploy/production-env.js';
+import { collectProcessMetrics, registry } from '../../server/src/kernel/metrics.js';
+// Registers the scrape-time series (job queue, database pool) beside the others.
+import '../../server/src/app/metrics-server.js';
 
 /**
  * deploy/ is checked offline, as CI can (no container engine, no cluster): every Kubernetes manifest
@@ -178,5 +181,36 @@ describe('compose file (deploy/compose.yaml)', () => {
       expect(() => serviceEnv(compose.services['api-1']!, without)).toThrow(`required variable ${name}`);
     }
     expect(interpolate('a $$HOME ${X:-b}', {})).toBe('a $HOME b');
+  });
+});
+
+describe('Grafana dashboard (deploy/grafana)', () => {
+  interface Dashboard {
+    panels: { title: string; targets?: { expr: string }[] }[];
+  }
+  const dashboard = JSON.parse(fs.readFileSync(path.join(deployDir, 'grafana/order-termination.json'), 'utf8')) as Dashboard;
+  collectProcessMetrics();
+  const families = registry.getMetricsAsArray().map((m) => ({ name: m.name, type: String(m.type) }));
+  // The names Prometheus stores: a histogram's _bucket, _count and _sum, the others as named.
+  const served = new Set(
+    families.flatMap(({ name, type }) => (type === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => name + s) : [name])),
+  );
+  const queried = (d: Dashboard) => d.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => t.expr.match(/\bot_[a-z0-9_]+/g) ?? []));
+  const unknown = (d: Dashboard) => queried(d).filter((name) => !served.has(name));
+
+  it('queries only series the processes serve, and graphs every series of ours', () => {
+    expect(dashboard.panels.length).toBeGreaterThanOrEqual(10);
+    expect(unknown(dashboard)).toEqual([]);
+    const used = new Set(queried(dashboard));
+    const ours = families.filter(({ name }) => !/^ot_(process|nodejs)_/.test(name));
+    expect(ours.filter(({ name }) => ![...used].some((u) => u === name || u.startsWith(`${name}_`)))).toEqual([]);
+    expect([...used].some((name) => name.startsWith('ot_process_'))).toBe(true);
+    expect([...used].some((name) => name.startsWith('ot_nodejs_'))).toBe(true);
+  });
+
+  it('the check catches a panel on a series nobody serves', () => {
+    const broken = structuredClone(dashboard);
+    broken.panels[0]!.targets![0]!.expr = 'sum(rate(ot_http_requests_total[5m]))';
+    expect(unknown(broken)).toEqual(['ot_http_requests_total']);
   });
 });

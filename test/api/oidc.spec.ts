@@ -57,6 +57,26 @@ describe('single sign-on', () => {
     expect(res.data?.signInOptions).toEqual({ passwordSignIn: true, singleSignOn: true });
   });
 
+  it('starts an authorization code flow with PKCE (S256), a state and a nonce, bound to the browser by a cookie', async () => {
+    const started = await fetch(`${server.url}/auth/oidc/start`, { redirect: 'manual' });
+    expect(started.status).toBe(303);
+    const authorize = new URL(started.headers.get('location')!);
+    expect(authorize.origin).toBe(idp.issuer);
+    const params = authorize.searchParams;
+    expect(params.get('response_type')).toBe('code');
+    expect(params.get('client_id')).toBe(idp.clientId);
+    expect(params.get('code_challenge_method')).toBe('S256');
+    // A SHA-256 digest in base64url (43 characters); the verifier itself never leaves the server.
+    expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(params.get('state')).toMatch(/^[\w-]{20,}$/);
+    expect(params.get('nonce')).toMatch(/^[\w-]{20,}$/);
+    expect(params.get('nonce')).not.toBe(params.get('state'));
+    // Each sign-in has its own state, nonce and challenge.
+    const again = new URL((await fetch(`${server.url}/auth/oidc/start`, { redirect: 'manual' })).headers.get('location')!).searchParams;
+    for (const key of ['state', 'nonce', 'code_challenge']) expect(again.get(key)).not.toBe(params.get(key));
+    expect(started.headers.getSetCookie().some((c) => c.startsWith('ot_sso='))).toBe(true);
+  });
+
   it('creates the user on first sign-in with role and department from the claims, and hands the SPA a one-time code, not a token', async () => {
     idp.accounts.set('alice', {
       email: 'Alice.SSO@example.com',

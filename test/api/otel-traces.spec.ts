@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductionServer, type ProductionServer } from '../harness/production-server.js';
+import { spawnCompiled, type CompiledProcess } from '../harness/process.js';
+import { WebhookReceiver } from '../harness/webhook-receiver.js';
+import { endpointFor, openOrders } from './webhooks-helpers.js';
 
 /**
  * OTEL_EXPORTER_OTLP_ENDPOINT: the production process sends its spans over OTLP/HTTP (JSON) to
@@ -13,12 +16,19 @@ interface OtlpSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind?: number;
+  links?: { traceId: string; spanId: string }[];
   attributes: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
 }
 
 const spans: OtlpSpan[] = [];
 let receiver: http.Server;
 let server: ProductionServer;
+let otlpEndpoint: string;
+/** The submission of the first test: its request id and operation span (the worker's jobs refer to them). */
+let submitRequestId: string;
+let submitSpan: OtlpSpan;
 
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
@@ -34,19 +44,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = (receiver.address() as AddressInfo).port;
-  server = await startProductionServer({
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      // Send spans quickly (the default batch waits 5 s).
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    },
-  });
+  otlpEndpoint = `http://127.0.0.1:${port}`;
+  server = await startProductionServer({ env: { ...tracingEnv(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
 }, 180_000);
 afterAll(async () => {
   await server?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
+
+function tracingEnv(): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    // Send spans quickly (the default batch waits 5 s).
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
+}
 
 function attribute(span: OtlpSpan, key: string): string | undefined {
   const value = span.attributes.find((a) => a.key === key)?.value;
@@ -66,10 +79,22 @@ async function waitFor<T>(find: () => T | undefined, what: string | (() => strin
   }
 }
 
+function descendants(root: OtlpSpan): OtlpSpan[] {
+  const children = spans.filter((s) => s.parentSpanId === root.spanId && s.traceId === root.traceId);
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+function ancestors(span: OtlpSpan): OtlpSpan[] {
+  const parent = spans.find((s) => s.spanId === span.parentSpanId && s.traceId === span.traceId);
+  return parent ? [parent, ...ancestors(parent)] : [];
+}
+
+const isSql = (s: OtlpSpan) => attribute(s, 'db.system') === 'postgresql' || attribute(s, 'db.system.name') === 'postgresql';
+
 describe('traces', () => {
   it('sends submitTermination as one trace: the operation span, SQL under it, the request id on it', async () => {
     const token = await server.login('clerk@example.com');
-    const requestId = `trace-test-${Date.now()}`;
+    const requestId = (submitRequestId = `trace-test-${Date.now()}`);
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
@@ -89,6 +114,7 @@ describe('traces', () => {
         `operation span (${JSON.stringify(spans.filter((s) => s.name.includes('SubmitTermination')).map((s) => [s.name, s.attributes]))})`,
     );
     expect(attribute(operation, 'graphql.operation.name')).toBe('SubmitTermination');
+    submitSpan = operation;
     // The HTTP server span is its ancestor, in the same trace, and carries the request id too.
     const serverSpan = await waitFor(
       () => spans.find((s) => s.traceId === operation.traceId && s.spanId !== operation.spanId && attribute(s, 'request.id') === requestId),
@@ -96,14 +122,8 @@ describe('traces', () => {
     );
     expect(serverSpan.parentSpanId || undefined).toBeUndefined();
 
-    const descendants = (root: OtlpSpan): OtlpSpan[] => {
-      const children = spans.filter((s) => s.parentSpanId === root.spanId);
-      return children.flatMap((c) => [c, ...descendants(c)]);
-    };
     const sql = await waitFor(() => {
-      const found = descendants(operation).filter(
-        (s) => attribute(s, 'db.system') === 'postgresql' || attribute(s, 'db.system.name') === 'postgresql',
-      );
+      const found = descendants(operation).filter(isSql);
       return found.some((s) => /insert/i.test(attribute(s, 'db.statement') ?? attribute(s, 'db.query.text') ?? s.name)) ? found : undefined;
     }, 'SQL insert under the operation');
     expect(sql.length).toBeGreaterThan(3);
@@ -115,16 +135,91 @@ describe('traces', () => {
     // A refused operation is logged (with its code) inside its request's trace.
     const refused = await server.gql(`query { terminations(first: 1) { totalCount } }`);
     expect(refused.errors?.length).toBeGreaterThan(0);
-    const lines = server
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { trace_id?: string; msg: string });
-    const traced = lines.filter((l) => l.trace_id);
-    expect(traced.length).toBeGreaterThan(0);
+    // The child's log line may reach this process a moment after its response does (another pipe).
+    const tracedLines = () =>
+      server
+        .output()
+        .split('\n')
+        .slice(0, -1) // complete lines only
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { trace_id?: string; msg: string })
+        .filter((l) => l.trace_id);
+    const traced = await waitFor(
+      () => (tracedLines().length ? tracedLines() : undefined),
+      () => `traced log line in ${server.output().slice(-2000)}`,
+    );
     expect(traced.every((l) => /^[0-9a-f]{32}$/.test(l.trace_id!))).toBe(true);
     // Every trace id in the log is one the receiver got (or is about to get): at least one matches already.
     await waitFor(() => (traced.some((l) => spans.some((s) => s.traceId === l.trace_id)) ? true : undefined), 'logged trace id');
     expect(operation).toBeDefined();
   });
+
+  it('a worker sends a span per job run, with its SQL and its outgoing HTTP (a webhook delivery) under it; jobs a request queued carry its request id', async () => {
+    const receiver = await WebhookReceiver.start();
+    let worker: CompiledProcess | undefined;
+    try {
+      await endpointFor(server, receiver, ['TERMINATION_SUBMITTED']);
+      const [orderNumber] = await openOrders(server, 1);
+      const submitted = await server.gql<{ submitTermination: { __typename: string } }>(
+        `mutation($input: SubmitTerminationInput!) { submitTermination(input: $input) { __typename } }`,
+        { input: { orderNumber, reasonCode: 'CUSTOMER_CHANGE', explanation: 'traced webhook' } },
+        await server.login('clerk@example.com'),
+      );
+      expect(submitted.data?.submitTermination.__typename).toBe('SubmitTerminationSuccess');
+
+      // The approval SLA reminder the first test's submission queued (for later): due now, so that this
+      // worker runs it.
+      const [sla] = await server.sql<{ n: number }>(
+        `with due as (update graphile_worker._private_jobs j set run_at = now() from graphile_worker._private_tasks t
+           where t.id = j.task_id and t.identifier = 'approval_sla' returning 1) select count(*)::int as n from due`,
+      );
+      expect(sla!.n).toBeGreaterThanOrEqual(1);
+      worker = await spawnCompiled('worker', {
+        ...tracingEnv(),
+        DATABASE_URL: server.databaseUrl,
+        DEV_MAILBOX: '1',
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      });
+      const port = String(receiver.port);
+      const outgoing = await waitFor(
+        () =>
+          spans.find(
+            (s) =>
+              s.kind === 3 &&
+              [attribute(s, 'http.url'), attribute(s, 'url.full'), attribute(s, 'net.peer.port'), attribute(s, 'server.port')].some((v) =>
+                v?.includes(port),
+              ),
+          ),
+        'HTTP client span to the webhook receiver',
+      );
+      expect(receiver.received.length).toBeGreaterThanOrEqual(1);
+      // The job span ends (and is sent) after the HTTP span under it: wait for it.
+      const job = await waitFor(
+        () => ancestors(outgoing).find((s) => /^job /.test(s.name)),
+        () => `job span above the HTTP client span (${JSON.stringify(ancestors(outgoing).map((s) => s.name))})`,
+      );
+      expect(job.name).toBe(`job ${attribute(job, 'job.task')}`);
+      expect(job.kind).toBe(5);
+      const sql = await waitFor(() => {
+        const found = descendants(job).filter(isSql);
+        return found.length ? found : undefined;
+      }, 'SQL under the job span');
+      expect(sql.every((s) => s.traceId === job.traceId)).toBe(true);
+
+      // The SLA job of the first test's submission: its span carries that request's id and links to
+      // the span that queued it, in the request's trace.
+      const queued = await waitFor(
+        () => spans.find((s) => s.name === 'job approval_sla' && attribute(s, 'request.id') === submitRequestId),
+        () =>
+          `job span with request.id ${submitRequestId} (${JSON.stringify(spans.filter((s) => /^job /.test(s.name)).map((s) => [s.name, s.attributes]))})`,
+      );
+      const link = queued.links?.find((l) => l.traceId === submitSpan.traceId);
+      expect(link, JSON.stringify(queued.links)).toBeDefined();
+      const linked = spans.find((s) => s.spanId === link!.spanId)!;
+      expect([linked, ...ancestors(linked)].map((s) => s.spanId)).toContain(submitSpan.spanId);
+    } finally {
+      await worker?.signal('SIGTERM');
+      await receiver.stop();
+    }
+  }, 120_000);
 });

@@ -98,6 +98,8 @@ export async function startTestIdp(redirectUri: string): Promise<TestIdp> {
     // Claims in the ID token itself, as the application reads them from there.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
+    // PKCE demanded of every client (by default only of public ones): a sign-in without it fails here.
+    pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // First-party client: consent is given without asking.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {

@@ -145,7 +145,7 @@ export async function spawnCompiled(command: 'start' | 'worker', env: Record<str
   child.stderr!.on('data', (d) => (log += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited early:\n${log}`);
     if (
@@ -159,7 +159,7 @@ export async function spawnCompiled(command: 'start' | 'worker', env: Record<str
       break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${command} not ready in 90 s:\n${log}`);
+      throw new Error(`${command} not ready in 150 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -85,7 +85,8 @@ export async function startProductionServer(options: ProductionServerOptions = {
   };
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a loaded machine the compiled server (more so with the tracing hook) can take over a minute.
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) {
       await cleanUp();
@@ -99,7 +100,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await cleanUp();
-      throw new Error(`the production server was not ready within 60 s:\n${log}`);
+      throw new Error(`the production server was not ready within 150 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -11,7 +11,7 @@ import {
   type WorkerEvents,
 } from 'graphile-worker';
 import { jobDuration, secondsSince } from '../kernel/metrics.js';
-import { inSpan, SpanKind } from '../kernel/tracing.js';
+import { inSpan, jobOrigin, REQUEST_ID_ATTRIBUTE, SpanKind } from '../kernel/tracing.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -66,12 +66,20 @@ function observedTasks(tasks: TaskList): TaskList {
       async (payload: unknown, helpers: JobHelpers) => {
         const start = process.hrtime.bigint();
         let result = 'error';
+        // Linked to the span that queued the job, and carrying that request's id (kernel/tracing.ts).
+        const origin = jobOrigin(payload);
         try {
           const value = await inSpan(
             `job ${task}`,
-            { 'job.task': task, 'job.id': helpers.job.id, 'job.attempt': helpers.job.attempts },
+            {
+              'job.task': task,
+              'job.id': helpers.job.id,
+              'job.attempt': helpers.job.attempts,
+              ...(origin.requestId ? { [REQUEST_ID_ATTRIBUTE]: origin.requestId } : {}),
+            },
             async () => (run as Task)(payload, helpers),
             SpanKind.CONSUMER,
+            origin.links,
           );
           result = 'ok';
           return value;

@@ -1,4 +1,14 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Link,
+} from '@opentelemetry/api';
 
 /**
  * Manual spans, for work the automatic instrumentations do not see as one unit: a GraphQL
@@ -12,9 +22,23 @@ const tracer = () => trace.getTracer('order-termination');
 /** The attribute that carries our request id (x-request-id) on spans. */
 export const REQUEST_ID_ATTRIBUTE = 'request.id';
 
-/** Runs `work` inside a new active span (children — SQL, HTTP — nest under it); a throw marks it failed. */
-export function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
-  return tracer().startActiveSpan(name, { kind, attributes }, async (span) => {
+/** The request id of the span that carries one (REQUEST_ID_ATTRIBUTE), for the jobs queued under it. */
+const REQUEST_ID_KEY = createContextKey('order-termination.request-id');
+
+/**
+ * Runs `work` inside a new active span (children — SQL, HTTP — nest under it); a throw marks it
+ * failed. A request id among the attributes goes with the span's context to the jobs queued in it.
+ */
+export function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  work: () => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+  links: Link[] = [],
+): Promise<T> {
+  const requestId = attributes[REQUEST_ID_ATTRIBUTE];
+  const parent = typeof requestId === 'string' && requestId ? context.active().setValue(REQUEST_ID_KEY, requestId) : context.active();
+  return tracer().startActiveSpan(name, { kind, attributes, links }, parent, async (span) => {
     try {
       return await work();
     } catch (error) {
@@ -35,6 +59,47 @@ export function activeTraceFields(): { trace_id?: string; span_id?: string } {
   // A no-op span (no SDK) has an all-zero id and flags 0.
   if (!traceFlags && /^0+$/.test(traceId)) return {};
   return { trace_id: traceId, span_id: spanId };
+}
+
+/**
+ * Where a queued job came from, kept in its payload (`JOB_TRACE_KEY`): the W3C trace context of the
+ * span that queued it and that span's request id. Absent without tracing (nothing is added then).
+ */
+export interface JobTrace {
+  traceparent: string;
+  tracestate?: string;
+  requestId?: string;
+}
+
+export const JOB_TRACE_KEY = '_trace';
+
+/** The active span's trace context and request id, for a job queued now; undefined when no span records. */
+export function jobTrace(): JobTrace | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  if (!carrier.traceparent) return undefined;
+  const requestId = context.active().getValue(REQUEST_ID_KEY);
+  return {
+    traceparent: carrier.traceparent,
+    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}
+
+/**
+ * A job run's ties to where it was queued: a link to the queuing span (a link, not a parent: jobs
+ * such as SLA reminders run days later, and retries more than once) and the request id to carry.
+ */
+export function jobOrigin(payload: unknown): { links: Link[]; requestId?: string } {
+  const trace_ = (payload as Record<string, unknown> | null)?.[JOB_TRACE_KEY] as Partial<JobTrace> | undefined;
+  if (!trace_ || typeof trace_.traceparent !== 'string') return { links: [] };
+  const origin = trace.getSpanContext(
+    propagation.extract(ROOT_CONTEXT, { traceparent: trace_.traceparent, tracestate: trace_.tracestate }),
+  );
+  return {
+    links: origin ? [{ context: origin }] : [],
+    ...(typeof trace_.requestId === 'string' ? { requestId: trace_.requestId } : {}),
+  };
 }
 
 /** Marks the active span (the HTTP server span) with our request id. */
