@@ -34,8 +34,8 @@ interface Success {
 
 /**
  * First attempts, many per job (B7: one job per delivery spent more on the job queue and
- * per-delivery SQL than on HTTP). The sender (webhook-send.ts) claims them; the batch loads its
- * deliveries, endpoints, owners and events in four statements (two at a time), renders each
+ * per-delivery SQL than on HTTP). The sender (webhook-send.ts) claims and reads them in one
+ * statement; the batch loads their endpoints, owners and events in three (two at a time), renders each
  * distinct payload once (an event's default body once; a payload document once per event and
  * owner), signs per endpoint, and sends concurrently over kept-alive connections, each endpoint
  * on lanes of its own. Successes are written set-based as they come in (one statement per
@@ -49,19 +49,15 @@ export class WebhookBatchDeliverer {
   constructor(private readonly deliverer: WebhookDeliverer) {}
 
   /**
-   * Delivers the given deliveries (those still PENDING). No send starts after `sendUntil` (the
-   * sender's claim must outlast every send): the ids not started are returned.
+   * Delivers the given deliveries, as the sender's claim read them (PENDING first attempts), in
+   * the events' order. No send starts after `sendUntil` (the sender's claim must outlast every
+   * send): the ids not started are returned.
    */
-  async deliver(ctx: RequestContext, deliveryIds: readonly string[], options: { sendUntil?: number } = {}): Promise<string[]> {
+  async deliver(ctx: RequestContext, claimed: readonly WebhookDelivery[], options: { sendUntil?: number } = {}): Promise<string[]> {
     const unsent: string[] = [];
-    if (!deliveryIds.length) return unsent;
-    const em = ctx.em.fork();
-    const deliveries = await em.find(
-      WebhookDelivery,
-      { id: { $in: [...deliveryIds] }, status: WebhookDeliveryStatus.PENDING },
-      { orderBy: { eventSequence: 'asc', createdAt: 'asc' } },
-    );
+    const deliveries = claimed.filter((d) => d.status === WebhookDeliveryStatus.PENDING).sort(inEventOrder);
     if (!deliveries.length) return unsent;
+    const em = ctx.em.fork();
     // The events on a connection of their own, beside the endpoints and their owners.
     const [events, endpointList] = await Promise.all([
       ctx.services.eventFeed.byIds(ctx.em.fork(), [...new Set(deliveries.map((d) => d.eventId).filter((id): id is string => !!id))]),
@@ -120,6 +116,14 @@ export class WebhookBatchDeliverer {
     }
     return unsent;
   }
+}
+
+/** By the event's sequence (a bigint read as text), then by creation. */
+function inEventOrder(a: WebhookDelivery, b: WebhookDelivery): number {
+  const x = a.eventSequence ?? '';
+  const y = b.eventSequence ?? '';
+  if (x !== y) return x.length - y.length || (x < y ? -1 : 1);
+  return a.createdAt.getTime() - b.createdAt.getTime();
 }
 
 /** Who an owner is, for the render cache: a payload document's result may depend on the actor beyond its permissions. */

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kernel/context.js';
 import type { WebhookBatchDeliverer } from './webhook-batch.js';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { WEBHOOK_TIMEOUT_MS } from './webhook-http.js';
 
 export const WEBHOOKS_SEND_JOB = 'webhooks_send';
 /** First attempts one claim takes at most; a full claim is followed by another in the same run. */
@@ -13,12 +15,14 @@ export const CLAIM_LIMIT = 200;
 export const SEND_LANES = 4;
 /**
  * A claim keeps its deliveries from other senders this long (their next_attempt_at moves to its
- * end). A sender starts no send later than SEND_WINDOW_MS after its claim, and a send ends within
- * the 10 s timeout (twice that with the one reconnect), so a live sender's claim never lapses;
- * a dead sender's deliveries are claimable again when it does.
+ * end); a dead sender's deliveries are claimable again when it lapses. A send ends within the
+ * 10 s timeout (twice that with the one reconnect), so a sender starts none later than that
+ * before its lease ends, less a margin for the database's clock against ours: a live sender's
+ * claim never lapses under a send. What it cannot start in time it releases and claims anew.
  */
 const CLAIM_LEASE_MS = 30_000;
-const SEND_WINDOW_MS = 5_000;
+const CLOCK_MARGIN_MS = 2_000;
+const LAST_SEND_BEFORE_LEASE_END_MS = 2 * WEBHOOK_TIMEOUT_MS + CLOCK_MARGIN_MS;
 /** A run claims again while its claims come back full, for up to this long; then a fresh job. */
 const RUN_BUDGET_MS = 10_000;
 
@@ -70,12 +74,12 @@ export class WebhookSender {
   async run(ctx: RequestContext): Promise<void> {
     const started = Date.now();
     for (;;) {
-      const ids = await this.claim(ctx);
-      if (!ids.length) return this.wakeWhenClaimsLapse(ctx);
-      const unsent = await this.batches.deliver(ctx, ids, { sendUntil: Date.now() + SEND_WINDOW_MS });
+      const { deliveries, leaseEnd } = await this.claim(ctx);
+      if (!deliveries.length) return this.wakeWhenClaimsLapse(ctx);
+      const unsent = await this.batches.deliver(ctx, deliveries, { sendUntil: leaseEnd - LAST_SEND_BEFORE_LEASE_END_MS });
       if (unsent.length) await this.release(ctx, unsent);
       // A claim short of the limit took everything there was; what commits later wakes a sender itself.
-      if (ids.length < CLAIM_LIMIT && !unsent.length) return;
+      if (deliveries.length < CLAIM_LIMIT && !unsent.length) return;
       if (Date.now() - started >= RUN_BUDGET_MS) {
         // Others get the worker meanwhile; the rest continues in a job of its own.
         const em = ctx.em.fork();
@@ -85,24 +89,28 @@ export class WebhookSender {
     }
   }
 
-  /** The oldest claimable first attempts, leased to this run (committed at once: no transaction stays open while sending). */
-  private async claim(ctx: RequestContext): Promise<string[]> {
-    const rows = await ctx.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
-        `with claimable as (
-           select id from webhook_delivery
-            where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp()
-            order by next_attempt_at
-            limit ? for update skip locked)
-         update webhook_delivery d set next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
-           from claimable c where d.id = c.id
-         returning d.id`,
-        [CLAIM_LIMIT, CLAIM_LEASE_MS],
-        'all',
-      );
-    return rows.map((r) => r.id);
+  /**
+   * The oldest claimable first attempts, leased to this run (committed at once: no transaction
+   * stays open while sending), returned whole: the claim is also the batch's read of them.
+   * leaseEnd: when the first of these leases ends (epoch ms, the database's clock).
+   */
+  private async claim(ctx: RequestContext): Promise<{ deliveries: WebhookDelivery[]; leaseEnd: number }> {
+    const em = ctx.em.fork();
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+      `with claimable as (
+         select id from webhook_delivery
+          where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp()
+          order by next_attempt_at
+          limit ? for update skip locked)
+       update webhook_delivery d set next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+         from claimable c where d.id = c.id
+       returning d.*`,
+      [CLAIM_LIMIT, CLAIM_LEASE_MS],
+      'all',
+    );
+    const deliveries = rows.map((row) => em.map(WebhookDelivery, row));
+    const leaseEnd = Math.min(...deliveries.map((d) => d.nextAttemptAt!.getTime()));
+    return { deliveries, leaseEnd };
   }
 
   /** Claimed deliveries this run did not start sending: claimable again at once. */
@@ -110,7 +118,9 @@ export class WebhookSender {
     await ctx.em
       .fork()
       .getConnection()
-      .execute(`update webhook_delivery set next_attempt_at = clock_timestamp() where id = any(?::uuid[]) and ${FIRST_ATTEMPT}`, [ids]);
+      .execute(`update webhook_delivery set next_attempt_at = clock_timestamp() where id = any(array[?]::uuid[]) and ${FIRST_ATTEMPT}`, [
+        [...ids],
+      ]);
   }
 
   /**
