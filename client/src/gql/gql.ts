@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    language\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": typeof types.SessionUserFragmentDoc,
     "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": typeof types.SignedInUserDocument,
+    "\n  fragment SignedIn on LoginSuccess {\n    token\n    expiresAt\n    user {\n      ...SessionUser\n    }\n  }\n": typeof types.SignedInFragmentDoc,
     "\n  query Me {\n    me {\n      ...SessionUser\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation SetMyLanguage($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n    }\n  }\n": typeof types.SetMyLanguageDocument,
@@ -80,9 +81,9 @@ type Documents = {
     "\n  mutation SetApprovalDeputy($input: SetApprovalDeputyInput!) {\n    setApprovalDeputy(input: $input) {\n      __typename\n      ... on SetApprovalDeputySuccess {\n        deputy {\n          id\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.SetApprovalDeputyDocument,
     "\n  mutation ClearApprovalDeputy($id: ID!) {\n    clearApprovalDeputy(id: $id) {\n      __typename\n      ...Refusal\n    }\n  }\n": typeof types.ClearApprovalDeputyDocument,
     "\n  fragment ApprovalStepDecision on ApprovalStep {\n    id\n    status\n    decidedAt\n    comment\n    decidedBy {\n      id\n      name\n    }\n    onBehalfOf {\n      id\n      name\n    }\n  }\n": typeof types.ApprovalStepDecisionFragmentDoc,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": typeof types.SignInOptionsDocument,
-    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.CompleteSsoSignInDocument,
+    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n": typeof types.CompleteSsoSignInDocument,
     "\n  fragment BulkRunFields on BulkTerminationRun {\n    id\n    createdAt\n    productSku\n    reasonCode\n    status\n    total\n    created\n    skipped\n    failed\n    error\n    requestedBy {\n      id\n      name\n    }\n  }\n": typeof types.BulkRunFieldsFragmentDoc,
     "\n  query DiscontinuationImpact($productSku: String!) {\n    discontinuationImpact(productSku: $productSku) {\n      productSku\n      product {\n        id\n        sku\n        name\n        status\n      }\n      orderCount\n      openQuantity\n      openValueByCurrency {\n        currency\n        amount\n      }\n      blockedCount\n      orders {\n        orderNumber\n        customerName\n        currency\n        openQuantity\n        openValue\n        blockedBy\n      }\n      purchaseOrders {\n        number\n        supplierName\n        status\n        openQuantity\n        orderCount\n      }\n    }\n  }\n": typeof types.DiscontinuationImpactDocument,
     "\n  query BulkReasons {\n    terminationReasons {\n      id\n      code\n      labelZh\n      labelEn\n    }\n  }\n": typeof types.BulkReasonsDocument,
@@ -153,6 +154,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment SessionUser on User {\n    id\n    name\n    email\n    role\n    permissions\n    language\n    department {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": types.SessionUserFragmentDoc,
     "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n": types.SignedInUserDocument,
+    "\n  fragment SignedIn on LoginSuccess {\n    token\n    expiresAt\n    user {\n      ...SessionUser\n    }\n  }\n": types.SignedInFragmentDoc,
     "\n  query Me {\n    me {\n      ...SessionUser\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation SetMyLanguage($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      __typename\n    }\n  }\n": types.SetMyLanguageDocument,
@@ -217,9 +219,9 @@ const documents: Documents = {
     "\n  mutation SetApprovalDeputy($input: SetApprovalDeputyInput!) {\n    setApprovalDeputy(input: $input) {\n      __typename\n      ... on SetApprovalDeputySuccess {\n        deputy {\n          id\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.SetApprovalDeputyDocument,
     "\n  mutation ClearApprovalDeputy($id: ID!) {\n    clearApprovalDeputy(id: $id) {\n      __typename\n      ...Refusal\n    }\n  }\n": types.ClearApprovalDeputyDocument,
     "\n  fragment ApprovalStepDecision on ApprovalStep {\n    id\n    status\n    decidedAt\n    comment\n    decidedBy {\n      id\n      name\n    }\n    onBehalfOf {\n      id\n      name\n    }\n  }\n": types.ApprovalStepDecisionFragmentDoc,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n": types.LoginDocument,
     "\n  query SignInOptions {\n    signInOptions {\n      passwordSignIn\n      singleSignOn\n      demoPassword\n      demoAccounts {\n        email\n        role\n        department\n      }\n    }\n  }\n": types.SignInOptionsDocument,
-    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.CompleteSsoSignInDocument,
+    "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n": types.CompleteSsoSignInDocument,
     "\n  fragment BulkRunFields on BulkTerminationRun {\n    id\n    createdAt\n    productSku\n    reasonCode\n    status\n    total\n    created\n    skipped\n    failed\n    error\n    requestedBy {\n      id\n      name\n    }\n  }\n": types.BulkRunFieldsFragmentDoc,
     "\n  query DiscontinuationImpact($productSku: String!) {\n    discontinuationImpact(productSku: $productSku) {\n      productSku\n      product {\n        id\n        sku\n        name\n        status\n      }\n      orderCount\n      openQuantity\n      openValueByCurrency {\n        currency\n        amount\n      }\n      blockedCount\n      orders {\n        orderNumber\n        customerName\n        currency\n        openQuantity\n        openValue\n        blockedBy\n      }\n      purchaseOrders {\n        number\n        supplierName\n        status\n        openQuantity\n        orderCount\n      }\n    }\n  }\n": types.DiscontinuationImpactDocument,
     "\n  query BulkReasons {\n    terminationReasons {\n      id\n      code\n      labelZh\n      labelEn\n    }\n  }\n": types.BulkReasonsDocument,
@@ -310,6 +312,10 @@ export function graphql(source: "\n  fragment SessionUser on User {\n    id\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"): (typeof documents)["\n  query SignedInUser {\n    me {\n      ...SessionUser\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SignedIn on LoginSuccess {\n    token\n    expiresAt\n    user {\n      ...SessionUser\n    }\n  }\n"): (typeof documents)["\n  fragment SignedIn on LoginSuccess {\n    token\n    expiresAt\n    user {\n      ...SessionUser\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -569,7 +575,7 @@ export function graphql(source: "\n  fragment ApprovalStepDecision on ApprovalSt
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -577,7 +583,7 @@ export function graphql(source: "\n  query SignInOptions {\n    signInOptions {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ... on LoginSuccess {\n        token\n        expiresAt\n        user {\n          ...SessionUser\n        }\n      }\n      ...Refusal\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSsoSignIn($code: String!) {\n    completeSsoSignIn(code: $code) {\n      __typename\n      ...SignedIn\n      ...Refusal\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
