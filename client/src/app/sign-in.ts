@@ -1,13 +1,24 @@
 import { useApolloClient } from '@vue/apollo-composable';
-import { graphql, type FragmentType } from '@/gql';
+import { getFragmentData, graphql, type FragmentType } from '@/gql';
 import { resetClientState } from './apollo';
-import { SessionUser, startSession, updateSessionUser } from './session';
+import { startSession, updateSessionUser } from './session';
 
 // The sign-in response is resolved before the request is authenticated, so its `permissions` are
 // empty; the user's own view of themselves, asked for with the new token, has them.
 const SignedInUserQuery = graphql(`
   query SignedInUser {
     me {
+      ...SessionUser
+    }
+  }
+`);
+
+/** What a successful sign-in (password or single sign-on) brings back: spread `...SignedIn` in its result. */
+export const SignedInFragment = graphql(`
+  fragment SignedIn on LoginSuccess {
+    token
+    expiresAt
+    user {
       ...SessionUser
     }
   }
@@ -29,7 +40,8 @@ export function takeSsoRedirect(): string | null {
 /** Starts the session of a successful sign-in (password or single sign-on): the same steps for both. */
 export function useStartSignedInSession() {
   const { resolveClient } = useApolloClient();
-  return async (success: { token: string; expiresAt: string; user: FragmentType<typeof SessionUser> }) => {
+  return async (signedIn: FragmentType<typeof SignedInFragment>) => {
+    const success = getFragmentData(SignedInFragment, signedIn);
     await resetClientState();
     startSession(success.token, success.expiresAt, success.user);
     const { data } = await resolveClient().query({ query: SignedInUserQuery, fetchPolicy: 'network-only' });

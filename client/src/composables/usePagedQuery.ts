@@ -1,14 +1,16 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useQuery } from '@vue/apollo-composable';
 import { computed, type ComputedRef, type Ref } from 'vue';
+import type { PageCursorFragment } from '@/components/pageCursor';
+import type { FragmentType } from '@/gql';
 import { useCursorPagination } from './useCursorPagination';
 
 export interface Connection {
   totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  pageInfo: FragmentType<typeof PageCursorFragment>;
 }
 
-/** A list's current page and its state, as PagedTable shows it. */
+/** A list's current page and its state, as CursorList and PagedTable show it. */
 export interface PagedList<TConnection extends Connection = Connection> {
   connection: ComputedRef<TConnection | undefined>;
   loading: Ref<boolean>;
@@ -22,29 +24,47 @@ interface PageVariables {
   after?: string | null;
 }
 
-/**
- * One page of a Relay connection for a filtered list: the filter's page size and the pager's
- * cursor go into the query; a new filter starts again at page 1 (see useCursorPagination).
- */
-export function usePagedQuery<TResult, TVariables extends PageVariables, TConnection extends Connection>(options: {
+interface PageQueryOptions<TResult, TVariables extends PageVariables, TConnection extends Connection> {
   listId: string;
-  filter: { applied: ComputedRef<{ size: number }>; filterKey: ComputedRef<string> };
   document: TypedDocumentNode<TResult, TVariables>;
   /** The query's variables but the page. */
   variables: () => Omit<TVariables, keyof PageVariables>;
-  connection: (result: TResult) => TConnection;
-}): PagedList<TConnection> {
-  const pagination = useCursorPagination(options.listId, options.filter.filterKey);
+  connection: (result: TResult) => TConnection | undefined;
+}
+
+/**
+ * One page of a Relay connection (see useCursorPagination): `pageSize` and the pager's cursor go
+ * into the query; a new `filterKey` starts again at page 1. While `enabled` says no, nothing is
+ * queried and no page is shown.
+ */
+export function useCursorQuery<TResult, TVariables extends PageVariables, TConnection extends Connection>(
+  options: PageQueryOptions<TResult, TVariables, TConnection> & {
+    filterKey: Ref<string>;
+    pageSize: () => number;
+    enabled?: () => boolean;
+  },
+): PagedList<TConnection> {
+  const pagination = useCursorPagination(options.listId, options.filterKey);
+  const enabled = () => options.enabled?.() ?? true;
   const { result, loading, error, refetch } = useQuery(
     options.document,
-    () => ({ ...options.variables(), first: options.filter.applied.value.size, after: pagination.after.value }) as TVariables,
-    { fetchPolicy: 'cache-and-network', keepPreviousResult: true },
+    () => ({ ...options.variables(), first: options.pageSize(), after: pagination.after.value }) as TVariables,
+    () => ({ enabled: enabled(), fetchPolicy: 'cache-and-network', keepPreviousResult: true }),
   );
   return {
-    connection: computed(() => (result.value ? options.connection(result.value) : undefined)),
+    connection: computed(() => (result.value && enabled() ? options.connection(result.value) : undefined)),
     loading,
     error,
     refetch: () => void refetch(),
     pagination,
   };
+}
+
+/** One page of a list filtered by its URL (useUrlFilter), in the filter's page size. */
+export function usePagedQuery<TResult, TVariables extends PageVariables, TConnection extends Connection>(
+  options: PageQueryOptions<TResult, TVariables, TConnection> & {
+    filter: { applied: ComputedRef<{ size: number }>; filterKey: ComputedRef<string> };
+  },
+): PagedList<TConnection> {
+  return useCursorQuery({ ...options, filterKey: options.filter.filterKey, pageSize: () => options.filter.applied.value.size });
 }

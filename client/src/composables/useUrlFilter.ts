@@ -21,6 +21,29 @@ export interface UrlFilterOptions<Applied extends object, Inputs extends object>
   typed: readonly (keyof Inputs)[];
 }
 
+/**
+ * The free-text search (`?q=`) and status choice (`?status=A,B`, only values of `statuses` kept)
+ * that every list with a ListFilterBar has: spread into `parse`.
+ */
+export function parseSearchAndStatus<S extends string>(text: QueryText, statuses: readonly S[]) {
+  return {
+    search: text('q'),
+    status: text('status')
+      .split(',')
+      .filter((s): s is S => (statuses as readonly string[]).includes(s)),
+  };
+}
+
+/** The search and status inputs written back to the query: spread into `queryOf`. */
+export function searchAndStatusQuery(inputs: { search: string; status: readonly string[] }): LocationQueryRaw {
+  return { q: inputs.search.trim() || undefined, status: inputs.status.length ? inputs.status.join(',') : undefined };
+}
+
+/** The search and status in force as the list's GraphQL filter has them (null: no filter). */
+export function searchAndStatusFilter<S extends string>(applied: { search: string; status: readonly S[] }) {
+  return { search: applied.search || null, status: applied.status.length ? [...applied.status] : null };
+}
+
 function firstText(value: LocationQuery[string]): string {
   return (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).trim();
 }

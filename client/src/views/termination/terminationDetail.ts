@@ -1,5 +1,4 @@
-import { useQuery } from '@vue/apollo-composable';
-import { computed } from 'vue';
+import { useRecordQuery } from '@/composables/useRecordQuery';
 import { graphql } from '@/gql';
 
 /** Everything about one termination; the page and the printable dossier share it (and its cache entry). */
@@ -100,10 +99,10 @@ export const TerminationChangedSubscription = graphql(`
 
 /** One termination by its number, for its detail and dossier pages; `notFound` once the server said there is none. */
 export function useTerminationDetail(number: () => string) {
-  const { result, loading, error, refetch } = useQuery(TerminationDetailQuery, () => ({ number: number() }), {
-    fetchPolicy: 'cache-and-network',
-  });
-  const termination = computed(() => result.value?.termination);
-  const notFound = computed(() => result.value !== undefined && result.value.termination === null);
-  return { termination, notFound, loading, error, refetch };
+  const { record, ...state } = useRecordQuery(
+    TerminationDetailQuery,
+    () => ({ number: number() }),
+    (result) => result.termination,
+  );
+  return { termination: record, ...state };
 }
