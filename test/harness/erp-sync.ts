@@ -97,3 +97,124 @@ export async function startSyncServer(keyName: string): Promise<{ server: TestSe
   expect(data.createApiKey.__typename).toBe('CreateApiKeySuccess');
   return { server, wf, erpKey: data.createApiKey.secret };
 }
+
+const FEES = [
+  { stage: 'BEFORE_PURCHASING', rate: '0.00' },
+  { stage: 'PURCHASING_CONFIRMED', rate: '0.10' },
+  { stage: 'IN_PRODUCTION', rate: '0.30' },
+  { stage: 'SHIPPING', rate: '0.60' },
+];
+
+/**
+ * The small company of issue #14's done-when: 3 customers, 5 products, a supplier, a warehouse, a
+ * contract, 4 orders, 2 POs (PO-2 shared by two orders), stock and a reservation for so-1.
+ */
+export function smallCompany(): Record<string, unknown> {
+  const customers = [1, 2, 3].map((i) => ({
+    externalId: `cust-${i}`,
+    sourceVersion: 1,
+    code: `ERPT-C${i}`,
+    name: `ERP 客户 ${i}`,
+    nameEn: `ERP Customer ${i}`,
+    contactName: `Contact ${i}`,
+    email: `buyer${i}@customer.example`,
+    city: 'Suzhou',
+    language: i === 2 ? 'en' : 'zh-CN',
+  }));
+  const products = [1, 2, 3, 4, 5].map((i) => ({
+    externalId: `prod-${i}`,
+    sourceVersion: 1,
+    sku: `ERPT-P${i}`,
+    name: `产品 ${i}`,
+    nameEn: `Product ${i}`,
+    unit: 'pcs',
+    listPrice: `${i * 100}.00`,
+  }));
+  const warehouses = [{ externalId: 'wh-1', sourceVersion: 1, code: 'ERPT-W1', name: 'ERP 仓库', city: 'Kunshan' }];
+  const contracts = [
+    {
+      externalId: 'ctr-1',
+      sourceVersion: 1,
+      number: 'ERPT-K1',
+      title: 'Framework agreement',
+      customerExternalId: 'cust-1',
+      noticeDays: 14,
+      feeSchedule: FEES,
+      clauses: [{ code: 'T1', titleZh: '终止', titleEn: 'Termination', textZh: '买方可终止。', textEn: 'The buyer may terminate.' }],
+      customerConfirmationRequired: false,
+      replyWorkingDays: 3,
+      silenceMeans: 'REFUSAL',
+      validFrom: '2026-01-01',
+    },
+  ];
+  const salesOrders = [1, 2, 3, 4].map((i) => ({
+    externalId: `so-${i}`,
+    sourceVersion: 1,
+    number: `ERPT-SO-${i}`,
+    customerExternalId: 'cust-1',
+    contractExternalId: 'ctr-1',
+    currency: 'CNY',
+    stage: 'PURCHASING_CONFIRMED',
+    status: 'CONFIRMED',
+    orderDate: '2026-11-20',
+    lines: [
+      { externalId: `so-${i}-l1`, lineNo: 1, productExternalId: 'prod-1', quantity: 10, unitPrice: '100.00' },
+      { externalId: `so-${i}-l2`, lineNo: 2, productExternalId: 'prod-2', quantity: 5, unitPrice: '200.00' },
+    ],
+  }));
+  const suppliers = [
+    {
+      externalId: 'sup-1',
+      sourceVersion: 1,
+      code: 'ERPT-S1',
+      name: 'ERP Supplier Ltd',
+      contactName: 'Ms Li',
+      email: 'orders@supplier.example',
+    },
+  ];
+  const supplier = { supplierExternalId: 'sup-1' };
+  const purchaseOrders = [
+    {
+      externalId: 'po-1',
+      sourceVersion: 1,
+      number: 'ERPT-PO-1',
+      ...supplier,
+      status: 'CONFIRMED',
+      currency: 'CNY',
+      orderDate: '2026-11-21',
+      cancellationPenaltyRate: '0.05',
+      lines: [
+        { externalId: 'po-1-l1', productExternalId: 'prod-1', quantity: 10, unitPrice: '60.00', salesOrderLineExternalId: 'so-1-l1' },
+      ],
+    },
+    {
+      // Shared: buys for two sales orders.
+      externalId: 'po-2',
+      sourceVersion: 1,
+      number: 'ERPT-PO-2',
+      ...supplier,
+      status: 'CONFIRMED',
+      currency: 'CNY',
+      orderDate: '2026-11-21',
+      lines: [
+        { externalId: 'po-2-l1', productExternalId: 'prod-2', quantity: 5, unitPrice: '120.00', salesOrderLineExternalId: 'so-1-l2' },
+        { externalId: 'po-2-l2', productExternalId: 'prod-2', quantity: 5, unitPrice: '120.00', salesOrderLineExternalId: 'so-2-l2' },
+      ],
+    },
+  ];
+  const stockLevels = [1, 2, 3, 4, 5].map((i) => ({
+    externalId: `stock-${i}`,
+    sourceVersion: 1,
+    warehouseExternalId: 'wh-1',
+    productExternalId: `prod-${i}`,
+    onHand: 100,
+    reserved: i === 2 ? 3 : 0,
+  }));
+  const reservations = [
+    { externalId: 'res-1', sourceVersion: 1, salesOrderLineExternalId: 'so-1-l2', warehouseExternalId: 'wh-1', quantity: 3 },
+  ];
+  return { customers, suppliers, products, warehouses, contracts, salesOrders, purchaseOrders, stockLevels, reservations };
+}
+
+/** How many records smallCompany() holds. */
+export const SMALL_COMPANY_RECORDS = 3 + 1 + 5 + 1 + 1 + 4 + 2 + 5 + 1;

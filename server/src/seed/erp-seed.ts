@@ -1,5 +1,4 @@
 import type { EntityClass, RequiredEntityData } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStage, OrderStatus, PurchaseOrderStatus } from '@ot/shared';
 import { Decimal, money } from '../common/money.js';
 import { Invoice } from '../modules/finance/invoice.entity.js';
@@ -235,8 +234,6 @@ const SUPPLIERS: SupplierRow[] = [
   ['S010', '广州南方气动元件有限公司', '梁嘉欣', 'sales@nanfang-pneumatic.example.com', '020-84572290'],
   ['S011', '北京燕山数控系统有限公司', '赵磊', 'orders@yanshan-cnc.example.com', '010-62983315'],
 ];
-/** Supplier ids draw from a stream of their own, so the other entities keep the ids they had. */
-const SUPPLIER_ID_SEED = 0x5a9911;
 
 type ProductRow = [sku: string, name: string, nameEn: string, unit: string, listPrice: string, supplier: string];
 
@@ -499,13 +496,16 @@ type DerivedProps = 'openQuantity' | 'available';
 
 const RANDOM_ORDERS = 333;
 const ORDER_SEED = 20261125;
-const ID_SEED = 0x0e5d2026;
 
+/**
+ * Builds the demo business in memory, as entity objects that no entity manager knows: they are
+ * the model the seed reads, never persisted. `demo-records.ts` turns them into ERP sync records,
+ * which reach the database the way an adopting company's data does.
+ */
 class ErpSeeder {
-  /** Values and ids draw from separate streams so adding an entity does not reshuffle the data. */
   private readonly rng = new Random(ORDER_SEED);
-  private readonly ids = new Random(ID_SEED);
-  readonly counts: Record<string, number> = {};
+  /** Every object built, by class, in the order built. */
+  private readonly built = new Map<EntityClass<object>, object[]>();
 
   private readonly customers: Customer[] = [];
   private readonly contracts = new Map<Customer, Contract>();
@@ -519,9 +519,7 @@ class ErpSeeder {
   private readonly activeReservations: Reservation[] = [];
   private readonly numbers = { order: 0, shipment: 0, po: 0, invoice: 0, payment: 0 };
 
-  constructor(private readonly em: EntityManager) {}
-
-  seed(): void {
+  build(): DemoBusiness {
     this.seedMasterData();
     this.seedFixtures();
     this.seedRandomOrders();
@@ -531,12 +529,32 @@ class ErpSeeder {
     this.settlePurchaseReceipts();
     this.applyStages();
     this.settleStock();
+    return {
+      customers: this.all(Customer),
+      suppliers: this.all(Supplier),
+      products: this.all(Product),
+      warehouses: this.all(Warehouse),
+      contracts: this.all(Contract),
+      orders: this.orders.map(({ order, lines }) => ({ order, lines })),
+      purchases: this.purchases.map(({ po, lines }) => ({ po, lines })),
+      stock: this.all(StockLevel),
+      reservations: this.all(Reservation),
+      shipments: this.all(Shipment),
+      invoices: this.all(Invoice),
+      payments: this.all(Payment),
+    };
   }
 
-  /** `em.create` that counts; computed getters (openQuantity, available) are not data to pass. */
+  /** An unmanaged entity object; computed getters (openQuantity, available) are not data to pass. */
   private make<T extends object>(cls: EntityClass<T>, data: Omit<RequiredEntityData<T>, DerivedProps>): T {
-    this.counts[cls.name] = (this.counts[cls.name] ?? 0) + 1;
-    return this.em.create(cls, data as RequiredEntityData<T>);
+    const made = Object.assign(new (cls as unknown as new () => T)(), data);
+    const list = this.built.get(cls) ?? this.built.set(cls, []).get(cls)!;
+    list.push(made);
+    return made;
+  }
+
+  private all<T extends object>(cls: EntityClass<T>): T[] {
+    return (this.built.get(cls) ?? []) as T[];
   }
 
   private nextNumber(kind: keyof ErpSeeder['numbers'], prefix: string, digits: number): string {
@@ -560,17 +578,13 @@ class ErpSeeder {
 
   private seedMasterData(): void {
     CUSTOMERS.forEach((row, i) => this.seedCustomer(row, i));
-    const supplierIds = new Random(SUPPLIER_ID_SEED);
     for (const [code, name, contactName, email, phone] of SUPPLIERS) {
-      this.suppliers.set(
-        code,
-        this.make(Supplier, { id: supplierIds.uuid(), createdAt: CATALOG_CREATED, code, name, contactName, email, phone }),
-      );
+      this.suppliers.set(code, this.make(Supplier, { createdAt: CATALOG_CREATED, code, name, contactName, email, phone }));
     }
     for (const row of PRODUCTS) this.seedProduct(row, ProductStatus.ACTIVE);
     for (const row of DISCONTINUED) this.seedProduct(row, ProductStatus.DISCONTINUED);
     for (const [code, name, city] of WAREHOUSES) {
-      this.warehouses.set(code, this.make(Warehouse, { id: this.ids.uuid(), createdAt: CATALOG_CREATED, code, name, city }));
+      this.warehouses.set(code, this.make(Warehouse, { createdAt: CATALOG_CREATED, code, name, city }));
     }
     for (const product of this.products.values()) this.seedStock(product);
   }
@@ -578,7 +592,6 @@ class ErpSeeder {
   private seedCustomer([name, nameEn, contactName, email, phone, city]: CustomerRow, i: number): void {
     const code = `C${String(i + 1).padStart(4, '0')}`;
     const customer = this.make(Customer, {
-      id: this.ids.uuid(),
       createdAt: CATALOG_CREATED,
       code,
       name,
@@ -617,7 +630,6 @@ class ErpSeeder {
         : { replyWorkingDays: null, silenceMeans: null };
     if (reply.silenceMeans === SilenceMeans.ACCEPTANCE) clauses.push(SILENCE_ACCEPTANCE_CLAUSE);
     return this.make(Contract, {
-      id: this.ids.uuid(),
       createdAt: CATALOG_CREATED,
       number: `CT-2026-${String(i + 1).padStart(4, '0')}`,
       customer,
@@ -632,7 +644,7 @@ class ErpSeeder {
   }
 
   private seedProduct([sku, name, nameEn, unit, listPrice, supplier]: ProductRow, status: ProductStatus): void {
-    const product = this.make(Product, { id: this.ids.uuid(), createdAt: CATALOG_CREATED, sku, name, nameEn, unit, listPrice, status });
+    const product = this.make(Product, { createdAt: CATALOG_CREATED, sku, name, nameEn, unit, listPrice, status });
     this.products.set(sku, product);
     this.supplierOf.set(product, supplier);
   }
@@ -644,7 +656,6 @@ class ErpSeeder {
     const levels = codes.map((code) => {
       const onHand = price >= 10000 ? this.rng.int(2, 30) : price >= 1000 ? this.rng.int(20, 300) : this.rng.int(200, 3000);
       return this.make(StockLevel, {
-        id: this.ids.uuid(),
         createdAt: CATALOG_CREATED,
         warehouse: this.warehouses.get(code)!,
         product,
@@ -671,7 +682,6 @@ class ErpSeeder {
     const total = specs.reduce((sum, s) => sum.plus(new Decimal(s.unitPrice).times(s.quantity)), new Decimal(0));
     const createdAt = at(opts.day, this.rng.int(9, 17), this.rng.int(0, 59));
     const order = this.make(SalesOrder, {
-      id: this.ids.uuid(),
       createdAt,
       number: this.nextNumber('order', 'SO-2026-', 5),
       customer: opts.customer,
@@ -686,7 +696,6 @@ class ErpSeeder {
     });
     const lines = specs.map((s, i) =>
       this.make(SalesOrderLine, {
-        id: this.ids.uuid(),
         createdAt,
         order,
         lineNo: i + 1,
@@ -716,7 +725,6 @@ class ErpSeeder {
     line.shippedQuantity += quantity;
     record.lastShipDay = Math.max(record.lastShipDay ?? shipDay, shipDay);
     return this.make(Shipment, {
-      id: this.ids.uuid(),
       createdAt: shippedAt,
       number: this.nextNumber('shipment', 'SH-2026-', 5),
       order: record.order,
@@ -751,7 +759,6 @@ class ErpSeeder {
   private reserve(record: OrderRecord, line: SalesOrderLine, quantity: number, status: ReservationStatus, day: number): Reservation {
     const level = this.warehouseFor(record, line.product);
     const reservation = this.make(Reservation, {
-      id: this.ids.uuid(),
       createdAt: at(day, 10),
       salesOrderLine: line,
       warehouse: level.warehouse,
@@ -779,7 +786,6 @@ class ErpSeeder {
   private createPurchaseOrder(supplier: string, status: PurchaseOrderStatus, day: number, penaltyRate?: string): PurchaseRecord {
     const poDay = Math.min(day, TODAY);
     const po = this.make(PurchaseOrder, {
-      id: this.ids.uuid(),
       createdAt: at(poDay, this.rng.int(9, 17)),
       number: this.nextNumber('po', 'PO-2026-', 5),
       supplier: this.suppliers.get(supplier)!,
@@ -798,7 +804,6 @@ class ErpSeeder {
     const cost = unitCost ?? money(new Decimal(line.unitPrice).times(this.rng.int(58, 82)).dividedBy(100));
     purchase.lines.push(
       this.make(PurchaseOrderLine, {
-        id: this.ids.uuid(),
         createdAt: purchase.po.createdAt,
         purchaseOrder: purchase.po,
         product: line.product,
@@ -813,7 +818,6 @@ class ErpSeeder {
 
   private invoice(record: OrderRecord, amount: string, day: number): Invoice {
     return this.make(Invoice, {
-      id: this.ids.uuid(),
       createdAt: at(Math.min(day, TODAY), 11),
       number: this.nextNumber('invoice', 'INV-2026-', 5),
       order: record.order,
@@ -822,14 +826,15 @@ class ErpSeeder {
     });
   }
 
-  private pay(record: OrderRecord, amount: string, day: number, method?: string): Payment {
+  /** Pays an invoice in full. */
+  private pay(invoice: Invoice, day: number, method?: string): Payment {
     return this.make(Payment, {
-      id: this.ids.uuid(),
       createdAt: at(Math.min(day, TODAY), 15),
       reference: this.nextNumber('payment', 'PAY-2026-', 5),
-      order: record.order,
-      amount,
-      method: method ?? paymentMethod(this.rng, amount),
+      order: invoice.order,
+      invoice,
+      amount: invoice.amount,
+      method: method ?? paymentMethod(this.rng, invoice.amount),
       paidOn: dateOf(Math.min(day, TODAY)),
     });
   }
@@ -871,8 +876,8 @@ class ErpSeeder {
   /** The 30 % prepayment, invoiced on a day and, when `paid` says so, paid on another. */
   private prepay(record: OrderRecord, invoicedOn: string, paid?: { on: string; method: string }): void {
     const amount = this.prepaymentOf(record);
-    this.invoice(record, amount, dayOf(invoicedOn));
-    if (paid) this.pay(record, amount, dayOf(paid.on), paid.method);
+    const invoice = this.invoice(record, amount, dayOf(invoicedOn));
+    if (paid) this.pay(invoice, dayOf(paid.on), paid.method);
   }
 
   private fixtureSharedPurchaseOrder(): void {
@@ -964,10 +969,8 @@ class ErpSeeder {
   private invoiceAndPayInFull(record: OrderRecord, orderDay: number, shippedDay: number): void {
     const prepayment = this.prepaymentOf(record);
     const balance = money(new Decimal(record.order.totalAmount).minus(prepayment));
-    this.invoice(record, prepayment, orderDay);
-    this.pay(record, prepayment, orderDay + this.rng.int(3, 10));
-    this.invoice(record, balance, shippedDay);
-    this.pay(record, balance, Math.min(shippedDay + this.rng.int(10, 30), TODAY));
+    this.pay(this.invoice(record, prepayment, orderDay), orderDay + this.rng.int(3, 10));
+    this.pay(this.invoice(record, balance, shippedDay), Math.min(shippedDay + this.rng.int(10, 30), TODAY));
   }
 
   // --- random orders ---------------------------------------------------------------------------
@@ -1125,29 +1128,25 @@ class ErpSeeder {
     if (!this.rng.chance(invoiceChance)) return;
     const amount = this.prepaymentOf(record);
     const issued = record.day + this.rng.int(1, 4);
-    this.invoice(record, amount, issued);
-    this.payIfDue(record, amount, issued + this.rng.int(3, 20), payChance);
+    this.payIfDue(this.invoice(record, amount, issued), issued + this.rng.int(3, 20), payChance);
   }
 
   /** Shipped orders are fully invoiced; the balance is often still outstanding. */
   private invoiceShipped(record: OrderRecord): void {
     const shipped = record.lastShipDay!;
     if (!this.rng.chance(0.7)) {
-      this.invoice(record, record.order.totalAmount, shipped + 1);
-      this.payIfDue(record, record.order.totalAmount, shipped + this.rng.int(5, 30), 0.5);
+      this.payIfDue(this.invoice(record, record.order.totalAmount, shipped + 1), shipped + this.rng.int(5, 30), 0.5);
       return;
     }
     const prepayment = this.prepaymentOf(record);
-    this.invoice(record, prepayment, record.day + 1);
-    this.pay(record, prepayment, record.day + this.rng.int(3, 10));
+    this.pay(this.invoice(record, prepayment, record.day + 1), record.day + this.rng.int(3, 10));
     const balance = money(new Decimal(record.order.totalAmount).minus(prepayment));
-    this.invoice(record, balance, shipped + 1);
-    this.payIfDue(record, balance, shipped + this.rng.int(5, 30), 0.5);
+    this.payIfDue(this.invoice(record, balance, shipped + 1), shipped + this.rng.int(5, 30), 0.5);
   }
 
   /** Pays with the given likelihood, unless the payment would fall after today. */
-  private payIfDue(record: OrderRecord, amount: string, day: number, likelihood: number): void {
-    if (this.rng.chance(likelihood) && day <= TODAY) this.pay(record, amount, day);
+  private payIfDue(invoice: Invoice, day: number, likelihood: number): void {
+    if (this.rng.chance(likelihood) && day <= TODAY) this.pay(invoice, day);
   }
 
   // --- final consistency passes ----------------------------------------------------------------
@@ -1198,14 +1197,27 @@ class ErpSeeder {
   }
 }
 
+/** The demo business: what the demo seed sends through ERP sync (see demo-records.ts). */
+export interface DemoBusiness {
+  customers: Customer[];
+  suppliers: Supplier[];
+  products: Product[];
+  warehouses: Warehouse[];
+  contracts: Contract[];
+  orders: { order: SalesOrder; lines: SalesOrderLine[] }[];
+  purchases: { po: PurchaseOrder; lines: PurchaseOrderLine[] }[];
+  stock: StockLevel[];
+  reservations: Reservation[];
+  shipments: Shipment[];
+  invoices: Invoice[];
+  payments: Payment[];
+}
+
 /**
- * Demo data for the ERP core: customers, contracts, products, stock, ~340 sales orders with their
- * purchasing, shipping, reservations and invoicing, plus the fixture orders SO-2026-00001…00007.
- * Runs on an empty ERP schema (departments and users may exist) inside the caller's transaction.
+ * The demo business of the ERP core: customers, contracts, products, stock, ~340 sales orders
+ * with their purchasing, shipping, reservations and invoicing, plus the fixture orders
+ * SO-2026-00001…00007. Deterministic: the same business on every call.
  */
-export async function seedErpData(em: EntityManager): Promise<Record<string, number>> {
-  const seeder = new ErpSeeder(em);
-  seeder.seed();
-  await em.flush();
-  return seeder.counts;
+export function buildDemoBusiness(): DemoBusiness {
+  return new ErpSeeder().build();
 }

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { ExchangeRate } from '../modules/currency/exchange-rate.entity.js';
+import type { ExchangeRateSyncInput } from '../modules/sync/kinds/exchange-rate.sync.js';
 
 /**
  * DEMO VALUES, not market data: rough rates into CNY (the default base currency) from the
@@ -14,8 +13,13 @@ export const DEMO_RATES_TO_CNY: Record<string, string> = {
   JPY: '0.0475',
 };
 
-export function seedExchangeRates(em: EntityManager): void {
-  for (const [fromCurrency, rate] of Object.entries(DEMO_RATES_TO_CNY)) {
-    em.create(ExchangeRate, { fromCurrency, toCurrency: 'CNY', rate, validFrom: '2026-01-01', source: 'SEED' });
-  }
+/** The demo rates as ERP sync records, keyed by pair and day. */
+export function demoExchangeRates(): ExchangeRateSyncInput[] {
+  return Object.entries(DEMO_RATES_TO_CNY).map(([fromCurrency, rate]) => ({
+    externalId: `${fromCurrency}/CNY/2026-01-01`,
+    fromCurrency,
+    toCurrency: 'CNY',
+    rate,
+    validFrom: '2026-01-01',
+  }));
 }

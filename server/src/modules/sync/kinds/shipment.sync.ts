@@ -49,7 +49,7 @@ function values(row: ShipmentSyncInput) {
  * A shipment that would ship what a running termination is taking from the line is refused
  * with TERMINATION_IN_PROGRESS: the termination was priced on those units staying unshipped.
  */
-export const shipmentSync: SyncKind<ShipmentSyncInput, Shipment> = {
+export const shipmentSync: SyncKind<ShipmentSyncInput, Shipment, Map<string, { id: string; quantity: number }[]>> = {
   kind: SyncRecordKind.SHIPMENT,
   field: 'shipments',
   entity: Shipment,
@@ -69,9 +69,18 @@ export const shipmentSync: SyncKind<ShipmentSyncInput, Shipment> = {
     if (!row.salesOrderLineExternalId) return [];
     return [{ path: 'salesOrderLineExternalId', kind: 'salesOrderLine', externalId: row.salesOrderLineExternalId.trim() }];
   },
-  async guard({ em }, row, existing, refs) {
+  async prepare({ em }, rows) {
+    // The stored shipments of every line the call ships: one statement, not one per row.
+    const lines = [...new Set(rows.map(({ row, refs }) => lineOf(row, refs).id))];
+    const byLine = new Map<string, { id: string; quantity: number }[]>();
+    for (const s of await em.find(Shipment, { line: { $in: lines } }, { fields: ['quantity', 'line'] })) {
+      byLine.set(s.line.id, [...(byLine.get(s.line.id) ?? []), { id: s.id, quantity: s.quantity }]);
+    }
+    return byLine;
+  },
+  async guard({ em }, row, existing, refs, stored) {
     const line = lineOf(row, refs);
-    const others = await em.find(Shipment, { line, ...(existing ? { id: { $ne: existing.id } } : {}) }, { fields: ['quantity'] });
+    const others = (stored.get(line.id) ?? []).filter((s) => s.id !== existing?.id);
     const carried = others.reduce((n, s) => n + s.quantity, 0) + row.quantity!;
     carriedByRow.set(row, carried);
     const shipped = Math.max(line.shippedQuantity, carried);
