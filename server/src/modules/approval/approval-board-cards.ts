@@ -70,7 +70,8 @@ export async function boardCardsPage(
   const { from, values } = cardsSql(department, filter);
   const pageValues = [...values];
   const param = (value: unknown) => `$${pageValues.push(value)}`;
-  const due = `coalesce(s.due_at, '${NO_DUE_TIME}'::timestamptz)`;
+  // At the cursor's precision (milliseconds): a due time with microseconds would repeat the page's last card on the next page.
+  const due = `date_trunc('milliseconds', coalesce(s.due_at, '${NO_DUE_TIME}'::timestamptz))`;
   const keyset = page.after ? ` and (${due}, s.id) > (${param(page.after[0])}::timestamptz, ${param(page.after[1])}::uuid)` : '';
   // The limit is written into the statement (1..100, validated): a parameter would let the cached generic plan sort everything.
   const ids = await queryPrepared<{ id: string }>(
