@@ -146,7 +146,8 @@ describe('the board decides', () => {
     { timeout: 300_000 },
     async () => {
       const wf = new Workflow(run.server);
-      for (const orderNumber of await openOrders(24)) {
+      // 25: more than a page whatever the earlier tests left on the board.
+      for (const orderNumber of await openOrders(25)) {
         const t = await wf.submit('clerk@example.com', { orderNumber, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '看板分页测试' });
         expect(t.__typename).toBe('SubmitTerminationSuccess');
       }
@@ -182,7 +183,8 @@ describe('the board decides', () => {
       head.on('request', (r) => {
         if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('ApprovalBoardCards')) requests.push(r.postData()!);
       });
-      await head.getByTestId('board-filter-customer').locator('input').pressSequentially(name, { delay: 40 });
+      // Element Plus passes the test id on to the native input.
+      await head.getByTestId('board-filter-customer').pressSequentially(name, { delay: 40 });
       await head.waitForURL((url) => url.searchParams.get('customer') === name);
       await expect.poll(() => cards.count()).toBeLessThan(24);
       const matching = await cards.evaluateAll((els) => els.length);
