@@ -135,6 +135,12 @@ const ROWS: Record<string, Row> = {
     // A board is for its own department; the clerk works in SALES.
     allow: ['admin', 'clerk', 'head:SALES', 'auditor', 'key:TERMINATIONS_READ', 'key:ALL'],
   },
+  approvalBoardCards: {
+    kind: 'query',
+    document: `{ approvalBoardCards(department: "SALES", first: 5) { totalCount edges { node { id } } } }`,
+    // The same readers as the board it pages.
+    allow: ['admin', 'clerk', 'head:SALES', 'auditor', 'key:TERMINATIONS_READ', 'key:ALL'],
+  },
   customerConfirmation: {
     kind: 'query',
     document: `query($t: String!) { customerConfirmation(token: $t) { ${RESULT} ... on CustomerConfirmationView { terminationNumber } } }`,

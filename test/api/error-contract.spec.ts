@@ -159,7 +159,10 @@ const LIST_FIELDS = Object.values(SCHEMA.getTypeMap())
 /** Aliases of one list field per query: over the cost limit with 100 items each, well within it with 20. */
 const COPIES = 3;
 /** Arguments a list field requires besides its page (an unknown id: the list is empty, the cost the same). */
-const REQUIRED_ARGS: Record<string, string> = { webhookDeliveries: 'endpointId: "00000000-0000-4000-8000-000000000000"' };
+const REQUIRED_ARGS: Record<string, string> = {
+  webhookDeliveries: 'endpointId: "00000000-0000-4000-8000-000000000000"',
+  approvalBoardCards: 'department: "SALES"',
+};
 const withRequired = (field: string, argument: string) => {
   const required = REQUIRED_ARGS[field];
   if (!required) return argument;

@@ -141,6 +141,60 @@ describe('the board decides', () => {
     },
   );
 
+  it(
+    'the board shows 24 cards a page; the pager works by keyboard; the customer filter asks once typing pauses',
+    { timeout: 300_000 },
+    async () => {
+      const wf = new Workflow(run.server);
+      // 25: more than a page whatever the earlier tests left on the board.
+      for (const orderNumber of await openOrders(25)) {
+        const t = await wf.submit('clerk@example.com', { orderNumber, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '看板分页测试' });
+        expect(t.__typename).toBe('SubmitTerminationSuccess');
+      }
+      const [{ n: pending }] = await run.server.sql<{ n: number }>(
+        `select count(*)::int as n from approval_step s join termination t on t.id = s.termination_id
+          where s.department = 'SALES' and s.status = 'PENDING' and t.status = 'PENDING_APPROVAL'`,
+      );
+      expect(pending).toBeGreaterThan(24);
+
+      const head = await run.session.signIn('sales head', HEAD_OF.SALES!);
+      await head.goto('/board');
+      const cards = head.getByTestId('board-card');
+      await expectCount(cards, 24);
+      await expectText(head.getByTestId('board-filter-count'), `显示 ${pending} / ${pending} 张`);
+      const firstPage = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
+
+      // Next page by keyboard: Tab reaches the pager's button, Enter turns the page.
+      const next = head.getByTestId('board-pager').getByRole('button', { name: '下一页' });
+      await next.focus();
+      await head.keyboard.press('Enter');
+      await expectCount(cards, pending - 24);
+      const secondPage = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
+      expect(secondPage.filter((n) => firstPage.includes(n))).toEqual([]);
+      await head.getByTestId('board-pager').getByRole('button', { name: '上一页' }).click();
+      await expectCount(cards, 24);
+
+      // The customer box: typing updates the URL (and asks the server) once, after a pause.
+      const [{ name }] = await run.server.sql<{ name: string }>(
+        `select c.name from termination t join sales_order o on o.id = t.order_id join customer c on c.id = o.customer_id
+          where t.explanation = '看板分页测试' order by t.number limit 1`,
+      );
+      const requests: string[] = [];
+      head.on('request', (r) => {
+        if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('ApprovalBoardCards')) requests.push(r.postData()!);
+      });
+      // Element Plus passes the test id on to the native input.
+      await head.getByTestId('board-filter-customer').pressSequentially(name, { delay: 40 });
+      await head.waitForURL((url) => url.searchParams.get('customer') === name);
+      await expect.poll(() => cards.count()).toBeLessThan(24);
+      const matching = await cards.evaluateAll((els) => els.length);
+      expect(matching).toBeGreaterThan(0);
+      // One request for the whole name, not one per character.
+      expect(requests.length).toBeLessThanOrEqual(2);
+      await shot(head, 'board-paged-filtered-zh-CN');
+    },
+  );
+
   it('a clerk is not offered the bulk discontinuation page; the sales head sees what Start does', { timeout: 120_000 }, async () => {
     const clerk = await run.session.signIn('clerk', 'clerk@example.com');
     await expectCount(clerk.getByRole('navigation').getByText('停产批量终止'), 0);

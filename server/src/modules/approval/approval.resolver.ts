@@ -1,11 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../kernel/context.js';
 import { limitLength } from '../../common/errors.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep } from './approval-step.entity.js';
 import { DepartmentImpact, departmentImpact } from './department-impact.js';
-import { ApprovalBoard, DecideApprovalInput, DecideApprovalResult } from './approval.types.js';
+import {
+  ApprovalBoard,
+  ApprovalBoardCardConnection,
+  ApprovalBoardFilter,
+  DecideApprovalInput,
+  DecideApprovalResult,
+} from './approval.types.js';
 
 @Resolver(() => ApprovalStep)
 export class ApprovalResolver {
@@ -17,6 +23,18 @@ export class ApprovalResolver {
     @Arg('bulkRunId', () => ID, { nullable: true, description: 'Only cards of one bulk run' }) bulkRunId: string | null,
   ) {
     return ctx.services.approvals.board(ctx, limitLength(department, 32, 'department'), bulkRunId);
+  }
+
+  @Authorized('terminations:read')
+  @Query(() => ApprovalBoardCardConnection, { description: "A page of a department's pending cards, soonest due first" })
+  approvalBoardCards(
+    @Ctx() ctx: RequestContext,
+    @Arg('department', () => String) department: string,
+    @Arg('filter', () => ApprovalBoardFilter, { nullable: true }) filter: ApprovalBoardFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return ctx.services.approvals.cards(ctx, limitLength(department, 32, 'department'), filter, first, after);
   }
 
   // Staff who may write (heads, clerks, admins) reach the per-step check: a clerk may be a head's deputy (approval-deputies.ts).

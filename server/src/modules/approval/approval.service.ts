@@ -11,7 +11,8 @@ import { activeDeputyship, decidingFor } from './approval-deputies.js';
 import { Termination } from '../termination/termination.entity.js';
 import { activateNextStage } from './approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
-import { ApprovalDecision, type DecideApprovalInput } from './approval.types.js';
+import { ApprovalDecision, type ApprovalBoardFilter, type DecideApprovalInput } from './approval.types.js';
+import { boardCardsPage, countBoardCards } from './approval-board-cards.js';
 
 export class ApprovalService {
   constructor(
@@ -105,19 +106,17 @@ export class ApprovalService {
     return results;
   }
 
+  /** Refuses unless the caller may see this department's board: its own staff, readers, or a deputy in their period. */
+  private async assertMaySeeBoard(ctx: RequestContext, department: string) {
+    if (maySeeBoard(ctx.actor, department)) return;
+    const asDeputy = ctx.actor?.kind === 'user' && !!(await activeDeputyship(ctx.em, ctx.actor.userId, department, new Date()));
+    if (!asDeputy) throw forbidden(`You may not see the ${department} board.`);
+  }
+
   async board(ctx: RequestContext, department: string, bulkRunId?: string | null) {
-    // A deputy sees the board of the department they stand in for, during their period.
-    const asDeputy = async () => ctx.actor?.kind === 'user' && !!(await activeDeputyship(ctx.em, ctx.actor.userId, department, new Date()));
-    if (!maySeeBoard(ctx.actor, department) && !(await asDeputy())) throw forbidden(`You may not see the ${department} board.`);
-    const pending = await ctx.em.find(
-      ApprovalStep,
-      {
-        department,
-        status: ApprovalStepStatus.PENDING,
-        termination: { status: 'PENDING_APPROVAL', ...(bulkRunId ? { bulkRunId: parseId(bulkRunId, 'bulkRunId') } : {}) },
-      },
-      { orderBy: { dueAt: 'asc', id: 'asc' }, limit: 500 },
-    );
+    await this.assertMaySeeBoard(ctx, department);
+    const filter = bulkRunId ? { bulkRunId } : null;
+    if (bulkRunId) parseId(bulkRunId, 'bulkRunId');
     const recentDecisions = await ctx.em.find(
       ApprovalStep,
       {
@@ -127,7 +126,42 @@ export class ApprovalService {
       },
       { orderBy: { decidedAt: 'desc', id: 'desc' }, limit: 20 },
     );
-    return { department, pending, recentDecisions, overdueCount: pending.filter((s) => s.overdue).length };
+    // The cards and counts are read only when selected (the SPA pages the cards through approvalBoardCards).
+    let counts: ReturnType<typeof countBoardCards> | undefined;
+    const counted = () => (counts ??= countBoardCards(ctx, department, filter));
+    return {
+      department,
+      recentDecisions,
+      get pending() {
+        return ctx.em.find(
+          ApprovalStep,
+          {
+            department,
+            status: ApprovalStepStatus.PENDING,
+            termination: { status: 'PENDING_APPROVAL', ...(bulkRunId ? { bulkRunId } : {}) },
+          },
+          { orderBy: { dueAt: 'asc', id: 'asc' }, limit: 500 },
+        );
+      },
+      get pendingCount() {
+        return counted().then((c) => c.pending);
+      },
+      get overdueCount() {
+        return counted().then((c) => c.overdue);
+      },
+    };
+  }
+
+  /** A page of the board's cards that `filter` keeps (see approval-board-cards.ts). */
+  async cards(
+    ctx: RequestContext,
+    department: string,
+    filter: ApprovalBoardFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ) {
+    await this.assertMaySeeBoard(ctx, department);
+    return boardCardsPage(ctx, department, filter, first, after);
   }
 
   termination(ctx: RequestContext, step: ApprovalStep): Promise<Termination | null> {

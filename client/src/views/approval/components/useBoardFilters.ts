@@ -1,5 +1,6 @@
 import { computed } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
+import type { ApprovalBoardFilter } from '@/gql/graphql';
 
 /** The board's card filters, kept in the URL so that a filtered board can be bookmarked and shared. */
 export interface BoardFilterValues {
@@ -10,20 +11,13 @@ export interface BoardFilterValues {
   customer: string;
 }
 
-/** What a card needs for the filters. */
-interface FilterableStep {
-  overdue: boolean;
-  dueAt?: string | null;
-  termination: {
-    reason: { code: string };
-    order: { customer: { name: string; nameEn?: string | null } };
-    impact: { terminatedValue: string };
-  };
-}
-
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
-const amount = (value: unknown) => (typeof value === 'string' && value !== '' && Number.isFinite(Number(value)) ? Number(value) : null);
+const amount = (value: unknown) =>
+  typeof value === 'string' && value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 ? Number(value) : null;
+/** An amount as the API takes it (a decimal with at most two places). */
+const decimal = (value: number | null) => (value === null ? null : String(Math.round(value * 100) / 100));
 
+/** The filters from the URL, and the same as the API's filter (the server applies them, see approvalBoardCards). */
 export function useBoardFilters() {
   const route = useRoute();
   const router = useRouter();
@@ -52,22 +46,16 @@ export function useBoardFilters() {
     const f = filters.value;
     return Boolean(f.reason || f.min !== null || f.max !== null || f.overdue || f.customer);
   });
-
-  function matches(step: FilterableStep, now: number): boolean {
+  const apiFilter = computed<ApprovalBoardFilter>(() => {
     const f = filters.value;
-    const t = step.termination;
-    const value = Number(t.impact.terminatedValue);
-    if (f.reason && t.reason.code !== f.reason) return false;
-    if (f.min !== null && value < f.min) return false;
-    if (f.max !== null && value > f.max) return false;
-    if (f.overdue && !(step.overdue || (!!step.dueAt && Date.parse(step.dueAt) < now))) return false;
-    if (f.customer) {
-      const needle = f.customer.trim().toLowerCase();
-      const names = [t.order.customer.name, t.order.customer.nameEn ?? ''].join(' ').toLowerCase();
-      if (!names.includes(needle)) return false;
-    }
-    return true;
-  }
+    return {
+      reasonCode: f.reason || null,
+      minAmount: decimal(f.min),
+      maxAmount: decimal(f.max),
+      overdue: f.overdue || null,
+      customer: f.customer.trim().slice(0, 100) || null,
+    };
+  });
 
-  return { filters, active, matches };
+  return { filters, active, apiFilter };
 }
