@@ -397,7 +397,7 @@ const en: MessageSchema = {
     REPLACEMENT: 'Replacement',
     RESCHEDULE: 'Deliver later',
     CREDIT_NOTE: 'Credit note',
-    NONE: 'None',
+    NONE: 'Nothing further',
   },
   terminationFault: {
     BUYER: 'Buyer-caused',
@@ -951,6 +951,8 @@ const en: MessageSchema = {
       expiresAt: 'Valid until',
       refundDue: 'refund',
       fee: 'fee',
+      fault: 'Caused by',
+      cancellationFee: 'Cancellation fee',
     },
   },
   bulk: {

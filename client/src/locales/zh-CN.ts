@@ -398,7 +398,7 @@ const zhCN = {
     REPLACEMENT: '换货',
     RESCHEDULE: '改期交货',
     CREDIT_NOTE: '贷项通知单',
-    NONE: '无',
+    NONE: '不另作安排',
   },
   terminationFault: {
     BUYER: '买方原因',
@@ -951,6 +951,8 @@ const zhCN = {
       expiresAt: '有效期至',
       refundDue: '应退款',
       fee: '违约金',
+      fault: '责任方',
+      cancellationFee: '违约金',
     },
   },
   bulk: {
