@@ -480,6 +480,8 @@ const en: MessageSchema = {
   },
   auditAction: {
     termination: {
+      comment_added: 'Comment added',
+      comment_edited: 'Comment edited',
       submitted: 'Termination requested',
       pending_approval: 'Sent for approval',
       awaiting_customer: 'All approved; awaiting the customer',

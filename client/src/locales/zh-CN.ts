@@ -482,6 +482,8 @@ const zhCN = {
   // Audit actions are dotted codes ("termination.submitted"): nested here, looked up as auditAction.<action>.
   auditAction: {
     termination: {
+      comment_added: '添加评论',
+      comment_edited: '修改评论',
       submitted: '提交终止申请',
       pending_approval: '进入审批',
       awaiting_customer: '全部批准，等待客户确认',
