@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../server/src/modules/notification/messages.js';
 import { replyDeadline, type CalendarDayKind } from '../../server/src/modules/calendar/working-days.js';
 import type { SmtpServer } from '../harness/smtp.js';
 import type { TestServer } from '../harness/server.js';
@@ -116,7 +117,7 @@ describe('customer notices on record', () => {
       sentAt: list[0]!.sentAt,
     });
 
-    const raw = received(list[0]!.messageId)[0]!.raw.replace(/=\r?\n/g, '');
+    const raw = received(list[0]!.messageId)[0]!.decoded;
     const token = raw.match(/https:\/\/erp\.example\.com\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
     expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
     await server.app.runDueJobs();
@@ -134,10 +135,10 @@ describe('customer notices on record', () => {
       `select cancellation_fee, refund_due, currency from settlement where termination_id = $1`,
       [t.id],
     );
+    // The customer has no language from sync: the product's default, Chinese, and only Chinese.
     const text = await mailText(t.id, '%生效%');
     expect(text).toContain('部分终止');
     expect(text).toContain('原因：客户');
-    expect(text).toMatch(/Reason: \S/);
     expect(text).toContain(`${first!.sku}`);
     expect(text).toMatch(new RegExp(`终止内容：\\n${first!.line_no}\\. ${first!.sku} .* × 4`));
     // Continuing: the rest of line 1 and the untouched lines, with their quantities.
@@ -145,12 +146,16 @@ describe('customer notices on record', () => {
     expect(continuing).toMatch(new RegExp(`${first!.line_no}\\. ${first!.sku} .* × ${first!.quantity - 4}`));
     expect(continuing).toMatch(new RegExp(`${second!.line_no}\\. ${second!.sku} .* × ${second!.quantity}`));
     expect(continuing).toMatch(new RegExp(`${third!.line_no}\\. ${third!.sku} .* × ${third!.quantity}`));
-    expect(text).toContain(`违约金 ${money!.cancellation_fee} ${money!.currency}；应退款 ${money!.refund_due} ${money!.currency}。`);
+    const zh = (amount: string) => formatMoney(amount, money!.currency, 'zh-CN');
+    // The money by its case: a refund due, or a fee the customer pays with nothing refunded.
     expect(text).toContain(
-      `Cancellation fee ${money!.cancellation_fee} ${money!.currency}; refund due ${money!.refund_due} ${money!.currency}.`,
+      Number(money!.refund_due) > 0
+        ? `违约金 ${zh(money!.cancellation_fee)}；应退款 ${zh(money!.refund_due)}。`
+        : `违约金 ${zh(money!.cancellation_fee)}，由您支付；无退款。`,
     );
     expect(text).toContain('后续安排：');
-    expect(text).toContain('The lines not terminated continue');
+    expect(text).toContain('未终止的行项目继续按原合同履行');
+    for (const english of ['Dear', 'Reason:', 'Cancellation fee', 'The lines not terminated']) expect(text).not.toContain(english);
 
     // The dossier carries the notices, JSON and printable.
     const dossier = await wf.as<{ terminationDossier: { customerNotices: Notice[] } }>(
@@ -174,7 +179,7 @@ describe('customer notices on record', () => {
   it('a declined termination gets a decline acknowledgement, on record', async () => {
     const t = await awaitingCustomer('SO-2026-00003', 'decline acknowledgement');
     await server.app.runDueJobs();
-    const raw = smtp.received.at(-1)!.raw.replace(/=\r?\n/g, '');
+    const raw = smtp.received.at(-1)!.decoded;
     const token = raw.match(/https:\/\/erp\.example\.com\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
     expect((await wf.respond(token, false)).status).toBe('CUSTOMER_DECLINED');
     await server.app.runDueJobs();
@@ -218,7 +223,7 @@ describe('the contract decides the reply deadline and what silence means', () =>
     expect(request).toContain('逾期未答复视为不同意终止');
     // So does the customer's page.
     await server.app.runDueJobs();
-    const raw = smtp.received.at(-1)!.raw.replace(/=\r?\n/g, '');
+    const raw = smtp.received.at(-1)!.decoded;
     const token = raw.match(/https:\/\/erp\.example\.com\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
     const page = await server.gql<{ customerConfirmation: { deadlineDate: string; silenceMeans: string } }>(
       `query($t: String!) { customerConfirmation(token: $t) { ... on CustomerConfirmationView { deadlineDate silenceMeans } } }`,

@@ -1,3 +1,4 @@
+import { outcomesFor } from '../../packages/shared/src/orders.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness/server.js';
 import { HEAD_OF, impactQuery, RESULT_FIELDS, type TerminationView, type Workflow } from '../harness/workflow.js';
@@ -162,6 +163,18 @@ describe('money wording and settlement states', () => {
     expect((await wf.complete(HEAD_OF.FINANCE!, collect.id, 'fee received')).__typename).toBe('CompleteFollowUpTaskSuccess');
     const settled = await wf.get(t.id);
     expect(settled.settlement!.status).toBe('SETTLED');
+
+    // The outcome fits the money: nothing is refunded, so a refund is neither offered first nor accepted.
+    expect(outcomesFor('FEE')[0]).toBe('NONE');
+    expect(outcomesFor('FEE')).not.toContain('REFUND');
+    const outcome = settled.followUpTasks.find((x) => x.kind === 'CUSTOMER_OUTCOME')!;
+    const refused = await wf.complete(HEAD_OF.SALES!, outcome.id, 'agreed', { outcome: 'REFUND' });
+    expect(refused).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+    expect(refused.message).toMatch(/Nothing is refunded/);
+    expect((await wf.get(t.id)).followUpTasks.find((x) => x.id === outcome.id)!.status).toBe('OPEN');
+    expect(await wf.complete(HEAD_OF.SALES!, outcome.id, 'agreed', { outcome: 'NONE' })).toMatchObject({
+      __typename: 'CompleteFollowUpTaskSuccess',
+    });
   });
 
   it('a refund due: refund wording, and SETTLED once finance has done its task', async () => {
@@ -174,6 +187,12 @@ describe('money wording and settlement states', () => {
     const after = await wf.get(t.id);
     expect(after.settlement!.status).toBe('SETTLED');
     expect(after.followUpTasks.some((x) => x.kind === 'FEE_COLLECTION')).toBe(false);
+    // A refund is due: it is the first outcome offered, and accepted.
+    expect(outcomesFor('REFUND')[0]).toBe('REFUND');
+    const outcome = after.followUpTasks.find((x) => x.kind === 'CUSTOMER_OUTCOME')!;
+    expect((await wf.complete(HEAD_OF.SALES!, outcome.id, 'refund agreed', { outcome: 'REFUND' })).__typename).toBe(
+      'CompleteFollowUpTaskSuccess',
+    );
   });
 
   it('nothing either way: the finance task says so and nothing reads as a refund', async () => {

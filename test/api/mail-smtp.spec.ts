@@ -24,7 +24,7 @@ describe('confirmation mail through a real SMTP server', () => {
     await server.app.runDueJobs();
     const mails = smtp.received.filter((m) => m.to.includes(waiting.customerConfirmation!.recipient));
     expect(mails).toHaveLength(1);
-    const raw = mails[0]!.raw.replace(/=\r?\n/g, '');
+    const raw = mails[0]!.decoded;
     const link = raw.match(/https:\/\/erp\.example\.com\/confirm\/([A-Za-z0-9_-]{43})/);
     expect(link).not.toBeNull();
     expect(raw).toMatch(/Message-ID: <[0-9a-f-]{36}@order-termination\.local>/i);
@@ -56,8 +56,8 @@ describe('no live secrets at rest', () => {
     const waiting = await wf.approveAll(t.id);
     expect(waiting.status).toBe('AWAITING_CUSTOMER');
     await server.app.runDueJobs();
-    const mail = smtp.received.find((m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.raw.includes(t.number));
-    const token = mail!.raw.replace(/=\r?\n/g, '').match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
+    const mail = smtp.received.find((m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.decoded.includes(t.number));
+    const token = mail!.decoded.match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
 
     const rows = await server.sql<{ status: string; text: string; html: string; secrets: unknown }>(
       `select status, text, html, secrets from mail_message where termination_id = $1`,
@@ -91,4 +91,89 @@ describe('no live secrets at rest', () => {
       expect(outcome).toMatch(/NODE_ENV=production needs SMTP_URL/);
     }
   }, 120_000);
+});
+
+const HAN = /\p{Script=Han}/u;
+
+describe("customer mails in the customer's language only (issue #16)", () => {
+  /** An order of a customer who is asked to confirm, not used by the other tests here, its customer set to `language` as sync would. */
+  async function orderOf(language: string, skip: number): Promise<string> {
+    const [order] = await server.sql<{ number: string }>(
+      `select o.number from sales_order o join contract c on c.id = o.contract_id where o.status = 'CONFIRMED' and c.customer_confirmation_required
+         and o.number <> 'SO-2026-00001' and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity)
+         and not exists (select 1 from termination t where t.order_id = o.id)
+       order by o.number offset $1 limit 1`,
+      [skip],
+    );
+    await server.sql(`update customer set language = $2 where id = (select customer_id from sales_order where number = $1)`, [
+      order!.number,
+      language,
+    ]);
+    return order!.number;
+  }
+
+  async function stored(terminationId: string, kind: string) {
+    const rows = await server.sql<{ subject: string; text: string; html: string }>(
+      `select subject, text, html from mail_message where termination_id = $1 and notice_kind = $2`,
+      [terminationId, kind],
+    );
+    expect(rows, kind).toHaveLength(1);
+    return rows[0]!;
+  }
+
+  it('an English customer: the request and the decline acknowledgement in English only, through SMTP; the link from the received mail works', async () => {
+    const number = await orderOf('en', 1);
+    const t = (
+      await wf.submit('clerk@example.com', {
+        orderNumber: number,
+        reasonCode: 'CUSTOMER_CANCELLATION',
+        explanation: 'The project was cancelled.',
+      })
+    ).termination!;
+    const waiting = await wf.approveAll(t.id);
+    expect(waiting.status).toBe('AWAITING_CUSTOMER');
+    await server.app.runDueJobs();
+    // The mail as received, read before the link is used (answering consumes it).
+    const mail = smtp.received.find((m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.decoded.includes(t.number));
+    expect(mail).toBeDefined();
+    const raw = mail!.decoded;
+    const token = raw.match(/\/confirm\/([A-Za-z0-9_-]{43})/)![1]!;
+    expect(raw).toContain(`Subject: Please confirm the termination of order ${number}`);
+    expect(raw).toContain('Reason: Customer');
+    expect(raw).not.toMatch(HAN);
+    const request = await stored(t.id, 'CONFIRMATION_REQUEST');
+    expect(request.text).toMatch(/^Dear \S/);
+    expect(`${request.subject}\n${request.text}\n${request.html}`).not.toMatch(HAN);
+
+    expect((await wf.respond(token, false)).status).toBe('CUSTOMER_DECLINED');
+    await server.app.runDueJobs();
+    const ack = await stored(t.id, 'DECLINE_ACKNOWLEDGEMENT');
+    expect(ack.subject).toBe(`Order ${number} will not be terminated`);
+    expect(ack.text).toContain('We have received your answer declining the termination.');
+    expect(`${ack.subject}\n${ack.text}\n${ack.html}`).not.toMatch(HAN);
+    const received = smtp.received.filter(
+      (m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.decoded.includes('will not be terminated'),
+    );
+    expect(received).toHaveLength(1);
+    expect(received[0]!.decoded).not.toMatch(HAN);
+  });
+
+  it('a Chinese customer: the request in Chinese only, no English sentences', async () => {
+    const number = await orderOf('zh-CN', 0);
+    const t = (
+      await wf.submit('clerk@example.com', { orderNumber: number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: '项目取消。' })
+    ).termination!;
+    const waiting = await wf.approveAll(t.id);
+    expect(waiting.status).toBe('AWAITING_CUSTOMER');
+    await server.app.runDueJobs();
+    const request = await stored(t.id, 'CONFIRMATION_REQUEST');
+    expect(request.subject).toBe(`请确认订单 ${number} 的终止`);
+    expect(request.text).toMatch(/您好：/);
+    expect(request.text).toContain('原因：客户');
+    for (const english of ['Dear', 'Please', 'Reason', 'refund', 'Accept or decline'])
+      expect(request.text + request.html).not.toContain(english);
+    expect(
+      smtp.received.filter((m) => m.to.includes(waiting.customerConfirmation!.recipient) && m.decoded.includes(t.number)),
+    ).toHaveLength(1);
+  });
 });

@@ -54,7 +54,7 @@ function mailsTo(recipient: string, terminationId: string) {
 
 /** What the SMTP server accepted for `recipient`, with quoted-printable soft breaks undone. */
 function received(recipient: string): string[] {
-  return smtp.received.filter((m) => m.to.includes(recipient)).map((m) => m.raw.replace(/=\r?\n/g, ''));
+  return smtp.received.filter((m) => m.to.includes(recipient)).map((m) => m.decoded);
 }
 
 describe('notification preferences', () => {

@@ -4,6 +4,43 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** The message as a reader sees it: headers' encoded words and each part's body (base64 or quoted-printable) decoded. */
+  decoded: string;
+}
+
+function quotedPrintable(text: string): string {
+  return text.replace(/=\r?\n/g, '').replace(/(?:=[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ''), 'hex').toString('utf8'));
+}
+
+/** RFC 2047 encoded words (=?UTF-8?B?…?= / =?UTF-8?Q?…?=) in headers, folded lines joined. */
+function headerWords(headers: string): string {
+  return headers
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
+      kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : quotedPrintable(data.replace(/_/g, ' ')),
+    );
+}
+
+/** Decodes every MIME part of a raw message, as a mail program shows it (enough for the mails this product sends). */
+export function decodeMail(raw: string): string {
+  return raw
+    .split(/\r?\n(?=--)/)
+    .map((part) => {
+      const split = part.search(/\r?\n\r?\n/);
+      if (split < 0) return part;
+      const headers = part.slice(0, split);
+      const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
+      const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+      const text =
+        encoding === 'base64'
+          ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+          : encoding === 'quoted-printable'
+            ? quotedPrintable(body)
+            : body;
+      return `${headerWords(headers)}\n\n${text}`;
+    })
+    .join('\n');
 }
 
 export interface SmtpOptions {
@@ -48,6 +85,7 @@ export async function startSmtpServer(options: SmtpOptions = {}): Promise<SmtpSe
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
+            decoded: decodeMail(Buffer.concat(chunks).toString('utf8')),
           });
           callback();
         };

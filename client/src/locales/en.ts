@@ -397,7 +397,7 @@ const en: MessageSchema = {
     REPLACEMENT: 'Replacement',
     RESCHEDULE: 'Deliver later',
     CREDIT_NOTE: 'Credit note',
-    NONE: 'None',
+    NONE: 'Nothing further',
   },
   terminationFault: {
     BUYER: 'Buyer-caused',
@@ -480,6 +480,8 @@ const en: MessageSchema = {
   },
   auditAction: {
     termination: {
+      comment_added: 'Comment added',
+      comment_edited: 'Comment edited',
       submitted: 'Termination requested',
       pending_approval: 'Sent for approval',
       awaiting_customer: 'All approved; awaiting the customer',
@@ -952,6 +954,8 @@ const en: MessageSchema = {
       expiresAt: 'Valid until',
       refundDue: 'refund',
       fee: 'fee',
+      fault: 'Caused by',
+      cancellationFee: 'Cancellation fee',
     },
   },
   bulk: {

@@ -398,7 +398,7 @@ const zhCN = {
     REPLACEMENT: '换货',
     RESCHEDULE: '改期交货',
     CREDIT_NOTE: '贷项通知单',
-    NONE: '无',
+    NONE: '不另作安排',
   },
   terminationFault: {
     BUYER: '买方原因',
@@ -482,6 +482,8 @@ const zhCN = {
   // Audit actions are dotted codes ("termination.submitted"): nested here, looked up as auditAction.<action>.
   auditAction: {
     termination: {
+      comment_added: '添加评论',
+      comment_edited: '修改评论',
       submitted: '提交终止申请',
       pending_approval: '进入审批',
       awaiting_customer: '全部批准，等待客户确认',
@@ -952,6 +954,8 @@ const zhCN = {
       expiresAt: '有效期至',
       refundDue: '应退款',
       fee: '违约金',
+      fault: '责任方',
+      cancellationFee: '违约金',
     },
   },
   bulk: {

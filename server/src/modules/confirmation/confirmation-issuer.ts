@@ -7,7 +7,7 @@ import type { Contract } from '../order/contract.entity.js';
 import type { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { Termination } from '../termination/termination.entity.js';
-import { confirmationMail } from './confirmation-mail.js';
+import { confirmationMail, customerLanguage, customerNameIn } from './confirmation-mail.js';
 import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
 import { newConfirmationToken } from './token.js';
 
@@ -73,14 +73,15 @@ export class ConfirmationIssuer {
       deadlineDate,
     });
     const link = `${this.settings.publicUrl}/confirm/${token}`;
+    const lang = customerLanguage(customer);
     await this.mail.queue(em, {
       ...confirmationMail({
+        lang,
         recipient: customer.email,
-        customerName: customer.name,
+        customerName: customerNameIn(customer, lang),
         terminationNumber: t.number,
         orderNumber: order.number,
-        reasonZh: t.reason.labelZh,
-        reasonEn: t.reason.labelEn,
+        reason: lang === 'en' ? t.reason.labelEn : t.reason.labelZh,
         explanation: t.explanation,
         cancellationFee: t.impact.cancellationFee,
         refundDue: t.impact.refundDue,

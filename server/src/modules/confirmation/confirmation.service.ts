@@ -25,7 +25,7 @@ import { Termination } from '../termination/termination.entity.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { guardCustomerAnswer, guardResendConfirmation } from '../termination/termination-policy.js';
 import type { ConfirmationIssuer } from './confirmation-issuer.js';
-import { deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
+import { customerLanguage, customerNameIn, deadlineText, declineAcknowledgementMail } from './confirmation-mail.js';
 import { ConfirmationStatus, CustomerConfirmation } from './customer-confirmation.entity.js';
 import { hashToken, looksLikeToken } from './token.js';
 
@@ -102,6 +102,7 @@ export class ConfirmationService {
       terminationNumber: t.number,
       orderNumber: t.order.number,
       customerName: t.order.customer.name,
+      customerNameEn: t.order.customer.nameEn ?? null,
       reasonZh: t.reason.labelZh,
       reasonEn: t.reason.labelEn,
       explanation: t.explanation,
@@ -160,10 +161,12 @@ export class ConfirmationService {
   /** Mails the customer that the termination will not go ahead (declined, or silence counted as refusal). */
   private async acknowledgeDecline(scope: TransactionScope, t: Termination, silence: CustomerConfirmation | null): Promise<void> {
     const order = await scope.em.findOneOrFail(SalesOrder, { id: t.order.id }, { populate: ['customer'] });
+    const lang = customerLanguage(order.customer);
     await this.mail.queue(scope.em, {
       ...declineAcknowledgementMail({
+        lang,
         recipient: order.customer.email,
-        customerName: order.customer.name,
+        customerName: customerNameIn(order.customer, lang),
         terminationNumber: t.number,
         orderNumber: order.number,
         bySilence: !!silence,

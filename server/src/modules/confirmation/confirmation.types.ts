@@ -40,6 +40,8 @@ export class CustomerConfirmationView {
   orderNumber!: string;
   @Field(() => String)
   customerName!: string;
+  @Field(() => String, { nullable: true, description: 'The customer’s English name, when the ERP has one' })
+  customerNameEn!: string | null;
   @Field(() => String)
   reasonZh!: string;
   @Field(() => String)

@@ -6,6 +6,8 @@ import { pageRequest, toConnection } from '../../common/pagination.js';
 import { inTransaction } from '../../kernel/transaction.js';
 import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
+import { outcomesFor } from '@ot/shared';
+import { Settlement } from '../settlement/settlement.entity.js';
 import { completeSettlement, feeCollected } from '../settlement/settlement.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { guardAssignFollowUp, guardCompleteFollowUp } from '../termination/termination-policy.js';
@@ -43,8 +45,13 @@ export class FollowUpService {
         if (data && JSON.stringify(data).length > MAX_DATA_LENGTH) {
           refuse(ValidationError, 'VALIDATION_FAILED', `The data may be at most ${MAX_DATA_LENGTH} characters of JSON.`);
         }
-        if (task.kind === FollowUpKind.CUSTOMER_OUTCOME && !input.outcome) {
-          refuse(ValidationError, 'VALIDATION_FAILED', 'Choose the outcome agreed with the customer.');
+        if (task.kind === FollowUpKind.CUSTOMER_OUTCOME) {
+          if (!input.outcome) refuse(ValidationError, 'VALIDATION_FAILED', 'Choose the outcome agreed with the customer.');
+          // The outcome must fit the money: no refund is recorded where nothing is refunded.
+          const settlement = await scope.em.findOne(Settlement, { termination: t });
+          if (!outcomesFor(settlement?.kind).includes(input.outcome)) {
+            refuse(ValidationError, 'VALIDATION_FAILED', 'Nothing is refunded on this termination: choose an outcome other than a refund.');
+          }
         }
         task.status = FollowUpStatus.DONE;
         task.note = note;

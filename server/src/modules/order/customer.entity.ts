@@ -34,7 +34,7 @@ export class Customer extends SyncedEntity<'terminationCount' | 'lastTermination
   @Property({ type: 'string' })
   city!: string;
 
-  /** The language the customer is written to in ("zh-CN" or "en"); null: the notice goes in both. */
+  /** The language the customer is written to in ("zh-CN" or "en", from sync); null: the product's default, Chinese. */
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 8, nullable: true })
   language?: string | null;
