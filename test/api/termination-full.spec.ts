@@ -218,7 +218,9 @@ describe('whole-order termination of an order with POs, reservations and a payme
     ]);
     expect(t.followUpTasks.find((x) => x.kind === 'CUSTOMER_OUTCOME')!.outcome).toBe('REFUND');
     expect(t.followUpTasks.find((x) => x.kind === 'SUPPLIER_CANCELLATION')!.instructions).toContain(cancelled.number);
-    const customerMail = await server.sql(`select 1 from mail_message where termination_id = $1 and notice_kind = 'EFFECTIVE_NOTICE'`, [t.id]);
+    const customerMail = await server.sql(`select 1 from mail_message where termination_id = $1 and notice_kind = 'EFFECTIVE_NOTICE'`, [
+      t.id,
+    ]);
     expect(customerMail).toHaveLength(1);
   });
 
