@@ -106,4 +106,11 @@ describe('first start: migrate, then create-admin', () => {
     );
     expect(head.data?.createUser, JSON.stringify(head)).toEqual({ __typename: 'User', department: { code: 'SALES' } });
   }, 120_000);
+
+  it('the demo seed leaves the database alone once it has users, though it has no orders', async () => {
+    const seeded = await runCompiledCli(['seed'], env);
+    expect(seeded.code, seeded.output).toBe(0);
+    expect((await users()).map((u) => u.email)).toEqual([EMAIL, 'sales.head@corp.example']);
+    expect(await rows(`select count(*)::int as n from sales_order`)).toEqual([{ n: 0 }]);
+  }, 120_000);
 });
