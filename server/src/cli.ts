@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { emitSchemaSdl, openDatabase, startApp, startWorkerOnly } from './app/app.js';
 import { ConfigError, loadConfig, REPO_ROOT } from './app/config.js';
+import { adminArguments, adminPassword, checkAdmin, CliRefusal, createAdmin } from './app/create-admin.js';
 import { backupAttachments, backupDatabase, restoreAttachments, restoreDatabase } from './app/backup.js';
 import { ensureDatabase } from './app/database.js';
 import { createLogger } from './kernel/logger.js';
@@ -18,6 +19,9 @@ const USAGE = `usage: server <command>
   worker         run job workers only (scale-out; set RUN_WORKER=0 on API instances)
   migrate        apply pending migrations and exit
   seed           seed demo data into an empty database and exit
+  create-admin --email <e> --name <n>
+                 migrate, then add an administrator (first start); the password comes from
+                 ADMIN_PASSWORD or the first line of stdin, never from an argument
   seed-volume    append benchmark volume: --orders N (default 100000)
   backup [file]  consistent pg_dump (custom format) of the configured database
   restore <file> restore a backup into an empty database
@@ -56,6 +60,22 @@ async function main(command: string | undefined): Promise<void> {
         const applied = await migrate(orm);
         logger.info({ applied }, 'migrations applied');
         if (command === 'seed') await seedIfEmpty(orm.em.fork(), logger);
+      } finally {
+        await orm.close(true);
+        await database.stop();
+      }
+      return;
+    }
+    case 'create-admin': {
+      // Input first: a bad one is refused before the database is touched.
+      const input = { ...adminArguments(process.argv.slice(3)), password: await adminPassword(process.env, process.stdin) };
+      checkAdmin(input);
+      const database = await openDatabase(config, logger);
+      const orm = await initOrm({ url: database.url, logger });
+      try {
+        await migrate(orm);
+        const user = await createAdmin(orm.em.fork(), logger, input);
+        process.stdout.write(`administrator ${user.email} created; sign in and create the other users\n`);
       } finally {
         await orm.close(true);
         await database.stop();
@@ -156,6 +176,10 @@ function stopOnSignals(close: () => Promise<void>, logger: ReturnType<typeof cre
 }
 
 main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof CliRefusal) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);

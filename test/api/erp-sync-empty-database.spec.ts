@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../../server/src/modules/identity/password.js';
-import { DEPARTMENT_NAMES } from '../../server/src/seed/identity-seed.js';
 import { adminQuery, withDatabase } from '../harness/database.js';
+import { runCompiledCli } from '../harness/process.js';
 import { SMALL_COMPANY_RECORDS, smallCompany, SYNC_DOCUMENT, type SyncResult } from '../harness/erp-sync.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { impactQuery, Workflow } from '../harness/workflow.js';
@@ -59,15 +58,16 @@ beforeAll(async () => {
   // The server migrates the empty database on start; SEED_DEMO is off.
   server = await startTestServer({ databaseUrl: withDatabase(adminUrl, database) });
   wf = new Workflow({ gql: server.gql, login: (email) => server.login(email, PASSWORD) });
-  // What an operator does before the first sign-in: the departments and one administrator.
-  for (const [code, [nameZh, nameEn]] of Object.entries(DEPARTMENT_NAMES)) {
-    await server.sql(`insert into department (code, name_zh, name_en) values ($1, $2, $3)`, [code, nameZh, nameEn]);
-  }
-  await server.sql(
-    `insert into app_user (id, email, name, password_hash, role) values (gen_random_uuid(), $1, 'Administrator', $2, 'ADMIN')`,
-    [ADMIN, await hashPassword(PASSWORD)],
+  // What an operator does before the first sign-in (README, "First start"): the migrations brought
+  // the departments; the administrator comes from the compiled CLI, the password on stdin.
+  const admin = await runCompiledCli(
+    ['create-admin', '--email', ADMIN, '--name', 'Administrator'],
+    { DATABASE_URL: server.databaseUrl },
+    `${PASSWORD}\n`,
   );
-});
+  expect(admin.code, admin.output).toBe(0);
+  // The compiled CLI may need building first.
+}, 300_000);
 afterAll(async () => {
   await server?.close();
   if (database) await adminQuery(inject('adminDatabaseUrl'), `drop database if exists ${database} with (force)`);

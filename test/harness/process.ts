@@ -107,6 +107,29 @@ export function ensureServerBuilt(): void {
   }
 }
 
+/** The environment of a compiled CLI process: production, none of the test runner's own settings. */
+function compiledEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|NODE_ENV$|DATABASE_URL$|TEST$)/.test(key)));
+  return { ...inherited, NODE_ENV: 'production', SECRETS_KEY: TEST_SECRETS_KEY, ...env };
+}
+
+/** Runs a one-shot command of the compiled CLI (`node server/dist/main.js …`), `stdin` piped in; its exit code and output. */
+export function runCompiledCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; output: string }> {
+  ensureServerBuilt();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SERVER_MAIN, ...args], {
+      cwd: root,
+      env: compiledEnv({ LOG_LEVEL: 'warn', ...env }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ code, output }));
+    child.stdin.end(stdin);
+  });
+}
+
 export interface CompiledProcess {
   child: ChildProcess;
   /** Set for `start`: the HTTP base URL. */
@@ -126,19 +149,10 @@ export async function spawnCompiled(command: 'start' | 'worker', env: Record<str
   ensureServerBuilt();
   const port = await freePort();
   let log = '';
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|NODE_ENV$|DATABASE_URL$|TEST$)/.test(key)));
   const child = spawn(process.execPath, [SERVER_MAIN, command], {
     cwd: root,
     detached: true,
-    env: {
-      ...inherited,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      ...env,
-    },
+    env: compiledEnv({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (log += d));

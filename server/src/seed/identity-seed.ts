@@ -4,15 +4,6 @@ import { Department } from '../modules/identity/department.entity.js';
 import { hashPassword } from '../modules/identity/password.js';
 import { User } from '../modules/identity/user.entity.js';
 
-export const DEPARTMENT_NAMES: Record<string, [zh: string, en: string]> = {
-  SALES: ['销售部', 'Sales'],
-  PURCHASING: ['采购部', 'Purchasing'],
-  WAREHOUSE: ['仓储部', 'Warehouse'],
-  FINANCE: ['财务部', 'Finance'],
-  MANAGEMENT: ['总经办', 'Management'],
-  CUSTOMER_SERVICE: ['客服部', 'Customer service'],
-};
-
 export const DEMO_PASSWORD = 'demo1234';
 
 /** The demo users of API.md. */
@@ -27,13 +18,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; department: 
   { email: 'auditor@example.com', name: '审计 孙丽', role: 'AUDITOR', department: null },
 ];
 
-/** Departments always exist (routing rules refer to them); demo users only in demo data. */
-export function seedDepartments(em: EntityManager): void {
-  for (const [code, [nameZh, nameEn]] of Object.entries(DEPARTMENT_NAMES)) {
-    em.create(Department, { code, nameZh, nameEn });
-  }
-}
-
+/** Demo users; their departments come with the migrations (Migration20261206900000). */
 export async function seedDemoUsers(em: EntityManager): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const user of DEMO_USERS) {
