@@ -73,7 +73,9 @@ describe('the cancellation fee follows who caused the termination', () => {
       `select text from mail_message where termination_id = $1 order by created_at desc limit 1`,
       [t.id],
     );
-    expect(mail!.text).toContain('Cancellation fee: 0.00 CNY');
+    // The customer (no language set: Chinese) is told the whole refund and no fee at all.
+    expect(mail!.text).toMatch(/应退还您 ¥[\d,]+\.\d\d。/);
+    expect(mail!.text).not.toContain('违约金');
     const token = await wf.confirmationToken(t.customerConfirmation!.recipient);
     const view = await server.gql<{ customerConfirmation: { cancellationFee: string; refundDue: string } }>(
       `query($t: String!) { customerConfirmation(token: $t) { ... on CustomerConfirmationView { cancellationFee refundDue } } }`,
@@ -85,10 +87,10 @@ describe('the cancellation fee follows who caused the termination', () => {
     const done = await wf.get(t.id);
     expect(done.settlement).toMatchObject({ cancellationFee: '0.00', feeOutstanding: '0.00' });
     const [effective] = await server.sql<{ text: string }>(
-      `select text from mail_message where termination_id = $1 and subject like '%effective%'`,
+      `select text from mail_message where termination_id = $1 and subject like '%已生效%'`,
       [t.id],
     );
-    expect(effective!.text).toContain('fee 0.00 CNY');
+    expect(effective!.text).toContain('违约金 ¥0.00；应退款 ¥');
   });
 });
 

@@ -52,7 +52,7 @@ describe('scheduled work, driven with an explicit clock', () => {
     const mails = await server.sql<{ subject: string }>(`select subject from mail_message where termination_id = $1 order by created_at`, [
       t.id,
     ]);
-    expect(mails.filter((m) => m.subject.includes('Reminder'))).toHaveLength(1);
+    expect(mails.filter((m) => /Reminder|【提醒】/.test(m.subject))).toHaveLength(1);
     const token = await wf.confirmationToken(waiting.customerConfirmation!.recipient);
     expect((await wf.respond(token, true)).status).toBe('EFFECTIVE');
   });
