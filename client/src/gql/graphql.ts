@@ -300,7 +300,7 @@ export type NoticeChannel =
 export type OrderFilter = {
   customerCode?: string | null | undefined;
   productSku?: string | null | undefined;
-  /** Part of the order number or customer name, any case */
+  /** Part of the customer name (Chinese or English), or from 3 characters on of the order number; any case */
   search?: string | null | undefined;
   status?: Array<OrderStatus> | null | undefined;
 };
@@ -502,7 +502,7 @@ export type TerminationFilter = {
   /** Terminations with a PENDING step of this department */
   pendingDepartment?: string | null | undefined;
   reasonCode?: string | null | undefined;
-  /** Part of the termination number, order number or customer name */
+  /** Part of the customer name (Chinese or English), or from 3 characters on of the termination or order number; any case */
   search?: string | null | undefined;
   status?: Array<TerminationStatus> | null | undefined;
 };

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { sumMoney } from '../../common/money.js';
 import { pageRequest, toConnection, type Connection } from '../../common/pagination.js';
 import { likePattern } from '../../common/text.js';
+import { ordersMatchingSql } from './order-search.js';
 import { Invoice } from '../finance/invoice.entity.js';
 import { Payment } from '../finance/payment.entity.js';
 import { PurchaseOrder } from '../purchasing/purchase-order.entity.js';
@@ -20,7 +21,8 @@ export class OrderService {
     const search = filter?.search?.trim();
     if (search) {
       const pattern = likePattern(search);
-      qb.andWhere('(o.number ilike ? or c.name ilike ? or c.name_en ilike ?)', [pattern, pattern, pattern]);
+      const matching = ordersMatchingSql(search, '?');
+      qb.andWhere(`o.id in (${matching})`, Array<string>(matching.split('?').length - 1).fill(pattern));
     }
     if (filter?.status?.length) qb.andWhere({ status: { $in: filter.status } });
     if (filter?.customerCode) qb.andWhere('c.code = ?', [filter.customerCode]);

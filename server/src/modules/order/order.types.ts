@@ -6,7 +6,10 @@ import { OrderStatusEnum, SalesOrder } from './sales-order.entity.js';
 
 @InputType()
 export class OrderFilter {
-  @Field(() => String, { nullable: true, description: 'Part of the order number or customer name, any case' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Part of the customer name (Chinese or English), or from 3 characters on of the order number; any case',
+  })
   @MaxLength(100)
   search?: string | null;
 

@@ -8,6 +8,7 @@ import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { User } from '../identity/user.entity.js';
 import { Customer } from '../order/customer.entity.js';
 import { likePattern } from '../../common/text.js';
+import { terminationsMatchingSql } from '../order/order-search.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
@@ -32,7 +33,6 @@ export function selectionBelow(selected: ReadonlySet<string>, prefix: string): P
 
 /** The terminations a filter keeps, as SQL over `termination t` with `$n` parameters. */
 interface FilterSql {
-  joins: string;
   conditions: string[];
   values: unknown[];
 }
@@ -47,10 +47,9 @@ function filterSql(ctx: RequestContext, filter: TerminationFilter | null | undef
   if (filter?.status?.length === 1) conditions.push(`t.status = ${param(filter.status[0])}`);
   else if (filter?.status?.length) conditions.push(`t.status = any(${param(filter.status)}::text[])`);
   if (filter?.reasonCode) conditions.push(`t.reason_id = (select id from termination_reason where code = ${param(filter.reasonCode)})`);
-  if (orderNumber) conditions.push(`o.number = ${param(orderNumber)}`);
+  if (orderNumber) conditions.push(`t.order_id = (select id from sales_order where number = ${param(orderNumber)})`);
   if (search) {
-    const p = param(likePattern(search));
-    conditions.push(`(t.number ilike ${p} or o.number ilike ${p} or c.name ilike ${p})`);
+    conditions.push(`t.id in (${terminationsMatchingSql(search, param(likePattern(search)))})`);
   }
   if (filter?.pendingDepartment) {
     conditions.push(
@@ -64,9 +63,7 @@ function filterSql(ctx: RequestContext, filter: TerminationFilter | null | undef
   }
   if (filter?.effectiveFrom) conditions.push(`t.effective_at >= ${param(filter.effectiveFrom)}`);
   if (filter?.effectiveTo) conditions.push(`t.effective_at < ${param(filter.effectiveTo)}`);
-  // Order and customer are joined only for the filters that read them.
-  const joins = orderNumber || search ? 'join sales_order o on o.id = t.order_id join customer c on c.id = o.customer_id' : '';
-  return { joins, conditions, values };
+  return { conditions, values };
 }
 
 const where = (conditions: readonly string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
@@ -85,12 +82,12 @@ export async function loadTerminations(
   // The limit is written into the statement (a validated 1..100): with it as a parameter, the
   // cached generic plan cannot know the page is small and scans and sorts the whole table.
   if (page.after) conditions.push(`(t.created_at, t.id) < (${param(page.after[0])}::timestamptz, ${param(page.after[1])}::uuid)`);
-  const pageSql = `select t.* from termination t ${f.joins} ${where(conditions)} order by t.created_at desc, t.id desc limit ${Number(page.limit) + 1}`;
+  const pageSql = `select t.* from termination t ${where(conditions)} order by t.created_at desc, t.id desc limit ${Number(page.limit) + 1}`;
   const rows = await loadTerminationPage(ctx, { sql: pageSql, values }, selection);
   const count = async () => {
     const [row] = await queryPrepared<{ n: number }>(
       ctx.em,
-      `select count(*)::int as n from termination t ${f.joins} ${where(f.conditions)}`,
+      `select count(*)::int as n from termination t ${where(f.conditions)}`,
       f.values,
     );
     return row!.n;

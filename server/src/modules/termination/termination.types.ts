@@ -84,7 +84,10 @@ export class TerminationFilter {
   @MaxLength(40)
   orderNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Part of the termination number, order number or customer name' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Part of the customer name (Chinese or English), or from 3 characters on of the termination or order number; any case',
+  })
   @MaxLength(100)
   search?: string | null;
 
