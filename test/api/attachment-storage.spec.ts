@@ -12,6 +12,7 @@ import {
   type AttachmentStorage,
 } from '../../server/src/modules/attachment/attachment-storage.js';
 import { FILES, upload } from '../harness/files.js';
+import { terminableOrder } from '../harness/orders.js';
 import type { TestServer } from '../harness/server.js';
 import type { Workflow } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
@@ -99,14 +100,8 @@ describe('a server with S3_URL set', () => {
   afterAll(async () => server?.close());
 
   it('keeps uploads in the bucket, not on its disk, and downloads them byte for byte', async () => {
-    const [order] = await server.sql<{ number: string }>(
-      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-         and not exists (select 1 from termination t where t.order_id = o.id)
-         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-       order by o.number limit 1`,
-    );
     const submitted = await wf.submit('clerk@example.com', {
-      orderNumber: order!.number,
+      orderNumber: await terminableOrder(server),
       reasonCode: 'CUSTOMER_CANCELLATION',
       explanation: 's3',
     });

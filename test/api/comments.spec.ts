@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, upload } from '../harness/files.js';
 import { liveClient, type LiveClient } from '../harness/live.js';
+import { terminableOrder } from '../harness/orders.js';
 import type { TestServer } from '../harness/server.js';
 import { HEAD_OF, RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
@@ -77,13 +78,11 @@ async function counts() {
 let terminationId: string;
 let terminationNumber: string;
 beforeAll(async () => {
-  const [order] = await server.sql<{ number: string }>(
-    `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-       and not exists (select 1 from termination t where t.order_id = o.id)
-       and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-     order by o.number limit 1`,
-  );
-  const r = await wf.submit(CLERK, { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'comments' });
+  const r = await wf.submit(CLERK, {
+    orderNumber: await terminableOrder(server),
+    reasonCode: 'CUSTOMER_CANCELLATION',
+    explanation: 'comments',
+  });
   expect(r.__typename, JSON.stringify(r)).toBe('SubmitTerminationSuccess');
   terminationId = r.termination!.id;
   terminationNumber = r.termination!.number;
@@ -278,13 +277,11 @@ describe('comments on a termination', () => {
       return res.body.id!;
     };
     const own = await attach(terminationId);
-    const [order] = await server.sql<{ number: string }>(
-      `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-         and not exists (select 1 from termination t where t.order_id = o.id)
-         and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-       order by o.number limit 1`,
-    );
-    const other = await wf.submit(CLERK, { orderNumber: order!.number, reasonCode: 'CUSTOMER_CANCELLATION', explanation: 'another' });
+    const other = await wf.submit(CLERK, {
+      orderNumber: await terminableOrder(server),
+      reasonCode: 'CUSTOMER_CANCELLATION',
+      explanation: 'another',
+    });
     expect(other.__typename, JSON.stringify(other)).toBe('SubmitTerminationSuccess');
     const foreign = await attach(other.termination!.id);
 

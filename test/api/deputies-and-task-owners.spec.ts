@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decidingFor } from '../../server/src/modules/approval/approval-deputies.js';
 import { userActor } from '../../server/src/kernel/actor.js';
+import { terminableOrder, terminableOrders } from '../harness/orders.js';
 import type { TestServer } from '../harness/server.js';
 import { HEAD_OF, RESULT_FIELDS, type Workflow } from '../harness/workflow.js';
 import { startWorkflowServer } from '../harness/workflow-server.js';
@@ -51,18 +52,6 @@ async function pendingSalesStep(orderNumber: string) {
   const step = r.termination!.approvalSteps.find((s) => s.department === 'SALES' && s.status === 'PENDING');
   expect(step, JSON.stringify(r.termination!.approvalSteps)).toBeDefined();
   return { terminationId: r.termination!.id, stepId: step!.id };
-}
-
-async function openOrders(n: number): Promise<string[]> {
-  const rows = await server.sql<{ number: string }>(
-    `select o.number from sales_order o where o.status = 'CONFIRMED' and o.number not like 'SO-2026-0000%'
-       and exists (select 1 from sales_order_line l where l.order_id = o.id and l.quantity > l.shipped_quantity + l.terminated_quantity)
-       and not exists (select 1 from termination t where t.order_id = o.id)
-     order by o.number desc limit $1`,
-    [n],
-  );
-  expect(rows.length).toBe(n);
-  return rows.map((r) => r.number);
 }
 
 describe('approval deputies', () => {
@@ -142,7 +131,7 @@ describe('approval deputies', () => {
     });
 
     // Through the API, now (before the start): refused, the step untouched, the board closed.
-    const { stepId } = await pendingSalesStep((await openOrders(1))[0]!);
+    const { stepId } = await pendingSalesStep(await terminableOrder(server, 'desc'));
     const early = await wf.decide(CLERK, stepId, 'APPROVE', 'too early');
     expect(early.code).toBe('NOT_YOUR_DEPARTMENT');
     const [step] = await server.sql<{ status: string }>(`select status from approval_step where id = $1`, [stepId]);
@@ -153,7 +142,7 @@ describe('approval deputies', () => {
   });
 
   it('within the period the deputy decides, recorded as deputy for the head; cleared, the deputy is refused', async () => {
-    const [orderA, orderB] = await openOrders(2);
+    const [orderA, orderB] = await terminableOrders(server, 2, 'desc');
     // The purchasing head stands in for the sales head (another department's head: still refused on SALES without it).
     const first = await pendingSalesStep(orderA!);
     expect((await wf.decide(HEAD_OF.PURCHASING!, first.stepId, 'APPROVE', 'not mine')).code).toBe('NOT_YOUR_DEPARTMENT');
@@ -250,7 +239,7 @@ describe('approval deputies', () => {
     // A period that covers the step's due time: the escalation looks at who stands in when it runs.
     const set = await setDeputy(SALES_HEAD, CLERK, new Date(Date.now() - 1000), new Date(Date.now() + 30 * 24 * HOUR));
     expect(set.__typename).toBe('SetApprovalDeputySuccess');
-    const [orderA, orderB] = await openOrders(2);
+    const [orderA, orderB] = await terminableOrders(server, 2, 'desc');
     const { stepId, terminationId } = await pendingSalesStep(orderA!);
     // The deputy heard of the step when it became due, as the head did.
     const dueNotices = await server.sql<{ link: string }>(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminQuery, withDatabase } from '../harness/database.js';
 import { runCompiledCli } from '../harness/process.js';
-import { SMALL_COMPANY_RECORDS, smallCompany, SYNC_DOCUMENT, type SyncResult } from '../harness/erp-sync.js';
+import { ERP_TABLES, SMALL_COMPANY_RECORDS, smallCompany, syncer } from '../harness/erp-sync.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { impactQuery, Workflow } from '../harness/workflow.js';
 
@@ -28,28 +28,19 @@ const STAFF = [
   { email: 'finance.head@example.com', name: 'Finance head', role: 'DEPT_HEAD', department: 'FINANCE' },
   { email: 'gm@example.com', name: 'General manager', role: 'DEPT_HEAD', department: 'MANAGEMENT' },
 ];
-const ERP_TABLES = [
-  'customer',
-  'supplier',
-  'product',
-  'warehouse',
-  'contract',
-  'sales_order',
-  'purchase_order',
-  'stock_level',
-  'reservation',
-];
 
 let server: TestServer;
 let wf: Workflow;
 let database: string;
 let partnerKey: string;
 
-async function sync(): Promise<SyncResult> {
-  const res = await server.gql<{ syncRecords: SyncResult }>(SYNC_DOCUMENT, { input: { source: SOURCE, ...smallCompany() } }, partnerKey);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!.syncRecords;
-}
+/** Sends the whole small company as the partner. */
+const syncCompany = () =>
+  syncer(
+    () => server,
+    SOURCE,
+    () => partnerKey,
+  )(smallCompany());
 
 beforeAll(async () => {
   const adminUrl = inject('adminDatabaseUrl');
@@ -95,13 +86,13 @@ describe('a new installation on an empty database', () => {
     );
     partnerKey = key.createApiKey.secret;
 
-    const loaded = await sync();
+    const loaded = await syncCompany();
     expect(
       loaded.rows.filter((r) => r.outcome !== 'CREATED'),
       JSON.stringify(loaded.rows),
     ).toEqual([]);
     expect(loaded).toMatchObject({ __typename: 'SyncRecordsSuccess', applied: true, created: SMALL_COMPANY_RECORDS, rejected: 0 });
-    const again = await sync();
+    const again = await syncCompany();
     expect(again).toMatchObject({ applied: true, unchanged: SMALL_COMPANY_RECORDS, created: 0, updated: 0, stale: 0, rejected: 0 });
     expect(new Set(again.rows.map((r) => r.outcome))).toEqual(new Set(['UNCHANGED']));
 

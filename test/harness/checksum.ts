@@ -33,7 +33,12 @@ export type Checksums = Record<string, string>;
 
 /** One md5 per business table, so that a difference names the table that changed. */
 export async function businessChecksums(server: Pick<TestServer, 'sql'>): Promise<Checksums> {
-  const parts = Object.entries(BUSINESS_TABLES).map(
+  return tableChecksums(server, BUSINESS_TABLES);
+}
+
+/** One md5 per named select (every row as text), in one statement. */
+export async function tableChecksums(server: Pick<TestServer, 'sql'>, selects: Record<string, string>): Promise<Checksums> {
+  const parts = Object.entries(selects).map(
     ([name, select]) => `select '${name}' as name, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as hash from (${select}) r`,
   );
   const rows = await server.sql<{ name: string; hash: string }>(parts.join(' union all '));

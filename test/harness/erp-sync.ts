@@ -1,7 +1,28 @@
 import { expect } from 'vitest';
+import { tableChecksums, type Checksums } from './checksum.js';
 import type { TestServer } from './server.js';
 import { startWorkflowServer } from './workflow-server.js';
 import type { Workflow } from './workflow.js';
+
+/** The tables the ERP sync of a company writes (orders, purchasing, stock), lines included. */
+export const ERP_TABLES = [
+  'customer',
+  'supplier',
+  'product',
+  'warehouse',
+  'contract',
+  'sales_order',
+  'sales_order_line',
+  'purchase_order',
+  'purchase_order_line',
+  'stock_level',
+  'reservation',
+];
+
+/** Every ERP table as text: "nothing written" for the sync. */
+export function erpChecksums(server: Pick<TestServer, 'sql'>): Promise<Checksums> {
+  return tableChecksums(server, Object.fromEntries(ERP_TABLES.map((table) => [table, `select * from ${table}`])));
+}
 
 /** syncRecords with every outcome field, for specs of the ERP sync. */
 export const SYNC_DOCUMENT = `mutation($input: SyncRecordsInput!) { syncRecords(input: $input) {

@@ -1,7 +1,7 @@
-import { BigIntType, Entity, Property, Unique } from '@mikro-orm/core';
+import { Entity, Property, Unique } from '@mikro-orm/core';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../common/base.entity.js';
+import { SyncedEntity } from '../../common/synced.entity.js';
 
 /**
  * How many units of `toCurrency` (the base currency) one unit of `fromCurrency` is worth,
@@ -11,7 +11,7 @@ import { BaseEntity } from '../../common/base.entity.js';
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'exchange_rate' })
 @Unique({ properties: ['fromCurrency', 'toCurrency', 'validFrom'] })
-export class ExchangeRate extends BaseEntity<'source' | 'updatedAt' | 'externalId' | 'sourceVersion' | 'contentHash'> {
+export class ExchangeRate extends SyncedEntity {
   @Field(() => String, { description: 'ISO 4217 code of the currency converted' })
   @Property({ type: 'string', length: 3 })
   fromCurrency!: string;
@@ -28,22 +28,13 @@ export class ExchangeRate extends BaseEntity<'source' | 'updatedAt' | 'externalI
   @Property({ type: 'date' })
   validFrom!: string;
 
+  // A rate always says who wrote it, so unlike other synchronised rows its source is never null;
+  // externalId (and the rest of the synced identity) is null for rates an administrator or the seed set.
   @Field(() => String, { description: 'Who wrote it: ADMIN, SEED or an ERP source name' })
   @Property({ type: 'string', length: 40, default: 'ADMIN' })
   source: string = 'ADMIN';
 
-  // The synced-entity identity (see SyncedEntity), without its nullable `source`: a rate always
-  // says who wrote it. Null for rates an administrator or the seed set.
-  @Field(() => String, { nullable: true, description: 'The id of this rate in its source system (ERP sync)' })
-  @Property({ type: 'string', length: 128, nullable: true })
-  externalId?: string | null;
-
-  @Property({ type: new BigIntType('number'), nullable: true })
-  sourceVersion?: number | null;
-
-  @Property({ type: 'string', length: 64, nullable: true })
-  contentHash?: string | null;
-
+  // Shown in the admin table (SyncedEntity keeps it out of the API).
   @Field(() => Date)
   @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();

@@ -1,25 +1,12 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
+import { SYNC_RECORD_KINDS } from '@ot/shared';
 import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
 
 export const SyncOutcome = graphqlEnum('SyncOutcome', ['CREATED', 'UPDATED', 'UNCHANGED', 'STALE', 'REJECTED']);
 export type SyncOutcome = EnumValue<typeof SyncOutcome>;
 
-export const SyncRecordKind = graphqlEnum('SyncRecordKind', [
-  'CUSTOMER',
-  'SUPPLIER',
-  'PRODUCT',
-  'WAREHOUSE',
-  'CONTRACT',
-  'SALES_ORDER',
-  'PURCHASE_ORDER',
-  'STOCK_LEVEL',
-  'RESERVATION',
-  'SHIPMENT',
-  'INVOICE',
-  'PAYMENT',
-  'EXCHANGE_RATE',
-]);
+export const SyncRecordKind = graphqlEnum('SyncRecordKind', SYNC_RECORD_KINDS);
 export type SyncRecordKind = EnumValue<typeof SyncRecordKind>;
 
 /** Every record carries these. */
