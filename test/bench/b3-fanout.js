@@ -96,7 +96,7 @@ function summarize(fires) {
     delivered,
     expected,
     deliveredPct: expected ? round((delivered / expected) * 100, 3) : 0,
-    fromSend: { p50: percentile(fromSend, 50), p99: percentile(fromSend, 99), max: Math.max(...fromSend) },
+    fromSend: { p50: percentile(fromSend, 50), p99: percentile(fromSend, 99), max: fromSend.reduce((m, x) => Math.max(m, x), -Infinity) },
     fromResponse: { p50: percentile(fromResponse, 50), p99: percentile(fromResponse, 99) },
     fromPublish: { p50: percentile(fromPublish, 50), p99: percentile(fromPublish, 99) },
     fanoutSpread: { p50: percentile(spread, 50), p99: percentile(spread, 99) },
