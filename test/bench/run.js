@@ -62,7 +62,9 @@ const SETTINGS = quick
     }
   : {
       b1: { rounds: 3, roundSec: 10, warmupSec: 5, connections: 16 },
-      b3: { rounds: 3, roundSec: 8, clients: 1000, intervalMs: 400 },
+      // B3_CLIENTS=10000 measures 10 000 subscribers per contender, without the Redis pair (one socket
+      // per subscriber in the load process, whose open-file limit must allow 2 × B3_CLIENTS).
+      b3: { rounds: 3, roundSec: 8, clients: Number(process.env.B3_CLIENTS ?? 1000), intervalMs: 400, withRedis: !process.env.B3_CLIENTS },
       b4: { clients: 20, durationSec: 60 },
       // B6_ORDERS lowers the count (per contender) when 100 000 takes too long on a machine.
       b6: { orders: Number(process.env.B6_ORDERS ?? 100_000), rounds: 4 },

@@ -18,6 +18,8 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
@@ -40,6 +42,7 @@ import { mountAttachments } from './attachments.js';
 import { mountExports } from './exports.js';
 import { mountImports } from '../modules/sync/import/import-http.js';
 import { mountGraphiql } from './graphiql.js';
+import { SubscriptionHub } from './subscription-hub.js';
 import { mountSso } from '../modules/sso/sso-http.js';
 import { armorProtection, introspectionGuard, QUERY_LIMITS, securityHeaders } from './security.js';
 import { countConnection, countedSubscription, countErrors, graphqlMetricsPlugin, httpMetrics } from './request-metrics.js';
@@ -212,10 +215,21 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   // A message over 1 MB (the HTTP body limit) closes the socket (1009) before it is parsed.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const liveSockets = closeSocketsWhenCredentialsEnd(services);
+  /** What a socket's client sees of a result: errors counted, logged and masked like on HTTP. */
+  const presentWsResult = (result: ExecutionResult, args: ExecutionArgs): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    countErrors(result.errors);
+    const requestId = (args.contextValue as RequestContext).requestId;
+    for (const error of result.errors) logger.warn({ err: error.originalError ?? error, requestId }, 'websocket operation error');
+    return { ...result, errors: result.errors.map((e) => publicError(e, requestId)) };
+  };
+  // Live events: executed once per group of subscribers that receive the same bytes.
+  const hub = new SubscriptionHub(presentWsResult);
   wsServer.on('connection', countConnection);
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
       schema,
+      subscribe: hub.subscribe,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (typeof authorization !== 'string' || !authorization) {
@@ -235,7 +249,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
         }
       },
       // Queries and mutations may come over the socket too: the same limits, checks and rate limits as HTTP.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const actor = (ctx.extra as { actor?: Actor | null }).actor ?? null;
         try {
           if (actor?.kind === 'apiKey') await services.rateLimits.apiKeyRequest(actor.apiKeyId);
@@ -260,20 +274,22 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
           if (config.production && !actor && JSON.stringify(document).match(/"(__schema|__type)"/)) {
             return [publicError(forbidden('Introspection needs a signed-in user or an API key.'))];
           }
+          const contextValue = createContext({
+            requestId: randomUUID(),
+            em: orm.em.fork(),
+            actor,
+            services,
+            logger: logger.child({ transport: 'ws' }),
+            ip: ctx.extra.request.socket.remoteAddress ?? '',
+          });
+          hub.deliverTo(contextValue, ctx.extra.socket, id);
           return {
             schema,
             document,
             variableValues: payload.variables ?? undefined,
             operationName: payload.operationName ?? undefined,
             hideSuggestions,
-            contextValue: createContext({
-              requestId: randomUUID(),
-              em: orm.em.fork(),
-              actor,
-              services,
-              logger: logger.child({ transport: 'ws' }),
-              ip: ctx.extra.request.socket.remoteAddress ?? '',
-            }),
+            contextValue,
           };
         } catch (error) {
           if (error instanceof GraphQLError) return [publicError(error)];
@@ -281,14 +297,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
         }
       },
       onOperation: (_ctx, _id, _payload, args, result) => (Symbol.asyncIterator in result ? countedSubscription(args, result) : undefined),
-      onNext: (_ctx, _id, _payload, args, result) => {
-        if (!('errors' in result) || !result.errors?.length) return result;
-        countErrors(result.errors);
-        const requestId = (args.contextValue as RequestContext).requestId;
-        for (const error of result.errors)
-          logger.warn({ err: (error as GraphQLError).originalError ?? error, requestId }, 'websocket operation error');
-        return { ...result, errors: result.errors.map((e) => publicError(e as GraphQLError, requestId)) };
-      },
+      onNext: (_ctx, _id, _payload, args, result) => presentWsResult(result, args),
       onError: (_ctx, _id, _payload, errors) => {
         for (const error of errors) logger.warn({ err: error }, 'subscription error');
       },

@@ -47,6 +47,25 @@ export const activeSubscriptions = new Gauge({
   registers: [registry],
 });
 
+/**
+ * The live fan-out (app/subscription-hub.ts): executions of a subscription operation for an
+ * event (one per group of subscribers that receive the same bytes) against the messages that
+ * carried their results. Messages per execution is what grouping saves.
+ */
+export const liveExecutions = new Counter({
+  name: 'ot_live_executions_total',
+  help: 'Subscription operations executed for live events (one per group of identical subscribers), by root field',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});
+
+export const liveDeliveries = new Counter({
+  name: 'ot_live_messages_total',
+  help: 'Live event messages sent to subscribers of the grouped fan-out, by root field',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});
+
 export const pubSubDelay = new Histogram({
   name: 'ot_pubsub_delay_seconds',
   help: 'From publishing a live event to this instance receiving it, by topic',

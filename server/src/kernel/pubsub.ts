@@ -34,6 +34,20 @@ export interface AppPubSub {
   subscribe<T = unknown>(topic: string, accept?: (payload: T) => boolean): AsyncIterableIterator<T>;
 }
 
+/**
+ * A subscriber stream that can hand its accepted events to a function as they are offered,
+ * instead of queueing them for `next()`: the live fan-out (app/subscription-hub.ts) takes the
+ * events of many subscribers at once this way. The filter still runs per subscriber.
+ */
+export interface PushableStream<T> extends AsyncIterableIterator<T> {
+  /** From now on accepted events go to `sink` (any already queued first, in order); `next()` is no longer used. */
+  pushTo(sink: (payload: T) => void): void;
+}
+
+export function isPushableStream<T>(stream: unknown): stream is PushableStream<T> {
+  return stream instanceof Subscriber;
+}
+
 export interface PubSubHandle {
   pubSub: AppPubSub;
   /** A plain command connection, shared with the rate limiter; absent without Redis. */
@@ -41,9 +55,10 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-class Subscriber<T> implements AsyncIterableIterator<T> {
+class Subscriber<T> implements PushableStream<T> {
   private queue: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
+  private sink: ((payload: T) => void) | null = null;
   private closed = false;
 
   constructor(
@@ -53,11 +68,19 @@ class Subscriber<T> implements AsyncIterableIterator<T> {
 
   offer(payload: T): void {
     if (this.closed || (this.accept && !this.accept(payload))) return;
+    if (this.sink) return this.sink(payload);
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = null;
       waiting({ value: payload, done: false });
     } else this.queue.push(payload);
+  }
+
+  pushTo(sink: (payload: T) => void): void {
+    const queued = this.queue;
+    this.queue = [];
+    this.sink = sink;
+    for (const payload of queued) sink(payload);
   }
 
   next(): Promise<IteratorResult<T>> {
