@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../kernel/context.js';
 import type { Logger } from '../../kernel/logger.js';
+import { inSpan } from '../../kernel/tracing.js';
 import { CLAIM_LIMIT, type WebhookSender } from './webhook-send.js';
 
 /** Batches sending at once; more committed events wait in memory for the next free one. */
@@ -65,8 +66,8 @@ export class WebhookCommitSender {
       const batch = [...this.waiting].slice(0, CLAIM_LIMIT);
       for (const id of batch) this.waiting.delete(id);
       this.inFlight++;
-      void this.sender
-        .sendEvents(this.context(), batch)
+      // A span of its own (under the committing request's, when traced): its claim, SQL and HTTP.
+      void inSpan('webhooks send on commit', { 'webhooks.events': batch.length }, () => this.sender.sendEvents(this.context(), batch))
         // A failure here (database away) leaves the rows unsent or leased: the jobs send them.
         .catch((err: unknown) => this.logger.warn({ err }, 'webhooks sent on commit failed; the sender job takes over'))
         .finally(() => {
