@@ -15,8 +15,11 @@ let metricsUrl: string;
 beforeAll(async () => {
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  // Webhooks may go to the test's receiver on 127.0.0.1 (the worker below delivers them).
-  server = await startProductionServer({ env: { METRICS_PORT: String(port), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+  // Webhooks may go to the test's receiver on 127.0.0.1; the worker below delivers them (this
+  // API instance leaves them to workers, as one without outbound network would).
+  server = await startProductionServer({
+    env: { METRICS_PORT: String(port), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_SEND_ON_COMMIT: '0' },
+  });
 }, 180_000);
 afterAll(async () => server?.close());
 

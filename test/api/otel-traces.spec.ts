@@ -45,7 +45,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = (receiver.address() as AddressInfo).port;
   otlpEndpoint = `http://127.0.0.1:${port}`;
-  server = await startProductionServer({ env: { ...tracingEnv(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+  // Webhooks are left to the worker process (its job spans are under test), not sent on commit.
+  server = await startProductionServer({ env: { ...tracingEnv(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_SEND_ON_COMMIT: '0' } });
 }, 180_000);
 afterAll(async () => {
   await server?.close();

@@ -7,7 +7,9 @@ import { openOrders, submitTermination } from './webhooks-helpers.js';
 /*
  * The batch path of first attempts (webhooks_send): a sender claims every pending first attempt,
  * delivers them to every endpoint concurrently, writes successes set-based, and hands failures
- * to per-delivery retries.
+ * to per-delivery retries. This is the durable fallback of sending on commit
+ * (webhooks-commit-send.spec.ts), so the server here sends only through jobs
+ * (WEBHOOK_SEND_ON_COMMIT=0), as after a crash right after the commit.
  * Jobs are driven with runDueJobs (RUN_WORKER=0); retries are a minute away, so no retry runs
  * within a test and what the first attempts did stays visible.
  */
@@ -80,7 +82,9 @@ describe('webhook delivery batches', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1m,1m' } });
+    server = await startTestServer({
+      env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1m,1m', WEBHOOK_SEND_ON_COMMIT: '0' },
+    });
     wf = new Workflow(server);
     admin = await wf.token('admin@example.com');
     orders = await openOrders(server, 3, 'desc');

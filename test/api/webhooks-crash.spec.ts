@@ -5,9 +5,10 @@ import { WebhookReceiver } from '../harness/webhook-receiver.js';
 import { Workflow } from '../harness/workflow.js';
 
 /*
- * At-least-once across a crash: the server process is SIGKILLed while its worker waits for a
- * receiver's answer; another process on the same database frees the dead worker's job (worker
- * heartbeats, app/worker.ts) and delivers again, with the same webhook-id.
+ * At-least-once across a crash: the server process is SIGKILLed while it waits for a receiver's
+ * answer (it sends on commit, webhook-commit-send.ts); its claim on the delivery lapses and
+ * another process on the same database delivers again through the sender jobs, with the same
+ * webhook-id.
  */
 
 let db: TestServer;
@@ -86,16 +87,12 @@ describe('webhook delivery across a crash', () => {
     }, 30_000);
     expect(confirmed).toBe(true);
     expect(await first.stop('SIGKILL')).toBeNull();
-    // The dead worker's sender job, still locked; its delivery unconfirmed (PENDING, no attempt written).
-    const [locked] = await db.sql<{ n: number }>(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhooks_send' and locked_by is not null`,
-    );
-    expect(locked!.n).toBe(1);
-    const [pending] = await db.sql<{ status: string; attempts: number }>(
-      `select status, attempts from webhook_delivery where endpoint_id = $1`,
+    // The dead process's delivery: unconfirmed (PENDING, no attempt written) and still claimed.
+    const [pending] = await db.sql<{ status: string; attempts: number; claimed: boolean }>(
+      `select status, attempts, next_attempt_at > now() as claimed from webhook_delivery where endpoint_id = $1`,
       [created.createWebhookEndpoint.endpoint.id],
     );
-    expect(pending).toEqual({ status: 'PENDING', attempts: 0 });
+    expect(pending).toEqual({ status: 'PENDING', attempts: 0, claimed: true });
 
     const second = await spawnServer(env);
     processes.push(second);

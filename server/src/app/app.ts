@@ -26,7 +26,7 @@ export interface RunningApp {
   http: RunningHttpServer;
   url: string;
   logger: Logger;
-  /** Runs every job due now (tests drive jobs with this instead of sleeping). */
+  /** Runs every job due now, then waits for the webhooks sent on commit (tests drive jobs with this instead of sleeping). */
   runDueJobs(): Promise<void>;
   /** A context with no actor, as jobs use: for running scheduled work with a chosen "now". */
   systemContext(): RequestContext;
@@ -67,6 +67,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       () => forkOrm.em.fork(),
       (err) => logger.warn({ err }, 'could not check for enabled webhook endpoints'),
     );
+    const systemContext = () => createContext({ requestId: randomUUID(), em: forkOrm.em.fork(), actor: null, services, logger, ip: '' });
+    // Webhooks go out from the process that commits their events; the worker's jobs are the fallback.
+    const stopSendingOnCommit = config.webhookSendOnCommit ? services.webhooks.dispatcher.sendOnCommit(systemContext, logger) : null;
     worker = config.runWorker ? await startWorker(database.url, tasks, logger, workerOptions(config)) : undefined;
     if (worker) await services.bulk.resumeInterrupted(orm.em.fork());
     if (worker) await services.imports.resumeInterrupted(orm.em.fork());
@@ -91,14 +94,19 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       http,
       url,
       logger,
-      runDueJobs: () => runDueJobs(database.url, tasks, logger),
-      systemContext: () => createContext({ requestId: randomUUID(), em: readyOrm.em.fork(), actor: null, services, logger, ip: '' }),
+      runDueJobs: async () => {
+        await runDueJobs(database.url, tasks, logger);
+        // What the jobs' transactions (and the caller's before them) sent on commit is done too.
+        await services.webhooks.dispatcher.sentOnCommit();
+      },
+      systemContext,
       close: async () => {
         // Stop taking work on both fronts at once: HTTP and WebSocket drain (in-flight requests
         // finish) while the worker takes no new job and finishes the ones it runs.
         await Promise.all([http.close(), closeWorker?.stop()]);
         await metrics?.close();
         stopWatching();
+        await stopSendingOnCommit?.();
         services.mail.close();
         await services.dossierPdf.close();
         await closePubSub.close();

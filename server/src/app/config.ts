@@ -57,6 +57,11 @@ export interface AppConfig {
   webhookAllowedHosts: string[];
   /** Waits between failed webhook attempts, in ms; its length is the number of retries. */
   webhookRetrySchedule: number[];
+  /**
+   * Whether the process that commits events sends their first webhook attempts itself, right
+   * after the commit (WEBHOOK_SEND_ON_COMMIT, default on); off: only the worker's jobs send.
+   */
+  webhookSendOnCommit: boolean;
   /** Attachments: largest upload in bytes (ATTACHMENT_MAX_BYTES), and the smaller one a customer may send. */
   attachmentMaxBytes: number;
   customerAttachmentMaxBytes: number;
@@ -214,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookRetrySchedule: retrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
+    webhookSendOnCommit: bool(env.WEBHOOK_SEND_ON_COMMIT, true),
     attachmentMaxBytes: positiveInteger(env.ATTACHMENT_MAX_BYTES, 20 * 1024 * 1024, 'ATTACHMENT_MAX_BYTES'),
     // The public confirmation page accepts less: a signed letter, not a data dump.
     customerAttachmentMaxBytes: Math.min(

@@ -4,7 +4,8 @@ import type { Actor } from '../../kernel/actor.js';
 import type { RequestContext } from '../../kernel/context.js';
 import type { EventSubscriber } from '../../kernel/domain-events.js';
 import { enqueueJob } from '../../kernel/jobs.js';
-import { inTransaction } from '../../kernel/transaction.js';
+import type { Logger } from '../../kernel/logger.js';
+import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { mayReadEvent } from '../events/event-catalogue.js';
 import type { FeedEvent } from '../events/event-feed.js';
 import { WEBHOOK_DELIVER_JOB, type WebhookDeliverer } from './webhook-deliver.js';
@@ -13,6 +14,7 @@ import { IM_EVENT_TYPES } from './im/im-request.js';
 import { ownerActors } from './webhook-owner.js';
 import { WEBHOOKS_DELIVER_BATCH_JOB, WebhookBatchDeliverer } from './webhook-batch.js';
 import { randomLane, wakeSenderIfClaimable, wakeSenderSql, WEBHOOKS_SEND_JOB, WebhookSender } from './webhook-send.js';
+import { WebhookCommitSender } from './webhook-commit-send.js';
 
 export const WEBHOOKS_DISPATCH_JOB = 'webhooks_dispatch';
 /** Dispatch runs one at a time, whoever enqueued it (graphile-worker named queue). */
@@ -35,6 +37,12 @@ const HELD_BACK_RETRY_MS = 1000;
 const ENABLED_TTL_MS = 60_000;
 /** How long a transaction's direct dispatch trusts the loaded endpoints and owners. */
 const TARGETS_TTL_MS = 1_000;
+/**
+ * When this process sends on commit, the sender job its transactions queue is the fallback, due
+ * this much later (long enough for the fast path to have claimed the rows, so the job rarely
+ * finds work; short enough that a crash right after the commit delays delivery only so much).
+ */
+const FALLBACK_SENDER_AFTER_MS = 2_000;
 
 /** What deciding whether an endpoint wants an event needs of the event. */
 type Dispatchable = Pick<FeedEvent, 'id' | 'type' | 'occurredAt'>;
@@ -53,7 +61,8 @@ interface Targets {
  *   of its own events and wakes a sender (webhook-send.ts), so they commit (or roll back) with
  *   the change and the worker hears of them at the commit. Nothing waits for the feed's horizon (B7: with ~70
  *   committing transactions a second, one dispatch job per transaction waiting for the horizon
- *   was most of the lag).
+ *   was most of the lag). With sendOnCommit, the committing process then sends them itself
+ *   (webhook-commit-send.ts) and the sender job is its later fallback.
  * - The sweep: a job every minute (and after a backlog) reads the feed after its stored cursor
  *   and inserts what is missing — events recorded while this instance believed no endpoint was
  *   enabled, or before a new endpoint reached its cache. The unique (endpoint, event) key makes
@@ -70,6 +79,8 @@ export class WebhookDispatcher {
   private targets: Promise<Targets> | null = null;
 
   private readonly sender: WebhookSender;
+  /** Sends first attempts right after their commit (sendOnCommit); null: only jobs send. */
+  private onCommit: WebhookCommitSender | null = null;
 
   constructor(private readonly deliverer: WebhookDeliverer) {
     this.sender = new WebhookSender(new WebhookBatchDeliverer(deliverer));
@@ -92,7 +103,7 @@ export class WebhookDispatcher {
         if (!own) {
           const events: Dispatchable[] = (own = []);
           this.recorded.set(scope.em, events);
-          scope.beforeCommit(() => this.dispatchOwn(scope.em, events));
+          scope.beforeCommit(() => this.dispatchOwn(scope, events));
         }
         own.push({ id: event.id, type: event.type, occurredAt: event.at });
       },
@@ -106,10 +117,38 @@ export class WebhookDispatcher {
     };
   }
 
-  /** The deliveries of a transaction's own events, inserted in it (its rows are flushed by now). */
-  private async dispatchOwn(em: EntityManager, events: readonly Dispatchable[]): Promise<void> {
-    const { endpoints, owners } = await this.currentTargets(em);
-    await insertDeliveries(em, this.pairs(events, endpoints, owners));
+  /**
+   * The deliveries of a transaction's own events, inserted in it (its rows are flushed by now),
+   * and handed to this process's sender once it commits.
+   */
+  private async dispatchOwn(scope: TransactionScope, events: readonly Dispatchable[]): Promise<void> {
+    const { endpoints, owners } = await this.currentTargets(scope.em);
+    const pairs = this.pairs(events, endpoints, owners);
+    const onCommit = this.onCommit;
+    await insertDeliveries(scope.em, pairs, onCommit ? FALLBACK_SENDER_AFTER_MS : 0);
+    if (onCommit && pairs.length) {
+      const eventIds = [...new Set(pairs.map((p) => p.event_id))];
+      scope.afterCommit(() => onCommit.handOff(eventIds));
+    }
+  }
+
+  /**
+   * From now on this process sends the first attempts of the events it commits itself, right
+   * after the commit (`context`: a system context for its statements). Returns the stop, which
+   * waits for the sends under way.
+   */
+  sendOnCommit(context: () => RequestContext, logger: Logger): () => Promise<void> {
+    const onCommit = new WebhookCommitSender(this.sender, context, logger);
+    this.onCommit = onCommit;
+    return async () => {
+      if (this.onCommit === onCommit) this.onCommit = null;
+      await onCommit.stop();
+    };
+  }
+
+  /** Resolves once the sends started on commit are done (tests drive jobs after them). */
+  async sentOnCommit(): Promise<void> {
+    await this.onCommit?.settled();
   }
 
   /** The enabled endpoints with their owners, loaded at most every TARGETS_TTL_MS (one load at a time). */
@@ -294,9 +333,10 @@ interface DeliveryPair {
  * order in the newest-first delivery log; the sequence comes from the event's row). An existing
  * (endpoint, event) row is kept as it is, so whichever path inserts a delivery first, it is sent
  * once. The wake-up replaces a waiting sender job under one of a few keys (randomLane): many
- * transactions, few jobs; a sender claims every pending first attempt, not just these.
+ * transactions, few jobs; a sender claims every pending first attempt, not just these. With
+ * `wakeAfterMs` the job is the fallback of the committing process's own sending, due that later.
  */
-async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[]): Promise<void> {
+async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[], wakeAfterMs = 0): Promise<void> {
   if (!pairs.length) return;
   await em.getConnection().execute(
     `with created as (
@@ -308,7 +348,7 @@ async function insertDeliveries(em: EntityManager, pairs: readonly DeliveryPair[
         order by e.seq
        on conflict (endpoint_id, event_id) do nothing
        returning id)
-     select ${wakeSenderSql(randomLane())} from (select 1 from created limit 1) c`,
+     select ${wakeSenderSql(randomLane(), wakeAfterMs)} from (select 1 from created limit 1) c`,
     [JSON.stringify(pairs)],
     'all',
     em.getTransactionContext(),

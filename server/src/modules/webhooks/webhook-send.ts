@@ -32,10 +32,14 @@ const FIRST_ATTEMPT = `status = 'PENDING' and attempts = 0 and event_id is not n
 /**
  * SQL (one statement, for use inside another's select list) that wakes a sender: a job under one
  * of the lane keys, replacing a waiting one, or a new one when that job already runs. Parameters:
- * none; `lane` is an integer chosen by the caller.
+ * none; `lane` is an integer chosen by the caller. `afterMs`: the job is a fallback, due that
+ * much later (the committing process sends first, webhook-commit-send.ts).
  */
-export function wakeSenderSql(lane: number): string {
-  return `graphile_worker.add_job('${WEBHOOKS_SEND_JOB}', '{}'::json, job_key => '${WEBHOOKS_SEND_JOB}:${lane}', max_attempts => 10)`;
+export function wakeSenderSql(lane: number, afterMs = 0): string {
+  const key = `job_key => '${WEBHOOKS_SEND_JOB}:${lane}'`;
+  // A later wake-up keeps the waiting job's time: under steady commits the fallback still runs.
+  const later = afterMs > 0 ? `, run_at => now() + interval '${Math.round(afterMs)} milliseconds', job_key_mode => 'preserve_run_at'` : '';
+  return `graphile_worker.add_job('${WEBHOOKS_SEND_JOB}', '{}'::json, ${key}${later}, max_attempts => 10)`;
 }
 
 export function randomLane(): number {
@@ -90,22 +94,46 @@ export class WebhookSender {
   }
 
   /**
-   * The oldest claimable first attempts, leased to this run (committed at once: no transaction
+   * The first attempts of these events, sent now (the committing process's fast path): claimed
+   * like the job's, so a row claimed here is invisible to every job until its lease lapses, and
+   * one a job holds is skipped here. What cannot be started within the lease is released and
+   * left to a job woken at once.
+   */
+  async sendEvents(ctx: RequestContext, eventIds: readonly string[]): Promise<void> {
+    for (;;) {
+      const { deliveries, leaseEnd } = await this.claim(ctx, eventIds);
+      if (!deliveries.length) return;
+      const unsent = await this.batches.deliver(ctx, deliveries, { sendUntil: leaseEnd - LAST_SEND_BEFORE_LEASE_END_MS });
+      if (unsent.length) {
+        await this.release(ctx, unsent);
+        await ctx.em
+          .fork()
+          .getConnection()
+          .execute(`select ${wakeSenderSql(randomLane())}`);
+        return;
+      }
+      if (deliveries.length < CLAIM_LIMIT) return;
+    }
+  }
+
+  /**
+   * The oldest claimable first attempts (of the given events only, when given), leased to this run (committed at once: no transaction
    * stays open while sending), returned whole: the claim is also the batch's read of them.
    * leaseEnd: when the first of these leases ends (epoch ms, the database's clock).
    */
-  private async claim(ctx: RequestContext): Promise<{ deliveries: WebhookDelivery[]; leaseEnd: number }> {
+  private async claim(ctx: RequestContext, eventIds?: readonly string[]): Promise<{ deliveries: WebhookDelivery[]; leaseEnd: number }> {
     const em = ctx.em.fork();
+    const ofEvents = eventIds ? `and event_id = any(array[?]::uuid[])` : '';
     const rows = await em.getConnection().execute<Record<string, unknown>[]>(
       `with claimable as (
          select id from webhook_delivery
-          where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp()
+          where ${FIRST_ATTEMPT} and next_attempt_at <= clock_timestamp() ${ofEvents}
           order by next_attempt_at
           limit ? for update skip locked)
        update webhook_delivery d set next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
          from claimable c where d.id = c.id
        returning d.*`,
-      [CLAIM_LIMIT, CLAIM_LEASE_MS],
+      [...(eventIds ? [[...eventIds]] : []), CLAIM_LIMIT, CLAIM_LEASE_MS],
       'all',
     );
     const deliveries = rows.map((row) => em.map(WebhookDelivery, row));
