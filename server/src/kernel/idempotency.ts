@@ -10,6 +10,11 @@ export interface IdempotencyClaim {
   scope: string;
   key: string;
   requestHash: string;
+  /**
+   * Whether the last look (findReplay, replayFrom) found an expired record under this key, which
+   * saving must replace; unknown (undefined) until looked.
+   */
+  expiredSeen?: boolean;
 }
 
 /** Canonical JSON: same input, same hash, whatever order the keys came in. */
@@ -49,7 +54,18 @@ export async function findReplay(em: EntityManager, claim: IdempotencyClaim): Pr
     { scope: claim.scope, key: claim.key, expiresAt: { $gt: new Date() } },
     { refresh: true },
   );
-  if (!record) return null;
+  // An expired record stays out of the identity map (saving inserts under its key), so whether one
+  // exists is not known here: saveReplay deletes it blindly.
+  return record ? replayFrom(record, claim) : null;
+}
+
+/** The record under the claim's key, read by the caller (e.g. with other facts in one statement). */
+export type StoredRecord = Pick<IdempotencyRecord, 'requestHash' | 'result' | 'expiresAt'>;
+
+/** findReplay's rule on a record the caller read: null when there is none or it expired. */
+export function replayFrom(record: StoredRecord | null, claim: IdempotencyClaim, now = new Date()): Record<string, unknown> | null {
+  claim.expiredSeen = !!record && record.expiresAt <= now;
+  if (!record || claim.expiredSeen) return null;
   if (record.requestHash !== claim.requestHash) {
     refuse(IdempotencyKeyReusedError, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with different input.');
   }
@@ -58,10 +74,14 @@ export async function findReplay(em: EntityManager, claim: IdempotencyClaim): Pr
 
 /** Stores the result in the caller's transaction; a racing twin fails on the primary key. */
 export async function saveReplay(em: EntityManager, claim: IdempotencyClaim, result: Record<string, unknown>): Promise<void> {
-  // An expired record with the same key is replaced.
-  await em.nativeDelete(IdempotencyRecord, { scope: claim.scope, key: claim.key, expiresAt: { $lte: new Date() } });
+  // An expired record with the same key is replaced (no statement when the look found none).
+  if (claim.expiredSeen !== false) {
+    await em.nativeDelete(IdempotencyRecord, { scope: claim.scope, key: claim.key, expiresAt: { $lte: new Date() } });
+  }
   em.create(IdempotencyRecord, {
-    ...claim,
+    scope: claim.scope,
+    key: claim.key,
+    requestHash: claim.requestHash,
     result,
     expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_HOURS * 3_600_000),
   });

@@ -53,6 +53,26 @@ export async function decidingFor(em: EntityManager, actor: Actor | null, depart
   return deputyship.head;
 }
 
+/*
+ * Who stands in for the heads of some departments at a moment, as SQL (one place for the rule):
+ * an uncleared period covering the moment, an active deputy, and an active head. Parameters:
+ * the departments (a JSON array) and the moment twice. One row per deputy, their earliest period first.
+ */
+const STANDING_IN_SQL = `
+  select s.user_id, s.name, s.language from (
+    select distinct on (d.deputy_id) d.deputy_id as user_id, u.name, u.language, d.starts_at, d.id
+      from approval_deputy d join app_user u on u.id = d.deputy_id join app_user h on h.id = d.head_id
+     where d.department in (select jsonb_array_elements_text(?::jsonb)) and d.cleared_at is null and d.starts_at <= ?::timestamptz and d.ends_at > ?::timestamptz
+       and u.active and h.active and h.role = 'DEPT_HEAD'
+     order by d.deputy_id, d.starts_at, d.id) s
+  order by s.starts_at, s.id`;
+
+/** A user to tell something, with the language they read it in. */
+export interface Recipient {
+  id: string;
+  language: string | null;
+}
+
 /** The users standing in for the heads of these departments at `at`, with their names (notices of due and overdue steps reach them too). */
 export async function deputiesStandingIn(
   em: EntityManager,
@@ -60,23 +80,36 @@ export async function deputiesStandingIn(
   at: Date,
 ): Promise<{ userId: string; name: string }[]> {
   if (!departments.length) return [];
-  const rows = await em.find(
-    ApprovalDeputy,
-    {
-      department: { $in: [...departments] },
-      clearedAt: null,
-      startsAt: { $lte: at },
-      endsAt: { $gt: at },
-      deputy: { active: true },
-      head: { active: true, role: 'DEPT_HEAD' },
-    },
-    { populate: ['deputy'], orderBy: { startsAt: 'asc', id: 'asc' } },
-  );
-  const byId = new Map(rows.map((r) => [r.deputy.id, { userId: r.deputy.id, name: r.deputy.name }]));
-  return [...byId.values()];
+  const rows = await em
+    .getConnection()
+    .execute<{ user_id: string; name: string }[]>(
+      STANDING_IN_SQL,
+      [JSON.stringify(departments), at, at],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.map((r) => ({ userId: r.user_id, name: r.name }));
 }
 
-/** The ids of the users standing in for the heads of these departments at `at`. */
-export async function activeDeputiesOf(em: EntityManager, departments: readonly string[], at: Date): Promise<string[]> {
-  return (await deputiesStandingIn(em, departments, at)).map((d) => d.userId);
+/**
+ * Whom a stage's due approvals concern: the active heads of its departments and whoever stands in
+ * for them at `at`, each with their language, in ONE statement (the submission's notices).
+ */
+export async function headsAndDeputiesOf(
+  em: EntityManager,
+  departments: readonly string[],
+  at: Date,
+): Promise<{ heads: Recipient[]; deputies: Recipient[] }> {
+  if (!departments.length) return { heads: [], deputies: [] };
+  const rows = await em.getConnection().execute<{ deputy: boolean; id: string; language: string | null }[]>(
+    `select false as deputy, u.id, u.language from app_user u
+      where u.role = 'DEPT_HEAD' and u.active and u.department_code in (select jsonb_array_elements_text(?::jsonb))
+     union all
+     select true, s.user_id, s.language from (${STANDING_IN_SQL}) s`,
+    [JSON.stringify(departments), JSON.stringify(departments), at, at],
+    'all',
+    em.getTransactionContext(),
+  );
+  const recipient = (r: (typeof rows)[number]): Recipient => ({ id: r.id, language: r.language });
+  return { heads: rows.filter((r) => !r.deputy).map(recipient), deputies: rows.filter((r) => r.deputy).map(recipient) };
 }

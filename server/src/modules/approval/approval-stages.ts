@@ -1,4 +1,4 @@
-import { enqueueJob, JOBS } from '../../kernel/jobs.js';
+import { enqueueJobs, JOBS } from '../../kernel/jobs.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
@@ -25,7 +25,15 @@ export async function activateNextStage(scope: TransactionScope, t: Termination,
     step.status = ApprovalStepStatus.PENDING;
     step.activatedAt = now;
     step.dueAt = new Date(now.getTime() + step.slaHours * 3_600_000);
-    await enqueueJob(scope.em, JOBS.approvalSla, { stepId: step.id }, { runAt: step.dueAt, jobKey: `approval-sla:${step.id}` });
   }
+  // The stage's SLA checks, one statement however many departments it has.
+  await enqueueJobs(
+    scope.em,
+    activated.map((step) => ({
+      name: JOBS.approvalSla,
+      payload: { stepId: step.id },
+      options: { runAt: step.dueAt!, jobKey: `approval-sla:${step.id}` },
+    })),
+  );
   return activated;
 }

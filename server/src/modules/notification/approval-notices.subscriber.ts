@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../kernel/domain-events.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { Termination } from '../termination/termination.entity.js';
-import { activeDeputiesOf } from '../approval/approval-deputies.js';
+import { headsAndDeputiesOf } from '../approval/approval-deputies.js';
 import { noticeSubscriber, terminationLink, terminationOf } from './notice-subscriber.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -29,9 +29,10 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
       link: `/board`,
       terminationId: t.id,
     };
-    await notifications.toDepartmentHeads(scope, departments, notice);
     // Whoever stands in for a head now hears of it as the head does, linked to where a deputy decides.
-    await notifications.toUsers(scope, await activeDeputiesOf(scope.em, departments, new Date()), forDeputies(notice, t));
+    const { heads, deputies } = await headsAndDeputiesOf(scope.em, departments, new Date());
+    notifications.toRecipients(scope, heads, notice);
+    notifications.toRecipients(scope, deputies, forDeputies(notice, t));
   };
   const decided = async (scope: TransactionScope, event: DomainEvent<'approval.approved' | 'approval.rejected'>) => {
     const t = await terminationOf(scope, event);

@@ -5,8 +5,9 @@ import { parseId } from '../../common/errors.js';
 import { newestFirstPage, toConnection, type PageRequest } from '../../common/pagination.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import { User } from '../identity/user.entity.js';
+import type { Recipient } from '../approval/approval-deputies.js';
 import { Notification } from './notification.entity.js';
-import { asLanguage, DEFAULT_LANGUAGE, renderNotice, type NoticeKey, type Params } from './messages.js';
+import { asLanguage, renderNotice, type NoticeKey, type Params } from './messages.js';
 
 /** A notice as a catalogue key (messages.ts, also its kind) with parameters; each reader sees it in their language. */
 export interface NotificationInput {
@@ -36,12 +37,23 @@ export class NotificationService {
   async toUsers(scope: TransactionScope, userIds: string[], input: NotificationInput): Promise<void> {
     const ids = [...new Set(userIds)];
     if (!ids.length) return;
-    const languages = new Map(
-      (await scope.em.find(User, { id: { $in: ids } }, { fields: ['language'] })).map((u) => [u.id, asLanguage(u.language)]),
+    const users = await scope.em.find(User, { id: { $in: ids } }, { fields: ['language'] });
+    const languages = new Map(users.map((u) => [u.id, u.language]));
+    this.toRecipients(
+      scope,
+      ids.map((id) => ({ id, language: languages.get(id) ?? null })),
+      input,
     );
-    for (const userId of ids) {
+  }
+
+  /** As toUsers, for callers that read the recipients' languages already (no statement: the rows go with the flush). */
+  toRecipients(scope: TransactionScope, recipients: readonly Recipient[], input: NotificationInput): void {
+    const seen = new Set<string>();
+    for (const { id: userId, language } of recipients) {
+      if (seen.has(userId)) continue;
+      seen.add(userId);
       // The stored text is the recipient's rendering: what the live push shows, and a fallback.
-      const text = renderNotice(input.kind, input.params, languages.get(userId) ?? DEFAULT_LANGUAGE);
+      const text = renderNotice(input.kind, input.params, asLanguage(language));
       const n = scope.em.create(Notification, {
         userId,
         kind: input.kind,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ACTIVE_STATUSES } from '@ot/shared';
 import { rateSql } from '../currency/currency.js';
 import type { RouteRule } from '../approval/approval-route.js';
+import type { StoredRecord } from '../../kernel/idempotency.js';
 import type {
   ImpactFacts,
   OrderLineFacts,
@@ -19,6 +20,8 @@ export interface FactsExtras {
   reasonCode?: string;
   /** Draws the next termination number (the submission; a refused one leaves a gap, as a rollback always did). */
   drawNumber?: boolean;
+  /** The idempotency record under this key (the submission's replay check, after the order's lock). */
+  idempotency?: { scope: string; key: string } | null;
 }
 
 export interface FactsRead {
@@ -27,11 +30,14 @@ export interface FactsRead {
   reasonRow: Record<string, unknown> | null;
   /** The drawn value of termination_number_seq, when asked. */
   number: string | null;
+  /** The idempotency record under the key asked for, expired or not; null when there is none. */
+  idempotencyRecord: StoredRecord | null;
 }
 
 interface Row {
   reason: Record<string, unknown> | null;
   number: string | null;
+  idempotency: { requestHash: string; result: Record<string, unknown>; expiresAt: string } | null;
   contract: ImpactFacts['contract'];
   lines: OrderLineFacts[];
   running: string | null;
@@ -59,6 +65,8 @@ with ord as (select o.id, o.contract_id, o.currency from sales_order o where o.i
 select
   (select to_jsonb(r) from termination_reason r where r.code = ?::text) as reason,
   case when ?::boolean then nextval('termination_number_seq')::text end as number,
+  (select json_build_object('requestHash', i.request_hash, 'result', i.result, 'expiresAt', i.expires_at)
+     from idempotency_record i where i.scope = ?::text and i.key = ?::text) as idempotency,
   (select json_build_object('feeSchedule', c.fee_schedule, 'clauses', c.clauses, 'noticeDays', c.notice_days,
                             'customerConfirmationRequired', c.customer_confirmation_required)
      from contract c where c.id = ord.contract_id) as contract,
@@ -115,6 +123,8 @@ export async function readImpactFacts(
       orderId,
       extras.reasonCode ?? null,
       extras.drawNumber ?? false,
+      extras.idempotency?.scope ?? null,
+      extras.idempotency?.key ?? null,
       extras.excludeTerminationId ?? null,
       // rateSql: the base currency twice, then the day.
       baseCurrency,
@@ -132,6 +142,7 @@ export async function readImpactFacts(
   return {
     reasonRow: row.reason,
     number: row.number,
+    idempotencyRecord: row.idempotency && { ...row.idempotency, expiresAt: new Date(row.idempotency.expiresAt) },
     facts: {
       contract: row.contract,
       lines: row.lines,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { StoredRecord } from '../../kernel/idempotency.js';
 import type { ExchangeRateService } from '../currency/exchange-rate.service.js';
 import type { SalesOrder } from '../order/sales-order.entity.js';
 import { computeImpact, type ImpactInput } from './impact-calculation.js';
@@ -13,8 +14,11 @@ export interface ImpactRequest extends ImpactInput {
   excludeTerminationId?: string;
 }
 
-/** A submission's request: the reason is read with the facts, by its code. */
-export type SubmissionImpactRequest = Omit<ImpactRequest, 'reason' | 'excludeTerminationId'> & { reasonCode: string };
+/** A submission's request: the reason (by its code) and the idempotency record (by its key) are read with the facts. */
+export type SubmissionImpactRequest = Omit<ImpactRequest, 'reason' | 'excludeTerminationId'> & {
+  reasonCode: string;
+  idempotency?: FactsExtras['idempotency'];
+};
 
 /**
  * Computes what terminating (part of) an order would do, from live data. Pure reading:
@@ -32,18 +36,33 @@ export class ImpactService {
   }
 
   /**
-   * The submission's read: the facts, the reason by code and the next termination number, in the
-   * same one statement. Null reason: there is no reason with that code (nothing computed).
+   * The submission's read: the facts, the reason by code, the next termination number and the
+   * idempotency record, in the same one statement. Null reason: there is no reason with that code
+   * (nothing computed).
    */
   async computeForSubmission(
     em: EntityManager,
     request: SubmissionImpactRequest,
-  ): Promise<{ reason: TerminationReason | null; number: string; impact: TerminationImpact | null }> {
+  ): Promise<{
+    reason: TerminationReason | null;
+    number: string;
+    impact: TerminationImpact | null;
+    idempotencyRecord: StoredRecord | null;
+  }> {
     const now = new Date();
-    const { facts, reasonRow, number } = await this.read(em, request.order, now, { reasonCode: request.reasonCode, drawNumber: true });
-    if (!reasonRow) return { reason: null, number: number!, impact: null };
+    const { facts, reasonRow, number, idempotencyRecord } = await this.read(em, request.order, now, {
+      reasonCode: request.reasonCode,
+      drawNumber: true,
+      idempotency: request.idempotency,
+    });
+    if (!reasonRow) return { reason: null, number: number!, impact: null, idempotencyRecord };
     const reason = em.map(TerminationReason, reasonRow);
-    return { reason, number: number!, impact: computeImpact({ ...facts, order: request.order }, { ...request, reason }, now) };
+    return {
+      reason,
+      number: number!,
+      impact: computeImpact({ ...facts, order: request.order }, { ...request, reason }, now),
+      idempotencyRecord,
+    };
   }
 
   private async read(em: EntityManager, order: SalesOrder, now: Date, extras: FactsExtras) {

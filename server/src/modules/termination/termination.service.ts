@@ -17,7 +17,7 @@ import { pageRequest, toConnection } from '../../common/pagination.js';
 import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import { activateNextStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
+import { findReplay, idempotencyClaim, replayFrom, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { holdForTermination } from '../order/order-termination-status.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
@@ -57,10 +57,6 @@ export class TerminationService {
     return resultOf(async () => {
       if (!explanation)
         refuse(InputError, 'VALIDATION_FAILED', `Give an explanation (1 to ${EXPLANATION_MAX} characters).`, { field: 'explanation' });
-      if (claim) {
-        const replay = await findReplay(ctx.em.fork(), claim);
-        if (replay) return this.replayed(ctx, replay);
-      }
       try {
         return await inTransaction(ctx, async (scope) => {
           const { em } = scope;
@@ -68,17 +64,20 @@ export class TerminationService {
           // partial unique index is the last line of defence). The facts are read after it.
           const order = await em.findOne(SalesOrder, { number: input.orderNumber.trim() }, { lockMode: LockMode.PESSIMISTIC_WRITE });
           if (!order) refuse(NotFoundError, 'NOT_FOUND', `There is no order ${input.orderNumber.trim().slice(0, 40)}.`);
-          if (claim) {
-            const replay = await findReplay(em, claim);
-            if (replay) return { replay };
-          }
+          // The replay check is read with the facts (after the lock: a twin that waited sees the
+          // record the first one committed) and decided before any refusal, as a replay answers first.
           const computed = await this.impacts.computeForSubmission(em, {
             order,
             reasonCode: input.reasonCode.trim(),
             lines: input.lines,
             customerConfirmationRequested: input.customerConfirmationRequired,
             fault: options.fault,
+            idempotency: claim && { scope: claim.scope, key: claim.key },
           });
+          if (claim) {
+            const replay = replayFrom(computed.idempotencyRecord, claim);
+            if (replay) return { replay };
+          }
           const { reason, number } = computed;
           if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${input.reasonCode.trim().slice(0, 40)}.`);
           if (reason.explanationRequired && explanation.length < 10) {

@@ -16,9 +16,10 @@ export const EFFECT_STEP_LIST: readonly EffectStep[] = [
   purchaseOrdersStep,
   stockStep,
   settlementStep,
-  customerRecordStep,
   followUpsStep,
   messagesStep,
+  // Last: its relative update must not be overwritten by a step that loads the customer (messages).
+  customerRecordStep,
 ];
 
 /** The steps' names: their fault-injection points, one by one. */
