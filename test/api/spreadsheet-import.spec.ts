@@ -406,6 +406,34 @@ describe('dry run', () => {
       ['6', 'EC-5'],
     ]);
   });
+
+  it('an external id met again chunks later is a duplicate in the dry run and the import alike; the first row is the one imported', async () => {
+    // Chunks of two records: FC-1's second row is two chunks after its first. The file's ids are
+    // kept in the database while the run reads it (not in the process), and dropped once it is done.
+    const header = ['External ID', 'Code', 'Name', 'Contact', 'E-mail', 'City'];
+    const file = csvOf([
+      header,
+      ['FC-1', 'FC-001', 'First', 'A', 'a@example.com', 'X'],
+      ['FC-2', 'FC-002', 'Second', 'A', 'a@example.com', 'X'],
+      ['FC-3', 'FC-003', 'Third', 'A', 'a@example.com', 'X'],
+      ['FC-4', 'FC-004', 'Fourth', 'A', 'a@example.com', 'X'],
+      ['FC-1', 'FC-005', 'First again', 'A', 'a@example.com', 'X'],
+      ['FC-5', 'FC-006', 'Fifth', 'A', 'a@example.com', 'X'],
+    ]);
+    const checked = await dryRun('CUSTOMER', 'twice.csv', file);
+    expect(checked).toMatchObject({ status: 'VALIDATED', totalRecords: 6, invalidRecords: 1 });
+    const duplicate = [[6, 'FC-1', 'External ID', 'DUPLICATE_IN_FILE']];
+    const rowsOf = (items: RowErrorView[]) => items.map((e) => [e.rowNumber, e.externalId, e.column, e.code]);
+    expect(rowsOf((await errorsOf(checked.id, 'DRY_RUN')).items)).toEqual(duplicate);
+
+    const run = await runImport(checked.id);
+    expect(run).toMatchObject({ status: 'COMPLETED', processedRecords: 6, created: 5, rejected: 1 });
+    expect(rowsOf((await errorsOf(run.id, 'IMPORT')).items)).toEqual(duplicate);
+    expect(await server.sql(`select code, name from customer where source = $1 and external_id = 'FC-1'`, [SOURCE])).toEqual([
+      { code: 'FC-001', name: 'First' },
+    ]);
+    expect(await server.sql(`select count(*)::int as n from import_file_key where run_id = $1`, [run.id])).toEqual([{ n: 0 }]);
+  });
 });
 
 describe('hostile files', () => {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { REF_ENTITIES } from '../sync-engine.js';
 import type { RefKind } from '../sync-kind.js';
 import type { ImportKindColumns } from './columns/column.js';
+import type { ImportFileKeys } from './import-file-keys.js';
 import { locate, syncKindOf, type BuiltRecord, type HeaderMap } from './record-builder.js';
 
 async function existing(em: EntityManager, kind: RefKind, source: string, ids: string[]): Promise<Set<string>> {
@@ -14,9 +15,10 @@ async function existing(em: EntityManager, kind: RefKind, source: string, ids: s
 }
 
 /**
- * The dry run's database checks of one chunk, read-only: references to records that are neither
- * stored under the source nor earlier in the file, and business keys (a code, a number) held by
- * another stored record. Problems are added to the records.
+ * The dry run's database checks of one chunk, writing no business data: references to records
+ * that are neither stored under the source nor earlier in the file, and business keys (a code, a
+ * number) held by another stored record. Problems are added to the records; what the chunk's
+ * valid records define is added to the file's keys.
  */
 export async function findStoredReferences(
   em: EntityManager,
@@ -24,24 +26,32 @@ export async function findStoredReferences(
   kind: ImportKindColumns,
   map: HeaderMap,
   chunk: BuiltRecord[],
-  /** Ids this file defines, by the kind others reference it as (records earlier in the file). */
-  defined: Map<RefKind, Set<string>>,
+  /** What records earlier in the file define (their ids, by the kind others reference them as). */
+  keys: ImportFileKeys,
 ): Promise<void> {
   const sync = syncKindOf(kind);
   const ok = chunk.filter((r) => !r.problems.length);
   const wanted = new Map<RefKind, Set<string>>();
   for (const record of ok) {
     for (const ref of sync.references(record.record)) {
-      if (defined.get(ref.kind)?.has(ref.externalId)) continue;
       if (!wanted.has(ref.kind)) wanted.set(ref.kind, new Set());
       wanted.get(ref.kind)!.add(ref.externalId);
     }
   }
   const found = new Map<RefKind, Set<string>>();
-  for (const [refKind, ids] of wanted) found.set(refKind, await existing(em, refKind, source, [...ids]));
+  for (const [refKind, ids] of wanted) {
+    const inFile = await keys.defined(refKind, [...ids]);
+    const stored = await existing(
+      em,
+      refKind,
+      source,
+      [...ids].filter((id) => !inFile.has(id)),
+    );
+    found.set(refKind, new Set([...inFile, ...stored]));
+  }
   for (const record of ok) {
     for (const ref of sync.references(record.record)) {
-      if (defined.get(ref.kind)?.has(ref.externalId) || found.get(ref.kind)?.has(ref.externalId)) continue;
+      if (found.get(ref.kind)?.has(ref.externalId)) continue;
       record.problems.push({
         ...locate(record, map, ref.path),
         code: 'UNKNOWN_REFERENCE',
@@ -79,15 +89,12 @@ export async function findStoredReferences(
     }
   }
   // What this chunk defines may be referenced by later rows of the file.
-  if (sync.refKind) {
-    if (!defined.has(sync.refKind)) defined.set(sync.refKind, new Set());
-    for (const record of chunk) if (!record.problems.length && record.externalId) defined.get(sync.refKind)!.add(record.externalId);
-  }
+  const defines: { kind: RefKind; externalId: string; row: number }[] = [];
   for (const record of chunk) {
     if (record.problems.length) continue;
-    for (const child of sync.children?.(record.record) ?? []) {
-      if (!defined.has(child.kind)) defined.set(child.kind, new Set());
-      defined.get(child.kind)!.add(child.externalId);
-    }
+    if (sync.refKind && record.externalId) defines.push({ kind: sync.refKind, externalId: record.externalId, row: record.firstRow });
+    for (const child of sync.children?.(record.record) ?? [])
+      defines.push({ kind: child.kind, externalId: child.externalId, row: record.firstRow });
   }
+  await keys.define(defines);
 }

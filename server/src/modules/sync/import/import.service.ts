@@ -18,14 +18,24 @@ import { findReplay, idempotencyClaim, saveReplay } from '../../../kernel/idempo
 import { enqueueJob } from '../../../kernel/jobs.js';
 import { inTransaction } from '../../../kernel/transaction.js';
 import { User } from '../../identity/user.entity.js';
-import type { RefKind } from '../sync-kind.js';
 import { SyncOutcome } from '../sync-record.js';
 import type { SyncService } from '../sync.service.js';
 import { SyncErrorPolicy, type SyncRecordsInput, type SyncRecordsSuccess } from '../sync.types.js';
 import './import.events.js';
 import { ImportPhase, ImportRowError, ImportRun, ImportRunStatus } from './import-run.entity.js';
 import { findStoredReferences } from './import-references.js';
-import { buildRecords, HeaderError, locate, mapHeader, type BuiltRecord, type HeaderMap, type ImportRowProblem } from './record-builder.js';
+import type { ImportKindColumns } from './columns/column.js';
+import { ImportFileKeys } from './import-file-keys.js';
+import {
+  buildRecords,
+  checkRecord,
+  HeaderError,
+  locate,
+  mapHeader,
+  type BuiltRecord,
+  type HeaderMap,
+  type ImportRowProblem,
+} from './record-builder.js';
 import { importKind } from './registry.js';
 import { readSheetRows, UnreadableFileError, type SheetRow, type SpreadsheetFormat } from './spreadsheet-reader.js';
 
@@ -294,16 +304,18 @@ export class ImportService {
     if (!run || run.status !== ImportRunStatus.VALIDATING) return;
     // A dry run interrupted by a restart starts over: it wrote nothing but its own findings.
     await em.getConnection().execute(`delete from import_row_error where run_id = ? and phase = 'DRY_RUN'`, [run.id]);
+    await new ImportFileKeys(em, run.id).clear();
     Object.assign(run, { totalRecords: 0, validatedRecords: 0, invalidRecords: 0 });
     await em.flush();
     const kind = importKind(run.kind)!;
     await this.readingFile(em, run, async () => {
       const { map, rows } = await openRows(run, this.options.dir);
       run.headerLanguage = map.language;
-      const defined = new Map<RefKind, Set<string>>();
-      for await (const chunk of chunks(buildRecords(kind, map, rows, new Set()), this.options.chunkSize)) {
+      for await (const chunk of chunks(buildRecords(kind, map, rows), this.options.chunkSize)) {
         const chunkEm = em.fork();
-        await findStoredReferences(chunkEm, run.source, kind, map, chunk, defined);
+        const keys = new ImportFileKeys(chunkEm, run.id);
+        await this.checkChunk(keys, kind, map, chunk);
+        await findStoredReferences(chunkEm, run.source, kind, map, chunk, keys);
         const errors = chunk.flatMap((r) => errorRows(run, ImportPhase.DRY_RUN, r, r.problems));
         const [row] = await chunkEm.transactional(async (tx) => {
           await insertErrors(tx, errors);
@@ -318,6 +330,8 @@ export class ImportService {
         this.changed(run, row);
         this.faults.check('import.dryRunChunk');
       }
+      // The import reads the file again and finds its duplicates again (as it goes, so that a resumed import keeps them).
+      await new ImportFileKeys(em, run.id).clear();
       await em.refresh(run);
       run.status = ImportRunStatus.VALIDATED;
       await em.flush();
@@ -369,10 +383,11 @@ export class ImportService {
     await this.readingFile(em, run, async () => {
       const { map, rows } = await openRows(run, this.options.dir);
       let chunkNo = 0;
-      for await (const chunk of chunks(buildRecords(kind, map, rows, new Set()), this.options.chunkSize)) {
+      for await (const chunk of chunks(buildRecords(kind, map, rows), this.options.chunkSize)) {
         const n = chunkNo++;
         if (n < run.chunksDone) continue;
         const ctx = createContext({ ...base, em: em.fork(), actor });
+        await this.checkChunk(new ImportFileKeys(ctx.em, run.id), kind, map, chunk);
         const row = await this.importChunk(ctx, run, n, map, chunk);
         // No row: another attempt had already committed this chunk, and told its subscribers.
         if (row) this.changed(run, row);
@@ -380,6 +395,7 @@ export class ImportService {
       }
       const completed = await inTransaction(createContext({ ...base, em: em.fork(), actor }), async (scope) => {
         const fresh = await scope.em.findOneOrFail(ImportRun, { id: run.id });
+        await new ImportFileKeys(scope.em, run.id).clear();
         fresh.status = ImportRunStatus.COMPLETED;
         fresh.finishedAt = new Date();
         await this.domainEvents.record(
@@ -406,6 +422,12 @@ export class ImportService {
       this.changed(completed);
     });
     // The file stays: the error report gives back its failed rows with the errors next to them.
+  }
+
+  /** The checks of a chunk beyond its cells: an external id seen earlier in the file, then the sync's own rules. */
+  private async checkChunk(keys: ImportFileKeys, kind: ImportKindColumns, map: HeaderMap, chunk: BuiltRecord[]): Promise<void> {
+    await keys.markDuplicates(kind, map, chunk);
+    for (const record of chunk) checkRecord(kind, map, record);
   }
 
   /** Imports one chunk and moves the run's counts; returns the progress row the move committed. */
@@ -473,6 +495,7 @@ export class ImportService {
       run.finishedAt = new Date();
       await em.flush();
       this.changed(run);
+      await new ImportFileKeys(em, run.id).clear();
       await rm(path.join(this.options.dir, run.storedAs), { force: true }).catch(() => undefined);
     }
   }

@@ -166,34 +166,44 @@ export function syncKindOf(kind: ImportKindColumns): AnySyncKind {
   return SYNC_KINDS.find((k) => k.kind === kind.kind)!;
 }
 
+/** The sync's own checks of a record that has no problem yet (a record with one is not sent anyway). */
+export function checkRecord(kind: ImportKindColumns, map: HeaderMap, record: BuiltRecord): void {
+  if (record.problems.length) return;
+  const checker = new RowChecker();
+  syncKindOf(kind).check(record.record, checker);
+  for (const e of checker.errors) record.problems.push({ ...locate(record, map, e.path), code: e.code, message: e.message });
+}
+
+/** The problem of a record whose external id an earlier row of the file had. */
+export function duplicateProblem(kind: ImportKindColumns, map: HeaderMap, record: BuiltRecord): ImportRowProblem {
+  return {
+    row: record.firstRow,
+    column: map.columns.find((m) => m.column.key === 'externalId')!.header,
+    code: 'DUPLICATE_IN_FILE',
+    message: kind.hasLines
+      ? `External id ${record.externalId} appeared earlier in the file; the rows of one record must be next to each other.`
+      : `External id ${record.externalId} appears more than once in the file.`,
+  };
+}
+
 /**
- * Turns rows into records, one at a time. Orders take the consecutive rows that share their
- * external id (one row per line); an external id seen earlier in the file is a duplicate.
+ * Turns rows into records, one at a time, with the problems of their cells. Orders take the
+ * consecutive rows that share their external id (one row per line). What needs more than the
+ * record itself is checked per chunk by the caller: an external id seen earlier in the file
+ * (ImportFileKeys), then checkRecord.
  */
-export async function* buildRecords(
-  kind: ImportKindColumns,
-  map: HeaderMap,
-  rows: AsyncIterable<SheetRow>,
-  /** External ids met so far (kept across a resumed run by re-reading from the start). */
-  seen: Set<string>,
-): AsyncGenerator<BuiltRecord> {
+export async function* buildRecords(kind: ImportKindColumns, map: HeaderMap, rows: AsyncIterable<SheetRow>): AsyncGenerator<BuiltRecord> {
   const list = childField(kind);
   const recordColumns = map.columns.filter((m) => !m.column.path.startsWith(`${list}[]`));
   const lineColumns = map.columns.filter((m) => m.column.path.startsWith(`${list}[]`));
   /** A row whose child cells are all empty, where children are optional: it adds no child. */
   const noChild = (row: SheetRow) =>
     !!kind.childOptional && lineColumns.every((m) => [null, undefined, ''].includes(row.cells[m.index] as never));
-  const sync = syncKindOf(kind);
   let current: BuiltRecord | null = null;
 
   const finish = (record: BuiltRecord): BuiltRecord => {
     // No clause rows: the record as a contract file without clause columns sends it (same hash).
     if (kind.childOptional && !(record.record[list] as unknown[] | undefined)?.length) delete record.record[list];
-    if (!record.problems.length) {
-      const checker = new RowChecker();
-      sync.check(record.record, checker);
-      for (const e of checker.errors) record.problems.push({ ...locate(record, map, e.path), code: e.code, message: e.message });
-    }
     return record;
   };
 
@@ -244,17 +254,6 @@ export async function* buildRecords(
         rowsOfChildren.push(row.rowNumber);
       }
     }
-    if (externalId && seen.has(externalId)) {
-      problems.push({
-        row: row.rowNumber,
-        column: idColumn.header,
-        code: 'DUPLICATE_IN_FILE',
-        message: kind.hasLines
-          ? `External id ${externalId} appeared earlier in the file; the rows of one record must be next to each other.`
-          : `External id ${externalId} appears more than once in the file.`,
-      });
-    }
-    if (externalId) seen.add(externalId);
     const rows = kind.hasLines ? rowsOfChildren : [row.rowNumber];
     current = { externalId, record, rows, firstRow: row.rowNumber, lastRow: row.rowNumber, problems };
   }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { readXlsxRows } from './xlsx-rows.js';
 
 export type SpreadsheetFormat = 'CSV' | 'XLSX';
 
@@ -63,27 +64,14 @@ function xlsxCell(value: ExcelJS.CellValue): Cell {
 }
 
 async function* readXlsx(path: string): AsyncGenerator<SheetRow> {
-  // Styles are read so that date cells come as dates; shared strings are cached (the text of
-  // repeated cells, not the rows).
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
   let rowNumber = 0;
   try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        rowNumber = row.number;
-        const values = row.values as ExcelJS.CellValue[];
-        const cells: Cell[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
-        yield { rowNumber, cells };
-      }
-      // The first worksheet only: further sheets are notes, lists of values and the like.
-      break;
+    for await (const row of readXlsxRows(path)) {
+      rowNumber = row.number;
+      const values = row.values as ExcelJS.CellValue[];
+      const cells: Cell[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
+      yield { rowNumber, cells };
     }
   } catch (error) {
     if (error instanceof UnreadableFileError) throw error;
