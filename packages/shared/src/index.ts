@@ -7,3 +7,4 @@ export * from './limits.js';
 export * from './fees.js';
 export * from './passwords.js';
 export * from './chromium.js';
+export * from './units.js';

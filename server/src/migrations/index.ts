@@ -23,6 +23,7 @@ import { Migration20261203400000_SingleSignOn } from './Migration20261203400000_
 import { Migration20261203800000_ImportByApiKey } from './Migration20261203800000_ImportByApiKey.js';
 import { Migration20261205100000_WebhookFirstAttempts } from './Migration20261205100000_WebhookFirstAttempts.js';
 import { Migration20261206900000_StandardDepartments } from './Migration20261206900000_StandardDepartments.js';
+import { Migration20261208020000_UnitCodes } from './Migration20261208020000_UnitCodes.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203700000_OneLanguagePerPerson', class: Migration20261203700000_OneLanguagePerPerson },
   { name: 'Migration20261205100000_WebhookFirstAttempts', class: Migration20261205100000_WebhookFirstAttempts },
   { name: 'Migration20261206900000_StandardDepartments', class: Migration20261206900000_StandardDepartments },
+  { name: 'Migration20261208020000_UnitCodes', class: Migration20261208020000_UnitCodes },
 ];
