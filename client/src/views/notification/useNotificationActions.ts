@@ -9,9 +9,14 @@ export const NotificationItemFragment = graphql(`
   fragment NotificationItem on Notification {
     id
     createdAt
-    kind
-    title
-    body
+    titleParts {
+      text
+      data
+    }
+    bodyParts {
+      text
+      data
+    }
     link
     readAt
   }
