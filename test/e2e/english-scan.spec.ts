@@ -156,6 +156,8 @@ async function scan(page: Page, language: string, stops: Stop[], offends: (text:
     await settled(page);
     for (const text of await systemTexts(page, language)) if (offends(text)) found.push(`${stop.path}: ${text}`);
   }
+  // A page that failed to load shows an error, not its text: that would pass the scan unseen.
+  expect(run.session.errors, run.session.errors.join('\n')).toEqual([]);
   return found;
 }
 

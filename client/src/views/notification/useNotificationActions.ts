@@ -9,14 +9,8 @@ export const NotificationItemFragment = graphql(`
   fragment NotificationItem on Notification {
     id
     createdAt
-    titleParts {
-      text
-      data
-    }
-    bodyParts {
-      text
-      data
-    }
+    titleParts
+    bodyParts
     link
     readAt
   }

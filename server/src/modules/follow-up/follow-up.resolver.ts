@@ -4,7 +4,6 @@ import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { FollowUpTask } from './follow-up-task.entity.js';
 import { renderLineParts, renderLines, storedParts } from '../notification/messages.js';
-import { TextPartType } from '../notification/text-part.type.js';
 import { readerLanguage } from '../notification/reader-language.js';
 import {
   AssignFollowUpTaskInput,
@@ -70,7 +69,7 @@ export class FollowUpResolver {
     return task.instructionLines ? renderLines(task.instructionLines, await readerLanguage(ctx)) : task.instructions;
   }
 
-  @FieldResolver(() => [TextPartType], { description: '`instructions` in parts, the data (names) marked' })
+  @FieldResolver(() => [String], { description: '`instructions` in parts: ours at even positions, data (names) at odd ones' })
   async instructionParts(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
     return task.instructionLines ? renderLineParts(task.instructionLines, await readerLanguage(ctx)) : storedParts(task.instructions);
   }

@@ -316,35 +316,29 @@ function noticeWith(key: string, params: Params | null | undefined, f: Formatter
   return { title: notice.title[f.lang](params ?? {}, f), body: notice.body[f.lang](params ?? {}, f) };
 }
 
-/** A piece of a rendered text: ours, or data (a name, a comment) the SPA marks as such. */
-export interface TextPart {
-  text: string;
-  data: boolean;
-}
+/**
+ * A rendered text in parts that alternate: ours at even positions, data (a name, a comment) at odd
+ * ones, which the SPA marks as such. A list of strings keeps the query cost of a plain field.
+ */
+export type TextParts = string[];
 
-/** Splits a text rendered with marked data into its parts, dropping empty ones. */
-function parts(marked: string): TextPart[] {
-  const result: TextPart[] = [];
-  for (const [index, piece] of marked.replaceAll(DATA_END, DATA_START).split(DATA_START).entries()) {
-    // The markers alternate: odd pieces were between a start and an end.
-    if (piece) result.push({ text: piece, data: index % 2 === 1 });
-  }
-  return result;
+function parts(marked: string): TextParts {
+  return marked.replaceAll(DATA_END, DATA_START).split(DATA_START);
 }
 
 /** A text of ours kept as it was stored (rows from before message keys): one part, not data. */
-export function storedParts(text: string): TextPart[] {
-  return text ? [{ text, data: false }] : [];
+export function storedParts(text: string): TextParts {
+  return [text];
 }
 
 /** Like renderLines, in parts. */
-export function renderLineParts(messages: readonly Message[], lang: Language): TextPart[] {
+export function renderLineParts(messages: readonly Message[], lang: Language): TextParts {
   const f = formatter(lang, true);
   return parts(messages.map((m) => render(m, f)).join('\n'));
 }
 
 /** Like renderNotice, in parts. */
-export function renderNoticeParts(key: string, params: Params | null | undefined, lang: Language): { title: TextPart[]; body: TextPart[] } {
+export function renderNoticeParts(key: string, params: Params | null | undefined, lang: Language): { title: TextParts; body: TextParts } {
   const notice = noticeWith(key, params, formatter(lang, true));
   return { title: parts(notice.title), body: parts(notice.body) };
 }

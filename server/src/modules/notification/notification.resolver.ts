@@ -4,7 +4,6 @@ import { ConnectionType, pageRequest } from '../../common/pagination.js';
 import { MailMessage } from './mail-message.entity.js';
 import { Notification } from './notification.entity.js';
 import { renderNotice, renderNoticeParts, storedParts } from './messages.js';
-import { TextPartType } from './text-part.type.js';
 import { readerLanguage } from './reader-language.js';
 
 const NotificationConnection = ConnectionType('Notification', Notification);
@@ -51,12 +50,12 @@ export class NotificationResolver {
   }
 
   // Rows from before message keys keep their stored text, as one part of ours.
-  @FieldResolver(() => [TextPartType], { description: '`title` in parts, the data (names, comments) marked' })
+  @FieldResolver(() => [String], { description: '`title` in parts: ours at even positions, data (names, comments) at odd ones' })
   async titleParts(@Root() n: Notification, @Ctx() ctx: RequestContext) {
     return n.messageKey ? renderNoticeParts(n.messageKey, n.params, await readerLanguage(ctx)).title : storedParts(n.title);
   }
 
-  @FieldResolver(() => [TextPartType], { description: '`body` in parts, the data (names, comments) marked' })
+  @FieldResolver(() => [String], { description: '`body` in parts: ours at even positions, data (names, comments) at odd ones' })
   async bodyParts(@Root() n: Notification, @Ctx() ctx: RequestContext) {
     return n.messageKey ? renderNoticeParts(n.messageKey, n.params, await readerLanguage(ctx)).body : storedParts(n.body);
   }
