@@ -13,6 +13,7 @@ export type EnumGroup = keyof Pick<
   | 'reservationStatus'
   | 'shipmentStatus'
   | 'productStatus'
+  | 'unitOfMeasure'
   | 'paymentMethod'
   | 'terminationStatus'
   | 'terminationScope'

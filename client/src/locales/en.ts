@@ -60,6 +60,7 @@ const en: MessageSchema = {
     pageSize: 'Page size',
     clearFilters: 'Clear filters',
     loadFailed: 'Could not load',
+    listSeparator: ', ',
     labelled: '{label}: {value}',
     cancel: 'Cancel',
     department: 'Department',
@@ -197,6 +198,12 @@ const en: MessageSchema = {
   shipmentStatus: {
     IN_TRANSIT: 'In transit',
     DELIVERED: 'Delivered',
+  },
+  unitOfMeasure: {
+    PCS: 'pcs',
+    ITEM: 'pcs',
+    UNIT: 'units',
+    SET: 'sets',
   },
   productStatus: {
     ACTIVE: 'Active',

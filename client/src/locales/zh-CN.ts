@@ -61,6 +61,7 @@ const zhCN = {
     pageSize: '每页条数',
     clearFilters: '清除筛选',
     loadFailed: '加载失败',
+    listSeparator: '，',
     labelled: '{label}：{value}',
     cancel: '取消',
     department: '部门',
@@ -197,6 +198,12 @@ const zhCN = {
   shipmentStatus: {
     IN_TRANSIT: '运输中',
     DELIVERED: '已送达',
+  },
+  unitOfMeasure: {
+    PCS: '个',
+    ITEM: '件',
+    UNIT: '台',
+    SET: '套',
   },
   productStatus: {
     ACTIVE: '在售',

@@ -8,3 +8,4 @@ export * from './fees.js';
 export * from './passwords.js';
 export * from './chromium.js';
 export * from './sync.js';
+export * from './units.js';

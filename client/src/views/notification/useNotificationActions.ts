@@ -9,9 +9,8 @@ export const NotificationItemFragment = graphql(`
   fragment NotificationItem on Notification {
     id
     createdAt
-    kind
-    title
-    body
+    titleParts
+    bodyParts
     link
     readAt
   }

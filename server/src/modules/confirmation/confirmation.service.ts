@@ -239,7 +239,7 @@ export class ConfirmationService {
   }
 }
 
-/** The impact's lines with what the customer reads: English product names and units from the catalogue. */
+/** The impact's lines with what the customer reads: English product names, units in each language. */
 async function customerLines(em: RequestContext['em'], lines: ImpactLine[]) {
   const products = new Map((await em.find(Product, { sku: { $in: lines.map((l) => l.sku) } })).map((p) => [p.sku, p]));
   return lines.map((l) => {
@@ -247,7 +247,7 @@ async function customerLines(em: RequestContext['em'], lines: ImpactLine[]) {
     return {
       ...l,
       productNameEn: product?.nameEn ?? null,
-      unit: product?.unit ?? null,
+      unit: product ? unitLabel(product.unit, 'zh-CN') : null,
       unitEn: product ? unitLabel(product.unit, 'en') : null,
     };
   });

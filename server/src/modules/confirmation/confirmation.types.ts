@@ -22,9 +22,9 @@ import { resultUnion } from '../../common/result-union.js';
 export class CustomerLine extends ImpactLine {
   @Field(() => String, { nullable: true, description: 'The product’s English name, where the catalogue has one' })
   productNameEn!: string | null;
-  @Field(() => String, { nullable: true, description: 'The unit as the catalogue writes it (e.g. 台)' })
+  @Field(() => String, { nullable: true, description: 'The unit in Chinese (e.g. 台); a unit without a code as the ERP sent it' })
   unit!: string | null;
-  @Field(() => String, { nullable: true, description: 'The unit in English (e.g. units)' })
+  @Field(() => String, { nullable: true, description: 'The unit in English (e.g. units); a unit without a code as the ERP sent it' })
   unitEn!: string | null;
 }
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { User } from '../identity/user.entity.js';
 import { Termination } from '../termination/termination.entity.js';
 import { FollowUpTask } from './follow-up-task.entity.js';
-import { renderLines } from '../notification/messages.js';
+import { renderLineParts, renderLines, storedParts } from '../notification/messages.js';
 import { readerLanguage } from '../notification/reader-language.js';
 import {
   AssignFollowUpTaskInput,
@@ -67,5 +67,10 @@ export class FollowUpResolver {
   @FieldResolver(() => String, { description: 'Exactly what to do (which POs, which stock, which amounts), in the reader’s language' })
   async instructions(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
     return task.instructionLines ? renderLines(task.instructionLines, await readerLanguage(ctx)) : task.instructions;
+  }
+
+  @FieldResolver(() => [String], { description: '`instructions` in parts: ours at even positions, data (names) at odd ones' })
+  async instructionParts(@Root() task: FollowUpTask, @Ctx() ctx: RequestContext) {
+    return task.instructionLines ? renderLineParts(task.instructionLines, await readerLanguage(ctx)) : storedParts(task.instructions);
   }
 }

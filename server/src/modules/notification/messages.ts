@@ -4,6 +4,8 @@
  * "已批准 approved" mixes. Money, departments and enum values are rendered by label per language.
  */
 
+import { isUnitCode, unitCode, type UnitCode } from '@ot/shared';
+
 export type Language = 'zh-CN' | 'en';
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
@@ -54,16 +56,18 @@ export function departmentLabel(code: string, lang: Language): string {
   return DEPARTMENTS[code]?.[lang] ?? code;
 }
 
-/** Units as the catalogue writes them (Chinese), in each language; others as written. */
-const UNITS: Record<string, Record<Language, string>> = {
-  个: { 'zh-CN': '个', en: 'pcs' },
-  件: { 'zh-CN': '件', en: 'pcs' },
-  台: { 'zh-CN': '台', en: 'units' },
-  套: { 'zh-CN': '套', en: 'sets' },
+/** Unit codes (@ot/shared units.ts) in each language, as the client's locales write them. */
+const UNITS: Record<UnitCode, Record<Language, string>> = {
+  PCS: { 'zh-CN': '个', en: 'pcs' },
+  ITEM: { 'zh-CN': '件', en: 'pcs' },
+  UNIT: { 'zh-CN': '台', en: 'units' },
+  SET: { 'zh-CN': '套', en: 'sets' },
 };
 
+/** A unit's label in one language; a unit we have no code for as the ERP sent it. */
 export function unitLabel(unit: string, lang: Language): string {
-  return UNITS[unit]?.[lang] ?? unit;
+  const code = unitCode(unit);
+  return isUnitCode(code) ? UNITS[code][lang] : unit;
 }
 
 /** What a renderer may use: the language and the label helpers. */
@@ -77,18 +81,28 @@ export interface Formatter {
   time(iso: unknown): string;
   /** Nested messages (e.g. a task's instruction lines), one per line. */
   lines(messages: unknown): string;
+  /** A value people entered or an ERP sent (names, comments): data, not a text of ours. */
+  data(value: unknown): string;
 }
 
-function formatter(lang: Language): Formatter {
+// Around data while rendering into parts; taken out of the data itself first.
+const DATA_START = '\u0001';
+const DATA_END = '\u0002';
+
+function formatter(lang: Language, marked = false): Formatter {
   const f: Formatter = {
     lang,
+    data: (value) => {
+      const text = String(value ?? '');
+      return marked && text ? `${DATA_START}${text.replaceAll(DATA_START, '').replaceAll(DATA_END, '')}${DATA_END}` : text;
+    },
     money: (amount, currency) => formatMoney(String(amount ?? '0'), String(currency ?? 'CNY'), lang),
     dept: (code) => departmentLabel(String(code), lang),
     depts: (codes) => (Array.isArray(codes) ? codes.map((c) => f.dept(c)).join(lang === 'en' ? ', ' : '、') : ''),
     resolution: (value) => RESOLUTIONS[String(value)]?.[lang] ?? String(value),
     time: (iso) =>
       new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(String(iso))),
-    lines: (messages) => (Array.isArray(messages) ? (messages as Message[]).map((m) => renderText(m, lang)).join('\n') : ''),
+    lines: (messages) => (Array.isArray(messages) ? (messages as Message[]).map((m) => render(m, f)).join('\n') : ''),
   };
   return f;
 }
@@ -98,8 +112,8 @@ type Texts = Record<Language, Render>;
 
 /** " (代 王建国)" / " (deputy for 王建国)" when a deputy decided. */
 const deputy = (p: Params, f: Formatter) =>
-  p.onBehalfOf ? (f.lang === 'en' ? ` (deputy for ${String(p.onBehalfOf)})` : `（代 ${String(p.onBehalfOf)}）`) : '';
-const comment = (p: Params) => (p.comment ? `: ${String(p.comment)}` : '');
+  p.onBehalfOf ? (f.lang === 'en' ? ` (deputy for ${f.data(p.onBehalfOf)})` : `（代 ${f.data(p.onBehalfOf)}）`) : '';
+const comment = (p: Params, f: Formatter) => (p.comment ? `: ${f.data(p.comment)}` : '');
 
 /** Single-line texts: follow-up instruction lines and notification bodies. */
 const TEXTS: Record<string, Texts> = {
@@ -108,17 +122,17 @@ const TEXTS: Record<string, Texts> = {
   // Follow-up instruction lines (see follow-up-plan.ts).
   'followUp.po': {
     'zh-CN': (p, f) =>
-      `${p.number}（${p.supplier}）：${p.action === 'CANCEL' ? '整单取消' : '减量'} ${p.lines}${p.penalty ? `；违约金 ${f.money(p.penalty, p.currency)}` : ''}`,
+      `${p.number}（${f.data(p.supplier)}）：${p.action === 'CANCEL' ? '整单取消' : '减量'} ${p.lines}${p.penalty ? `；违约金 ${f.money(p.penalty, p.currency)}` : ''}`,
     en: (p, f) =>
-      `${p.number} (${p.supplier}): ${p.action === 'CANCEL' ? 'cancel in full' : 'reduce'} ${p.lines}${p.penalty ? `; penalty ${f.money(p.penalty, p.currency)}` : ''}`,
+      `${p.number} (${f.data(p.supplier)}): ${p.action === 'CANCEL' ? 'cancel in full' : 'reduce'} ${p.lines}${p.penalty ? `; penalty ${f.money(p.penalty, p.currency)}` : ''}`,
   },
   'followUp.release': {
-    'zh-CN': (p) => `${p.warehouse} ${p.sku}：释放预留 ${p.quantity}`,
-    en: (p) => `${p.warehouse} ${p.sku}: release the reservation of ${p.quantity}`,
+    'zh-CN': (p, f) => `${f.data(p.warehouse)} ${p.sku}：释放预留 ${p.quantity}`,
+    en: (p, f) => `${f.data(p.warehouse)} ${p.sku}: release the reservation of ${p.quantity}`,
   },
   'followUp.inTransit': {
-    'zh-CN': (p) => `${p.shipment} ${p.sku} ×${p.quantity} 在途（${p.carrier}）：安排退回`,
-    en: (p) => `${p.shipment} ${p.sku} ×${p.quantity} in transit (${p.carrier}): arrange the return`,
+    'zh-CN': (p, f) => `${p.shipment} ${p.sku} ×${p.quantity} 在途（${f.data(p.carrier)}）：安排退回`,
+    en: (p, f) => `${p.shipment} ${p.sku} ×${p.quantity} in transit (${f.data(p.carrier)}): arrange the return`,
   },
   'followUp.refund': {
     'zh-CN': (p, f) => `向客户退款 ${f.money(p.amount, p.currency)}`,
@@ -166,14 +180,20 @@ const NOTICES: Record<string, { title: Texts; body: Texts }> = {
       'zh-CN': (p, f) => `${p.number} ${f.dept(p.department)}已批准`,
       en: (p, f) => `${p.number}: ${f.dept(p.department)} approved`,
     },
-    body: { 'zh-CN': (p, f) => `${p.actor}${deputy(p, f)}${comment(p)}`, en: (p, f) => `${p.actor}${deputy(p, f)}${comment(p)}` },
+    body: {
+      'zh-CN': (p, f) => `${f.data(p.actor)}${deputy(p, f)}${comment(p, f)}`,
+      en: (p, f) => `${f.data(p.actor)}${deputy(p, f)}${comment(p, f)}`,
+    },
   },
   STEP_REJECTED: {
     title: {
       'zh-CN': (p, f) => `${p.number} ${f.dept(p.department)}已驳回`,
       en: (p, f) => `${p.number}: ${f.dept(p.department)} rejected`,
     },
-    body: { 'zh-CN': (p, f) => `${p.actor}${deputy(p, f)}${comment(p)}`, en: (p, f) => `${p.actor}${deputy(p, f)}${comment(p)}` },
+    body: {
+      'zh-CN': (p, f) => `${f.data(p.actor)}${deputy(p, f)}${comment(p, f)}`,
+      en: (p, f) => `${f.data(p.actor)}${deputy(p, f)}${comment(p, f)}`,
+    },
   },
   APPROVAL_OVERDUE: {
     title: {
@@ -206,15 +226,18 @@ const NOTICES: Record<string, { title: Texts; body: Texts }> = {
   },
   FOLLOW_UP_ASSIGNED: {
     title: { 'zh-CN': (p) => `${p.number} 跟进任务已分配给您`, en: (p) => `${p.number}: a follow-up task is yours` },
-    body: { 'zh-CN': (p, f) => `${p.actor}：${f.lines(p.instructions)}`, en: (p, f) => `${p.actor}: ${f.lines(p.instructions)}` },
+    body: {
+      'zh-CN': (p, f) => `${f.data(p.actor)}：${f.lines(p.instructions)}`,
+      en: (p, f) => `${f.data(p.actor)}: ${f.lines(p.instructions)}`,
+    },
   },
   CUSTOMER_ACCEPTED: {
     title: { 'zh-CN': (p) => `${p.number} 客户已确认`, en: (p) => `${p.number}: the customer accepted` },
-    body: { 'zh-CN': (p) => String(p.note ?? ''), en: (p) => String(p.note ?? '') },
+    body: { 'zh-CN': (p, f) => f.data(p.note), en: (p, f) => f.data(p.note) },
   },
   CUSTOMER_DECLINED: {
     title: { 'zh-CN': (p) => `${p.number} 客户已拒绝`, en: (p) => `${p.number}: the customer declined` },
-    body: { 'zh-CN': (p) => String(p.note ?? ''), en: (p) => String(p.note ?? '') },
+    body: { 'zh-CN': (p, f) => f.data(p.note), en: (p, f) => f.data(p.note) },
   },
   CONFIRMATION_EXPIRED: {
     title: { 'zh-CN': (p) => `${p.number} 客户确认链接已过期`, en: (p) => `${p.number}: the customer's link expired` },
@@ -249,8 +272,11 @@ const NOTICES: Record<string, { title: Texts; body: Texts }> = {
     body: { 'zh-CN': (p) => String(p.zh ?? ''), en: (p) => String(p.en ?? '') },
   },
   MENTIONED: {
-    title: { 'zh-CN': (p) => `${p.number} ${p.actor} 在评论中提到了您`, en: (p) => `${p.number}: ${p.actor} mentioned you` },
-    body: { 'zh-CN': (p) => String(p.excerpt ?? ''), en: (p) => String(p.excerpt ?? '') },
+    title: {
+      'zh-CN': (p, f) => `${p.number} ${f.data(p.actor)} 在评论中提到了您`,
+      en: (p, f) => `${p.number}: ${f.data(p.actor)} mentioned you`,
+    },
+    body: { 'zh-CN': (p, f) => f.data(p.excerpt), en: (p, f) => f.data(p.excerpt) },
   },
   WEBHOOK_DISABLED: {
     title: { 'zh-CN': (p) => `Webhook 已停用：${p.host}`, en: (p) => `Webhook disabled: ${p.host}` },
@@ -264,10 +290,14 @@ export function isNoticeKey(key: string): key is NoticeKey {
   return Object.hasOwn(NOTICES, key);
 }
 
+function render(message: Message, f: Formatter): string {
+  const texts = TEXTS[message.key];
+  return texts ? texts[f.lang](message.params ?? {}, f) : message.key;
+}
+
 /** One line in the reader's language; an unknown key shows as itself (never an empty text). */
 export function renderText(message: Message, lang: Language): string {
-  const texts = TEXTS[message.key];
-  return texts ? texts[lang](message.params ?? {}, formatter(lang)) : message.key;
+  return render(message, formatter(lang));
 }
 
 /** Several lines (a task's instructions). */
@@ -277,8 +307,38 @@ export function renderLines(messages: readonly Message[], lang: Language): strin
 
 /** A notification's title and body in the reader's language. */
 export function renderNotice(key: string, params: Params | null | undefined, lang: Language): { title: string; body: string } {
+  return noticeWith(key, params, formatter(lang));
+}
+
+function noticeWith(key: string, params: Params | null | undefined, f: Formatter): { title: string; body: string } {
   const notice = NOTICES[key];
   if (!notice) return { title: key, body: '' };
-  const f = formatter(lang);
-  return { title: notice.title[lang](params ?? {}, f), body: notice.body[lang](params ?? {}, f) };
+  return { title: notice.title[f.lang](params ?? {}, f), body: notice.body[f.lang](params ?? {}, f) };
+}
+
+/**
+ * A rendered text in parts that alternate: ours at even positions, data (a name, a comment) at odd
+ * ones, which the SPA marks as such. A list of strings keeps the query cost of a plain field.
+ */
+export type TextParts = string[];
+
+function parts(marked: string): TextParts {
+  return marked.replaceAll(DATA_END, DATA_START).split(DATA_START);
+}
+
+/** A text of ours kept as it was stored (rows from before message keys): one part, not data. */
+export function storedParts(text: string): TextParts {
+  return [text];
+}
+
+/** Like renderLines, in parts. */
+export function renderLineParts(messages: readonly Message[], lang: Language): TextParts {
+  const f = formatter(lang, true);
+  return parts(messages.map((m) => render(m, f)).join('\n'));
+}
+
+/** Like renderNotice, in parts. */
+export function renderNoticeParts(key: string, params: Params | null | undefined, lang: Language): { title: TextParts; body: TextParts } {
+  const notice = noticeWith(key, params, formatter(lang, true));
+  return { title: parts(notice.title), body: parts(notice.body) };
 }

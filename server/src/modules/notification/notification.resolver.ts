@@ -3,7 +3,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import { ConnectionType, pageRequest } from '../../common/pagination.js';
 import { MailMessage } from './mail-message.entity.js';
 import { Notification } from './notification.entity.js';
-import { renderNotice } from './messages.js';
+import { renderNotice, renderNoticeParts, storedParts } from './messages.js';
 import { readerLanguage } from './reader-language.js';
 
 const NotificationConnection = ConnectionType('Notification', Notification);
@@ -47,5 +47,16 @@ export class NotificationResolver {
   @FieldResolver(() => String, { description: 'In the reader’s language' })
   async body(@Root() n: Notification, @Ctx() ctx: RequestContext) {
     return n.messageKey ? renderNotice(n.messageKey, n.params, await readerLanguage(ctx)).body : n.body;
+  }
+
+  // Rows from before message keys keep their stored text, as one part of ours.
+  @FieldResolver(() => [String], { description: '`title` in parts: ours at even positions, data (names, comments) at odd ones' })
+  async titleParts(@Root() n: Notification, @Ctx() ctx: RequestContext) {
+    return n.messageKey ? renderNoticeParts(n.messageKey, n.params, await readerLanguage(ctx)).title : storedParts(n.title);
+  }
+
+  @FieldResolver(() => [String], { description: '`body` in parts: ours at even positions, data (names, comments) at odd ones' })
+  async bodyParts(@Root() n: Notification, @Ctx() ctx: RequestContext) {
+    return n.messageKey ? renderNoticeParts(n.messageKey, n.params, await readerLanguage(ctx)).body : storedParts(n.body);
   }
 }

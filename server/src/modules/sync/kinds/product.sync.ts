@@ -1,4 +1,5 @@
 import { Field, InputType } from 'type-graphql';
+import { unitCode } from '@ot/shared';
 import { Product, ProductStatus } from '../../order/product.entity.js';
 import type { SyncKind } from '../sync-kind.js';
 import { SyncRecordInput, SyncRecordKind } from '../sync-record.js';
@@ -11,7 +12,10 @@ export class ProductSyncInput extends SyncRecordInput {
   name?: string | null;
   @Field(() => String, { nullable: true })
   nameEn?: string | null;
-  @Field(() => String, { nullable: true, description: 'Unit of measure, e.g. "pcs"' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Unit of measure: PCS, ITEM, UNIT, SET (or 个, 件, 台, 套, pcs …, stored as the code); other units are kept as sent',
+  })
   unit?: string | null;
   @Field(() => String, { nullable: true, description: 'Decimal string, 2 places' })
   listPrice?: string | null;
@@ -24,7 +28,7 @@ function values(row: ProductSyncInput) {
     sku: row.sku!.trim(),
     name: row.name!.trim(),
     nameEn: row.nameEn?.trim() || null,
-    unit: row.unit!.trim(),
+    unit: unitCode(row.unit!),
     listPrice: row.listPrice!.trim(),
     status: row.status ?? ProductStatus.ACTIVE,
   };
