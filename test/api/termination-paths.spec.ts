@@ -296,6 +296,25 @@ describe('a blocker that appears before the effect', () => {
       `select 1 from notification n join app_user u on u.id = n.user_id where u.email = 'clerk@example.com' and n.kind = 'EFFECT_BLOCKED'`,
     );
     expect(notified.length).toBe(1);
+    // The clerk reads why in their own language, the line concerned included (one catalogue by code).
+    const blockedNotice = async () =>
+      (
+        await wf.as<{ notifications: { edges: { node: { kind: string; title: string; body: string } }[] } }>(
+          'clerk@example.com',
+          `{ notifications(first: 20) { edges { node { kind title body } } } }`,
+        )
+      ).notifications.edges
+        .map((e) => e.node)
+        .find((n) => n.kind === 'EFFECT_BLOCKED')!;
+    const lineNo = String(flagged.effectBlockers[0]!.subject ?? '');
+    expect(lineNo).not.toBe('');
+    expect(await blockedNotice()).toMatchObject({ title: `${t.number} 无法生效`, body: `第 ${lineNo} 行：终止数量超过未结数量。` });
+    await server.sql(`update app_user set language = 'en' where email = 'clerk@example.com'`);
+    expect(await blockedNotice()).toMatchObject({
+      title: `${t.number} could not take effect`,
+      body: `Line ${lineNo}: more than the open quantity.`,
+    });
+    await server.sql(`update app_user set language = 'zh-CN' where email = 'clerk@example.com'`);
 
     const retry = `mutation($id: ID!, $key: String) { retryTerminationEffect(terminationId: $id, idempotencyKey: $key) { __typename ... on ErrorResult { code } } }`;
     expect(

@@ -23,7 +23,7 @@ export const TERMINATION_FIELDS = `id number status version scope customerConfir
   customerConfirmation { status recipient expiresAt preferredResolution }
   settlement { kind status refundDue cancellationFee feeOutstanding }
   followUpTasks { id kind department status outcome instructions }
-  effectBlockers { code message }
+  effectBlockers { code message subject }
   auditTrail { action actorName actorType data }`;
 
 export interface Step {
@@ -42,7 +42,7 @@ export interface TerminationView {
   customerConfirmation: { status: string; recipient: string; preferredResolution: string | null } | null;
   settlement: { kind: string; status: string; refundDue: string; cancellationFee: string; feeOutstanding: string } | null;
   followUpTasks: { id: string; kind: string; department: string; status: string; outcome: string | null; instructions: string }[];
-  effectBlockers: { code: string; message: string }[];
+  effectBlockers: { code: string; message: string; subject: string | null }[];
   auditTrail: { action: string; actorName: string; actorType: string; data: Record<string, unknown> }[];
 }
 

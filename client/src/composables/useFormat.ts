@@ -35,7 +35,6 @@ export type EnumGroup = keyof Pick<
   | 'mailStatus'
   | 'auditAction'
   | 'actorType'
-  | 'impactIssue'
   | 'customerNoticeKind'
   | 'noticeChannel'
   | 'supplierNoticeChannel'

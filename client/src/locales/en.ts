@@ -66,6 +66,7 @@ const en: MessageSchema = {
     department: 'Department',
     overdue: 'Overdue',
     underAMinute: 'under a minute',
+    shortSearch: ' (numbers are searched from {min} characters on)',
   },
   login: {
     title: 'Sign in',

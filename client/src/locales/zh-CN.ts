@@ -67,6 +67,7 @@ const zhCN = {
     department: '部门',
     overdue: '已超时',
     underAMinute: '不到 1 分钟',
+    shortSearch: '（编号至少输入 {min} 个字符才会查找）',
   },
   login: {
     title: '登录',

@@ -14,7 +14,7 @@ export function effectNoticesSubscriber(notifications: NotificationService) {
       const t = await terminationOf(scope, event);
       await notifications.toUsers(scope, [t.requestedBy.id], {
         kind: 'EFFECT_BLOCKED',
-        params: { number: t.number, blockers: event.data.blockers.map((b) => b.message).join(' ') },
+        params: { number: t.number, blockers: event.data.blockers },
         link: terminationLink(t),
         terminationId: t.id,
       });

@@ -4,7 +4,7 @@
  * "已批准 approved" mixes. Money, departments and enum values are rendered by label per language.
  */
 
-import { isUnitCode, unitCode, type UnitCode } from '@ot/shared';
+import { impactIssueText, isUnitCode, unitCode, type ImpactIssueLike, type UnitCode } from '@ot/shared';
 
 export type Language = 'zh-CN' | 'en';
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
@@ -113,6 +113,10 @@ type Texts = Record<Language, Render>;
 /** " (代 王建国)" / " (deputy for 王建国)" when a deputy decided. */
 const deputy = (p: Params, f: Formatter) =>
   p.onBehalfOf ? (f.lang === 'en' ? ` (deputy for ${f.data(p.onBehalfOf)})` : `（代 ${f.data(p.onBehalfOf)}）`) : '';
+const blockers = (value: unknown, f: Formatter) =>
+  Array.isArray(value)
+    ? (value as ImpactIssueLike[]).map((b) => impactIssueText(b, f.lang)).join(f.lang === 'en' ? ' ' : '')
+    : String(value ?? '');
 const comment = (p: Params, f: Formatter) => (p.comment ? `: ${f.data(p.comment)}` : '');
 
 /** Single-line texts: follow-up instruction lines and notification bodies. */
@@ -204,7 +208,8 @@ const NOTICES: Record<string, { title: Texts; body: Texts }> = {
   },
   EFFECT_BLOCKED: {
     title: { 'zh-CN': (p) => `${p.number} 无法生效`, en: (p) => `${p.number} could not take effect` },
-    body: { 'zh-CN': (p) => String(p.blockers ?? ''), en: (p) => String(p.blockers ?? '') },
+    // Each blocker in the reader's language; rows from before kept the English messages joined.
+    body: { 'zh-CN': (p, f) => blockers(p.blockers, f), en: (p, f) => blockers(p.blockers, f) },
   },
   TERMINATION_EFFECTIVE: {
     title: { 'zh-CN': (p) => `${p.number} 已生效`, en: (p) => `${p.number} is effective` },

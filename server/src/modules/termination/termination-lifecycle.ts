@@ -102,7 +102,7 @@ export class TerminationLifecycle {
     const impact = await this.deps.impacts.compute(scope.em, { ...request, feeAdjustment: t.feeAdjustment });
     const blockers = impact.blockers.filter((b) => b.code !== 'REASON_INACTIVE');
     if (blockers.length) {
-      t.effectBlockers = blockers.map((b) => ({ code: b.code, message: b.message }));
+      t.effectBlockers = blockers.map((b) => ({ code: b.code, message: b.message, subject: b.subject ?? null }));
       t.effectBlockedAt = new Date();
       await this.deps.events.terminationChanged(scope, t, actor, 'termination.effect_blocked', { blockers: t.effectBlockers });
       return false;

@@ -47,6 +47,8 @@ export interface AppliedPurchaseOrderChangeRecord {
 export interface EffectBlocker {
   code: string;
   message: string;
+  /** The line, purchase order or shipment it concerns (absent on blockers stored before it was kept). */
+  subject?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -1,4 +1,5 @@
 import type { TerminationEvent, TerminationStatus } from '@ot/shared';
+import type { EffectBlocker } from './termination.entity.js';
 
 /** Data of a status change: where from, where to, the event of the transition table, and what the caller adds. */
 export interface TransitionData {
@@ -25,7 +26,7 @@ declare module '../../kernel/domain-events.js' {
       route: string[];
       customerConfirmationRequired: boolean;
     };
-    'termination.effect_blocked': { blockers: { code: string; message: string }[] };
+    'termination.effect_blocked': { blockers: EffectBlocker[] };
     'termination.effect_applied': {
       orderStatus: string;
       purchaseOrders: { number: string; action: string; lines: { sku: string; before: number; cancelled: number; after: number }[] }[];

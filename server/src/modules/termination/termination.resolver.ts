@@ -201,7 +201,7 @@ export class TerminationResolver {
 
   @FieldResolver(() => [ImpactIssue], { description: 'Why the last attempt to take effect was refused' })
   effectBlockers(@Root() t: Termination) {
-    return (t.effectBlockers ?? []).map((b) => ({ ...b, subject: null }));
+    return (t.effectBlockers ?? []).map((b) => ({ ...b, subject: b.subject ?? null }));
   }
 
   @FieldResolver(() => [String], { description: 'Lifecycle events possible from the current status' })
