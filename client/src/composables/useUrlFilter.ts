@@ -1,3 +1,4 @@
+import { MIN_NUMBER_FRAGMENT, searchesNumbers } from '@ot/shared';
 import { computed, reactive, watch } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import { useDebouncedFn } from './useDebouncedFn';
@@ -37,6 +38,14 @@ export function parseSearchAndStatus<S extends string>(text: QueryText, statuses
 /** The search and status inputs written back to the query: spread into `queryOf`. */
 export function searchAndStatusQuery(inputs: { search: string; status: readonly string[] }): LocationQueryRaw {
   return { q: inputs.search.trim() || undefined, status: inputs.status.length ? inputs.status.join(',') : undefined };
+}
+
+/**
+ * An empty list's text, with a hint when the search was too short to be looked for inside numbers
+ * (the server matches only names then).
+ */
+export function emptyListText(search: string, empty: string, t: (key: string, values: Record<string, unknown>) => string): string {
+  return search && !searchesNumbers(search) ? `${empty}${t('common.shortSearch', { min: MIN_NUMBER_FRAGMENT })}` : empty;
 }
 
 /** The search and status in force as the list's GraphQL filter has them (null: no filter). */

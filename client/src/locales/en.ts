@@ -542,29 +542,6 @@ const en: MessageSchema = {
     CUSTOMER: 'Customer',
     SYSTEM: 'System',
   },
-  impactIssue: {
-    ORDER_TERMINATED: 'The order is already terminated.',
-    ORDER_FULLY_SHIPPED: 'Every line is shipped or terminated; nothing is left to terminate.',
-    REASON_INACTIVE: 'This reason is no longer in use.',
-    TERMINATION_ACTIVE: 'Termination {subject} is already running for this order.',
-    NO_LINES: 'Choose at least one line.',
-    LINE_NOT_IN_ORDER: 'Line {subject} is not a line of this order.',
-    DUPLICATE_LINE: 'Line {subject} is listed twice.',
-    QUANTITY_INVALID: 'Line {subject}: the quantity must be a whole number of at least 1.',
-    QUANTITY_ABOVE_OPEN: 'Line {subject}: more than the open quantity.',
-    PO_RECEIVED: '{subject}: the goods were received already; they stay in stock.',
-    PO_PARTIALLY_RECEIVED: '{subject}: partly received; only the open quantity can be cancelled.',
-    SHARED_PURCHASE_ORDER: '{subject} also buys for other orders; it is reduced, not cancelled.',
-    FEE_NOT_CHARGED:
-      'No cancellation fee: the buyer does not cause this termination, and the contract charges the fee only when the buyer does.',
-    FEE_ADJUSTED: 'Finance adjusted the cancellation fee (see Finance).',
-    FEE_ADJUSTMENT_CAPPED: 'The adjusted fee is above what the contract now allows; the contract maximum is charged.',
-    SHIPMENT_IN_TRANSIT: 'Shipment {subject} is on its way; this termination cannot recall it.',
-    SUPPLIER_PENALTY: 'Suppliers will charge cancellation penalties (see Purchasing).',
-    EXCHANGE_RATE_MISSING:
-      'No exchange rate from {subject} into the base currency is on record: the amount cannot be compared with the approval thresholds, so management approval is required (Administration → Exchange rates).',
-    WITHIN_NOTICE_PERIOD: "Delivery is due inside the contract's notice period.",
-  },
   live: {
     state: {
       idle: 'Offline',

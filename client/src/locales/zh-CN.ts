@@ -544,28 +544,6 @@ const zhCN = {
     CUSTOMER: '客户',
     SYSTEM: '系统',
   },
-  // Blockers and warnings of an impact, by code; {subject} is the line, PO or shipment concerned.
-  impactIssue: {
-    ORDER_TERMINATED: '订单已经终止。',
-    ORDER_FULLY_SHIPPED: '所有订单行都已发货或终止，没有可终止的数量。',
-    REASON_INACTIVE: '此终止原因已停用。',
-    TERMINATION_ACTIVE: '此订单已有进行中的终止申请 {subject}。',
-    NO_LINES: '请至少选择一个订单行。',
-    LINE_NOT_IN_ORDER: '订单行 {subject} 不属于此订单。',
-    DUPLICATE_LINE: '第 {subject} 行重复。',
-    QUANTITY_INVALID: '第 {subject} 行：数量须为不小于 1 的整数。',
-    QUANTITY_ABOVE_OPEN: '第 {subject} 行：终止数量超过未结数量。',
-    PO_RECEIVED: '{subject}：货物已入库，将留在库存中。',
-    PO_PARTIALLY_RECEIVED: '{subject}：已部分收货，只能取消未结数量。',
-    SHARED_PURCHASE_ORDER: '{subject} 同时为其他订单采购，将减量而不是整单取消。',
-    FEE_NOT_CHARGED: '不收取违约金：终止并非因买方原因，合同仅在因买方原因终止时收取违约金。',
-    FEE_ADJUSTED: '财务已调整违约金（见财务部分）。',
-    FEE_ADJUSTMENT_CAPPED: '调整后的违约金高于合同现允许的上限，按上限收取。',
-    SHIPMENT_IN_TRANSIT: '发货单 {subject} 已在途，本次终止无法召回。',
-    SUPPLIER_PENALTY: '供应商将收取取消违约金（见采购部分）。',
-    EXCHANGE_RATE_MISSING: '没有 {subject} 折算为本位币的汇率，无法与审批金额阈值比较，因此需总经办审批（系统管理 → 汇率）。',
-    WITHIN_NOTICE_PERIOD: '交货日期已在合同约定的通知期内。',
-  },
   live: {
     state: {
       idle: '未连接',

@@ -1,3 +1,5 @@
+import { searchesNumbers } from '@ot/shared';
+
 /**
  * The free-text search of the order and termination lists, written so that PostgreSQL answers it
  * from indexes whatever the table sizes: each way to match (number, customer name) is its own
@@ -8,14 +10,6 @@
  * one- or two-character fragment of a number matches most orders anyway. Customer names match
  * from the first character (Chinese names are often two: "华东").
  */
-
-/** The shortest search term matched inside order and termination numbers. */
-export const MIN_NUMBER_FRAGMENT = 3;
-
-/** Whether `term` (trimmed) is long enough to be looked for inside numbers. */
-export function searchesNumbers(term: string): boolean {
-  return [...term].length >= MIN_NUMBER_FRAGMENT;
-}
 
 /**
  * SQL selecting the ids of the sales orders whose number (when `term` is long enough) or whose
