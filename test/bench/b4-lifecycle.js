@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import WebSocket from 'ws';
-import { SERVER_DIST, freePort, log, round, rssMiB, sleep, startApi, withPg } from './lib/common.js';
+import { BENCH_DIR, SERVER_DIST, freePort, log, round, rssMiB, sleep, startApi, withPg } from './lib/common.js';
 import { freshOrders } from './lib/database.js';
 import { lifecycleTokens, runLifecycleClients } from './lib/lifecycles.js';
 
@@ -153,6 +153,12 @@ async function runContender(label, dist, { clients, durationSec, heap, sampleSec
       `B4 ${label}: ${res.completed} lifecycles in ${round(res.elapsedSec, 1)} s = ${round(res.lifecyclesPerSec, 2)}/s, ${res.errorCount} errors; RSS ${rssBefore} → ${rssAfter} MiB`,
     );
     for (const e of res.errors.slice(0, 5)) log(`  error: ${e}`);
+    // The API's own account of what went wrong (its log lines, by request id), kept beside the results.
+    if (res.errorCount) {
+      const file = path.join(BENCH_DIR, 'results', `b4-${label}-api.log`);
+      fs.writeFileSync(file, api.output());
+      log(`  the API's log: ${path.relative(process.cwd(), file)}`);
+    }
     return { label, dist, ...res, rssMiB: { before: rssBefore, after: rssAfter, samples: rssSamples }, heapSamples };
   } finally {
     session?.close();
