@@ -139,7 +139,7 @@ export class TerminationService {
    */
   async submitMany(
     ctx: RequestContext,
-    orders: readonly { orderId: string; lines: { lineId: string; quantity: number }[] }[],
+    orders: readonly { orderId: string; lines?: { lineId: string; quantity: number }[] | null }[],
     request: { reasonCode: string; explanation: string; fault?: TerminationFault; bulkRunId?: string },
   ): Promise<Map<string, { termination: Termination } | { refusal: ErrorResult }>> {
     const explanation = request.explanation.trim();
