@@ -185,16 +185,24 @@ export class BulkTerminationService {
       await em.flush();
       this.publish(run);
     }
-    for (;;) {
-      const batch = await em.getConnection().execute<AffectedOrder[]>(
-        `${AFFECTED_SQL}
+    // The orders still to do, read once: a restarted job reads them again, so none is done twice.
+    const pending = (s: string) => `${AFFECTED_SQL}
            and not exists (select 1 from termination t where t.order_id = o.id and t.bulk_run_id = ?)
            and not exists (select 1 from bulk_termination_item i where i.order_id = o.id and i.run_id = ?)
-         group by o.id, o.number, c.name, o.currency order by o.number limit ${Number(this.batchSize)}`,
-        [run.productSku, run.id, run.id],
-      );
-      if (!batch.length) break;
-      await this.terminateChunk(ctx, run, batch);
+           ${s}
+         group by o.id, o.number, c.name, o.currency order by o.number`;
+    const todo = (await em.getConnection().execute<AffectedOrder[]>(pending(''), [run.productSku, run.id, run.id])).map((o) => o.order_id);
+    for (let done = 0; done < todo.length; done += this.batchSize) {
+      // Each chunk's lines as they are now, and only the orders still to do (a twin worker may have done some).
+      const chunk = await em
+        .getConnection()
+        .execute<AffectedOrder[]>(pending(`and o.id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`), [
+          run.productSku,
+          run.id,
+          run.id,
+          JSON.stringify(todo.slice(done, done + this.batchSize)),
+        ]);
+      if (chunk.length) await this.terminateChunk(ctx, run, chunk);
       await this.recount(em, run);
       this.publish(run);
       this.faults.check('bulk.afterBatch');
