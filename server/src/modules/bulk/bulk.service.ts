@@ -47,7 +47,7 @@ export class BulkTerminationService {
     private readonly events: EventPublisher,
     private readonly faults: FaultInjector,
     private readonly domainEvents: DomainEvents,
-    /** Orders per batch: progress is published and a crash loses nothing between batches. */
+    /** Orders per chunk (one transaction each): progress is published and a crash loses nothing between chunks. */
     private readonly batchSize = 200,
   ) {}
 
