@@ -190,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: Number(env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     confirmationValidityHours: Number(env.CONFIRMATION_VALIDITY_HOURS ?? 7 * 24),
     faultInjection: !production && bool(env.FAULT_INJECTION, false),
-    bulkBatchSize: Math.max(1, Math.min(500, Number(env.BULK_BATCH_SIZE ?? 50))),
+    bulkBatchSize: Math.max(1, Math.min(500, Number(env.BULK_BATCH_SIZE ?? 200))),
     importDir: path.resolve(REPO_ROOT, env.DATA_DIR ?? '.data', 'imports'),
     importMaxBytes: positiveInteger(env.IMPORT_MAX_BYTES, 50 * 1_048_576, 'IMPORT_MAX_BYTES'),
     importChunkSize: Math.min(500, positiveInteger(env.IMPORT_CHUNK_SIZE, 500, 'IMPORT_CHUNK_SIZE')),

@@ -5,23 +5,19 @@ import type {
   OrderLineFacts,
   PurchaseOrderFacts,
   PurchaseOrderLineFacts,
-  ReservationFacts,
   ShipmentFacts,
 } from '../modules/termination/impact-calculation.js';
+import { readImpactFactsOf, type FactsQuery, type OrderRowFacts, type ReservationRow } from '../modules/termination/impact-facts.js';
+
+export type { ReservationRow };
 
 /*
- * The facts the product's impact calculation reads, loaded with a handful of SQL statements for a
- * whole batch of orders instead of through the ORM order by order.
+ * The facts of a batch of orders for the impact calculation, read by the product's own reader
+ * (impact-facts.ts) for the whole batch in one statement, arranged so that what the seed's effects
+ * change is seen by the later orders of the batch.
  */
 
-/** An active reservation, with what releasing it changes besides itself. */
-export interface ReservationRow extends ReservationFacts {
-  warehouseId: string;
-  productId: string;
-}
-
-export interface OrderRow {
-  order: ImpactFacts['order'];
+export interface OrderRow extends OrderRowFacts {
   contract: ImpactFacts['contract'];
   lines: OrderLineFacts[];
   purchaseOrderIds: string[];
@@ -29,10 +25,6 @@ export interface OrderRow {
   shipments: ShipmentFacts[];
   invoiceAmounts: string[];
   paymentAmounts: string[];
-  customerId: string;
-  customerEmail: string;
-  /** Midnight of the order date, China time (ms). */
-  orderDay: number;
 }
 
 /**
@@ -100,96 +92,39 @@ export function factsOf(rows: BatchRows, order: OrderRow, policy: Policy, at: Da
   };
 }
 
-/** One row of a query per item, with the order it belongs to. */
-type OfOrder<T> = T & { orderId: string };
-
-export async function loadBatchRows(client: pg.Client, ids: string[]): Promise<BatchRows> {
-  const query = async <T extends object>(sql: string, params: unknown[] = [ids]) => (await client.query<T>(sql, params)).rows;
-  // Contracts once each: many orders share one, and their clauses are the bulk of the data.
-  const contracts = await query<ImpactFacts['contract'] & { id: string }>(
-    `select id, fee_schedule as "feeSchedule", clauses, notice_days as "noticeDays",
-            customer_confirmation_required as "customerConfirmationRequired"
-       from contract where id in (select contract_id from sales_order where id = any($1::uuid[]))`,
-  );
-  const contractById = new Map(contracts.map(({ id, ...contract }) => [id, contract]));
-  const orders = await query<
-    Omit<OrderRow, 'contract' | 'lines' | 'purchaseOrderIds' | 'reservations' | 'shipments'> & { contractId: string }
-  >(
-    `select json_build_object('id', o.id, 'number', o.number, 'status', o.status, 'stage', o.stage, 'currency', o.currency,
-                              'totalAmount', o.total_amount::text, 'requestedDeliveryDate', o.requested_delivery_date::text) as "order",
-            o.contract_id as "contractId",
-            array(select i.amount::text from invoice i where i.order_id = o.id) as "invoiceAmounts",
-            array(select p.amount::text from payment p where p.order_id = o.id) as "paymentAmounts",
-            o.customer_id as "customerId", c.email as "customerEmail",
-            extract(epoch from o.order_date::timestamp at time zone 'Asia/Shanghai')::float8 * 1000 as "orderDay"
-       from sales_order o join customer c on c.id = o.customer_id
-      where o.id = any($1::uuid[])`,
-  );
-  const lines = await query<OfOrder<OrderLineFacts>>(
-    `select l.order_id as "orderId", l.id, l.line_no as "lineNo", p.sku, p.name as "productName", l.quantity,
-            l.quantity - l.shipped_quantity - l.terminated_quantity as "openQuantity", l.terminated_quantity as "terminatedQuantity",
-            l.unit_price::text as "unitPrice"
-       from sales_order_line l join product p on p.id = l.product_id
-      where l.order_id = any($1::uuid[]) order by l.order_id, l.line_no`,
-  );
-  // Every line of every purchase order buying for the batch, whichever order it buys for.
-  const poLines = await query<PurchaseOrderLineFacts>(
-    `select pol.id, pol.purchase_order_id as "purchaseOrderId", pol.sales_order_line_id as "salesOrderLineId",
-            json_build_object('id', o.id, 'number', o.number, 'customerName', c.name) as "salesOrder",
-            p.sku, pol.quantity, pol.received_quantity as "receivedQuantity", pol.cancelled_quantity as "cancelledQuantity",
-            pol.unit_cost::text as "unitCost"
-       from purchase_order_line pol
-       join sales_order_line l on l.id = pol.sales_order_line_id
-       join sales_order o on o.id = l.order_id
-       join customer c on c.id = o.customer_id
-       join product p on p.id = pol.product_id
-      where pol.purchase_order_id in (select x.purchase_order_id from purchase_order_line x
-                                        join sales_order_line xl on xl.id = x.sales_order_line_id
-                                       where xl.order_id = any($1::uuid[]))
-      order by pol.id`,
-  );
-  const purchaseOrders = await query<PurchaseOrderFacts>(
-    `select po.id, po.number, s.name as "supplierName", po.status, po.currency,
-            po.cancellation_penalty_rate::text as "cancellationPenaltyRate"
-       from purchase_order po join supplier s on s.id = po.supplier_id where po.id = any($1::uuid[])`,
-    [[...new Set(poLines.map((l) => l.purchaseOrderId))]],
-  );
-  const reservations = await query<OfOrder<ReservationRow>>(
-    `select l.order_id as "orderId", r.id, r.sales_order_line_id as "salesOrderLineId", p.sku, w.code as "warehouseCode",
-            w.name as "warehouseName", r.quantity, r.warehouse_id as "warehouseId", r.product_id as "productId"
-       from reservation r
-       join sales_order_line l on l.id = r.sales_order_line_id
-       join warehouse w on w.id = r.warehouse_id
-       join product p on p.id = r.product_id
-      where l.order_id = any($1::uuid[]) and r.status = 'ACTIVE'
-      order by r.created_at, r.id`,
-  );
-  const shipments = await query<OfOrder<ShipmentFacts>>(
-    `select s.order_id as "orderId", s.line_id as "salesOrderLineId", s.number, p.sku, s.quantity, s.status, s.carrier
-       from shipment s join sales_order_line l on l.id = s.line_id join product p on p.id = l.product_id
-      where s.order_id = any($1::uuid[]) order by s.shipped_at, s.id`,
-  );
-
-  const rows: BatchRows = {
-    orders: new Map(
-      orders.map(({ contractId, ...o }) => [
-        o.order.id,
-        { ...o, contract: contractById.get(contractId)!, lines: [], purchaseOrderIds: [], reservations: [], shipments: [] },
-      ]),
-    ),
-    purchaseOrders: new Map(purchaseOrders.map((po) => [po.id, po])),
-    purchaseOrderLines: new Map(),
+/** The facts reader's query on a pg client: its `?` placeholders become `$1`, `$2`, … */
+function pgQuery(client: pg.Client): FactsQuery {
+  return async <T>(sql: string, params: unknown[]) => {
+    let n = 0;
+    return (
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
   };
-  const distribute = <T>(items: OfOrder<T>[], list: (order: OrderRow) => T[]) => {
-    for (const { orderId, ...item } of items) list(rows.orders.get(orderId)!).push(item as T);
-  };
-  distribute(lines, (o) => o.lines);
-  distribute(reservations, (o) => o.reservations);
-  distribute(shipments, (o) => o.shipments);
-  for (const line of poLines) {
-    rows.purchaseOrderLines.set(line.purchaseOrderId, [...(rows.purchaseOrderLines.get(line.purchaseOrderId) ?? []), line]);
-    const buyer = rows.orders.get(line.salesOrder.id);
-    if (buyer && !buyer.purchaseOrderIds.includes(line.purchaseOrderId)) buyer.purchaseOrderIds.push(line.purchaseOrderId);
+}
+
+/** The rows of a batch, read by the impact's own facts reader (readImpactFactsOf) in one statement. */
+export async function loadBatchRows(client: pg.Client, ids: string[], baseCurrency: string): Promise<BatchRows> {
+  const read = await readImpactFactsOf(pgQuery(client), ids, baseCurrency, new Date(), { orderRow: true });
+  const rows: BatchRows = { orders: new Map(), purchaseOrders: new Map(), purchaseOrderLines: new Map() };
+  for (const [id, { facts, orderRow }] of read) {
+    // The first order that reads a purchase order holds the batch's copy of it and its lines.
+    for (const po of facts.purchaseOrders) if (!rows.purchaseOrders.has(po.id)) rows.purchaseOrders.set(po.id, po);
+    const linesOf = new Map<string, PurchaseOrderLineFacts[]>();
+    for (const l of facts.purchaseOrderLines) linesOf.set(l.purchaseOrderId, [...(linesOf.get(l.purchaseOrderId) ?? []), l]);
+    for (const [poId, lines] of linesOf) if (!rows.purchaseOrderLines.has(poId)) rows.purchaseOrderLines.set(poId, lines);
+    rows.orders.set(id, {
+      ...orderRow!,
+      contract: facts.contract,
+      lines: facts.lines,
+      purchaseOrderIds: facts.purchaseOrders.map((po) => po.id),
+      reservations: facts.reservations,
+      shipments: facts.shipments,
+      invoiceAmounts: facts.invoiceAmounts,
+      paymentAmounts: facts.paymentAmounts,
+    });
   }
   return rows;
 }

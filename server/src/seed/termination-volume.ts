@@ -656,6 +656,7 @@ export async function seedTerminationVolume(
     const batchRows = await loadBatchRows(
       client,
       slice.map((a) => a.order.id),
+      ref.policy.baseCurrency,
     );
     const batch: Batch = { rows: batchRows, tables: batchTables(), effects: new BatchEffects(batchRows) };
     for (const { status, order } of slice) {

@@ -1,4 +1,4 @@
-import { enqueueJobs, JOBS } from '../../kernel/jobs.js';
+import { enqueueJobs, JOBS, type JobSpec } from '../../kernel/jobs.js';
 import type { TransactionScope } from '../../kernel/transaction.js';
 import type { Termination } from '../termination/termination.entity.js';
 import { ApprovalStep, ApprovalStepStatus } from './approval-step.entity.js';
@@ -17,7 +17,19 @@ export async function activateNextStage(scope: TransactionScope, t: Termination,
         { termination: t, status: ApprovalStepStatus.WAITING },
         { orderBy: { stage: 'asc', department: 'asc', id: 'asc' } },
       );
-  if (!waiting.length) return [];
+  const { activated, slaJobs } = openStage(waiting);
+  // The stage's SLA checks, one statement however many departments it has.
+  await enqueueJobs(scope.em, slaJobs);
+  return activated;
+}
+
+/**
+ * Opens the lowest stage of `waiting` (a termination's waiting steps, lowest stage first) without
+ * a statement: its steps turn PENDING with their due times, and the SLA checks to enqueue are
+ * returned, so that a bulk run enqueues those of many terminations in one statement.
+ */
+export function openStage(waiting: readonly ApprovalStep[]): { activated: ApprovalStep[]; slaJobs: JobSpec[] } {
+  if (!waiting.length) return { activated: [], slaJobs: [] };
   const stage = waiting[0]!.stage;
   const now = new Date();
   const activated = waiting.filter((s) => s.stage === stage);
@@ -26,14 +38,10 @@ export async function activateNextStage(scope: TransactionScope, t: Termination,
     step.activatedAt = now;
     step.dueAt = new Date(now.getTime() + step.slaHours * 3_600_000);
   }
-  // The stage's SLA checks, one statement however many departments it has.
-  await enqueueJobs(
-    scope.em,
-    activated.map((step) => ({
-      name: JOBS.approvalSla,
-      payload: { stepId: step.id },
-      options: { runAt: step.dueAt!, jobKey: `approval-sla:${step.id}` },
-    })),
-  );
-  return activated;
+  const slaJobs = activated.map((step) => ({
+    name: JOBS.approvalSla,
+    payload: { stepId: step.id },
+    options: { runAt: step.dueAt!, jobKey: `approval-sla:${step.id}` },
+  }));
+  return { activated, slaJobs };
 }

@@ -47,8 +47,8 @@ export class BulkTerminationService {
     private readonly events: EventPublisher,
     private readonly faults: FaultInjector,
     private readonly domainEvents: DomainEvents,
-    /** Orders per batch: progress is published and a crash loses nothing between batches. */
-    private readonly batchSize = 50,
+    /** Orders per chunk (one transaction each): progress is published and a crash loses nothing between chunks. */
+    private readonly batchSize = 200,
   ) {}
 
   /** Every open order line with the product: what a bulk run would do. */
@@ -185,16 +185,24 @@ export class BulkTerminationService {
       await em.flush();
       this.publish(run);
     }
-    for (;;) {
-      const batch = await em.getConnection().execute<AffectedOrder[]>(
-        `${AFFECTED_SQL}
+    // The orders still to do, read once: a restarted job reads them again, so none is done twice.
+    const pending = (s: string) => `${AFFECTED_SQL}
            and not exists (select 1 from termination t where t.order_id = o.id and t.bulk_run_id = ?)
            and not exists (select 1 from bulk_termination_item i where i.order_id = o.id and i.run_id = ?)
-         group by o.id, o.number, c.name, o.currency order by o.number limit ${Number(this.batchSize)}`,
-        [run.productSku, run.id, run.id],
-      );
-      if (!batch.length) break;
-      for (const order of batch) await this.terminateOne(ctx, run, order);
+           ${s}
+         group by o.id, o.number, c.name, o.currency order by o.number`;
+    const todo = (await em.getConnection().execute<AffectedOrder[]>(pending(''), [run.productSku, run.id, run.id])).map((o) => o.order_id);
+    for (let done = 0; done < todo.length; done += this.batchSize) {
+      // Each chunk's lines as they are now, and only the orders still to do (a twin worker may have done some).
+      const chunk = await em
+        .getConnection()
+        .execute<AffectedOrder[]>(pending(`and o.id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`), [
+          run.productSku,
+          run.id,
+          run.id,
+          JSON.stringify(todo.slice(done, done + this.batchSize)),
+        ]);
+      if (chunk.length) await this.terminateChunk(ctx, run, chunk);
       await this.recount(em, run);
       this.publish(run);
       this.faults.check('bulk.afterBatch');
@@ -203,6 +211,54 @@ export class BulkTerminationService {
     run.finishedAt = new Date();
     await this.recount(em, run);
     this.publish(run);
+  }
+
+  /**
+   * A chunk of orders in one transaction (TerminationService.submitMany: the same impact, routing
+   * and refusals as one-by-one submission, a constant number of statements); the refused orders
+   * are recorded with their reason in one more statement. Should the chunk fail as a whole (an
+   * unexpected error rolls it back), its orders are submitted one by one, so that one bad order
+   * is recorded as FAILED and the others still go through.
+   */
+  private async terminateChunk(ctx: RequestContext, run: BulkTerminationRun, chunk: AffectedOrder[]): Promise<void> {
+    let results: Awaited<ReturnType<TerminationService['submitMany']>>;
+    try {
+      results = await this.terminations.submitMany(
+        ctx,
+        chunk.map((o) => ({ orderId: o.order_id, lines: o.lines })),
+        // Discontinuing a product is our decision, whatever reason was picked: no customer pays a fee for it.
+        { reasonCode: run.reasonCode, explanation: run.explanation, fault: TerminationFault.SELLER, bulkRunId: run.id },
+      );
+    } catch (error) {
+      ctx.logger.warn({ err: error, runId: run.id }, 'bulk chunk failed as a whole; its orders are submitted one by one');
+      for (const order of chunk) await this.terminateOne(ctx, run, order);
+      return;
+    }
+    const refused = chunk.flatMap((o) => {
+      const result = results.get(o.order_id)!;
+      return 'refusal' in result ? [{ order: o, refusal: result.refusal }] : [];
+    });
+    // A twin worker on the same run got there first: that is this run's termination, not a skip.
+    const active = refused.filter((r) => r.refusal.code === 'ACTIVE_TERMINATION_EXISTS').map((r) => r.order.order_id);
+    const ours = new Set(
+      active.length
+        ? (
+            await ctx.em
+              .getConnection()
+              .execute<{ order_id: string }[]>(
+                `select order_id from termination where bulk_run_id = ? and order_id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
+                [run.id, JSON.stringify(active)],
+              )
+          ).map((r) => r.order_id)
+        : [],
+    );
+    await this.recordOutcomes(
+      ctx,
+      run,
+      refused
+        .filter((r) => !ours.has(r.order.order_id))
+        .map((r) => ({ orderId: r.order.order_id, failed: false, code: r.refusal.code, message: r.refusal.message })),
+    );
   }
 
   private async terminateOne(ctx: RequestContext, run: BulkTerminationRun, order: AffectedOrder): Promise<void> {
@@ -227,12 +283,30 @@ export class BulkTerminationService {
       outcome = { code: 'INTERNAL_ERROR', message: 'Unexpected error; see the server log.', failed: true };
     }
     if (!outcome) return;
-    await ctx.em
-      .getConnection()
-      .execute(
-        `insert into bulk_termination_item (id, created_at, run_id, order_id, outcome, code, message) values (?, now(), ?, ?, ?, ?, ?) on conflict (run_id, order_id) do nothing`,
-        [randomUUID(), run.id, order.order_id, outcome.failed ? 'FAILED' : 'SKIPPED', outcome.code, outcome.message.slice(0, 1000)],
-      );
+    await this.recordOutcomes(ctx, run, [{ orderId: order.order_id, ...outcome }]);
+  }
+
+  /** Why these orders of the run got no termination, in one statement (a second record of an order is a no-op). */
+  private async recordOutcomes(
+    ctx: RequestContext,
+    run: BulkTerminationRun,
+    outcomes: { orderId: string; failed: boolean; code: string; message: string }[],
+  ): Promise<void> {
+    if (!outcomes.length) return;
+    const rows = outcomes.map((o) => ({
+      id: randomUUID(),
+      order_id: o.orderId,
+      outcome: o.failed ? 'FAILED' : 'SKIPPED',
+      code: o.code,
+      message: o.message.slice(0, 1000),
+    }));
+    await ctx.em.getConnection().execute(
+      `insert into bulk_termination_item (id, created_at, run_id, order_id, outcome, code, message)
+       select r.id, now(), ?, r.order_id, r.outcome, r.code, r.message
+         from json_to_recordset(?::json) as r(id uuid, order_id uuid, outcome text, code text, message text)
+       on conflict (run_id, order_id) do nothing`,
+      [run.id, JSON.stringify(rows)],
+    );
   }
 
   private async recount(em: RequestContext['em'], run: BulkTerminationRun): Promise<void> {

@@ -20,6 +20,21 @@ function forDeputies<N extends { link: string }>(notice: N, t: Termination): N {
   return { ...notice, link: terminationLink(t) };
 }
 
+/**
+ * The heads and deputies of these departments, read once per transaction and set of departments:
+ * a bulk run's chunk submits hundreds of terminations whose first stages name the same
+ * departments, and all of them are told as of the chunk's transaction.
+ */
+const recipientsByTransaction = new WeakMap<TransactionScope['em'], Map<string, ReturnType<typeof headsAndDeputiesOf>>>();
+function recipientsOf(scope: TransactionScope, departments: string[]): ReturnType<typeof headsAndDeputiesOf> {
+  let known = recipientsByTransaction.get(scope.em);
+  if (!known) recipientsByTransaction.set(scope.em, (known = new Map()));
+  const key = [...departments].sort().join(',');
+  let recipients = known.get(key);
+  if (!recipients) known.set(key, (recipients = headsAndDeputiesOf(scope.em, departments, new Date())));
+  return recipients;
+}
+
 /** Heads hear of approvals due and overdue; the requester hears of each decision. */
 export function approvalNoticesSubscriber(notifications: NotificationService) {
   const due = async (scope: TransactionScope, t: Termination, departments: string[]) => {
@@ -30,7 +45,7 @@ export function approvalNoticesSubscriber(notifications: NotificationService) {
       terminationId: t.id,
     };
     // Whoever stands in for a head now hears of it as the head does, linked to where a deputy decides.
-    const { heads, deputies } = await headsAndDeputiesOf(scope.em, departments, new Date());
+    const { heads, deputies } = await recipientsOf(scope, departments);
     notifications.toRecipients(scope, heads, notice);
     notifications.toRecipients(scope, deputies, forDeputies(notice, t));
   };

@@ -22,8 +22,8 @@ import { TerminationFault } from './termination-reason.entity.js';
 
 /*
  * What terminating (part of) an order would do, as a pure function of the facts read about it.
- * ImpactService reads the facts of one order through the ORM; the volume seed reads them for
- * thousands of orders with SQL. Both compute the impact here, so they can never disagree.
+ * One reader (impact-facts.ts) reads the facts of one order (preview, submission, effect) or of
+ * many (a bulk run's chunk, the volume seed); all compute the impact here, so they can never disagree.
  */
 
 export interface OrderLineFacts {

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { StoredRecord } from '../../kernel/idempotency.js';
 import type { ExchangeRateService } from '../currency/exchange-rate.service.js';
 import type { SalesOrder } from '../order/sales-order.entity.js';
-import { computeImpact, type ImpactInput } from './impact-calculation.js';
-import { readImpactFacts, type FactsExtras } from './impact-facts.js';
+import { computeImpact, type ImpactFacts, type ImpactInput } from './impact-calculation.js';
+import { emQuery, readImpactFacts, readImpactFactsOf, type FactsExtras } from './impact-facts.js';
 import type { TerminationImpact } from './impact.types.js';
 import { TerminationReason } from './termination-reason.entity.js';
 
@@ -19,6 +19,13 @@ export type SubmissionImpactRequest = Omit<ImpactRequest, 'reason' | 'excludeTer
   reasonCode: string;
   idempotency?: FactsExtras['idempotency'];
 };
+
+/** A submission's reason (null: none with that code), drawn number and impact (null without a reason). */
+export interface SubmissionImpact {
+  reason: TerminationReason | null;
+  number: string;
+  impact: TerminationImpact | null;
+}
 
 /**
  * Computes what terminating (part of) an order would do, from live data. Pure reading:
@@ -43,26 +50,53 @@ export class ImpactService {
   async computeForSubmission(
     em: EntityManager,
     request: SubmissionImpactRequest,
-  ): Promise<{
-    reason: TerminationReason | null;
-    number: string;
-    impact: TerminationImpact | null;
-    idempotencyRecord: StoredRecord | null;
-  }> {
+  ): Promise<SubmissionImpact & { idempotencyRecord: StoredRecord | null }> {
     const now = new Date();
     const { facts, reasonRow, number, idempotencyRecord } = await this.read(em, request.order, now, {
       reasonCode: request.reasonCode,
       drawNumber: true,
       idempotency: request.idempotency,
     });
-    if (!reasonRow) return { reason: null, number: number!, impact: null, idempotencyRecord };
+    return { ...this.submission(em, { ...facts, order: request.order }, reasonRow, number!, request, now), idempotencyRecord };
+  }
+
+  /** computeForSubmission for many orders of one reason, in ONE statement (a bulk run's chunk), by order id. */
+  async computeForSubmissions(
+    em: EntityManager,
+    requests: readonly Omit<SubmissionImpactRequest, 'reasonCode' | 'idempotency'>[],
+    reasonCode: string,
+  ): Promise<Map<string, SubmissionImpact>> {
+    const now = new Date();
+    const read = await readImpactFactsOf(
+      emQuery(em),
+      requests.map((r) => r.order.id),
+      this.rates.baseCurrency,
+      now,
+      { reasonCode, drawNumber: true },
+    );
+    const computed = new Map<string, SubmissionImpact>();
+    for (const request of requests) {
+      const facts = read.get(request.order.id);
+      if (!facts) throw new Error(`Order ${request.order.number} vanished while its impact was computed.`);
+      computed.set(
+        request.order.id,
+        this.submission(em, { ...facts.facts, order: request.order }, facts.reasonRow, facts.number!, request, now),
+      );
+    }
+    return computed;
+  }
+
+  private submission(
+    em: EntityManager,
+    facts: ImpactFacts,
+    reasonRow: Record<string, unknown> | null,
+    number: string,
+    request: Omit<ImpactInput, 'reason'>,
+    now: Date,
+  ): SubmissionImpact {
+    if (!reasonRow) return { reason: null, number, impact: null };
     const reason = em.map(TerminationReason, reasonRow);
-    return {
-      reason,
-      number: number!,
-      impact: computeImpact({ ...facts, order: request.order }, { ...request, reason }, now),
-      idempotencyRecord,
-    };
+    return { reason, number, impact: computeImpact(facts, { ...request, reason }, now) };
   }
 
   private async read(em: EntityManager, order: SalesOrder, now: Date, extras: FactsExtras) {

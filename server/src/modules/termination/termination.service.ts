@@ -14,15 +14,17 @@ import {
 import { TerminationBlockedError } from './termination-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
-import { activateNextStage } from '../approval/approval-stages.js';
+import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
+import { enqueueJobs, type JobSpec } from '../../kernel/jobs.js';
+import { ErrorResult } from '../../common/error-result.js';
+import { openStage } from '../approval/approval-stages.js';
 import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { findReplay, idempotencyClaim, replayFrom, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
 import { holdForTermination } from '../order/order-termination-status.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactService } from './impact.service.js';
-import type { TerminationImpactInput } from './impact.types.js';
+import type { TerminationImpact, TerminationImpactInput } from './impact.types.js';
 import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason, type TerminationFault } from './termination-reason.entity.js';
 import { lockTermination, type TerminationLifecycle } from './termination-lifecycle.js';
@@ -34,6 +36,26 @@ import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInpu
 /** The display number of a termination from the drawn sequence value, e.g. TR-2026-000042. */
 function terminationNumber(sequenceValue: string): string {
   return `TR-${new Date().getFullYear()}-${String(sequenceValue).padStart(6, '0')}`;
+}
+
+/**
+ * The refusals of a submission whose reason exists, in the order they are checked: one-by-one
+ * submissions and bulk runs both go through here.
+ */
+function guardSubmission(reason: TerminationReason, explanation: string, impact: TerminationImpact): void {
+  if (reason.explanationRequired && explanation.length < 10) {
+    refuse(InputError, 'VALIDATION_FAILED', `For "${reason.labelEn}" explain in at least 10 characters.`, { field: 'explanation' });
+  }
+  if (impact.blockers.length) {
+    const active = impact.blockers.find((b) => b.code === 'TERMINATION_ACTIVE');
+    if (active) refuse(ActiveTerminationExistsError, 'ACTIVE_TERMINATION_EXISTS', active.message);
+    refuse(TerminationBlockedError, 'TERMINATION_BLOCKED', impact.blockers.map((b) => b.message).join(' '), {
+      blockers: impact.blockers,
+    });
+  }
+  if (!impact.approvalRoute.length) {
+    refuse(ValidationError, 'VALIDATION_FAILED', 'No approval rule applies; an administrator must configure the approval policy.');
+  }
 }
 
 export class TerminationService {
@@ -80,66 +102,17 @@ export class TerminationService {
           }
           const { reason, number } = computed;
           if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${input.reasonCode.trim().slice(0, 40)}.`);
-          if (reason.explanationRequired && explanation.length < 10) {
-            refuse(InputError, 'VALIDATION_FAILED', `For "${reason.labelEn}" explain in at least 10 characters.`, { field: 'explanation' });
-          }
           const impact = computed.impact!;
-          if (impact.blockers.length) {
-            const active = impact.blockers.find((b) => b.code === 'TERMINATION_ACTIVE');
-            if (active) refuse(ActiveTerminationExistsError, 'ACTIVE_TERMINATION_EXISTS', active.message);
-            refuse(TerminationBlockedError, 'TERMINATION_BLOCKED', impact.blockers.map((b) => b.message).join(' '), {
-              blockers: impact.blockers,
-            });
-          }
-          if (!impact.approvalRoute.length) {
-            refuse(ValidationError, 'VALIDATION_FAILED', 'No approval rule applies; an administrator must configure the approval policy.');
-          }
-          const t = em.create(Termination, {
-            number: terminationNumber(number),
+          guardSubmission(reason, explanation, impact);
+          const { termination: t, slaJobs } = await this.write(scope, ctx, {
             order,
             reason,
             explanation,
-            status: 'PENDING_APPROVAL',
-            fault: impact.fault,
-            scope: impact.scope === 'FULL' ? TerminationScope.FULL : TerminationScope.PARTIAL,
-            requestedBy: this.requester(ctx, em),
-            customerConfirmationRequired: impact.customerConfirmationRequired,
-            impact: { ...impact, computedAt: impact.computedAt.toISOString() },
-            bulkRunId: options.bulkRunId ?? null,
+            impact,
+            number,
+            bulkRunId: options.bulkRunId,
           });
-          for (const line of impact.lines) {
-            em.create(TerminationLine, { termination: t, salesOrderLine: line.lineId, quantity: line.quantity, amount: line.amount });
-          }
-          const steps = impact.approvalRoute.map((step) =>
-            em.create(ApprovalStep, {
-              termination: t,
-              stage: step.stage,
-              department: step.department,
-              ruleCode: step.ruleCode,
-              slaHours: step.slaHours,
-              status: ApprovalStepStatus.WAITING,
-            }),
-          );
-          // The first stage opens before anything is written, so its steps are inserted PENDING
-          // (no read-back, no second write); the flush writes each table in one statement.
-          await activateNextStage(scope, t, steps);
-          holdForTermination(order);
-          await this.events.record(
-            scope,
-            ctx.actor,
-            'termination.submitted',
-            {
-              order: order.number,
-              reason: reason.code,
-              fault: t.fault,
-              cancellationFee: impact.cancellationFee,
-              scope: t.scope,
-              lines: impact.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
-              route: impact.approvalRoute.map((s) => `${s.stage}:${s.department}`),
-              customerConfirmationRequired: t.customerConfirmationRequired,
-            },
-            { termination: t, previousStatus: null, departments: impact.approvalRoute.map((s) => s.department) },
-          );
+          await enqueueJobs(em, slaJobs);
           if (claim) await saveReplay(em, claim, { terminationId: t.id });
           return { termination: t, replayed: false };
         }).then(async (outcome) => ('replay' in outcome ? this.replayed(ctx, outcome.replay as Record<string, unknown>) : outcome));
@@ -154,6 +127,125 @@ export class TerminationService {
         throw error;
       }
     });
+  }
+
+  /**
+   * Submits the same request for many orders in ONE transaction, with a constant number of
+   * statements (a bulk run's chunk): the orders are locked in one statement, their facts read in
+   * one, and what is written goes out set-based (the flush, one SLA job insert). Each order gets
+   * the impact, the refusals and the writes of a one-by-one submission (computeImpact,
+   * guardSubmission, write); a refused order gets its refusal and the others go ahead. An
+   * unexpected error rolls the whole chunk back (the caller can submit its orders one by one).
+   */
+  async submitMany(
+    ctx: RequestContext,
+    orders: readonly { orderId: string; lines?: { lineId: string; quantity: number }[] | null }[],
+    request: { reasonCode: string; explanation: string; fault?: TerminationFault; bulkRunId?: string },
+  ): Promise<Map<string, { termination: Termination } | { refusal: ErrorResult }>> {
+    const explanation = request.explanation.trim();
+    return inTransaction(ctx, async (scope) => {
+      const { em } = scope;
+      const results = new Map<string, { termination: Termination } | { refusal: ErrorResult }>();
+      // Locked in one order (by id) so that two chunks, or a chunk and a submission, never deadlock.
+      const locked = await em.find(
+        SalesOrder,
+        { id: { $in: orders.map((o) => o.orderId) } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+      );
+      const computed = await this.impacts.computeForSubmissions(
+        em,
+        locked.map((order) => ({
+          order,
+          lines: orders.find((o) => o.orderId === order.id)!.lines,
+          fault: request.fault,
+        })),
+        request.reasonCode.trim(),
+      );
+      const slaJobs: JobSpec[] = [];
+      for (const { orderId } of orders) {
+        const order = locked.find((o) => o.id === orderId);
+        const refusal = await resultOf(async () => {
+          if (!order) refuse(NotFoundError, 'NOT_FOUND', `There is no order with id ${orderId}.`);
+          const { reason, number, impact } = computed.get(order.id)!;
+          if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${request.reasonCode.trim().slice(0, 40)}.`);
+          guardSubmission(reason, explanation, impact!);
+          const written = await this.write(scope, ctx, {
+            order,
+            reason,
+            explanation,
+            impact: impact!,
+            number,
+            bulkRunId: request.bulkRunId,
+          });
+          slaJobs.push(...written.slaJobs);
+          return written.termination;
+        });
+        results.set(orderId, refusal instanceof ErrorResult ? { refusal } : { termination: refusal });
+      }
+      await enqueueJobs(em, slaJobs);
+      return results;
+    });
+  }
+
+  /**
+   * Writes a submitted termination (its lines, its steps with the first stage open, the order
+   * held, the event) into the transaction's unit of work; the first stage's SLA jobs are
+   * returned for the caller to enqueue (one statement for one or many terminations).
+   */
+  private async write(
+    scope: TransactionScope,
+    ctx: RequestContext,
+    s: { order: SalesOrder; reason: TerminationReason; explanation: string; impact: TerminationImpact; number: string; bulkRunId?: string },
+  ): Promise<{ termination: Termination; slaJobs: JobSpec[] }> {
+    const { em } = scope;
+    const { order, reason, impact } = s;
+    const t = em.create(Termination, {
+      number: terminationNumber(s.number),
+      order,
+      reason,
+      explanation: s.explanation,
+      status: 'PENDING_APPROVAL',
+      fault: impact.fault,
+      scope: impact.scope === 'FULL' ? TerminationScope.FULL : TerminationScope.PARTIAL,
+      requestedBy: this.requester(ctx, em),
+      customerConfirmationRequired: impact.customerConfirmationRequired,
+      impact: { ...impact, computedAt: impact.computedAt.toISOString() },
+      bulkRunId: s.bulkRunId ?? null,
+    });
+    for (const line of impact.lines) {
+      em.create(TerminationLine, { termination: t, salesOrderLine: line.lineId, quantity: line.quantity, amount: line.amount });
+    }
+    const steps = impact.approvalRoute.map((step) =>
+      em.create(ApprovalStep, {
+        termination: t,
+        stage: step.stage,
+        department: step.department,
+        ruleCode: step.ruleCode,
+        slaHours: step.slaHours,
+        status: ApprovalStepStatus.WAITING,
+      }),
+    );
+    // The first stage opens before anything is written, so its steps are inserted PENDING
+    // (no read-back, no second write); the flush writes each table in one statement.
+    const { slaJobs } = openStage(steps);
+    holdForTermination(order);
+    await this.events.record(
+      scope,
+      ctx.actor,
+      'termination.submitted',
+      {
+        order: order.number,
+        reason: reason.code,
+        fault: t.fault,
+        cancellationFee: impact.cancellationFee,
+        scope: t.scope,
+        lines: impact.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
+        route: impact.approvalRoute.map((step) => `${step.stage}:${step.department}`),
+        customerConfirmationRequired: t.customerConfirmationRequired,
+      },
+      { termination: t, previousStatus: null, departments: impact.approvalRoute.map((step) => step.department) },
+    );
+    return { termination: t, slaJobs };
   }
 
   async withdraw(ctx: RequestContext, input: WithdrawTerminationInput) {
