@@ -89,15 +89,54 @@ it('S3 keys live under the prefix S3_URL names', async () => {
   expect(files.some((f) => f.startsWith(`ot${path.sep}${key.split('/')[0]}`))).toBe(true);
 });
 
-describe('a server with S3_URL set', () => {
+/** The configured limit of the server below (ATTACHMENT_MAX_BYTES): 64 KB. */
+const LIMIT = 64 * 1024;
+
+describe('a server with S3_URL and a smaller ATTACHMENT_MAX_BYTES set', () => {
   let server: TestServer;
   let wf: Workflow;
   let storageDir: string;
   beforeAll(async () => {
     storageDir = path.join(work, 'server-storage');
-    ({ server, wf } = await startWorkflowServer({ env: { S3_URL: s3Url, STORAGE_DIR: storageDir } }));
+    ({ server, wf } = await startWorkflowServer({
+      env: { S3_URL: s3Url, STORAGE_DIR: storageDir, ATTACHMENT_MAX_BYTES: String(LIMIT) },
+    }));
   }, 120_000);
   afterAll(async () => server?.close());
+
+  it('takes a file of exactly ATTACHMENT_MAX_BYTES and refuses one byte more (413), keeping nothing of it', async () => {
+    const submitted = await wf.submit('clerk@example.com', {
+      orderNumber: await terminableOrder(server),
+      reasonCode: 'CUSTOMER_CANCELLATION',
+      explanation: 'limit',
+    });
+    expect(submitted.__typename, JSON.stringify(submitted)).toBe('SubmitTerminationSuccess');
+    const authorization = `Bearer ${await wf.token('clerk@example.com')}`;
+    const pdfOf = (size: number) => Buffer.concat([FILES.pdf(), Buffer.alloc(size - FILES.pdf().length, 0x20)]);
+    const send = (content: Buffer) =>
+      upload(server.url, '/attachments', { terminationId: submitted.termination!.id }, { name: 'scan.pdf', content }, authorization);
+    const fits = await send(pdfOf(LIMIT));
+    expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+    expect(fits.body.size).toBe(LIMIT);
+    const [{ n: before }] = (await server.sql<{ n: number }>(`select count(*)::int as n from attachment`)) as [{ n: number }];
+    const over = await send(pdfOf(LIMIT + 1));
+    expect(over.status).toBe(413);
+    expect(over.body.errors?.[0]?.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(over.body.errors?.[0]?.message).toContain(String(LIMIT));
+    const [{ n: after }] = (await server.sql<{ n: number }>(`select count(*)::int as n from attachment`)) as [{ n: number }];
+    expect(after).toBe(before);
+    // The SPA learns the limit (and the customer's smaller one) from the public site facts, to say it beside its file pickers.
+    const site = await server.gql<{ signInOptions: { attachmentMaxBytes: number; customerAttachmentMaxBytes: number } }>(
+      `{ signInOptions { attachmentMaxBytes customerAttachmentMaxBytes } }`,
+    );
+    expect(site.data?.signInOptions).toEqual({ attachmentMaxBytes: LIMIT, customerAttachmentMaxBytes: LIMIT });
+    // Nothing of it left on the server's disk either (the incoming folder is emptied).
+    await expect
+      .poll(() =>
+        fs.existsSync(storageDir) ? fs.readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [],
+      )
+      .toEqual([]);
+  });
 
   it('keeps uploads in the bucket, not on its disk, and downloads them byte for byte', async () => {
     const submitted = await wf.submit('clerk@example.com', {

@@ -59,6 +59,7 @@ beforeAll(async () => {
   keys.write = await createKey('ERP writer', ['TERMINATIONS_WRITE']);
   keys.orders = await createKey('orders only', ['ORDERS_READ']);
   keys.wms = await createKey('WMS', ['FOLLOW_UPS_WRITE', 'TERMINATIONS_READ'], 'WAREHOUSE');
+  keys.crm = await createKey('CRM', ['FOLLOW_UPS_WRITE', 'TERMINATIONS_READ'], 'SALES');
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -181,6 +182,11 @@ describe('hostile files change nothing', () => {
     expect(status).toBe(413);
     expect(await rows()).toBe(before);
     await expect.poll(() => storedFiles(path.join(storageDir, '.incoming')), { timeout: 5000 }).toHaveLength(0);
+    // The limits the SPA states beside its file pickers: 20 MB, and 5 MB on the customer's page.
+    const site = await server.gql<{ signInOptions: Record<string, number> }>(
+      `{ signInOptions { attachmentMaxBytes customerAttachmentMaxBytes } }`,
+    );
+    expect(site.data?.signInOptions).toEqual({ attachmentMaxBytes: 20 * 1024 * 1024, customerAttachmentMaxBytes: 5 * 1024 * 1024 });
   });
 
   it('answers 413 at once to a request announcing 100 MB, before reading its body', async () => {
@@ -279,6 +285,9 @@ describe('who may attach and download', () => {
     expect((await send(await bearer('clerk@example.com'))).status).toBe(201);
     expect((await send(await bearer('sales.head@example.com'))).status).toBe(201);
     expect((await send(await bearer('admin@example.com'))).status).toBe(201);
+    // A partner key bound to the task's department attaches its proof of work; one of another department may not.
+    const crm = await send(`Bearer ${keys.crm}`);
+    expect(crm.status, JSON.stringify(crm.body)).toBe(201);
     const other = await send(await bearer('warehouse.head@example.com'));
     expect(other.status).toBe(403);
     expect(other.body.errors![0]!.extensions.code).toBe('NOT_YOUR_DEPARTMENT');
@@ -289,7 +298,7 @@ describe('who may attach and download', () => {
       followUpTasks: { edges: { node: { id: string; attachments: { name: string; followUpTaskId: string }[] } }[] };
     }>('auditor@example.com', `{ followUpTasks(first: 100) { edges { node { id attachments { name followUpTaskId } } } } }`);
     const node = listed.followUpTasks.edges.find((e) => e.node.id === sales.id)!.node;
-    expect(node.attachments).toEqual(Array(3).fill({ name: 'proof.png', followUpTaskId: sales.id }));
+    expect(node.attachments).toEqual(Array(4).fill({ name: 'proof.png', followUpTaskId: sales.id }));
   });
 
   it('downloads for every reader of terminations (users of every role, TERMINATIONS_READ keys), byte for byte, never rendered inline', async () => {

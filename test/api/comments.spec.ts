@@ -97,6 +97,13 @@ describe('comments on a termination', () => {
       `mutation { updateNotificationPreferences(input: { mailKinds: [MENTIONED] }) { __typename } }`,
     );
     expect(prefs.updateNotificationPreferences.__typename).toBe('NotificationPreferences');
+    // A second member of finance, who did not choose mail: told in the app only.
+    const created = await wf.as<{ createUser: { __typename: string } }>(
+      'admin@example.com',
+      `mutation($i: UserInput!) { createUser(input: $i) { __typename } }`,
+      { i: { email: 'finance.two@example.com', name: '财务二', role: 'CLERK', department: 'FINANCE', password: 'Comments-Passw0rd-1' } },
+    );
+    expect(created.createUser.__typename).toBe('User');
     const r = await add(WAREHOUSE_HEAD, { terminationId, body: '  @财务部 请确认退款  ' });
     expect(r.__typename, JSON.stringify(r)).toBe('TerminationCommentSuccess');
     expect(r.comment).toMatchObject({ body: '@财务部 请确认退款', version: 1, editedAt: null, history: [] });
@@ -116,7 +123,14 @@ describe('comments on a termination', () => {
     );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('请确认退款');
-    expect(financeHeadId).toBeTruthy();
+    // Mail only to who opted in: the finance head, not the department's other members.
+    const mailed = await server.sql<{ recipient: string }>(
+      `select recipient from mail_message where termination_id = $1 and text like '%请确认退款%'`,
+      [terminationId],
+    );
+    expect(mailed.map((m) => m.recipient)).toEqual([FINANCE_HEAD]);
+    expect(finance.length).toBeGreaterThan(1);
+    expect(notices.map((n) => n.user_id)).toContain(financeHeadId);
   });
 
   it('mentions people by name or address in Chinese and English, never the writer, and nobody else', async () => {

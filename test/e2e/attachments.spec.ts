@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../harness/files.js';
+import { Workflow } from '../harness/workflow.js';
 import { choose, expectText, useBrowserSessions } from './browser.js';
 
 /**
  * Attachments in the browser: the clerk attaches the customer's letter while submitting, and
- * anyone reading the termination downloads it byte for byte from its page.
+ * anyone reading the termination downloads it byte for byte from its page; the customer attaches
+ * a signed confirmation on the confirmation page.
  */
 
 const ORDER = 'SO-2026-00003';
@@ -63,6 +65,53 @@ describe('attachments in the browser', () => {
       const file = await (await download).path();
       expect(fs.readFileSync(file).equals(letter)).toBe(true);
       expect((await download).suggestedFilename()).toBe(LETTER);
+    },
+  );
+
+  it(
+    'the customer attaches a signed letter on the confirmation page; staff see it with the customer as uploader',
+    { timeout: 180_000 },
+    async () => {
+      const wf = new Workflow(run.server);
+      const t = await wf.submitApproved('clerk@example.com', {
+        orderNumber: 'SO-2026-00002',
+        reasonCode: 'CUSTOMER_CANCELLATION',
+        explanation: '请客户确认并回传签字函件。',
+        customerConfirmationRequired: true,
+      });
+      expect(t.status).toBe('AWAITING_CUSTOMER');
+      const recipient = t.customerConfirmation!.recipient;
+      const token = await wf.confirmationToken(recipient);
+      const signed = FILES.pdf();
+
+      const phone = await (await run.session.context('customer', { viewport: { width: 390, height: 844 } })).newPage();
+      await phone.goto(`/confirm/${token}`);
+      await phone.getByRole('heading', { level: 1, name: /^请确认订单 SO-2026-00002 的终止/ }).waitFor();
+      // The page states the customer's allowance (the server's, 5 MB here).
+      await expectText(phone.locator('main'), '最大 5 MB', '最多 5 个文件');
+      const chooser = phone.waitForEvent('filechooser');
+      await phone.getByRole('button', { name: '添加附件' }).click();
+      await (await chooser).setFiles({ name: '签字确认.pdf', mimeType: 'application/pdf', buffer: signed });
+      await expectText(phone.getByRole('status').filter({ hasText: '签字确认.pdf' }), '已添加 签字确认.pdf。');
+      await phone.locator('label', { has: phone.getByRole('radio', { name: '同意终止' }) }).click();
+      await phone.getByRole('button', { name: '同意终止并提交' }).click();
+      await phone.getByRole('heading', { level: 1, name: '感谢您的答复' }).waitFor();
+
+      const [stored] = await run.server.sql<{ sha256: string; uploaded_by_type: string; uploaded_by: string }>(
+        `select a.sha256, a.uploaded_by_type, a.uploaded_by from attachment a where a.termination_id = $1`,
+        [t.id],
+      );
+      expect(stored).toEqual({
+        sha256: createHash('sha256').update(signed).digest('hex'),
+        uploaded_by_type: 'CUSTOMER',
+        uploaded_by: recipient,
+      });
+
+      const clerk = await run.session.signIn('clerk', 'clerk@example.com');
+      await clerk.goto(`/terminations/${t.number}?tab=attachments`);
+      const panel = clerk.getByRole('region', { name: '附件' });
+      await expectText(panel, '签字确认.pdf', recipient, '客户', stored!.sha256.slice(0, 12));
+      expect(run.session.errors).toEqual([]);
     },
   );
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FILES } from '../harness/files.js';
 import { HEAD_OF, RESULT_FIELDS, Workflow } from '../harness/workflow.js';
 import { expectText, useBrowserSessions } from './browser.js';
 
@@ -32,8 +33,19 @@ describe('comments in the browser', () => {
     const thread = warehouse.getByTestId('comment-thread');
     await thread.getByText('暂无评论。').waitFor();
     await thread.getByRole('textbox', { name: '写评论' }).fill('@财务部 请确认退款');
+    // A photo goes with the comment: attached to the termination when picked, named by the comment.
+    const chooser = warehouse.waitForEvent('filechooser');
+    await thread.getByRole('button', { name: '添加附件' }).click();
+    await (await chooser).setFiles({ name: '盘点照片.png', mimeType: 'image/png', buffer: FILES.png() });
+    await expectText(thread.getByRole('list', { name: '附件' }), '盘点照片.png');
     await thread.getByTestId('comment-send').click();
-    await expectText(thread.getByTestId('comment'), '刘德明', '@财务部 请确认退款', '提及：', '财务部');
+    await expectText(thread.getByTestId('comment'), '刘德明', '@财务部 请确认退款', '提及：', '财务部', '盘点照片.png');
+    const linked = await run.server.sql<{ name: string }>(
+      `select a.name from termination_comment c join attachment a on a.id::text in (select jsonb_array_elements_text(c.attachment_ids::jsonb))
+        where c.termination_id = $1`,
+      [submitted.termination!.id],
+    );
+    expect(linked).toEqual([{ name: '盘点照片.png' }]);
 
     // The finance head hears of it in the app and follows the notice to the thread.
     const finance = await run.session.signIn('finance head', HEAD_OF.FINANCE!);
@@ -41,7 +53,7 @@ describe('comments in the browser', () => {
     await finance.getByRole('button', { name: new RegExp(`${number} 刘德明 在评论中提到了您`) }).click();
     await finance.waitForURL((url) => url.pathname === `/terminations/${number}`);
     await finance.getByRole('tab', { name: '评论' }).click();
-    await expectText(finance.getByTestId('comment'), '刘德明', '@财务部 请确认退款');
+    await expectText(finance.getByTestId('comment'), '刘德明', '@财务部 请确认退款', '盘点照片.png');
     expect(run.session.errors).toEqual([]);
   });
 

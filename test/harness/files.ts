@@ -88,9 +88,9 @@ export async function upload(
 }
 
 /**
- * Starts a multipart upload that announces `declaredBytes` (chunked, no length) and sends
- * `sendBytes` of it, then either cuts the connection or finishes the body. Resolves with the
- * status when the server answered, or null when it was cut first.
+ * Starts a multipart upload streamed chunked (no length announced, so the server has to read it to
+ * know its size) and sends `sendBytes` of it, then either cuts the connection or finishes the body.
+ * Resolves with the status when the server answered, or null when it was cut first.
  */
 export function streamUpload(
   url: string,

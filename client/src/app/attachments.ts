@@ -63,9 +63,9 @@ export async function downloadAttachment(id: string, name: string): Promise<Atta
   return null;
 }
 
-/** 1.2 MB, 340 KB, 12 B. */
+/** 1.2 MB, 20 MB, 340 KB, 12 B. */
 export function fileSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024 * 1024) return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} B`;
 }

@@ -185,7 +185,12 @@ export function createServices(
     signInOptions: new SignInOptionsService(
       config.production,
       { passwordSignIn: config.passwordSignIn, singleSignOn: sso !== null },
-      { companyName: config.companyName, publicUrl: config.publicUrl },
+      {
+        companyName: config.companyName,
+        publicUrl: config.publicUrl,
+        attachmentMaxBytes: config.attachmentMaxBytes,
+        customerAttachmentMaxBytes: config.customerAttachmentMaxBytes,
+      },
     ),
     userAdmin: new UserAdminService(events, auth, domainEvents),
     approvalRules: new ApprovalRuleService(domainEvents),

@@ -81,7 +81,9 @@ export async function receiveUpload<T>(
   try {
     bb = busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: options.maxBytes, fields: 10, fieldSize: 1024, parts: 12 },
+      // busboy marks a file truncated once it *reaches* `fileSize`: one byte more lets a file of
+      // exactly maxBytes through, and anything larger is still cut (and refused below).
+      limits: { files: 1, fileSize: options.maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12 },
       defParamCharset: 'utf8',
     });
   } catch {
@@ -129,7 +131,7 @@ export async function receiveUpload<T>(
           if (handled) return void stream.resume();
           const { stream: inspect, state } = inspector();
           await pipeline(stream, inspect, fs.createWriteStream(temp, { flags: 'wx' }));
-          if ((stream as Readable & { truncated?: boolean }).truncated) {
+          if ((stream as Readable & { truncated?: boolean }).truncated || state.size > options.maxBytes) {
             throw new UploadProblem(413, 'PAYLOAD_TOO_LARGE', `Files may be at most ${options.maxBytes} bytes.`);
           }
           if (handled) throw new UploadProblem(400, 'BAD_REQUEST', 'The upload was cut off.');

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { errorType } from '../../common/error-result.js';
 import { ForbiddenActionError, InputError } from '../../common/business-errors.js';
 import { User } from './user.entity.js';
@@ -46,6 +46,10 @@ export class SignInOptions {
   companyName!: string;
   @Field(() => String, { description: 'Where the app is reached (PUBLIC_URL): printed records link back under it' })
   publicUrl!: string;
+  @Field(() => Int, { description: 'The largest attachment staff and keys may upload, in bytes (ATTACHMENT_MAX_BYTES)' })
+  attachmentMaxBytes!: number;
+  @Field(() => Int, { description: 'The largest file a customer may attach on the confirmation page, in bytes' })
+  customerAttachmentMaxBytes!: number;
 }
 
 export const InvalidCredentialsError = errorType(

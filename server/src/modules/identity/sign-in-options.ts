@@ -17,8 +17,8 @@ export class SignInOptionsService {
   constructor(
     private readonly production: boolean,
     private readonly ways: { passwordSignIn: boolean; singleSignOn: boolean },
-    /** Public facts about the installation the SPA shows (e.g. on printed pages). */
-    private readonly site: { companyName: string; publicUrl: string },
+    /** Public facts about the installation the SPA shows (on printed pages, beside file pickers). */
+    private readonly site: { companyName: string; publicUrl: string; attachmentMaxBytes: number; customerAttachmentMaxBytes: number },
   ) {}
 
   async get(em: EntityManager): Promise<SignInOptions> {
