@@ -2,6 +2,26 @@
  * Chinese messages: the reference for every other locale (see MessageSchema).
  * vue-i18n syntax: `{name}` is a parameter, `|` separates plural forms; write `{'@'}` for a literal @.
  */
+/**
+ * The kinds of records an ERP sends or a spreadsheet imports, named as the order pages name them
+ * (发货单, 收款). Chinese has no plural, so the sync errors and the import's sheets share them.
+ */
+const RECORD_KINDS = {
+  CUSTOMER: '客户',
+  SUPPLIER: '供应商',
+  PRODUCT: '产品',
+  WAREHOUSE: '仓库',
+  CONTRACT: '合同',
+  SALES_ORDER: '销售订单',
+  PURCHASE_ORDER: '采购订单',
+  STOCK_LEVEL: '库存',
+  RESERVATION: '预留',
+  SHIPMENT: '发货',
+  INVOICE: '发票',
+  PAYMENT: '收款',
+  EXCHANGE_RATE: '汇率',
+};
+
 const zhCN = {
   app: {
     title: '订单终止管理',
@@ -174,21 +194,7 @@ const zhCN = {
     RELEASED: '已释放',
     CONSUMED: '已出库',
   },
-  syncRecordKind: {
-    CUSTOMER: '客户',
-    SUPPLIER: '供应商',
-    PRODUCT: '产品',
-    WAREHOUSE: '仓库',
-    CONTRACT: '合同',
-    SALES_ORDER: '销售订单',
-    PURCHASE_ORDER: '采购订单',
-    STOCK_LEVEL: '库存',
-    RESERVATION: '预留',
-    SHIPMENT: '发运',
-    INVOICE: '发票',
-    PAYMENT: '付款',
-    EXCHANGE_RATE: '汇率',
-  },
+  syncRecordKind: RECORD_KINDS,
   syncOutcome: {
     created: '新建',
     updated: '更新',
@@ -1189,21 +1195,7 @@ const zhCN = {
       COMPLETED: '已完成',
       FAILED: '失败',
     },
-    kinds: {
-      CUSTOMER: '客户',
-      SUPPLIER: '供应商',
-      PRODUCT: '产品',
-      WAREHOUSE: '仓库',
-      CONTRACT: '合同',
-      SALES_ORDER: '销售订单',
-      PURCHASE_ORDER: '采购订单',
-      STOCK_LEVEL: '库存',
-      RESERVATION: '预留',
-      SHIPMENT: '发货',
-      INVOICE: '发票',
-      PAYMENT: '收款',
-      EXCHANGE_RATE: '汇率',
-    },
+    kinds: RECORD_KINDS,
     codes: {
       REQUIRED: '必填',
       INVALID: '取值无效',
