@@ -12,9 +12,10 @@ interface ListQuery {
   refetch: () => unknown;
 }
 
-/** AdminListPage's state props and its retry (`v-bind="list"`) from the list's query and the rows it shows. */
-export function useAdminList(query: ListQuery, rows: Ref<readonly unknown[]>) {
+/** AdminListPage's state props, its rows and its retry (`v-bind="list"`) from the list's query and the rows it shows. */
+export function useAdminList<TRow>(query: ListQuery, rows: Ref<TRow[]>) {
   return computed(() => ({
+    rows: rows.value,
     loaded: !!query.result.value,
     loading: query.loading.value,
     error: query.error.value,
