@@ -19,14 +19,17 @@ export function searchesNumbers(term: string): boolean {
 
 /**
  * SQL selecting the ids of the sales orders whose number (when `term` is long enough) or whose
- * customer's name or English name contains the search; `pattern` is the placeholder of its
+ * customer's name or English name contains the search, each order once (the branches exclude
+ * each other, so the union can be counted as it comes); `pattern` is the placeholder of its
  * ILIKE pattern (`?` or `$n`).
  */
 export function ordersMatchingSql(term: string, pattern: string): string {
   // The customers first, as an array: a handful of ids the orders' customer index is probed with.
-  const byCustomer = `select so.id from sales_order so
-     where so.customer_id = any(array(select c.id from customer c where c.name ilike ${pattern} or c.name_en ilike ${pattern}))`;
-  return searchesNumbers(term) ? `select so.id from sales_order so where so.number ilike ${pattern} union all ${byCustomer}` : byCustomer;
+  const customers = `array(select c.id from customer c where c.name ilike ${pattern} or c.name_en ilike ${pattern})`;
+  const byCustomer = `select so.id from sales_order so where so.customer_id = any(${customers})`;
+  return searchesNumbers(term)
+    ? `select so.id from sales_order so where so.number ilike ${pattern} and so.customer_id <> all(${customers}) union all ${byCustomer}`
+    : byCustomer;
 }
 
 /**

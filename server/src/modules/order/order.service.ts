@@ -36,9 +36,13 @@ export class OrderService {
     const counting = qb.clone();
     const totalCount = () => counting.clone().getCount('o.id');
     const countBounded = async () => {
-      const ids = counting.clone().select('o.id');
+      // A search alone is counted on its own branches, which stop at the bound; as `o.id in (…)`
+      // under a limit, the planner walked the whole primary key to find the first matches.
+      const searchOnly = search && !filter?.status?.length && !filter?.customerCode && !filter?.productSku;
+      const ids = searchOnly ? null : counting.clone().select('o.id');
+      const sql = ids ? ids.getQuery() : ordersMatchingSql(search!, '$1');
       // getQuery() numbers its placeholders ($1…), as a prepared statement takes them.
-      const [row] = await queryPrepared<{ n: number }>(ctx.em, boundedCountSql(ids.getQuery()), ids.getParams());
+      const [row] = await queryPrepared<{ n: number }>(ctx.em, boundedCountSql(sql), ids ? ids.getParams() : [likePattern(search!)]);
       return row!.n;
     };
     if (page.after) qb.andWhere('(o.order_date, o.id) < (?, ?)', page.after);
