@@ -63,6 +63,23 @@ describe('termination statistics', () => {
     expect(overdue.terminations.totalCount).toBe(1);
   });
 
+  it('computes only the figures a query reads: the counts alone cost fewer statements and agree', async () => {
+    const tiles = `{ terminationStats { total pendingApprovals awaitingCustomer overdueSteps effectiveInPeriod } }`;
+    const everything = `{ terminationStats { total pendingApprovals awaitingCustomer overdueSteps effectiveInPeriod terminatedValue
+      byCurrency { currency count } byStatus { key count } byReason { key count } byMonth { month submitted } byCustomer { key count }
+      byProduct { key count } byDepartment { department steps } perStage { stage department count } submittedToEffective { count } } }`;
+    await wf.as('auditor@example.com', tiles); // the token is issued outside the counted requests
+    let few: { terminationStats: Record<string, number> } | undefined;
+    let all: { terminationStats: Record<string, unknown> } | undefined;
+    const counted = await server.countQueries(async () => (few = await wf.as('auditor@example.com', tiles)));
+    const full = await server.countQueries(async () => (all = await wf.as('auditor@example.com', everything)));
+    // One statement for the counts (plus the request's own reads) against one per breakdown, money and durations.
+    expect(full.count - counted.count, `${counted.statements.join('\n')}\n---\n${full.statements.join('\n')}`).toBeGreaterThanOrEqual(8);
+    for (const key of ['total', 'pendingApprovals', 'awaitingCustomer', 'overdueSteps', 'effectiveInPeriod']) {
+      expect(few!.terminationStats[key], key).toBe(all!.terminationStats[key]);
+    }
+  });
+
   it('refuses a period that ends before it starts', async () => {
     const res = await server.gql(
       STATS,

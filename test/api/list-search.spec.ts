@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundedCount, boundedCountSql, COUNT_BOUND } from '../../server/src/common/pagination.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { Workflow } from '../harness/workflow.js';
 
@@ -42,32 +43,42 @@ const TERMINATIONS_BY_RULE = `select t.number from termination t join sales_orde
   where ${customerMatches} or (${NUMBER_TOO} and (o.number ilike ${ILIKE} or t.number ilike ${ILIKE})) order by t.number`;
 
 /** Every number a list query returns for the search, page after page. */
-async function allNumbers(field: 'orders' | 'terminations', search: string): Promise<{ numbers: string[]; totalCount: number }> {
+async function allNumbers(
+  field: 'orders' | 'terminations',
+  search: string,
+): Promise<{ numbers: string[]; totalCount: number; bounded: { count: number; exact: boolean } }> {
   const filterType = field === 'orders' ? 'OrderFilter' : 'TerminationFilter';
   const numbers: string[] = [];
   let after: string | null = null;
   let totalCount = -1;
+  let bounded = { count: -1, exact: false };
   for (;;) {
     const res: {
       data?: Record<
         string,
-        { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { number: string } }[] }
+        {
+          totalCount: number;
+          boundedCount: { count: number; exact: boolean };
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+          edges: { node: { number: string } }[];
+        }
       >;
       errors?: unknown;
     } = await server.gql(
       `query($filter: ${filterType}, $after: String) { ${field}(filter: $filter, first: 100, after: $after) {
-           totalCount pageInfo { hasNextPage endCursor } edges { node { number } } } }`,
+           totalCount boundedCount { count exact } pageInfo { hasNextPage endCursor } edges { node { number } } } }`,
       { filter: { search }, after },
       token,
     );
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const page = res.data![field]!;
     totalCount = page.totalCount;
+    bounded = page.boundedCount;
     numbers.push(...page.edges.map((e) => e.node.number));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
   }
-  return { numbers: numbers.sort(), totalCount };
+  return { numbers: numbers.sort(), totalCount, bounded };
 }
 
 async function byRule(sql: string, term: string): Promise<string[]> {
@@ -101,9 +112,11 @@ describe('list search', () => {
     let found = 0;
     for (const term of await terms()) {
       const expected = await byRule(ORDERS_BY_RULE, term);
-      const { numbers, totalCount } = await allNumbers('orders', term);
+      const { numbers, totalCount, bounded } = await allNumbers('orders', term);
       expect(numbers, term).toEqual(expected);
       expect(totalCount, term).toBe(expected.length);
+      // The demo data stays below the bound: the bounded count is the exact one.
+      expect(bounded, term).toEqual({ count: expected.length, exact: true });
       found += expected.length;
     }
     // The rule is not vacuous on the demo data.
@@ -114,12 +127,21 @@ describe('list search', () => {
     let found = 0;
     for (const term of await terms()) {
       const expected = await byRule(TERMINATIONS_BY_RULE, term);
-      const { numbers, totalCount } = await allNumbers('terminations', term);
+      const { numbers, totalCount, bounded } = await allNumbers('terminations', term);
       expect(numbers, term).toEqual(expected);
       expect(totalCount, term).toBe(expected.length);
+      expect(bounded, term).toEqual({ count: expected.length, exact: true });
       found += expected.length;
     }
     // The rule is not vacuous on the demo data.
     expect(found).toBeGreaterThan(0);
+  });
+
+  it('counts no further than the bound: more rows read as "10 000+"', async () => {
+    const [over] = await server.sql<{ n: number }>(boundedCountSql(`select g from generate_series(1, ${COUNT_BOUND * 2}) g`));
+    expect(over!.n).toBe(COUNT_BOUND + 1);
+    expect(boundedCount(over!.n)).toEqual({ count: COUNT_BOUND, exact: false });
+    const [under] = await server.sql<{ n: number }>(boundedCountSql(`select g from generate_series(1, ${COUNT_BOUND}) g`));
+    expect(boundedCount(under!.n)).toEqual({ count: COUNT_BOUND, exact: true });
   });
 });

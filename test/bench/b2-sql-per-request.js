@@ -3,7 +3,7 @@
 // does); each query is sent over HTTP with the API key and the statements issued meanwhile counted.
 import path from 'node:path';
 import { OUR_QUERY, createApiKey } from './b1-partner-list.js';
-import { DATABASE_URL, NO_LIMITS, SERVER_DIST, log } from './lib/common.js';
+import { BENCH_SECRETS_KEY, DATABASE_URL, NO_LIMITS, SERVER_DIST, log } from './lib/common.js';
 
 const STATEMENT = /\b(select|insert|update|delete|with)\b/i;
 // MikroORM colours its query log; the escape codes glue "[39m" to the keyword and defeat \b.
@@ -22,7 +22,7 @@ export async function runB2() {
   await import('reflect-metadata');
   const { startApp } = await import(path.join(SERVER_DIST, 'app/app.js'));
   const { loadConfig } = await import(path.join(SERVER_DIST, 'app/config.js'));
-  const { createLogger } = await import(path.join(SERVER_DIST, 'app/logger.js'));
+  const { createLogger } = await import(path.join(SERVER_DIST, 'kernel/logger.js'));
   const config = loadConfig({
     NODE_ENV: 'production',
     DEV_MAILBOX: '1',
@@ -32,6 +32,7 @@ export async function runB2() {
     DATABASE_URL,
     SEED_DEMO: '0',
     RUN_WORKER: '0',
+    SECRETS_KEY: BENCH_SECRETS_KEY,
     ...NO_LIMITS,
   });
   let recording = null;

@@ -1,5 +1,5 @@
 // `pnpm bench [name…] [--quick] [--no-build]`: builds the server, makes sure the benchmark database
-// exists and is seeded, runs the benchmarks (all, or the named ones: b1 b2 b3 b4 b5 b6 b7 b8), prints one
+// exists and is seeded, runs the benchmarks (all, or the named ones: b1 … b9), prints one
 // table, and writes test/bench/results/latest.json and the table into test/bench/README.md.
 // Benchmarks measure; nothing here is a pass/fail test (targets are reported, not enforced).
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { runB5 } from './b5-spa.js';
 import { runB6 } from './b6-sync.js';
 import { runB7 } from './b7-webhooks.js';
 import { runB8 } from './b8-lighthouse.js';
+import { runB9 } from './b9-reads.js';
 import { BENCH_DIR, DATABASE_URL, ROOT, log, round } from './lib/common.js';
 import { ensureBenchDatabase } from './lib/database.js';
 
@@ -38,6 +39,8 @@ const ALIASES = {
   webhooks: 'b7',
   b8: 'b8',
   lighthouse: 'b8',
+  b9: 'b9',
+  reads: 'b9',
 };
 const requested = args.filter((a) => !a.startsWith('--'));
 for (const name of requested) {
@@ -48,7 +51,7 @@ for (const name of requested) {
 }
 const selected = requested.length
   ? new Set(requested.map((n) => ALIASES[n.toLowerCase()]))
-  : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8']);
+  : new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9']);
 
 /** Full settings satisfy the contract (≥ 3 interleaved rounds of ≥ 8 s); --quick is for trying the harness. */
 const SETTINGS = quick
@@ -144,10 +147,11 @@ async function main() {
     run('pnpm', ['--filter', '@ot/shared', 'build']);
     run('pnpm', ['--filter', 'server', 'build']);
   }
-  const needsDb = [...selected].some((b) => b !== 'b5');
+  // B5 needs no database; B9 brings its own two (100 000 and 1 000 000 orders, see b9-reads.js).
+  const needsDb = [...selected].some((b) => b !== 'b5' && b !== 'b9');
   const seed = needsDb ? await ensureBenchDatabase() : null;
   const results = {};
-  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'].filter((b) => selected.has(b));
+  const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'].filter((b) => selected.has(b));
   for (const b of order) {
     const t0 = performance.now();
     log(`=== ${b.toUpperCase()} ===`);
@@ -160,6 +164,7 @@ async function main() {
       if (b === 'b7') results.b7 = await runB7(SETTINGS.b7);
       if (b === 'b5') results.b5 = await runB5({ build });
       if (b === 'b8') results.b8 = await runB8({ ...SETTINGS.b8, build });
+      if (b === 'b9') results.b9 = await runB9();
       results[b].seconds = round((performance.now() - t0) / 1000, 1);
       results[b].date = new Date().toISOString();
     } catch (error) {

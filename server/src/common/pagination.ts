@@ -5,6 +5,29 @@ import { badInput, UUID_RE } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+/** How far `boundedCount` counts: beyond it a list says "10 000+" instead of counting every row. */
+export const COUNT_BOUND = 10_000;
+
+@ObjectType({ simpleResolvers: true, description: 'A count that stops at a bound, so that it costs the same whatever the volume' })
+export class BoundedCount {
+  @Field(() => Int, { description: `The number of rows, at most ${COUNT_BOUND}` })
+  count!: number;
+  @Field(() => Boolean, { description: `False when there are more than count (show "${COUNT_BOUND}+")` })
+  exact!: boolean;
+}
+
+/**
+ * SQL counting the rows a `select …` statement returns, stopping after COUNT_BOUND + 1: the
+ * statement reads at most that many rows whatever the table size. Gives one row `{ n }`.
+ */
+export function boundedCountSql(select: string): string {
+  return `select count(*)::int as n from (${select} limit ${COUNT_BOUND + 1}) bounded`;
+}
+
+/** A BoundedCount from a count taken by boundedCountSql. */
+export function boundedCount(n: number): BoundedCount {
+  return n > COUNT_BOUND ? { count: COUNT_BOUND, exact: false } : { count: n, exact: true };
+}
 
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
@@ -27,6 +50,8 @@ export interface Connection<T> {
   pageInfo: PageInfo;
   /** A number, or a function called only when the query selects totalCount (no count query otherwise). */
   totalCount: number | (() => Promise<number>);
+  /** Counted only when the query selects it; lists without a cheaper way count exactly. */
+  boundedCount: BoundedCount | Promise<BoundedCount>;
 }
 
 /** Builds a Relay connection type `<Name>Connection` with its `<Name>Edge`. */
@@ -47,8 +72,13 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
     pageInfo!: PageInfo;
     // Counted on demand: the value may be a promise, so the field keeps a resolver (a field
     // without one is read as a plain value by the compiled executor).
-    @Field(() => Int, { simple: false })
+    @Field(() => Int, { simple: false, description: 'The exact number of rows: its cost grows with the rows matched' })
     totalCount!: number;
+    @Field(() => BoundedCount, {
+      simple: false,
+      description: `The number of rows counted up to ${COUNT_BOUND}: cheap whatever the volume, for a list's "N results"`,
+    })
+    boundedCount!: BoundedCount;
   }
   return ConnectionClass;
 }
@@ -110,6 +140,7 @@ export function toConnection<T extends { id: string }>(
   page: PageRequest,
   totalCount: number | (() => Promise<number>),
   sortValue: (row: T) => string,
+  countBounded?: () => Promise<number>,
 ): Connection<T> {
   const hasNextPage = rows.length > page.limit;
   const pageRows = hasNextPage ? rows.slice(0, page.limit) : rows;
@@ -118,6 +149,7 @@ export function toConnection<T extends { id: string }>(
   const connection: Connection<T> = {
     edges,
     totalCount: 0,
+    boundedCount: { count: 0, exact: true },
     pageInfo: {
       hasNextPage,
       hasPreviousPage: page.after !== null,
@@ -131,6 +163,13 @@ export function toConnection<T extends { id: string }>(
     let counted: Promise<number> | undefined;
     Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) });
   }
+  // Read (and counted) only when selected; without a bounded way to count, the exact count, capped.
+  let bounded: Promise<BoundedCount> | undefined;
+  const countUpToBound = countBounded ?? (async () => connection.totalCount as number);
+  Object.defineProperty(connection, 'boundedCount', {
+    enumerable: true,
+    get: () => (bounded ??= countUpToBound().then(boundedCount)),
+  });
   return connection;
 }
 

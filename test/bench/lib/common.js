@@ -17,6 +17,8 @@ export const PASSWORD = 'demo1234';
 /** The compiled server measured: server/dist, or a prototype build elsewhere (BENCH_SERVER_DIST). */
 export const SERVER_DIST = path.resolve(process.env.BENCH_SERVER_DIST ?? path.join(ROOT, 'server/dist'));
 /** Rate limits out of the way: a benchmark measures throughput, not the limiter's refusals. */
+/** Production needs the key that seals webhook secrets; the benchmark's is fixed. */
+export const BENCH_SECRETS_KEY = 'YmVuY2htYXJrLW9ubHktc2VjcmV0cy1rZXktMzJieXQ=';
 export const NO_LIMITS = {
   RATE_LIMIT_API_KEY: '100000000',
   RATE_LIMIT_LOGIN_PER_IP: '100000000',
@@ -156,8 +158,7 @@ export async function startApi(name, env = {}, { dist = SERVER_DIST, nodeArgs: e
       SEED_DEMO: '0',
       RUN_WORKER: '0',
       REDIS_URL: '',
-      // Production needs the key that seals webhook secrets; the benchmark's is fixed.
-      SECRETS_KEY: 'YmVuY2htYXJrLW9ubHktc2VjcmV0cy1rZXktMzJieXQ=',
+      SECRETS_KEY: BENCH_SECRETS_KEY,
       ...NO_LIMITS,
       ...env,
     },

@@ -36,6 +36,7 @@ export class EventFeedResolver {
       edges,
       // Counting a growing log would cost a scan per page; the feed has no total.
       totalCount: edges.length,
+      boundedCount: { count: edges.length, exact: true },
       pageInfo: {
         hasNextPage: page.hasMore,
         hasPreviousPage: cursor !== null,

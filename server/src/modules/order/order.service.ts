@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../kernel/context.js';
 import { sumMoney } from '../../common/money.js';
-import { pageRequest, toConnection, type Connection } from '../../common/pagination.js';
+import { boundedCountSql, pageRequest, toConnection, type Connection } from '../../common/pagination.js';
+import { queryPrepared } from '../../common/prepared-query.js';
 import { likePattern } from '../../common/text.js';
 import { ordersMatchingSql } from './order-search.js';
 import { Invoice } from '../finance/invoice.entity.js';
@@ -17,7 +18,7 @@ export class OrderService {
     after: string | null | undefined,
   ): Promise<Connection<SalesOrder>> {
     const page = pageRequest(first, after);
-    const qb = ctx.em.createQueryBuilder(SalesOrder, 'o').select('o.*').join('o.customer', 'c');
+    const qb = ctx.em.createQueryBuilder(SalesOrder, 'o').select('o.*');
     const search = filter?.search?.trim();
     if (search) {
       const pattern = likePattern(search);
@@ -25,19 +26,31 @@ export class OrderService {
       qb.andWhere(`o.id in (${matching})`, Array<string>(matching.split('?').length - 1).fill(pattern));
     }
     if (filter?.status?.length) qb.andWhere({ status: { $in: filter.status } });
-    if (filter?.customerCode) qb.andWhere('c.code = ?', [filter.customerCode]);
+    if (filter?.customerCode) qb.andWhere('o.customer_id = (select id from customer where code = ?)', [filter.customerCode]);
     if (filter?.productSku) {
       qb.andWhere('exists (select 1 from sales_order_line l join product p on p.id = l.product_id where l.order_id = o.id and p.sku = ?)', [
         filter.productSku,
       ]);
     }
-    const totalCount = await qb.clone().getCount('o.id');
+    // Both counts run only when selected: the exact one reads every matching order.
+    const counting = qb.clone();
+    const totalCount = () => counting.clone().getCount('o.id');
+    const countBounded = async () => {
+      // A search alone is counted on its own branches, which stop at the bound; as `o.id in (…)`
+      // under a limit, the planner walked the whole primary key to find the first matches.
+      const searchOnly = search && !filter?.status?.length && !filter?.customerCode && !filter?.productSku;
+      const ids = searchOnly ? null : counting.clone().select('o.id');
+      const sql = ids ? ids.getQuery() : ordersMatchingSql(search!, '$1');
+      // getQuery() numbers its placeholders ($1…), as a prepared statement takes them.
+      const [row] = await queryPrepared<{ n: number }>(ctx.em, boundedCountSql(sql), ids ? ids.getParams() : [likePattern(search!)]);
+      return row!.n;
+    };
     if (page.after) qb.andWhere('(o.order_date, o.id) < (?, ?)', page.after);
     const rows = await qb
       .orderBy({ orderDate: 'desc', id: 'desc' })
       .limit(page.limit + 1)
       .getResultList();
-    return toConnection(rows, page, totalCount, (o) => o.orderDate);
+    return toConnection(rows, page, totalCount, (o) => o.orderDate, countBounded);
   }
 
   async byNumber(ctx: RequestContext, number: string): Promise<SalesOrder | null> {

@@ -1,5 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { selectedPaths } from '../../common/selection.js';
 import type { RequestContext } from '../../kernel/context.js';
 import { StatsGroup, TerminationStats } from './reporting.types.js';
 
@@ -13,8 +15,9 @@ export class ReportingResolver {
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
     @Arg('groupBy', () => [StatsGroup], { nullable: true, description: 'Which breakdowns to compute (default: all)' })
     groupBy: StatsGroup[] | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.services.reporting.stats(ctx, from, to, groupBy);
+    return ctx.services.reporting.stats(ctx, from, to, groupBy, selectedPaths(info));
   }
 
   @Authorized('terminations:read')

@@ -21,12 +21,37 @@ const utcDay = (column: string) => `(${column} at time zone 'UTC')::date`;
 
 const ALL_GROUPS = Object.values(StatsGroup);
 
+/** The field each breakdown fills. */
+const GROUP_FIELD: Record<StatsGroup, keyof TerminationStats> = {
+  STATUS: 'byStatus',
+  REASON: 'byReason',
+  DEPARTMENT: 'byDepartment',
+  CUSTOMER: 'byCustomer',
+  PRODUCT: 'byProduct',
+  MONTH: 'byMonth',
+};
+const MONEY_FIELDS = ['terminatedValue', 'cancellationFees', 'refunds', 'byCurrency', 'missingRates'];
+const DURATION_FIELDS = ['submittedToEffective', 'effectiveToClosed', 'perStage'];
+
 /** Aggregates in SQL: a dashboard costs a few statements, whatever the volume. */
 export class ReportingService {
   constructor(private readonly rates: ExchangeRateService) {}
 
-  async stats(ctx: RequestContext, from?: Date | null, to?: Date | null, groupBy: StatsGroup[] | null = null): Promise<TerminationStats> {
-    const groups = new Set(groupBy?.length ? groupBy : ALL_GROUPS);
+  /**
+   * `selected`: the fields the query reads (all when absent). Each breakdown, the money sums and
+   * the durations are aggregates over every termination of the period: one the query does not
+   * read is not computed (the dashboard's monthly tiles read only the counts).
+   */
+  async stats(
+    ctx: RequestContext,
+    from?: Date | null,
+    to?: Date | null,
+    groupBy: StatsGroup[] | null = null,
+    selected?: ReadonlySet<string>,
+  ): Promise<TerminationStats> {
+    const reads = (field: string) => !selected || selected.has(field);
+    const groups = new Set((groupBy?.length ? groupBy : ALL_GROUPS).filter((g) => reads(GROUP_FIELD[g])));
+    const none = Promise.resolve([] as never[]);
     if (from && to && from >= to) throw badInput('from must be before to.', 'from');
     const conn = ctx.em.getConnection();
     const period = `(?::timestamptz is null or t.created_at >= ?::timestamptz) and (?::timestamptz is null or t.created_at < ?::timestamptz)`;
@@ -44,20 +69,22 @@ export class ReportingService {
     // amounts converted at the rate of their own day (a missing rate leaves the amount out, flagged).
     const base = this.rates.baseCurrency;
     const rated = [base, base];
-    const moneyRows = await conn.execute<
-      {
-        currency: string;
-        n: string;
-        value: string;
-        fees: string;
-        refunds: string;
-        value_base: string | null;
-        fees_base: string | null;
-        refunds_base: string | null;
-        unrated: string;
-      }[]
-    >(
-      `select s.currency, count(*) as n, sum(s.terminated_value)::numeric(16, 2)::text as value,
+    const moneyRows = !MONEY_FIELDS.some(reads)
+      ? await none
+      : await conn.execute<
+          {
+            currency: string;
+            n: string;
+            value: string;
+            fees: string;
+            refunds: string;
+            value_base: string | null;
+            fees_base: string | null;
+            refunds_base: string | null;
+            unrated: string;
+          }[]
+        >(
+          `select s.currency, count(*) as n, sum(s.terminated_value)::numeric(16, 2)::text as value,
               sum(s.cancellation_fee)::numeric(16, 2)::text as fees, sum(s.refund_due)::numeric(16, 2)::text as refunds,
               sum(round(s.terminated_value * x.rate, 2))::numeric(16, 2)::text as value_base,
               sum(round(s.cancellation_fee * x.rate, 2))::numeric(16, 2)::text as fees_base,
@@ -67,12 +94,11 @@ export class ReportingService {
         cross join lateral (select ${rateSql('s.currency', utcDay('t.effective_at'))} as rate) x
         where (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)
         group by s.currency order by s.currency`,
-      [...rated, ...p],
-    );
+          [...rated, ...p],
+        );
     const missing = new Set(moneyRows.filter((r) => Number(r.unrated) > 0).map((r) => r.currency));
     const baseSum = (pick: (r: (typeof moneyRows)[number]) => string | null) =>
       money(moneyRows.reduce((sum, r) => sum.plus(pick(r) ?? 0), new Decimal(0)));
-    const none = Promise.resolve([] as never[]);
     const byStatus = !groups.has(StatsGroup.STATUS)
       ? await none
       : await conn.execute<{ key: string; count: string }[]>(
@@ -119,10 +145,12 @@ export class ReportingService {
         where s.status <> 'SKIPPED' and ${period} group by s.department order by s.department`,
           p,
         );
-    const durations = await conn.execute<
-      { kind: string; stage: number | null; department: string | null; n: string; median: string | null; p90: string | null }[]
-    >(
-      `select 'effective' as kind, null::int as stage, null as department, count(*) as n,
+    const durations = !DURATION_FIELDS.some(reads)
+      ? await none
+      : await conn.execute<
+          { kind: string; stage: number | null; department: string | null; n: string; median: string | null; p90: string | null }[]
+        >(
+          `select 'effective' as kind, null::int as stage, null as department, count(*) as n,
               percentile_cont(0.5) within group (order by extract(epoch from t.effective_at - t.created_at) / 3600) as median,
               percentile_cont(0.9) within group (order by extract(epoch from t.effective_at - t.created_at) / 3600) as p90
          from termination t where t.effective_at is not null and ${period}
@@ -138,8 +166,8 @@ export class ReportingService {
          from approval_step s join termination t on t.id = s.termination_id
         where s.decided_at is not null and s.activated_at is not null and ${period}
         group by s.stage, s.department`,
-      [...p, ...p, ...p],
-    );
+          [...p, ...p, ...p],
+        );
     const duration = (row?: { n: string; median: string | null; p90: string | null }): Duration => ({
       count: Number(row?.n ?? 0),
       medianHours: row?.median == null ? null : round(Number(row.median)),

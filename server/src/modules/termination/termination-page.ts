@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../kernel/context.js';
 import { parseId } from '../../common/errors.js';
-import type { PageRequest } from '../../common/pagination.js';
+import { boundedCountSql, type PageRequest } from '../../common/pagination.js';
 import { queryPrepared } from '../../common/prepared-query.js';
 import { readModel } from '../../common/read-model.js';
 import { fieldsBelow, rowJson } from '../../common/row-json.js';
@@ -68,13 +68,13 @@ function filterSql(ctx: RequestContext, filter: TerminationFilter | null | undef
 
 const where = (conditions: readonly string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
 
-/** A page of terminations (newest first) with what `selection` reads, and their count on demand. */
+/** A page of terminations (newest first) with what `selection` reads, and their counts (exact, bounded) on demand. */
 export async function loadTerminations(
   ctx: RequestContext,
   filter: TerminationFilter | null | undefined,
   page: PageRequest,
   selection: PageSelection,
-): Promise<{ rows: Termination[]; count: () => Promise<number> }> {
+): Promise<{ rows: Termination[]; count: () => Promise<number>; countBounded: () => Promise<number> }> {
   const f = filterSql(ctx, filter);
   const values = [...f.values];
   const param = (value: unknown) => `$${values.push(value)}`;
@@ -92,7 +92,15 @@ export async function loadTerminations(
     );
     return row!.n;
   };
-  return { rows, count };
+  const countBounded = async () => {
+    const [row] = await queryPrepared<{ n: number }>(
+      ctx.em,
+      boundedCountSql(`select 1 from termination t ${where(f.conditions)}`),
+      f.values,
+    );
+    return row!.n;
+  };
+  return { rows, count, countBounded };
 }
 
 type Json = Record<string, unknown>;

@@ -291,7 +291,7 @@ export class TerminationService {
 
   /**
    * A page of terminations, newest first, reading what `selection` names (see loadTerminationPage).
-   * totalCount is counted only when read.
+   * totalCount and boundedCount are counted only when read.
    */
   async list(
     ctx: RequestContext,
@@ -301,8 +301,8 @@ export class TerminationService {
     selection: PageSelection,
   ) {
     const page = pageRequest(first, after);
-    const { rows, count } = await loadTerminations(ctx, filter, page, selection);
-    return toConnection(rows, page, count, (t) => t.createdAt.toISOString());
+    const { rows, count, countBounded } = await loadTerminations(ctx, filter, page, selection);
+    return toConnection(rows, page, count, (t) => t.createdAt.toISOString(), countBounded);
   }
 
   async get(ctx: RequestContext, id: string | null | undefined, number: string | null | undefined): Promise<Termination | null> {
