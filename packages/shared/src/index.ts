@@ -9,3 +9,4 @@ export * from './passwords.js';
 export * from './chromium.js';
 export * from './sync.js';
 export * from './units.js';
+export * from './events.js';
