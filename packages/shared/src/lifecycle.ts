@@ -16,7 +16,7 @@ export type TerminationStatus = (typeof TERMINATION_STATUSES)[number];
 
 /**
  * Each move: from a status, on an event, to a status. The events are the ones this table names
- * (TERMINATION_EVENTS is read from it), so an event cannot exist without a move.
+ * (TerminationEvent is read from it), so an event cannot exist without a move.
  */
 const TABLE = [
   { from: 'PENDING_APPROVAL', event: 'APPROVED_ALL', to: 'EFFECTIVE' },
@@ -38,9 +38,6 @@ export interface Transition {
 }
 
 export const TRANSITIONS: readonly Transition[] = TABLE;
-
-/** Every event, in the order the table first names it. */
-export const TERMINATION_EVENTS: readonly TerminationEvent[] = [...new Set(TRANSITIONS.map((t) => t.event))];
 
 export const FINAL_STATUSES: readonly TerminationStatus[] = ['CLOSED', 'REJECTED', 'WITHDRAWN', 'CUSTOMER_DECLINED'];
 
