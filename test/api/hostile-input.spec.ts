@@ -765,15 +765,16 @@ const QUANTITY_SLOTS: Slot[] = [
   },
 ];
 
-const PAGED: { name: string; who: Who; field: string }[] = [
-  { name: 'orders', who: 'clerk', field: 'orders' },
-  { name: 'terminations', who: 'clerk', field: 'terminations' },
-  { name: 'followUpTasks', who: 'clerk', field: 'followUpTasks' },
-  { name: 'notifications', who: 'clerk', field: 'notifications' },
-  { name: 'mailbox', who: 'admin', field: 'mailbox' },
-  { name: 'products', who: 'clerk', field: 'products' },
-  { name: 'purchaseOrders', who: 'clerk', field: 'purchaseOrders' },
-];
+/** Paged fields (first / after) and who may read them. */
+const PAGED: Record<string, Who> = {
+  orders: 'clerk',
+  terminations: 'clerk',
+  followUpTasks: 'clerk',
+  notifications: 'clerk',
+  mailbox: 'admin',
+  products: 'clerk',
+  purchaseOrders: 'clerk',
+};
 
 // ---------------------------------------------------------------- generated cases
 
@@ -879,13 +880,13 @@ for (const target of [
   );
 }
 
-for (const paged of PAGED) {
-  const query = `query($first: Int, $after: String) { ${paged.field}(first: $first, after: $after) { totalCount } }`;
+for (const [field, who] of Object.entries(PAGED)) {
+  const query = `query($first: Int, $after: String) { ${field}(first: $first, after: $after) { totalCount } }`;
   for (const [label, first] of Object.entries(FIRSTS)) {
-    cases.push({ name: `${paged.name}: first ${label}`, send: gqlRequest(paged.who, query, () => ({ first })) });
+    cases.push({ name: `${field}: first ${label}`, send: gqlRequest(who, query, () => ({ first })) });
   }
   for (const [label, after] of Object.entries(CURSORS)) {
-    cases.push({ name: `${paged.name}: forged cursor ${label}`, send: gqlRequest(paged.who, query, () => ({ first: 5, after })) });
+    cases.push({ name: `${field}: forged cursor ${label}`, send: gqlRequest(who, query, () => ({ first: 5, after })) });
   }
 }
 

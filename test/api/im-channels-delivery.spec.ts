@@ -1,3 +1,4 @@
+import { eventTypeName, IM_EVENT_TYPES } from '@ot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startImReceiver, type ImReceiver, type ImVendor } from '../harness/im-receivers.js';
 import type { TestServer } from '../harness/server.js';
@@ -12,16 +13,7 @@ import { startWorkflowServer } from '../harness/workflow-server.js';
  */
 
 const PUBLIC_URL = 'https://erp.example.com';
-const IM_TYPES = [
-  'TERMINATION_SUBMITTED',
-  'APPROVAL_STAGE_ACTIVATED',
-  'APPROVAL_APPROVED',
-  'APPROVAL_REJECTED',
-  'APPROVAL_OVERDUE',
-  'FOLLOWUP_OVERDUE',
-  'TERMINATION_COMMENT_ADDED',
-  'TERMINATION_EFFECTIVE',
-];
+const IM_TYPES = IM_EVENT_TYPES.map(eventTypeName);
 
 let server: TestServer;
 let wf: Workflow;

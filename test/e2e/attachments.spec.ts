@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../harness/files.js';
 import { Workflow } from '../harness/workflow.js';
-import { choose, expectText, useBrowserSessions } from './browser.js';
+import { choose, expectText, submitWizard, useBrowserSessions } from './browser.js';
 
 /**
  * Attachments in the browser: the clerk attaches the customer's letter while submitting, and
@@ -37,15 +37,7 @@ describe('attachments in the browser', () => {
       await clerk.getByRole('button', { name: '添加附件' }).click();
       await (await chooser).setFiles({ name: LETTER, mimeType: 'application/pdf', buffer: letter });
       await expectText(clerk.getByRole('list', { name: '附件（如客户来函）' }), LETTER);
-      await Promise.all([
-        clerk
-          .getByRole('alert')
-          .filter({ hasText: /终止申请 TR-\d{4}-\d{6} 已提交/ })
-          .waitFor(),
-        clerk.getByRole('button', { name: '提交终止申请' }).click(),
-      ]);
-      await clerk.waitForURL(/\/terminations\/TR-\d{4}-\d{6}$/);
-      const number = new URL(clerk.url()).pathname.split('/').pop()!;
+      const number = await submitWizard(clerk);
 
       const [stored] = await run.server.sql<{ name: string; sha256: string; uploaded_by_type: string }>(
         `select a.name, a.sha256, a.uploaded_by_type from attachment a join termination t on t.id = a.termination_id where t.number = $1`,

@@ -220,6 +220,22 @@ export async function expectNoReload(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true), 'the page was reloaded').toBe(true);
 }
 
+/**
+ * Submits the termination wizard from its confirm step, as the clerk does: waits for the notice
+ * that it was submitted and for the termination's page, and returns the termination's number.
+ */
+export async function submitWizard(clerk: Page): Promise<string> {
+  await Promise.all([
+    clerk
+      .getByRole('alert')
+      .filter({ hasText: /终止申请 TR-\d{4}-\d{6} 已提交/ })
+      .waitFor(),
+    clerk.getByRole('button', { name: '提交终止申请' }).click(),
+  ]);
+  await clerk.waitForURL(/\/terminations\/TR-\d{4}-\d{6}$/);
+  return new URL(clerk.url()).pathname.split('/').pop()!;
+}
+
 /** "49980.00" → "49,980.00": how the SPA shows an amount, without the currency sign. */
 export function amount(value: string): string {
   return new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(value));

@@ -1,6 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { UI_TIMEOUT, amount, choose, expectCount, expectNoReload, expectText, markDocument, useBrowserSessions } from './browser.js';
+import {
+  UI_TIMEOUT,
+  amount,
+  choose,
+  expectCount,
+  expectNoReload,
+  expectText,
+  markDocument,
+  submitWizard,
+  useBrowserSessions,
+} from './browser.js';
 
 /**
  * The SPA in a real browser against the real server: one person per browser context, signed in
@@ -160,15 +170,7 @@ describe('order termination in the browser', () => {
     await clerk.getByRole('heading', { name: '请确认终止申请' }).waitFor();
     await expectText(clerk.getByRole('row', { name: /审批路径/ }), '销售部 → 采购部 + 仓储部 → 财务部');
     await expectText(clerk.getByRole('row', { name: /应退款/ }), amount(impact.refundDue));
-    await Promise.all([
-      clerk
-        .getByRole('alert')
-        .filter({ hasText: /终止申请 TR-\d{4}-\d{6} 已提交/ })
-        .waitFor(),
-      clerk.getByRole('button', { name: '提交终止申请' }).click(),
-    ]);
-    await clerk.waitForURL(/\/terminations\/TR-\d{4}-\d{6}$/);
-    const number = new URL(clerk.url()).pathname.split('/').pop()!;
+    const number = await submitWizard(clerk);
     await expectText(terminationHeader(clerk, number), '待审批');
     await markDocument(clerk);
 

@@ -10,3 +10,4 @@ export * from './chromium.js';
 export * from './sync.js';
 export * from './units.js';
 export * from './impact-issues.js';
+export * from './events.js';

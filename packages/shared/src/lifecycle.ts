@@ -14,24 +14,11 @@ export const TERMINATION_STATUSES = [
 ] as const;
 export type TerminationStatus = (typeof TERMINATION_STATUSES)[number];
 
-export const TERMINATION_EVENTS = [
-  'APPROVED_ALL',
-  'APPROVED_ALL_NEEDS_CUSTOMER',
-  'REJECT',
-  'WITHDRAW',
-  'CUSTOMER_ACCEPT',
-  'CUSTOMER_DECLINE',
-  'ALL_TASKS_DONE',
-] as const;
-export type TerminationEvent = (typeof TERMINATION_EVENTS)[number];
-
-export interface Transition {
-  from: TerminationStatus;
-  event: TerminationEvent;
-  to: TerminationStatus;
-}
-
-export const TRANSITIONS: readonly Transition[] = [
+/**
+ * Each move: from a status, on an event, to a status. The events are the ones this table names
+ * (TerminationEvent is read from it), so an event cannot exist without a move.
+ */
+const TABLE = [
   { from: 'PENDING_APPROVAL', event: 'APPROVED_ALL', to: 'EFFECTIVE' },
   { from: 'PENDING_APPROVAL', event: 'APPROVED_ALL_NEEDS_CUSTOMER', to: 'AWAITING_CUSTOMER' },
   { from: 'PENDING_APPROVAL', event: 'REJECT', to: 'REJECTED' },
@@ -40,7 +27,17 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'AWAITING_CUSTOMER', event: 'CUSTOMER_ACCEPT', to: 'EFFECTIVE' },
   { from: 'AWAITING_CUSTOMER', event: 'CUSTOMER_DECLINE', to: 'CUSTOMER_DECLINED' },
   { from: 'EFFECTIVE', event: 'ALL_TASKS_DONE', to: 'CLOSED' },
-];
+] as const satisfies readonly { from: TerminationStatus; event: string; to: TerminationStatus }[];
+
+export type TerminationEvent = (typeof TABLE)[number]['event'];
+
+export interface Transition {
+  from: TerminationStatus;
+  event: TerminationEvent;
+  to: TerminationStatus;
+}
+
+export const TRANSITIONS: readonly Transition[] = TABLE;
 
 export const FINAL_STATUSES: readonly TerminationStatus[] = ['CLOSED', 'REJECTED', 'WITHDRAWN', 'CUSTOMER_DECLINED'];
 

@@ -5,17 +5,11 @@ import { TERMINATION_STATUSES, type Permission, type TerminationStatus } from '@
 import { coerceInputValue, GraphQLError, type GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { PdfUnavailable } from '../modules/reporting/dossier-pdf.js';
+import { csvCell } from '../common/text.js';
 import { createContext, type RequestContext } from '../kernel/context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Services } from './services.js';
 import { LIST_EXPORTS, TERMINATION_EXPORT_SELECTION, type AnyListExport, type ExportColumn, type ExportLanguage } from './list-exports.js';
-
-/** A spreadsheet must not run a cell as a formula (CSV injection). */
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * Downloads outside GraphQL (dossier, CSV, XLSX), with the same authentication: a bearer token or

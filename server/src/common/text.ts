@@ -23,3 +23,10 @@ export function wellFormedJson<T>(value: T): T {
   }
   return value;
 }
+
+/** A spreadsheet must not run a cell as a formula (CSV injection). */
+export function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

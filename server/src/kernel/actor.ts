@@ -32,6 +32,32 @@ export function userActor(input: Omit<UserActor, 'kind' | 'permissions'>): UserA
   return { kind: 'user', ...input, permissions: new Set(ROLE_PERMISSIONS[input.role]) };
 }
 
+/** What a background job needs of the user it acts for (a User entity, with its department loaded). */
+export interface JobRequester {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  department?: { code: string } | null;
+}
+
+/**
+ * The user a background job (a bulk run, a spreadsheet import) acts as: whoever requested it,
+ * with their role's permissions now, in a session named after the job (`bulk:<run id>`) that
+ * outlasts any run by far (a day).
+ */
+export function jobActor(user: JobRequester, sessionId: string): UserActor {
+  return userActor({
+    userId: user.id,
+    sessionId,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    departmentCode: user.department?.code ?? null,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+}
+
 /** Departments whose boards and steps an actor may act for. ADMIN may act for all. */
 export function actsForDepartment(actor: Actor | null, departmentCode: string): boolean {
   if (!actor || actor.kind !== 'user') return false;

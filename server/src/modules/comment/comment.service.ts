@@ -3,7 +3,7 @@ import type { RequestContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import { InputError, NotFoundError, refuse, resultOf, ValidationError } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
+import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../../kernel/idempotency.js';
 import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
 import { Attachment } from '../attachment/attachment.entity.js';
 import { Department } from '../identity/department.entity.js';
@@ -19,6 +19,12 @@ const subjectOf = (t: Termination, commentId: string) => ({
   termination: { id: t.id, number: t.number, status: t.status },
   entity: { type: 'TerminationComment', id: commentId },
 });
+
+/** The comment a repeated request (same idempotency key) wrote the first time, or null when it is new. */
+async function replayedComment(scope: TransactionScope, claim: IdempotencyClaim | null): Promise<TerminationComment | null> {
+  const replay = claim && (await findReplay(scope.em, claim));
+  return replay ? scope.em.findOneOrFail(TerminationComment, { id: replay.commentId as string }) : null;
+}
 
 /**
  * A termination's comment thread: writing, editing within the window (comment-rules.ts), and
@@ -41,10 +47,8 @@ export class CommentService {
         });
       }
       return inTransaction(ctx, async (scope) => {
-        if (claim) {
-          const replay = await findReplay(scope.em, claim);
-          if (replay) return { comment: await scope.em.findOneOrFail(TerminationComment, { id: replay.commentId as string }) };
-        }
+        const replayed = await replayedComment(scope, claim);
+        if (replayed) return { comment: replayed };
         const t = await scope.em.findOne(Termination, { id: terminationId });
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'There is no such termination.');
         if (attachmentIds.length) {
@@ -82,10 +86,8 @@ export class CommentService {
       const commentId = parseId(input.commentId, 'commentId');
       const body = commentBody(input.body);
       return inTransaction(ctx, async (scope) => {
-        if (claim) {
-          const replay = await findReplay(scope.em, claim);
-          if (replay) return { comment: await scope.em.findOneOrFail(TerminationComment, { id: replay.commentId as string }) };
-        }
+        const replayed = await replayedComment(scope, claim);
+        if (replayed) return { comment: replayed };
         // Two edits at once (two tabs) are told apart by their versions, one after the other.
         const comment = await scope.em.findOne(TerminationComment, { id: commentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!comment) refuse(NotFoundError, 'NOT_FOUND', 'There is no such comment.');

@@ -99,10 +99,8 @@ export function eventInfo(type: DomainEventType): EventInfo {
   return CATALOGUE[type];
 }
 
-/** The GraphQL enum value: 'termination.effective' → 'TERMINATION_EFFECTIVE'. */
-export function eventTypeName(type: DomainEventType): string {
-  return type.toUpperCase().replace(/\./g, '_');
-}
+/** The GraphQL enum value: 'termination.effective' → 'TERMINATION_EFFECTIVE' (the SPA names IM types the same way). */
+export { eventTypeName } from '@ot/shared';
 
 const WORDS: Record<string, string> = { followup: 'FollowUp', api: 'Api' };
 

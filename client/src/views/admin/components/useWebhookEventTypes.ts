@@ -1,3 +1,4 @@
+import { eventTypeName, IM_EVENT_TYPES } from '@ot/shared';
 import { useQuery } from '@vue/apollo-composable';
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
@@ -19,20 +20,8 @@ const EventTypesQuery = graphql(`
   }
 `);
 
-/**
- * What group robots announce (the server's IM_EVENT_TYPES, in `EventType` names): approvals due,
- * decisions, SLA breaches, comments with their mentions, and effect. The server refuses other types for IM kinds.
- */
-export const IM_EVENT_TYPES: readonly string[] = [
-  'TERMINATION_SUBMITTED',
-  'APPROVAL_STAGE_ACTIVATED',
-  'APPROVAL_APPROVED',
-  'APPROVAL_REJECTED',
-  'APPROVAL_OVERDUE',
-  'FOLLOWUP_OVERDUE',
-  'TERMINATION_COMMENT_ADDED',
-  'TERMINATION_EFFECTIVE',
-];
+/** What group robots announce (@ot/shared's IM_EVENT_TYPES), in `EventType` names. The server refuses other types for IM kinds. */
+const IM_TYPE_NAMES: readonly string[] = IM_EVENT_TYPES.map(eventTypeName);
 
 export function useWebhookEventTypes() {
   const { t, te } = useI18n();
@@ -56,7 +45,7 @@ export function useWebhookEventTypes() {
 
   /** The types a kind of endpoint may choose from: everything for GENERIC, what robots announce for IM kinds. */
   function choices(kind: string): string[] {
-    return kind === 'GENERIC' ? all.value : all.value.filter((name) => IM_EVENT_TYPES.includes(name));
+    return kind === 'GENERIC' ? all.value : all.value.filter((name) => IM_TYPE_NAMES.includes(name));
   }
 
   return { all, loading, error, refetch, label, choices };

@@ -2,6 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ApiKey } from '../../identity/api-key.entity.js';
 import { BaseEntity } from '../../../common/base.entity.js';
+import { Counter } from '../../../common/counter.js';
 import { User } from '../../identity/user.entity.js';
 import { SyncRecordKind } from '../sync-record.js';
 import { graphqlEnum, type EnumValue } from '../../../common/graphql-enum.js';
@@ -90,40 +91,31 @@ export class ImportRun extends BaseEntity<
   @ManyToOne(() => ApiKey, { nullable: true })
   requestedByApiKey?: ApiKey | null;
 
-  @Field(() => Int, { description: 'Records in the file (orders count once, whatever their lines)' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Records in the file (orders count once, whatever their lines)')
   totalRecords: number = 0;
 
-  @Field(() => Int, { description: 'Records the dry run has checked so far' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Records the dry run has checked so far')
   validatedRecords: number = 0;
 
-  @Field(() => Int, { description: 'Records the dry run found errors in' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Records the dry run found errors in')
   invalidRecords: number = 0;
 
-  @Field(() => Int, { description: 'Records imported so far, whatever their outcome' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Records imported so far, whatever their outcome')
   processedRecords: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   created: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   updated: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   unchanged: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   stale: number = 0;
 
-  @Field(() => Int, { description: 'Records not imported because of errors (see the error report)' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Records not imported because of errors (see the error report)')
   rejected: number = 0;
 
   /** First file row not yet imported (0: none imported). */

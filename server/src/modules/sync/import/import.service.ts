@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorResult } from '../../../common/error-result.js';
 import { InputError, InvalidTransitionError, NotFoundError, refuse, resultOf } from '../../../common/business-errors.js';
 import { parseId } from '../../../common/errors.js';
-import { userActor, type Actor } from '../../../kernel/actor.js';
+import { jobActor, type Actor } from '../../../kernel/actor.js';
 import { ApiKey } from '../../identity/api-key.entity.js';
 import { keyOwner } from '../../webhooks/webhook-owner.js';
 import { createContext, type RequestContext } from '../../../kernel/context.js';
@@ -351,17 +351,7 @@ export class ImportService {
     const user = await em.findOneOrFail(User, { id: run.requestedBy.id }, { populate: ['department'] });
     const key = run.requestedByApiKey ? await em.findOne(ApiKey, { id: run.requestedByApiKey.id }) : null;
     // An upload by API key imports as that key, as its own syncRecords calls would (audit, events).
-    const actor: Actor = key
-      ? keyOwner(key)
-      : userActor({
-          userId: user.id,
-          sessionId: `import:${run.id}`,
-          name: user.name,
-          email: user.email,
-          role: user.role,
-          departmentCode: user.department?.code ?? null,
-          expiresAt: new Date(Date.now() + 86_400_000),
-        });
+    const actor: Actor = key ? keyOwner(key) : jobActor(user, `import:${run.id}`);
     if (!actor.permissions.has('erp:sync')) {
       // The key was revoked (or expired, or lost its scope) after the upload: nothing is imported.
       Object.assign(run, {

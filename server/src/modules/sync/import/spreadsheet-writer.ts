@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
-import { csvCell } from '../../../app/exports.js';
+import { csvCell } from '../../../common/text.js';
 import type { ImportKindColumns } from './columns/column.js';
 import type { ImportPhase, ImportRun } from './import-run.entity.js';
 import type { HeaderLanguage } from './record-builder.js';

@@ -1,3 +1,4 @@
+import type { ImEventType } from '@ot/shared';
 import type { FeedEvent } from '../../events/event-feed.js';
 
 /**
@@ -251,7 +252,7 @@ export const COMPOSERS = {
       `Termination ${no} took effect; follow-up tasks are open.`,
     ],
   }),
-} satisfies Record<string, Compose>;
+} satisfies Record<ImEventType, Compose>;
 
 /** The message for an event, or null when IM channels do not announce its type (or it concerns no termination). */
 export function imMessage(e: ImEvent, appUrl: string): ImMessage | null {

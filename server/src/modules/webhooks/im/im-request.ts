@@ -1,7 +1,8 @@
+import { IM_EVENT_TYPES as SHARED_IM_EVENT_TYPES } from '@ot/shared';
 import type { DomainEventType } from '../../../kernel/domain-events.js';
 import { dingtalkRequest } from './dingtalk.js';
 import { feishuRequest } from './feishu.js';
-import { COMPOSERS, imMessage, imTestMessage, type ImEvent, type ImHttpRequest, type ImMessage } from './im-message.js';
+import { imMessage, imTestMessage, type ImEvent, type ImHttpRequest, type ImMessage } from './im-message.js';
 import { wecomRequest } from './wecom.js';
 
 /**
@@ -11,8 +12,8 @@ import { wecomRequest } from './wecom.js';
  */
 export type ImKind = 'WECOM' | 'DINGTALK' | 'FEISHU';
 
-/** What IM channels announce: approvals due, decisions, SLA breaches, comments (with their mentions) and effect. */
-export const IM_EVENT_TYPES: readonly DomainEventType[] = Object.keys(COMPOSERS) as DomainEventType[];
+/** What IM channels announce (@ot/shared's list, which COMPOSERS covers): each is a domain event type. */
+export const IM_EVENT_TYPES: readonly DomainEventType[] = SHARED_IM_EVENT_TYPES;
 
 export function isImKind(kind: string): kind is ImKind {
   return kind === 'WECOM' || kind === 'DINGTALK' || kind === 'FEISHU';

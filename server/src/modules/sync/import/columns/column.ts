@@ -38,10 +38,28 @@ export interface ImportKindColumns {
 }
 
 /** The columns every record starts with. */
-export const RECORD_COLUMNS: ImportColumn[] = [
+const RECORD_COLUMNS: ImportColumn[] = [
   { key: 'externalId', path: 'externalId', type: 'text', required: true, zh: '外部编号', en: 'External ID', example: 'C-0001' },
   { key: 'sourceVersion', path: 'sourceVersion', type: 'int', zh: '来源版本', en: 'Source version', example: '1' },
 ];
+
+/** A kind imported one row per record (master data, stock, shipments …): the record columns, then its own. */
+export function rowPerRecord(kind: SyncRecordKind, field: string, columns: ImportColumn[]): ImportKindColumns {
+  return { kind, field, hasLines: false, columns: [...RECORD_COLUMNS, ...columns] };
+}
+
+/**
+ * A kind imported one row per line (orders; contracts per clause): the record columns, then its
+ * own, the record's and the per-line ones (`lines[].…`); see ImportKindColumns for `childField`.
+ */
+export function rowPerLine(
+  kind: SyncRecordKind,
+  field: string,
+  columns: ImportColumn[],
+  children: Pick<ImportKindColumns, 'childField' | 'childOptional'> = {},
+): ImportKindColumns {
+  return { kind, field, hasLines: true, ...children, columns: [...RECORD_COLUMNS, ...columns] };
+}
 
 /** The list a kind's per-row child columns fill: `lines` or `clauses`. */
 export const childField = (kind: ImportKindColumns) => kind.childField ?? 'lines';
@@ -76,6 +94,12 @@ export function referenceColumn(kind: keyof typeof REFERENCED, options: { line?:
     example,
   };
 }
+
+/** A record's name and its optional English name (customers, products: mails and the English UI show nameEn). */
+export const nameColumns = (example: string, exampleEn: string): ImportColumn[] => [
+  { key: 'name', path: 'name', type: 'text', required: true, zh: '名称', en: 'Name', example },
+  { key: 'nameEn', path: 'nameEn', type: 'text', zh: '英文名称', en: 'Name (English)', example: exampleEn },
+];
 
 /** The external id of an order's line (`example`: one of the kind's). */
 export const lineIdColumn = (example: string): ImportColumn => ({

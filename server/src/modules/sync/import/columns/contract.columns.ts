@@ -1,6 +1,6 @@
 import { SilenceMeans } from '../../../order/contract.entity.js';
 import { SyncRecordKind } from '../../sync-record.js';
-import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { referenceColumn, rowPerLine } from './column.js';
 
 /**
  * The fee schedule is one cell, `STAGE=rate` pairs separated by ";" (e.g.
@@ -8,14 +8,10 @@ import { referenceColumn, RECORD_COLUMNS, type ImportKindColumns } from './colum
  * repeat on each of its rows (the first row's values count), which must be next to each other; a
  * row with empty clause cells adds no clause (a contract without clauses is one row).
  */
-export const contractColumns: ImportKindColumns = {
-  kind: SyncRecordKind.CONTRACT,
-  field: 'contracts',
-  hasLines: true,
-  childField: 'clauses',
-  childOptional: true,
-  columns: [
-    ...RECORD_COLUMNS,
+export const contractColumns = rowPerLine(
+  SyncRecordKind.CONTRACT,
+  'contracts',
+  [
     { key: 'number', path: 'number', type: 'text', required: true, zh: '合同编号', en: 'Number', example: 'CT-2026-001' },
     { key: 'title', path: 'title', type: 'text', required: true, zh: '标题', en: 'Title', example: '年度供货框架合同' },
     referenceColumn('customer'),
@@ -82,4 +78,5 @@ export const contractColumns: ImportKindColumns = {
       example: 'The buyer may terminate an order in writing before shipment.',
     },
   ],
-};
+  { childField: 'clauses', childOptional: true },
+);

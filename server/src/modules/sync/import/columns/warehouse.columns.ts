@@ -1,14 +1,8 @@
 import { SyncRecordKind } from '../../sync-record.js';
-import { RECORD_COLUMNS, type ImportKindColumns } from './column.js';
+import { rowPerRecord } from './column.js';
 
-export const warehouseColumns: ImportKindColumns = {
-  kind: SyncRecordKind.WAREHOUSE,
-  field: 'warehouses',
-  hasLines: false,
-  columns: [
-    ...RECORD_COLUMNS,
-    { key: 'code', path: 'code', type: 'text', required: true, zh: '仓库代码', en: 'Code', example: 'WH-SH' },
-    { key: 'name', path: 'name', type: 'text', required: true, zh: '名称', en: 'Name', example: '上海仓' },
-    { key: 'city', path: 'city', type: 'text', zh: '城市', en: 'City', example: '上海' },
-  ],
-};
+export const warehouseColumns = rowPerRecord(SyncRecordKind.WAREHOUSE, 'warehouses', [
+  { key: 'code', path: 'code', type: 'text', required: true, zh: '仓库代码', en: 'Code', example: 'WH-SH' },
+  { key: 'name', path: 'name', type: 'text', required: true, zh: '名称', en: 'Name', example: '上海仓' },
+  { key: 'city', path: 'city', type: 'text', zh: '城市', en: 'City', example: '上海' },
+]);
