@@ -1,6 +1,7 @@
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
+import { Counter } from '../../common/counter.js';
 import { User } from '../identity/user.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import { graphqlEnum, type EnumValue } from '../../common/graphql-enum.js';
@@ -31,20 +32,16 @@ export class BulkTerminationRun extends BaseEntity<'created' | 'skipped' | 'fail
   @ManyToOne(() => User)
   requestedBy!: User;
 
-  @Field(() => Int, { description: 'Orders affected when the run started' })
-  @Property({ type: 'integer', default: 0 })
+  @Counter('Orders affected when the run started')
   total: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   created: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   skipped: number = 0;
 
-  @Field(() => Int)
-  @Property({ type: 'integer', default: 0 })
+  @Counter()
   failed: number = 0;
 
   @Field(() => Date, { nullable: true })

@@ -1,6 +1,6 @@
 import { mayTerminateInBulk } from '@ot/shared';
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../../kernel/actor.js';
+import { jobActor } from '../../kernel/actor.js';
 import { createContext, type RequestContext } from '../../kernel/context.js';
 import type { EventPublisher } from '../../kernel/live-events.js';
 import { enqueueJob, JOBS } from '../../kernel/jobs.js';
@@ -163,15 +163,7 @@ export class BulkTerminationService {
     const ctx = createContext({
       ...base,
       em,
-      actor: userActor({
-        userId: user.id,
-        sessionId: `bulk:${run.id}`,
-        name: user.name,
-        email: user.email,
-        role: user.role,
-        departmentCode: user.department?.code ?? null,
-        expiresAt: new Date(Date.now() + 86_400_000),
-      }),
+      actor: jobActor(user, `bulk:${run.id}`),
     });
     if (run.status === BulkRunStatus.QUEUED) {
       const [{ n }] = await em
