@@ -147,7 +147,8 @@ export interface CompiledProcess {
  */
 export async function spawnCompiled(command: 'start' | 'worker', env: Record<string, string>): Promise<CompiledProcess> {
   ensureServerBuilt();
-  const port = await freePort();
+  // A PORT given is kept (an identity provider's redirect URI names it); otherwise a free one.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let log = '';
   const child = spawn(process.execPath, [SERVER_MAIN, command], {
     cwd: root,
