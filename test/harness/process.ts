@@ -54,7 +54,11 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server process not ready in 60 s:\n${log}`);
+    if (Date.now() > deadline) {
+      // Not left running after the test that started it has failed.
+      child.kill('SIGKILL');
+      throw new Error(`server process not ready in 60 s:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
