@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { onTracingShutdown } from './kernel/tracing.js';
 
@@ -13,7 +14,7 @@ import { onTracingShutdown } from './kernel/tracing.js';
  *
  * Our code is ES modules: the loader hook lets the instrumentations patch modules imported with
  * `import` (pg from the worker); CommonJS ones (knex → pg, express → http) are patched
- * on `require` as usual.
+ * on `require` as usual. fetch needs neither: its instrumentation listens on undici's diagnostics channel.
  */
 // Only the instrumented modules go through the hook: wrapping every module broke loading others
 // now and then (MikroORM's ESM entry re-exporting its CommonJS build).
@@ -33,6 +34,9 @@ const sdk = new NodeSDK({
     // Parse and validate spans, and resolvers of mutations (queries run compiled, see compiled-executor.ts).
     new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
     new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // fetch() (Node's undici), which http's instrumentation does not see: single sign-on's calls to
+    // the identity provider (discovery, keys, the code exchange).
+    new UndiciInstrumentation(),
   ],
 });
 sdk.start();

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductionServer, type ProductionServer } from '../harness/production-server.js';
+import { cloneTemplateDatabase } from '../harness/database.js';
+import { startIdpForApi, walkSso } from '../harness/oidc-idp.js';
 import { spawnCompiled, type CompiledProcess } from '../harness/process.js';
 import { WebhookReceiver } from '../harness/webhook-receiver.js';
 import { endpointFor, openOrders } from './webhooks-helpers.js';
@@ -223,4 +225,44 @@ describe('traces', () => {
       await receiver.stop();
     }
   }, 120_000);
+
+  it('traces outgoing fetch too: the single sign-on calls to the identity provider, in the trace of the request that made them', async () => {
+    const { idp, env } = await startIdpForApi();
+    const database = await cloneTemplateDatabase('otel_sso');
+    let api: CompiledProcess | undefined;
+    try {
+      // Outside production: the test identity provider speaks plain HTTP, which production refuses.
+      api = await spawnCompiled('start', {
+        ...env,
+        ...tracingEnv(),
+        NODE_ENV: 'development',
+        SEED_DEMO: '0',
+        RUN_WORKER: '0',
+        DATABASE_URL: database.url,
+      });
+      const issuer = new URL(idp.issuer);
+      idp.accounts.set('ivy', { email: 'ivy.sso@example.com', email_verified: true, roles: ['nobody-mapped'] });
+      // Unmapped: refused after the code exchange, which is what is traced here.
+      const { landing } = await walkSso(api.url, 'ivy');
+      expect(landing.searchParams.get('error')).toBe('unmapped_role');
+
+      const toIdp = (s: OtlpSpan) => s.kind === 3 && (attribute(s, 'url.full') ?? attribute(s, 'http.url') ?? '').startsWith(issuer.origin);
+      const exchange = await waitFor(
+        () => spans.find((s) => toIdp(s) && /\/token\b/.test(attribute(s, 'url.full') ?? attribute(s, 'http.url') ?? '')),
+        () => `client span of the code exchange (${JSON.stringify(spans.filter(toIdp).map((s) => attribute(s, 'url.full')))})`,
+      );
+      expect(attribute(exchange, 'http.request.method') ?? attribute(exchange, 'http.method')).toBe('POST');
+      expect(spans.some((s) => toIdp(s) && /openid-configuration/.test(attribute(s, 'url.full') ?? ''))).toBe(true);
+      // Under the HTTP server span of the callback that exchanged the code.
+      const callback = await waitFor(
+        () => [exchange, ...ancestors(exchange)].find((s) => s.kind === 2),
+        () => `server span above the code exchange (${JSON.stringify(ancestors(exchange).map((s) => s.name))})`,
+      );
+      expect(attribute(callback, 'url.path') ?? attribute(callback, 'http.target') ?? '').toMatch(/^\/auth\/oidc\/callback/);
+    } finally {
+      await api?.signal('SIGTERM');
+      await database.drop();
+      await idp.close();
+    }
+  }, 180_000);
 });

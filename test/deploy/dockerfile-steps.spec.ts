@@ -7,15 +7,16 @@ import { expect, it } from 'vitest';
 import { freePort } from '../../server/src/app/database.js';
 import { cloneTemplateDatabase } from '../harness/database.js';
 import { TEST_SECRETS_KEY } from '../harness/server.js';
-import { envAssignments, parseDockerfile, words, type Instruction, type Stage } from './dockerfile.js';
+import { dockerignore, envAssignments, parseDockerfile, words, type Instruction, type Stage } from './dockerfile.js';
 
 /**
  * No container engine runs on our machines, so CI does what `docker build -f deploy/Dockerfile .`
- * would, as a script: the repository's files (tracked and new, not ignored — the build context) are
- * copied into a fresh folder, the build stage's RUN steps run there in order (a failing step fails
- * the test), the runtime stage's `COPY --from=build` lines assemble the image's /app, and that
- * layout must hold only production dependencies and must serve: its CMD starts against a real
- * database and its HEALTHCHECK passes. Slow (a full install and build): one test.
+ * would, as a script: the build context (the repository's tracked and new files, less what git and
+ * the Dockerfile's .dockerignore leave out) is copied aside, and the build stage runs in a fresh
+ * folder, step by step: each COPY brings its files from the context, each RUN runs there in turn
+ * (a failing step fails the test). The runtime stage's `COPY --from=build` lines then assemble the
+ * image's /app, and that layout must hold only production dependencies and must serve: its CMD
+ * starts against a real database and its HEALTHCHECK passes. Slow (a full install and build): one test.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const stages = parseDockerfile(fs.readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8'));
@@ -26,12 +27,17 @@ function baseEnv(): Record<string, string> {
   return Object.fromEntries(pass.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]));
 }
 
+/**
+ * The build context: the repository's files (tracked and new, not git-ignored) less what
+ * deploy/Dockerfile.dockerignore leaves out, copied to `target`.
+ */
 function copyContext(target: string): void {
   const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  const ignored = dockerignore(fs.readFileSync(path.join(root, 'deploy/Dockerfile.dockerignore'), 'utf8'));
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     const source = path.join(root, file);
-    if (!fs.existsSync(source)) continue; // deleted in the work tree, not committed yet
+    if (ignored(file) || !fs.existsSync(source)) continue; // left out of the context, or deleted in the work tree
     fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
     fs.copyFileSync(source, path.join(target, file));
   }
@@ -42,14 +48,16 @@ function fail(step: Instruction, message: string): never {
 }
 
 /**
- * Runs a build stage in `context` (its first WORKDIR stands for the folder). COPY from the context
- * into the WORKDIR itself is already done by the copy, so only its sources are checked; anything
- * this script cannot reproduce faithfully is refused rather than skipped.
+ * Runs a build stage: its first WORKDIR stands for the empty folder `dir`, each COPY brings files
+ * from the build context `context` into it, then the RUN steps run there, in order — so a step
+ * that needs a file copied only later fails here as it would in `docker build`. Anything this
+ * script cannot reproduce faithfully is refused rather than skipped.
  */
-function runBuildStage(stage: Stage, context: string): { workdir: string; env: Record<string, string> } {
+function runBuildStage(stage: Stage, context: string, dir: string): { workdir: string; env: Record<string, string> } {
   const env: Record<string, string> = { ...baseEnv(), npm_config_prefer_offline: 'true' };
   let workdir: string | undefined;
-  let cwd = context;
+  let cwd = dir;
+  fs.mkdirSync(dir, { recursive: true });
   for (const step of stage.instructions) {
     switch (step.keyword) {
       case 'ENV':
@@ -60,14 +68,24 @@ function runBuildStage(stage: Stage, context: string): { workdir: string; env: R
           if (!path.isAbsolute(step.args)) fail(step, 'the first WORKDIR must be absolute');
           workdir = step.args;
         }
-        cwd = path.join(context, path.relative(workdir, path.resolve(workdir, step.args)));
+        cwd = path.join(dir, path.relative(workdir, path.resolve(workdir, step.args)));
+        if (cwd !== dir && !cwd.startsWith(`${dir}${path.sep}`)) fail(step, 'WORKDIR outside the first one is not reproduced');
+        fs.mkdirSync(cwd, { recursive: true });
         break;
       case 'COPY': {
         const parts = words(step.args);
         const dest = parts.pop()!;
-        if (step.flags.from || !['.', './'].includes(dest) || cwd !== context)
-          fail(step, 'only COPY <context files> ./ into the first WORKDIR is reproduced');
-        for (const source of parts) if (!fs.existsSync(path.join(context, source))) fail(step, `${source} is not in the build context`);
+        if (step.flags.from || !workdir) fail(step, 'only COPY <context files> <dest> after the first WORKDIR is reproduced');
+        if (parts.some((source) => /[*?[]/.test(source))) fail(step, 'wildcards in COPY sources are not reproduced');
+        const target = path.resolve(cwd, dest);
+        // Several sources, or a destination ending in `/` or `.`, name a folder; otherwise one file's new name.
+        const intoFolder = parts.length > 1 || /(^|\/)\.?$/.test(dest);
+        for (const source of parts) {
+          const from = path.join(context, source);
+          if (!fs.existsSync(from)) fail(step, `${source} is not in the build context`);
+          const to = intoFolder && !fs.statSync(from).isDirectory() ? path.join(target, path.basename(source)) : target;
+          fs.cpSync(from, to, { recursive: true });
+        }
         break;
       }
       case 'RUN': {
@@ -167,8 +185,9 @@ it(
       expect(build.image).toMatch(/^node:20(\.\d+)*-[a-z]+-slim$/);
       expect(runtimeStage.image).toBe(build.image);
 
-      const { workdir } = runBuildStage(build, context);
-      const runtime = assembleRuntime(runtimeStage, new Map([['build', { workdir, dir: context }]]), path.join(work, 'image-app'));
+      const buildDir = path.join(work, 'build');
+      const { workdir } = runBuildStage(build, context, buildDir);
+      const runtime = assembleRuntime(runtimeStage, new Map([['build', { workdir, dir: buildDir }]]), path.join(work, 'image-app'));
 
       // The image: non-root, production, the port it exposes is the one it listens on.
       expect(runtime.user).not.toMatch(/^(root|0)$/);
@@ -180,7 +199,7 @@ it(
 
       // Production dependencies only: the server's own are exactly its dependencies (no devDependency),
       // and no build or test tool came in (typescript may: graphile-worker's cosmiconfig asks for it).
-      const serverPackage = JSON.parse(fs.readFileSync(path.join(context, 'server/package.json'), 'utf8')) as {
+      const serverPackage = JSON.parse(fs.readFileSync(path.join(buildDir, 'server/package.json'), 'utf8')) as {
         dependencies: Record<string, string>;
       };
       const nodeModules = path.join(runtime.dir, 'server/node_modules');
@@ -247,17 +266,43 @@ it(
   },
 );
 
-it('a failing build step, or a COPY of a file the context lacks, fails the check', () => {
-  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-dockerfile-fail-'));
+it('a failing build step, a step run before the files it needs are copied, or a COPY of a file the context lacks, fails the check', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ot-dockerfile-fail-'));
+  const context = path.join(work, 'context');
+  const run = (dockerfile: string, dir: string) => () => runBuildStage(parseDockerfile(dockerfile)[0]!, context, path.join(work, dir));
   try {
+    fs.mkdirSync(path.join(context, 'sub'), { recursive: true });
     fs.writeFileSync(path.join(context, 'present.txt'), 'x');
-    const [failing] = parseDockerfile(
-      'FROM node:20.19-bookworm-slim AS build\nWORKDIR /app\nCOPY present.txt ./\nRUN test -f present.txt \\\n  && exit 3\n',
+    fs.writeFileSync(path.join(context, 'sub/later.txt'), 'y');
+    const head = 'FROM node:20.19-bookworm-slim AS build\nWORKDIR /app\n';
+    expect(run(`${head}COPY present.txt ./\nRUN test -f present.txt \\\n  && exit 3\n`, 'a')).toThrow(
+      /line 4 \(RUN test -f present.txt {2}&& exit 3\): exited 3/,
     );
-    expect(() => runBuildStage(failing!, context)).toThrow(/line 4 \(RUN test -f present.txt {2}&& exit 3\): exited 3/);
-    const [missing] = parseDockerfile('FROM node:20.19-bookworm-slim AS build\nWORKDIR /app\nCOPY absent.txt ./\n');
-    expect(() => runBuildStage(missing!, context)).toThrow(/absent.txt is not in the build context/);
+    // Only what earlier COPY lines brought is there: sub/later.txt arrives after the step that reads it.
+    expect(run(`${head}COPY present.txt ./\nRUN cat sub/later.txt\nCOPY . .\n`, 'b')).toThrow(
+      /line 4 \(RUN cat sub\/later.txt\): exited 1/,
+    );
+    expect(run(`${head}COPY present.txt ./\nCOPY . .\nRUN cat sub/later.txt present.txt\n`, 'c')).not.toThrow();
+    expect(fs.readFileSync(path.join(work, 'c/sub/later.txt'), 'utf8')).toBe('y');
+    expect(run(`${head}COPY absent.txt ./\n`, 'd')).toThrow(/absent.txt is not in the build context/);
   } finally {
-    fs.rmSync(context, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
+});
+
+it('the build context leaves out what deploy/Dockerfile.dockerignore names, as Docker reads it', () => {
+  const ignored = dockerignore(fs.readFileSync(path.join(root, 'deploy/Dockerfile.dockerignore'), 'utf8'));
+  for (const file of ['node_modules/x/index.js', 'server/node_modules/pg/package.json', 'client/dist/index.html', '.git/HEAD'])
+    expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: true });
+  for (const file of ['server/src/main.ts', 'pnpm-lock.yaml', 'deploy/Dockerfile', 'server/src/distance.ts', 'deploy/.env.example'])
+    expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: false });
+  // Docker's rules beyond the file's own lines: one segment per `*`, exceptions, the last match wins.
+  const rules = dockerignore('# comment\n/docs/*.md\n!docs/KEEP.md\nlogs\n');
+  expect(['docs/a.md', 'docs/KEEP.md', 'docs/sub/a.md', 'logs/today.txt', 'src/logs'].map(rules)).toEqual([
+    true,
+    false,
+    false,
+    true,
+    false,
+  ]);
 });

@@ -70,3 +70,40 @@ export function envAssignments(args: string): Record<string, string> {
 export function words(args: string): string[] {
   return args.trim().startsWith('[') ? (JSON.parse(args) as string[]) : args.trim().split(/\s+/);
 }
+
+/** One path segment of a .dockerignore pattern as a regular expression (`*` and `?` stay within it). */
+function segmentSource(part: string): string {
+  return part
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
+}
+
+/**
+ * A .dockerignore as a test of build-context paths (relative, `/`-separated), with Docker's rules:
+ * `**` spans any number of folders, a pattern that matches a folder excludes everything in it, a
+ * leading `!` takes a path back in, and the last matching line wins.
+ */
+export function dockerignore(text: string): (file: string) => boolean {
+  const rules = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const keep = line.startsWith('!');
+      const parts = (keep ? line.slice(1) : line).replace(/^\/+|\/+$/g, '').split('/');
+      const source = parts
+        .map((part, i) => {
+          const last = i === parts.length - 1;
+          if (part === '**') return last ? '.*' : '(?:[^/]+/)*';
+          return segmentSource(part) + (last ? '' : '/');
+        })
+        .join('');
+      return { keep, re: new RegExp(`^${source}(?:/.*)?$`) };
+    });
+  return (file) => {
+    let ignored = false;
+    for (const { keep, re } of rules) if (re.test(file)) ignored = !keep;
+    return ignored;
+  };
+}

@@ -54,7 +54,11 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server process not ready in 60 s:\n${log}`);
+    if (Date.now() > deadline) {
+      // Not left running after the test that started it has failed.
+      child.kill('SIGKILL');
+      throw new Error(`server process not ready in 60 s:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
@@ -147,7 +151,8 @@ export interface CompiledProcess {
  */
 export async function spawnCompiled(command: 'start' | 'worker', env: Record<string, string>): Promise<CompiledProcess> {
   ensureServerBuilt();
-  const port = await freePort();
+  // A PORT given is kept (an identity provider's redirect URI names it); otherwise a free one.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let log = '';
   const child = spawn(process.execPath, [SERVER_MAIN, command], {
     cwd: root,

@@ -43,8 +43,16 @@ afterAll(async () => {
 
 describe('first start: migrate, then create-admin', () => {
   it('migrate creates the standard departments and no user', async () => {
-    const migrated = await runCompiledCli(['migrate'], env);
+    const migrated = await runCompiledCli(['migrate'], { ...env, LOG_LEVEL: 'info' });
     expect(migrated.code, migrated.output).toBe(0);
+    // Log collectors read JSON lines: the migrator's own messages too, not coloured text beside them.
+    const lines = migrated.output.split('\n').filter((line) => line.trim());
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(
+      messages.filter((msg) => /\[migrator\] Applied 'Migration\d+_StandardDepartments'/.test(msg)),
+      JSON.stringify(messages.slice(-4)),
+    ).toHaveLength(1);
     const departments = await rows<{ code: string }>(`select code from department order by code`);
     expect(departments.map((d) => d.code)).toEqual([...DEPARTMENTS].sort());
     expect(await users()).toEqual([]);

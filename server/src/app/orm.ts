@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { MIGRATIONS } from '../migrations/index.js';
@@ -25,6 +26,10 @@ export function ormConfig(opts: OrmOptions): Options {
     // No statement may run away with the database.
     driverOptions: { connection: { statement_timeout: 15_000 } },
     debug: false,
+    // What MikroORM itself says (the migrator's "Applied …" lines) goes into the JSON log, not onto
+    // stdout as coloured text that log collectors cannot parse. Colour codes are stripped as well:
+    // MIKRO_ORM_COLORS in the environment overrides `colors`.
+    ...(opts.logger ? { colors: false, logger: (message: string) => opts.logger!.info(stripVTControlCharacters(message)) } : {}),
     // Rows of one table written by one flush go in statements of up to this many: a sync call
     // (500 orders with their lines) writes each table in one statement, not one per 300 rows.
     batchSize: 1000,
