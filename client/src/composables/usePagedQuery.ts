@@ -5,10 +5,14 @@ import type { PageCursorFragment } from '@/components/pageCursor';
 import type { FragmentType } from '@/gql';
 import { useCursorPagination } from './useCursorPagination';
 
-export interface Connection {
-  totalCount: number;
+/**
+ * A page of a Relay connection with its size: the exact `totalCount`, or — for lists that grow
+ * with the company's data (orders, terminations) — `boundedCount`, which stops counting at 10 000
+ * so that a large table is not read to count it.
+ */
+export type Connection = {
   pageInfo: FragmentType<typeof PageCursorFragment>;
-}
+} & ({ totalCount: number } | { boundedCount: { count: number; exact: boolean } });
 
 /** A list's current page and its state, as CursorList and PagedTable show it. */
 export interface PagedList<TConnection extends Connection = Connection> {

@@ -53,6 +53,8 @@ const en: MessageSchema = {
     yes: 'Yes',
     no: 'No',
     total: '{count} in total',
+    totalAtLeast: 'More than {count}',
+    page: 'Page {page}',
     pageOf: 'Page {page} of {pages}',
     previous: 'Previous',
     next: 'Next',

@@ -74,6 +74,8 @@ const zhCN = {
     yes: '是',
     no: '否',
     total: '共 {count} 条',
+    totalAtLeast: '超过 {count} 条',
+    page: '第 {page} 页',
     pageOf: '第 {page} / {pages} 页',
     previous: '上一页',
     next: '下一页',
