@@ -135,6 +135,29 @@ describe('XLSX exports read back with exceljs: the rows of the GraphQL list for 
         data.events.edges.map(({ node: e }) => [e.sequence, e.type, e.actorName, e.terminationNumber]),
       );
     });
+
+    it(`one termination's audit trail (${lang}): the events of that termination only, as its page lists them`, async () => {
+      const [{ number }] = await server.sql<{ number: string }>(`select number from termination where status = 'EFFECTIVE' limit 1`);
+      const data = await gqlList<{
+        events: { edges: { node: { sequence: string; type: string; terminationNumber: string } }[] };
+        termination: { auditTrail: { action: string }[] };
+      }>(
+        `query($n: String!) { events(terminationNumber: $n, first: 100) { edges { node { sequence type terminationNumber } } }
+           termination(number: $n) { auditTrail { action } } }`,
+        { n: number },
+      );
+      const [, ...rows] = await sheet('/exports/audit.xlsx', { terminationNumber: number }, lang);
+      expect(rows.length).toBeGreaterThan(3);
+      expect(rows.map((r) => [r[0], r[2], r[5]])).toEqual(
+        data.events.edges.map(({ node: e }) => [e.sequence, e.type, e.terminationNumber]),
+      );
+      expect(new Set(rows.map((r) => r[5]))).toEqual(new Set([number]));
+      // The same events the termination's audit tab shows (the log keeps them; the demo's are recent).
+      expect(rows.length).toBe(data.termination.auditTrail.length);
+      // Another number's sheet is empty, not an error.
+      const [, ...none] = await sheet('/exports/audit.xlsx', { terminationNumber: 'TR-NONE' }, lang);
+      expect(none).toEqual([]);
+    });
   }
 });
 

@@ -129,6 +129,29 @@ describe('deputies and Excel exports in the browser', () => {
     );
     expect(numbers.length).toBe(total.terminations.totalCount);
     expect([...statuses]).toEqual(['PENDING_APPROVAL']);
+
+    // The withdrawn one's audit trail, from its audit tab: its events only, one row each.
+    const [{ number: withdrawnNumber }] = await run.server.sql<{ number: string }>(`select number from termination where id = $1`, [
+      ids[2],
+    ]);
+    await page.goto(`/terminations/${withdrawnNumber}`);
+    await page.getByRole('tab', { name: '审计记录' }).click();
+    const [trail] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export-xlsx').click()]);
+    expect(trail.suggestedFilename()).toBe('audit.xlsx');
+    const auditBook = new ExcelJS.Workbook();
+    await auditBook.xlsx.readFile((await trail.path())!);
+    const auditRows: string[][] = [];
+    auditBook.worksheets[0]!.eachRow(
+      (row, n) => void (n > 1 && auditRows.push([String(row.getCell(3).value), String(row.getCell(6).value)])),
+    );
+    expect(auditRows.map(([, number]) => number)).toEqual(auditRows.map(() => withdrawnNumber));
+    const feed = await new Workflow(run.server).as<{ events: { edges: { node: { type: string } }[] } }>(
+      'clerk@example.com',
+      `query($n: String!) { events(terminationNumber: $n, first: 100) { edges { node { type } } } }`,
+      { n: withdrawnNumber },
+    );
+    expect(auditRows.map(([type]) => type)).toEqual(feed.events.edges.map((e) => e.node.type));
+    expect(auditRows.map(([type]) => type)).toEqual(expect.arrayContaining(['TERMINATION_SUBMITTED', 'TERMINATION_WITHDRAWN']));
     expect(run.session.errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type { Permission } from '@ot/shared';
-import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../kernel/context.js';
 import type { DomainEventType } from '../kernel/domain-events.js';
 import { eventTypeName } from '../modules/events/event-catalogue.js';
@@ -148,11 +148,14 @@ interface AuditRow {
 
 /** The event log as the `events` feed reads it (oldest first, what the reader may see), filtered by type. */
 const audit: ListExport<AuditRow> = {
-  // The feed's own argument, `types: [EventType!]`, as a filter object.
+  // The feed's own arguments, `types: [EventType!]` and `terminationNumber`, as a filter object.
   filterType: (schema) =>
     new GraphQLInputObjectType({
       name: 'AuditExportFilter',
-      fields: { types: { type: new GraphQLList(new GraphQLNonNull(schema.getType('EventType') as GraphQLInputType)) } },
+      fields: {
+        types: { type: new GraphQLList(new GraphQLNonNull(schema.getType('EventType') as GraphQLInputType)) },
+        terminationNumber: { type: GraphQLString },
+      },
     }),
   needs: 'events:subscribe',
   columns: [
@@ -167,8 +170,15 @@ const audit: ListExport<AuditRow> = {
   async *pages(ctx, filter) {
     let after: string | null = null;
     const types = (filter?.types as string[] | undefined) ?? null;
+    const terminationNumber = (filter?.terminationNumber as string | undefined)?.trim() || null;
     for (let page = 0; page < MAX_EXPORT_ROWS / PAGE; page++) {
-      const read = await ctx.services.eventFeed.read(ctx.em, { after, limit: PAGE, types, permissions: ctx.actor!.permissions });
+      const read = await ctx.services.eventFeed.read(ctx.em, {
+        after,
+        limit: PAGE,
+        types,
+        terminationNumber,
+        permissions: ctx.actor!.permissions,
+      });
       yield read.events;
       if (!read.hasMore || !read.events.length) return;
       after = read.events.at(-1)!.cursor;

@@ -27,10 +27,18 @@ export class EventFeedResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('types', () => [EventType], { nullable: true }) types: string[] | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('terminationNumber', () => String, { nullable: true, description: "Only this termination's events" })
+    terminationNumber: string | null,
   ) {
     const limit = pageSize(first);
     const cursor = after ? limitLength(after, 200, 'after') : null;
-    const page = await ctx.services.eventFeed.read(ctx.em, { after: cursor, limit, types, permissions: ctx.actor!.permissions });
+    const page = await ctx.services.eventFeed.read(ctx.em, {
+      after: cursor,
+      limit,
+      types,
+      terminationNumber: terminationNumber ? limitLength(terminationNumber.trim(), 40, 'terminationNumber') : null,
+      permissions: ctx.actor!.permissions,
+    });
     const edges = page.events.map((node) => ({ node, cursor: node.cursor }));
     return {
       edges,

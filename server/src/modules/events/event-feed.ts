@@ -27,6 +27,8 @@ export interface FeedRead {
   limit: number;
   /** Dotted types; all when absent or empty. */
   types?: readonly string[] | null;
+  /** Only the events of this termination (by its number), e.g. its audit trail exported. */
+  terminationNumber?: string | null;
   /** The reader's: only the events they may see. No filter when absent (the system reading). */
   permissions?: ReadonlySet<Permission>;
 }
@@ -90,6 +92,10 @@ export class EventFeed {
     if (types.length < EVENT_TYPES.length) {
       where.push('e.action = any(array[?]::text[])');
       params.push(types);
+    }
+    if (request.terminationNumber) {
+      where.push('t.number = ?');
+      params.push(request.terminationNumber);
     }
     params.push(request.limit + 1);
     const rows: Row[] = await em.getConnection().execute(
