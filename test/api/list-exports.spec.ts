@@ -215,3 +215,37 @@ describe('export requests that are refused', () => {
     expect(sequences).toEqual(all);
   });
 });
+
+describe("one termination's audit export beyond the feed's retention", () => {
+  it('keeps every event of the termination, as its page does, when the feed no longer lists them', async () => {
+    const [{ number, id }] = await server.sql<{ number: string; id: string }>(
+      `select number, id from termination where status = 'EFFECTIVE' order by created_at limit 1`,
+    );
+    // The termination's events made older than the feed keeps (EVENT_RETENTION_DAYS, 90 by default).
+    // The log is append-only by trigger; only a replica-role session (as a restore would) may age it.
+    await server.sql(`begin; set local session_replication_role = replica;
+      update audit_event set created_at = created_at - interval '400 days' where termination_id = '${id}'; commit;`);
+    const aged = await server.sql(`select id from audit_event where termination_id = $1 and created_at < now() - interval '300 days'`, [
+      id,
+    ]);
+    expect(aged.length).toBeGreaterThan(3);
+    const data = await gqlList<{
+      events: { edges: unknown[] };
+      termination: { auditTrail: { action: string }[] };
+    }>(
+      `query($n: String!) { events(terminationNumber: $n, first: 100) { edges { cursor } } termination(number: $n) { auditTrail { action } } }`,
+      {
+        n: number,
+      },
+    );
+    // The partner feed no longer serves them …
+    expect(data.events.edges).toEqual([]);
+    // … but the termination's trail, on its page and exported, is whole.
+    expect(data.termination.auditTrail.length).toBe(aged.length);
+    const [, ...rows] = await sheet('/exports/audit.xlsx', { terminationNumber: number }, 'en');
+    expect(rows.length).toBe(aged.length);
+    // Same events in the same order (the sheet names a type as the GraphQL enum, the trail as dotted).
+    expect(rows.map((r) => r[2])).toEqual(data.termination.auditTrail.map((e) => e.action.replace(/\./g, '_').toUpperCase()));
+    expect(new Set(rows.map((r) => r[5]))).toEqual(new Set([number]));
+  });
+});

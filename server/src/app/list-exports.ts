@@ -146,7 +146,10 @@ interface AuditRow {
   data: Record<string, unknown>;
 }
 
-/** The event log as the `events` feed reads it (oldest first, what the reader may see), filtered by type. */
+/**
+ * The event log as the `events` feed reads it (oldest first, what the reader may see), filtered by
+ * type; one termination's trail whole (the feed alone keeps only EVENT_RETENTION_DAYS).
+ */
 const audit: ListExport<AuditRow> = {
   // The feed's own arguments, `types: [EventType!]` and `terminationNumber`, as a filter object.
   filterType: (schema) =>
@@ -177,6 +180,8 @@ const audit: ListExport<AuditRow> = {
         limit: PAGE,
         types,
         terminationNumber,
+        // One termination's trail is its audit record: all of it, like its page, however old.
+        wholeTrail: true,
         permissions: ctx.actor!.permissions,
       });
       yield read.events;

@@ -29,6 +29,12 @@ export interface FeedRead {
   types?: readonly string[] | null;
   /** Only the events of this termination (by its number), e.g. its audit trail exported. */
   terminationNumber?: string | null;
+  /**
+   * With terminationNumber: the termination's whole trail, however old (its audit record, as the
+   * termination's page shows it), instead of only what the feed keeps for partners
+   * (EVENT_RETENTION_DAYS).
+   */
+  wholeTrail?: boolean;
   /** The reader's: only the events they may see. No filter when absent (the system reading). */
   permissions?: ReadonlySet<Permission>;
 }
@@ -79,11 +85,16 @@ export class EventFeed {
   constructor(private readonly retentionDays: number) {}
 
   async read(em: EntityManager, request: FeedRead): Promise<{ events: FeedEvent[]; hasMore: boolean }> {
-    const after = request.after ? this.decode(request.after) : null;
+    const wholeTrail = Boolean(request.wholeTrail && request.terminationNumber);
+    const after = request.after ? this.decode(request.after, !wholeTrail) : null;
     const types = request.permissions ? readableEventTypes(request.permissions, request.types) : this.known(request.types);
     if (!types.length) return { events: [], hasMore: false };
-    const where: string[] = [`e.tx < (${HORIZON})`, `e.created_at >= now() - make_interval(days => ?)`];
-    const params: unknown[] = [this.retentionDays];
+    const where: string[] = [`e.tx < (${HORIZON})`];
+    const params: unknown[] = [];
+    if (!wholeTrail) {
+      where.push('e.created_at >= now() - make_interval(days => ?)');
+      params.push(this.retentionDays);
+    }
     if (after) {
       where.push('(e.tx, e.seq) > (?::xid8, ?::bigint)');
       params.push(after.tx, after.seq);
@@ -163,7 +174,7 @@ export class EventFeed {
     this.decode(cursor);
   }
 
-  private decode(cursor: string): Position {
+  private decode(cursor: string, withinRetention = true): Position {
     let value: unknown;
     try {
       value = cursor.length <= 200 ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
@@ -175,7 +186,7 @@ export class EventFeed {
       throw badInput('after is not a cursor returned by events.', 'after');
     }
     const position: Position = { tx: value[0] as string, seq: value[1] as string, at: value[2] as number };
-    if (position.at < Date.now() - this.retentionDays * 86_400_000) {
+    if (withinRetention && position.at < Date.now() - this.retentionDays * 86_400_000) {
       throw badInput(
         `This cursor points at an event older than the feed keeps (${this.retentionDays} days); read again without after, or from a newer cursor.`,
         'after',
