@@ -59,10 +59,25 @@ export interface ImpactIssueLike {
   subject?: string | null;
 }
 
-/** The issue in `language` ('zh-CN' or 'en'); the server's English message for an unknown code. */
+/**
+ * The issue in `language` ('zh-CN' or 'en'); the server's English message for an unknown code.
+ * Blockers stored before they kept their subject have none: English then falls back to the stored
+ * message (written with the subject in it); Chinese drops the placeholder and the gap around it.
+ */
 export function impactIssueText(issue: ImpactIssueLike, language: string): string {
   const texts = IMPACT_ISSUE_TEXTS[issue.code];
   if (!texts) return issue.message;
-  // Blockers stored before they kept their subject have none: no gap before the full stop then.
-  return (language === 'en' ? texts.en : texts['zh-CN']).replaceAll('{subject}', issue.subject ?? '').replace(/\s+([。.])$/, '$1');
+  const text = language === 'en' ? texts.en : texts['zh-CN'];
+  if (issue.subject) return text.replaceAll('{subject}', issue.subject);
+  if (!text.includes('{subject}')) return text;
+  if (language === 'en') return issue.message;
+  return withoutSubject(text);
+}
+
+/** A Chinese text with its `{subject}` left out: "第 {subject} 行" becomes "该行", the spaces around the placeholder and a leading colon go. */
+function withoutSubject(text: string): string {
+  return text
+    .replace(/第\s*\{subject\}\s*行/g, '该行')
+    .replace(/\s*\{subject\}\s*/g, '')
+    .replace(/^[：:]/, '');
 }
