@@ -30,7 +30,7 @@ const EXPLANATION = '供应商停产，终止全部未交付订单行。';
 async function outcome(server: TestServer, orders: string[]) {
   const terminations = await server.sql<Record<string, unknown> & { order_number: string; impact: Record<string, unknown> }>(
     `select o.number as order_number, o.status as order_status, t.status, t.fault, t.scope, t.explanation, r.code as reason,
-            t.customer_confirmation_required, u.email as requested_by, t.impact,
+            t.customer_confirmation_required, u.email as requested_by, t.impact, t.customer_id = o.customer_id as carries_order_customer,
             (select json_agg(json_build_object('line', sl.line_no, 'quantity', tl.quantity, 'amount', tl.amount::text) order by sl.line_no)
                from termination_line tl join sales_order_line sl on sl.id = tl.sales_order_line_id where tl.termination_id = t.id) as lines,
             (select json_agg(json_build_object('stage', s.stage, 'department', s.department, 'rule', s.rule_code, 'sla', s.sla_hours,
@@ -120,6 +120,8 @@ describe('a bulk run and one-by-one submission on the demo data', () => {
     expect(byBulk).toHaveLength(orders.length - bulkRefusals.length);
     expect(byBulk).toEqual(oneByOne);
     expect(byBulk.every((t) => t.status === 'PENDING_APPROVAL' && t.order_status === 'TERMINATION_PENDING')).toBe(true);
+    // The search by customer name reads the termination's own customer: the bulk run sets it as submission does.
+    expect(byBulk.every((t) => t.carries_order_customer === true)).toBe(true);
   });
 
   it('a chunk costs the same statements for 2 orders as for 8', async () => {

@@ -19,26 +19,30 @@ import { searchesNumbers } from '@ot/shared';
  */
 export function ordersMatchingSql(term: string, pattern: string): string {
   // The customers first, as an array: a handful of ids the orders' customer index is probed with.
-  const customers = `array(select c.id from customer c where c.name ilike ${pattern} or c.name_en ilike ${pattern})`;
+  const customers = customersMatchingSql(pattern);
   const byCustomer = `select so.id from sales_order so where so.customer_id = any(${customers})`;
   return searchesNumbers(term)
     ? `select so.id from sales_order so where so.number ilike ${pattern} and so.customer_id <> all(${customers}) union all ${byCustomer}`
     : byCustomer;
 }
 
+/** SQL selecting the ids of the customers whose name or English name matches `pattern`, as an array. */
+function customersMatchingSql(pattern: string): string {
+  return `array(select c.id from customer c where c.name ilike ${pattern} or c.name_en ilike ${pattern})`;
+}
+
 /**
- * SQL selecting the ids of the terminations whose number, or whose order, matches the search.
- * The order's number and its customer are separate branches, each handing the termination index
- * on order_id a short list of ids: as one `order_id in (…)`, the planner took the customer
- * branch's guess (a third of all orders) for the whole and scanned the terminations.
+ * SQL keeping the terminations (`t`) whose number, or whose order, matches the search; `pattern`
+ * is the placeholder of its ILIKE pattern. Each way to match is its own branch over its own index:
+ * the number's trigrams, the order_id index probed with the few orders whose number matches, and
+ * the termination's own customer (a copy of its order's) for the few matching customers, so that
+ * no order is read for a name. A name alone is a condition on the row itself: the list's page is
+ * then read off the list index, or off (customer_id, created_at), and stops at the page.
  */
-export function terminationsMatchingSql(term: string, pattern: string): string {
-  // A join, not `in`: the planner may start from the terminations (fewer than orders) and probe
-  // each one's order instead of collecting every order of the matching customers.
-  const byCustomer = `select tm.id from termination tm join sales_order so on so.id = tm.order_id
-     where so.customer_id = any(array(select c.id from customer c where c.name ilike ${pattern} or c.name_en ilike ${pattern}))`;
-  if (!searchesNumbers(term)) return byCustomer;
-  return `select tm.id from termination tm where tm.number ilike ${pattern}
+export function terminationSearchSql(term: string, pattern: string): string {
+  const customers = customersMatchingSql(pattern);
+  if (!searchesNumbers(term)) return `t.customer_id = any(${customers})`;
+  return `t.id in (select tm.id from termination tm where tm.number ilike ${pattern}
      union all select tm.id from termination tm where tm.order_id in (select so.id from sales_order so where so.number ilike ${pattern})
-     union all ${byCustomer}`;
+     union all select tm.id from termination tm where tm.customer_id = any(${customers}))`;
 }

@@ -8,7 +8,7 @@ import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { User } from '../identity/user.entity.js';
 import { Customer } from '../order/customer.entity.js';
 import { likePattern } from '../../common/text.js';
-import { terminationsMatchingSql } from '../order/order-search.js';
+import { terminationSearchSql } from '../order/order-search.js';
 import { Product } from '../order/product.entity.js';
 import { SalesOrderLine } from '../order/sales-order-line.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
@@ -48,9 +48,7 @@ function filterSql(ctx: RequestContext, filter: TerminationFilter | null | undef
   else if (filter?.status?.length) conditions.push(`t.status = any(${param(filter.status)}::text[])`);
   if (filter?.reasonCode) conditions.push(`t.reason_id = (select id from termination_reason where code = ${param(filter.reasonCode)})`);
   if (orderNumber) conditions.push(`t.order_id = (select id from sales_order where number = ${param(orderNumber)})`);
-  if (search) {
-    conditions.push(`t.id in (${terminationsMatchingSql(search, param(likePattern(search)))})`);
-  }
+  if (search) conditions.push(terminationSearchSql(search, param(likePattern(search))));
   if (filter?.pendingDepartment) {
     conditions.push(
       `exists (select 1 from approval_step s where s.termination_id = t.id and s.status = 'PENDING' and s.department = ${param(filter.pendingDepartment)})`,

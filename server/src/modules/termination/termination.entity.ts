@@ -4,6 +4,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
 import { ApprovalStep } from '../approval/approval-step.entity.js';
 import { User } from '../identity/user.entity.js';
+import { Customer } from '../order/customer.entity.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactSnapshot } from './impact.types.js';
 import { TerminationLine } from './termination-line.entity.js';
@@ -62,6 +63,8 @@ export interface EffectBlocker {
 @Index({ name: 'termination_list_idx', properties: ['createdAt', 'id'] })
 // Lists filtered by status (boards, partners' pending lists) read their page straight off this index.
 @Index({ name: 'termination_status_list_idx', properties: ['status', 'createdAt', 'id'] })
+// A search by customer name reads the matching customers' terminations off this index.
+@Index({ name: 'termination_customer_list_idx', properties: ['customer', 'createdAt', 'id'] })
 export class Termination extends BaseEntity<
   | 'version'
   | 'effectiveAt'
@@ -80,6 +83,13 @@ export class Termination extends BaseEntity<
 
   @ManyToOne(() => SalesOrder, { index: true })
   order!: SalesOrder;
+
+  /**
+   * The order's customer, copied so that a search by customer does not join every order of the
+   * matching customers; set at submission, and a trigger follows the order should its customer change.
+   */
+  @ManyToOne(() => Customer)
+  customer!: Customer;
 
   @ManyToOne(() => TerminationReason)
   reason!: TerminationReason;

@@ -202,6 +202,7 @@ export class TerminationService {
     const t = em.create(Termination, {
       number: terminationNumber(s.number),
       order,
+      customer: order.customer,
       reason,
       explanation: s.explanation,
       status: 'PENDING_APPROVAL',
