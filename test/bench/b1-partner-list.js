@@ -1,5 +1,7 @@
 // B1 — the partner list query: our API (API key, production mode) against PostGraphile 5 over the
 // same tables and a raw SQL limit (one hand-written statement behind node:http). Interleaved rounds.
+// With a before contender (BENCH_BEFORE, lib/before.js) an older build of our API runs too, on its
+// own database, and the rows add ours against it.
 import path from 'node:path';
 import pg from 'pg';
 import {
@@ -83,6 +85,13 @@ function fromPostGraphile(body) {
   }));
 }
 
+/** The shape of an answer (its keys, nested), to check an older build answers the same query alike on its own data. */
+function shapeOf(value) {
+  if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).map((k) => [k, shapeOf(value[k])]));
+  return typeof value;
+}
+
 /** Timestamps compared as instants (PostGraphile prints microseconds and +00:00). */
 function normalize(nodes) {
   return JSON.stringify(nodes, (key, value) => (key === 'dueAt' && value ? new Date(value).toISOString() : value));
@@ -96,10 +105,11 @@ async function fetchBody(url, body, headers = {}) {
 }
 
 export async function runB1(opts) {
-  const { rounds, roundSec, warmupSec, connections } = opts;
+  const { rounds, roundSec, warmupSec, connections, before = null } = opts;
   await withPg((c) => c.query(PG_SETUP));
-  log('B1: starting our API, PostGraphile and the raw SQL server');
+  log(`B1: starting our API, PostGraphile and the raw SQL server${before ? `, and ${before.label} on its own database` : ''}`);
   const ours = await startApi('api-b1');
+  const theirs = before ? await startApi('api-b1-before', { DATABASE_URL: before.databaseUrl }, { dist: before.dist }) : null;
   const pgPort = await freePort();
   const postgraphile = await spawnProcess(
     'postgraphile',
@@ -132,6 +142,15 @@ export async function runB1(opts) {
       },
       { name: 'raw', url: `http://127.0.0.1:${rawPort}/graphql`, body: JSON.stringify({ variables }), headers: {} },
     ];
+    if (theirs) {
+      targets.push({
+        name: 'before',
+        url: `${theirs.url}/graphql`,
+        body: JSON.stringify({ query: OUR_QUERY, variables }),
+        headers: { authorization: `Bearer ${await createApiKey(theirs.url)}` },
+        databaseUrl: before.databaseUrl,
+      });
+    }
     // Same answer from all three, or the comparison means nothing.
     for (const t of targets) t.expectBody = await fetchBody(t.url, t.body, t.headers);
     const oursNodes = JSON.parse(targets[0].expectBody).data.terminations.edges.map((e) => e.node);
@@ -140,6 +159,16 @@ export async function runB1(opts) {
     if (oursNodes.length !== 50) throw new Error(`expected 50 terminations, got ${oursNodes.length}`);
     if (normalize(oursNodes) !== normalize(rawNodes)) throw new Error('B1: the raw SQL answer differs from ours');
     if (normalize(oursNodes) !== normalize(pgNodes)) throw new Error('B1: the PostGraphile answer differs from ours');
+    if (theirs) {
+      // Its own seed on its own database: the same query, 50 nodes of the same shape; the data may differ.
+      const beforeNodes = JSON.parse(targets[3].expectBody).data.terminations.edges.map((e) => e.node);
+      if (beforeNodes.length !== 50) throw new Error(`B1: ${before.label} answered ${beforeNodes.length} terminations, not 50`);
+      if (JSON.stringify(shapeOf(beforeNodes)) !== JSON.stringify(shapeOf(oursNodes)))
+        throw new Error(`B1: ${before.label}'s answer has another shape`);
+      log(
+        `B1: ${before.label} answers 50 nodes of the same shape, ${normalize(beforeNodes) === normalize(oursNodes) ? 'the same data' : 'other data (its own seed)'}; bytes ${targets[3].expectBody.length}`,
+      );
+    }
     log(
       `B1: answers identical (50 nodes; bytes ours ${targets[0].expectBody.length}, PostGraphile ${targets[1].expectBody.length}, raw ${targets[2].expectBody.length})`,
     );
@@ -158,18 +187,22 @@ export async function runB1(opts) {
       await load(t, warmupSec);
     }
     const results = Object.fromEntries(targets.map((t) => [t.name, []]));
-    const pids = { ours: ours.pid, postgraphile: postgraphile.pid, raw: raw.pid };
+    const pids = { ours: ours.pid, postgraphile: postgraphile.pid, raw: raw.pid, before: theirs?.pid };
+    // Database CPU per contender is read from its own database's backends.
     const monitor = new pg.Client({ connectionString: DATABASE_URL });
     await monitor.connect();
+    const beforeMonitor = theirs ? new pg.Client({ connectionString: before.databaseUrl }) : null;
+    await beforeMonitor?.connect();
+    const monitorOf = (t) => (t.name === 'before' ? beforeMonitor : monitor);
     for (let r = 0; r < rounds; r++) {
       for (const t of targets) {
         await sleep(500);
         const cpu0 = cpuMs(pids[t.name]);
-        const db0 = await dbBackendCpu(monitor);
+        const db0 = await dbBackendCpu(monitorOf(t));
         const res = await load(t, roundSec);
         // CPU per request is robust to a busy machine: the server process and the database backends.
         res.serverCpuMsPerRequest = round((cpuMs(pids[t.name]) - cpu0) / res.requests, 2);
-        res.dbCpuMsPerRequest = round(dbCpuDelta(db0, await dbBackendCpu(monitor)) / res.requests, 2);
+        res.dbCpuMsPerRequest = round(dbCpuDelta(db0, await dbBackendCpu(monitorOf(t))) / res.requests, 2);
         results[t.name].push(res);
         const bad = res.errors + res.timeouts + res.non2xx + res.mismatches;
         const detail = `errors ${res.errors}, timeouts ${res.timeouts}, non-2xx ${res.non2xx}, mismatched bodies ${res.mismatches}`;
@@ -179,6 +212,7 @@ export async function runB1(opts) {
       }
     }
     await monitor.end();
+    await beforeMonitor?.end();
     const summary = (name) => {
       const rs = results[name];
       return {
@@ -204,13 +238,47 @@ export async function runB1(opts) {
     const vsRaw = ratioOf(rps('ours'), rps('raw'));
     const p99VsPg = ratioOf(p99('ours'), p99('postgraphile'));
     const p99VsRaw = ratioOf(p99('ours'), p99('raw'));
+    const vsBefore = theirs ? ratioOf(rps('ours'), rps('before')) : null;
+    const p99VsBefore = theirs ? ratioOf(p99('ours'), p99('before')) : null;
+    const beforeRows = theirs
+      ? [
+          {
+            bench: 'B1',
+            metric: `req/s ours vs ${before.label} (its own database and seed)`,
+            ours: `${summary('ours').rps}`,
+            peer: `${summary('before').rps}`,
+            ratio: vsBefore,
+            target: '≥ 1.0× (no regression)',
+            met: vsBefore.ratio >= 1.0,
+          },
+          {
+            bench: 'B1',
+            metric: `CPU ms per request, server + database: ours vs ${before.label}`,
+            ours: `${summary('ours').serverCpuMsPerRequest} + ${summary('ours').dbCpuMsPerRequest}`,
+            peer: `${summary('before').serverCpuMsPerRequest} + ${summary('before').dbCpuMsPerRequest}`,
+            ratio: '—',
+            target: '(explains the ratio)',
+            met: null,
+          },
+          {
+            bench: 'B1',
+            metric: `p99 ms ours vs ${before.label}`,
+            ours: `${summary('ours').p99}`,
+            peer: `${summary('before').p99}`,
+            ratio: p99VsBefore,
+            target: '(lower is better)',
+            met: null,
+          },
+        ]
+      : [];
     return {
       name: 'B1 partner list query',
       config: { rounds, roundSec, warmupSec, connections, first: 50 },
       ours: summary('ours'),
       postgraphile: summary('postgraphile'),
       raw: summary('raw'),
-      ratios: { rpsVsPostgraphile: vsPg, rpsVsRaw: vsRaw, p99VsPostgraphile: p99VsPg, p99VsRaw },
+      ...(theirs ? { before: { label: before.label, rev: before.rev, ...summary('before') } } : {}),
+      ratios: { rpsVsPostgraphile: vsPg, rpsVsRaw: vsRaw, p99VsPostgraphile: p99VsPg, p99VsRaw, rpsVsBefore: vsBefore, p99VsBefore },
       rows: [
         {
           bench: 'B1',
@@ -257,9 +325,10 @@ export async function runB1(opts) {
           target: '(lower is better)',
           met: null,
         },
+        ...beforeRows,
       ],
     };
   } finally {
-    await Promise.all([ours.stop(), postgraphile.stop(), raw.stop()]);
+    await Promise.all([ours.stop(), postgraphile.stop(), raw.stop(), theirs?.stop()]);
   }
 }

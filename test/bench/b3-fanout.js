@@ -5,6 +5,8 @@
 //   ours     — one API instance, in-process pub/sub; the event comes from a real decideApproval
 //   redis    — two API instances over Redis: every subscriber on the second, the mutation sent to
 //              the first, so each event crosses Redis
+//   before   — with a before contender (BENCH_BEFORE, lib/before.js): an older build of our API on its
+//              own database, its events from a real decideApproval there, like ours
 // "From publish" uses the event's own `at` (stamped by the server when it builds the event, just
 // before commit; by the baseline when it publishes): no server code is instrumented.
 import { fork } from 'node:child_process';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   BENCH_DIR,
+  DATABASE_URL,
   REDIS_URL,
   freePort,
   log,
@@ -37,7 +40,7 @@ const DECIDE = `mutation Decide($input: DecideApprovalInput!) { decideApproval(i
   __typename ... on DecideApprovalSuccess { step { status } } ... on ErrorResult { code message } } }`;
 
 /** PENDING SALES steps of terminations with a later stage: approving one publishes exactly one SALES board event. */
-async function pendingSalesSteps(limit) {
+async function pendingSalesSteps(limit, databaseUrl = DATABASE_URL) {
   return withPg(async (c) => {
     const { rows } = await c.query(
       `select s.id from approval_step s join termination t on t.id = s.termination_id
@@ -49,7 +52,19 @@ async function pendingSalesSteps(limit) {
       [DEPARTMENT, limit],
     );
     return rows.map((r) => r.id);
-  });
+  }, databaseUrl);
+}
+
+/** `needed` suitable steps on a database, topped up with that database's build's own seed function when short. */
+async function stepsFor(needed, { databaseUrl = DATABASE_URL, dist, label = 'ours' } = {}) {
+  let steps = await pendingSalesSteps(needed, databaseUrl);
+  if (steps.length < needed) {
+    log(`B3 ${label}: only ${steps.length} suitable pending SALES steps; adding 4000 terminations`);
+    await seedTerminations(4000, dist ? { dist, databaseUrl } : { databaseUrl });
+    steps = await pendingSalesSteps(needed, databaseUrl);
+    if (steps.length < needed) throw new Error(`B3 ${label} needs ${needed} pending SALES steps, found ${steps.length}`);
+  }
+  return steps;
 }
 
 /** The load process and a request/response channel to it over IPC. */
@@ -113,19 +128,16 @@ function summarize(fires) {
   };
 }
 
-export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis = true }) {
+export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis = true, before = null }) {
   const firesPerRound = Math.ceil((roundSec * 1000) / intervalMs);
-  const variants = withRedis ? ['baseline', 'ours', 'redis'] : ['baseline', 'ours'];
-  const needed = (variants.length - 1) * (WARMUP_FIRES + rounds * firesPerRound) + 20;
-  let steps = await pendingSalesSteps(needed);
-  if (steps.length < needed) {
-    log(`B3: only ${steps.length} suitable pending SALES steps; adding 4000 terminations`);
-    await seedTerminations(4000);
-    steps = await pendingSalesSteps(needed);
-    if (steps.length < needed) throw new Error(`B3 needs ${needed} pending SALES steps, found ${steps.length}`);
-  }
+  const variants = ['baseline', 'ours', withRedis && 'redis', before && 'before'].filter(Boolean);
+  const perVariant = WARMUP_FIRES + rounds * firesPerRound;
+  const steps = await stepsFor((withRedis ? 2 : 1) * perVariant + 20);
+  const beforeSteps = before ? await stepsFor(perVariant + 20, { ...before, label: before.label }) : null;
 
-  log(`B3: starting the bare graphql-ws baseline, one API instance${withRedis ? ', and two API instances over Redis' : ''}`);
+  log(
+    `B3: starting the bare graphql-ws baseline, one API instance${withRedis ? ', two API instances over Redis' : ''}${before ? `, ${before.label} on its own database` : ''}`,
+  );
   const basePort = await freePort();
   const baseline = await spawnProcess('bare-ws', [path.join(BENCH_DIR, 'servers/bare-ws.js')], {
     env: { PORT: String(basePort) },
@@ -135,7 +147,8 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
   // Without the Redis pair (B3_CLIENTS=10000: the load process holds one socket per subscriber of every variant).
   const r1 = withRedis ? await startApi('api-b3-redis-1', { REDIS_URL }) : null;
   const r2 = withRedis ? await startApi('api-b3-redis-2', { REDIS_URL }) : null;
-  const servers = [baseline, ours, r1, r2].filter(Boolean);
+  const theirs = before ? await startApi('api-b3-before', { DATABASE_URL: before.databaseUrl }, { dist: before.dist }) : null;
+  const servers = [baseline, ours, r1, r2, theirs].filter(Boolean);
   /** One load process per variant: each holds its subscribers' sockets (10 000 sockets apiece fit the open-file limit). */
   const loaders = {};
   const client = {
@@ -144,10 +157,16 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
   };
   try {
     const token = await login(ours.url, HEAD);
+    const beforeToken = theirs ? await login(theirs.url, HEAD) : null;
     const actorName = await withPg(async (c) => (await c.query('select name from app_user where email = $1', [HEAD])).rows[0].name);
-    const rss = {
-      before: { baseline: rssMiB(baseline.pid), ours: rssMiB(ours.pid), redis1: r1 && rssMiB(r1.pid), redis2: r2 && rssMiB(r2.pid) },
-    };
+    const rssNow = () => ({
+      baseline: rssMiB(baseline.pid),
+      ours: rssMiB(ours.pid),
+      redis1: r1 && rssMiB(r1.pid),
+      redis2: r2 && rssMiB(r2.pid),
+      beforeBuild: theirs && rssMiB(theirs.pid),
+    });
+    const rss = { before: rssNow() };
 
     for (const v of variants) loaders[v] = await startClientProcess();
     const ws = (url) => `${url.replace(/^http/, 'ws')}/graphql`;
@@ -156,23 +175,19 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
       ['baseline', [ws(baseUrl)], null],
       ['ours', [ws(ours.url)], `Bearer ${token}`],
       ['redis', r2 && [ws(r2.url)], `Bearer ${token}`],
+      ['before', theirs && [ws(theirs.url)], `Bearer ${beforeToken}`],
     ].filter(([group]) => variants.includes(group))) {
       const res = await client.call({ cmd: 'connect', group, urls, count: clients, authorization, department: DEPARTMENT });
       log(`B3: ${res.count} subscribers on ${group} in ${res.ms} ms`);
     }
     await sleep(1000);
-    rss.at1000 = {
-      baseline: rssMiB(baseline.pid),
-      ours: rssMiB(ours.pid),
-      redis1: r1 && rssMiB(r1.pid),
-      redis2: r2 && rssMiB(r2.pid),
-      loadProcesses: client.pids().map(rssMiB),
-    };
+    rss.at1000 = { ...rssNow(), loadProcesses: client.pids().map(rssMiB) };
     log(
       `B3: RSS with ${clients} subscribers: ours ${rss.at1000.ours} MiB (before ${rss.before.ours}), baseline ${rss.at1000.baseline} MiB`,
     );
 
     let stepIndex = 0;
+    let beforeStepIndex = 0;
     const fireOnce = (variant) => {
       if (variant === 'baseline') {
         const stepId = randomUUID();
@@ -195,16 +210,17 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
           request: { url: `${baseUrl}/publish`, headers: {}, body: JSON.stringify(event) },
         });
       }
-      const stepId = steps[stepIndex++];
-      if (!stepId) throw new Error('B3 ran out of pending SALES steps');
-      const target = variant === 'ours' ? ours : r1;
+      const isBefore = variant === 'before';
+      const stepId = isBefore ? beforeSteps[beforeStepIndex++] : steps[stepIndex++];
+      if (!stepId) throw new Error(`B3 ran out of pending SALES steps (${variant})`);
+      const target = { ours, redis: r1, before: theirs }[variant];
       return client.call({
         cmd: 'fire',
         group: variant,
         stepId,
         request: {
           url: `${target.url}/graphql`,
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${isBefore ? beforeToken : token}` },
           body: JSON.stringify({ query: DECIDE, variables: { input: { stepId, decision: 'APPROVE', comment: 'bench' } } }),
           expect: 'DecideApprovalSuccess',
         },
@@ -238,7 +254,7 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
         );
       }
     }
-    rss.after = { baseline: rssMiB(baseline.pid), ours: rssMiB(ours.pid), redis1: r1 && rssMiB(r1.pid), redis2: r2 && rssMiB(r2.pid) };
+    rss.after = rssNow();
     const stats = Object.fromEntries(await Promise.all(variants.map(async (v) => [v, await client.call({ cmd: 'stats', group: v })])));
 
     const pick = (v, f) => perRound[v].map(f);
@@ -259,6 +275,22 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
     const addedPerRound = (perRound.redis ?? []).map((x, i) => x.fromPublish.p50 - perRound.ours[i].fromPublish.p50);
     const addedMedian = round(median(addedPerRound), 2);
     const addedFromSend = round(median((perRound.redis ?? []).map((x, i) => x.fromSend.p50 - perRound.ours[i].fromSend.p50)), 2);
+    const vsBefore = (f) => ratioOf(pick('ours', f), pick('before', f));
+    const beforeRows = before
+      ? [
+          ['p99 ms from mutation sent to receipt', (s) => s.fromSend.p99],
+          ['p99 ms from publish to receipt', (s) => s.fromPublish.p99],
+          ['p99 ms fan-out spread', (s) => s.fanoutSpread.p99],
+        ].map(([what, f]) => ({
+          bench: 'B3',
+          metric: `${what}, ${clients} subscribers: ours vs ${before.label} (its own database)`,
+          ours: `${med('ours', f)}`,
+          peer: `${med('before', f)}`,
+          ratio: vsBefore(f),
+          target: '≤ 1.0× (no regression)',
+          met: vsBefore(f).ratio <= 1.0,
+        }))
+      : [];
     const delivered = (v) => {
       const d = perRound[v].reduce((n, s) => n + s.delivered, 0);
       const e = perRound[v].reduce((n, s) => n + s.expected, 0);
@@ -335,6 +367,16 @@ export async function runB3({ rounds, roundSec, clients, intervalMs, withRedis =
           ratio: `${addedMedian >= 0 ? '+' : ''}${addedMedian} ms`,
           target: '≤ +5 ms',
           met: addedMedian <= 5,
+        },
+        ...beforeRows,
+        before && {
+          bench: 'B3',
+          metric: `${before.label}: delivered; server RSS MiB (before → with subscribers → after rounds); p50 ms of the HTTP response`,
+          ours: `${delivered('ours').pct} %; ${rss.before.ours} → ${rss.at1000.ours} → ${rss.after.ours}; ${med('ours', (s) => s.httpMs.p50)}`,
+          peer: `${delivered('before').pct} %; ${rss.before.beforeBuild} → ${rss.at1000.beforeBuild} → ${rss.after.beforeBuild}; ${med('before', (s) => s.httpMs.p50)}`,
+          ratio: '—',
+          target: '100 %',
+          met: delivered('before').pct === 100,
         },
       ].filter(Boolean),
     };

@@ -8,13 +8,29 @@
 //   B4_HEAP_SAMPLE_SEC (30) s the harness forces a full collection there and reads the heap left,
 //   so growth means retained memory, not garbage not yet collected. B4_HEAP_SNAPSHOTS=<dir> also
 //   writes a heap snapshot at minute 2 and at the end, to diff what grew.
-// - B4_BEFORE_DIST=<dir>: a previous build (a copy of server/dist) runs first as the contender,
-//   on its own fresh orders, then ours; the rows compare the two side by side.
+// - BENCH_BEFORE=<rev> (or BENCH_BEFORE_DIST + BENCH_BEFORE_DATABASE_URL, lib/before.js): an older
+//   build runs as a contender on its own database. Both APIs stay up; after a warm-up each, the load
+//   alternates between them round by round (B4_ROUNDS, 3, of the run's duration / rounds each), and
+//   the rows give the ratio of the medians with the per-round spread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import WebSocket from 'ws';
-import { BENCH_DIR, SERVER_DIST, freePort, log, round, rssMiB, sleep, startApi, withPg } from './lib/common.js';
+import {
+  BENCH_DIR,
+  DATABASE_URL,
+  SERVER_DIST,
+  freePort,
+  log,
+  median,
+  percentile,
+  ratioOf,
+  round,
+  rssMiB,
+  sleep,
+  startApi,
+  withPg,
+} from './lib/common.js';
 import { freshOrders } from './lib/database.js';
 import { lifecycleTokens, runLifecycleClients } from './lib/lifecycles.js';
 
@@ -48,12 +64,30 @@ export const INVARIANTS = {
        and not exists (select 1 from customer_confirmation c where c.termination_id = t.id and c.status = 'ACCEPTED')`,
 };
 
-export async function checkInvariants() {
+/** Each invariant's count of broken rows; null for one the database's schema cannot answer (an older build's). */
+export async function checkInvariants(databaseUrl = DATABASE_URL) {
   return withPg(async (c) => {
     const result = {};
-    for (const [name, sql] of Object.entries(INVARIANTS)) result[name] = Number((await c.query(sql)).rows[0].count);
+    for (const [name, sql] of Object.entries(INVARIANTS)) {
+      try {
+        result[name] = Number((await c.query(sql)).rows[0].count);
+      } catch (error) {
+        if (databaseUrl === DATABASE_URL) throw error;
+        log(`B4: invariant "${name}" not checked on the before database: ${error instanceof Error ? error.message : error}`);
+        result[name] = null;
+      }
+    }
     return result;
-  });
+  }, databaseUrl);
+}
+
+const violationsOf = (invariants) => Object.values(invariants).reduce((a, b) => a + (b ?? 0), 0);
+
+/** The API's own account of what went wrong (its log lines, by request id), kept beside the results. */
+function keepApiLog(label, api) {
+  const file = path.join(BENCH_DIR, 'results', `b4-${label.replace(/\W+/g, '-')}-api.log`);
+  fs.writeFileSync(file, api.output());
+  log(`  the API's log: ${path.relative(process.cwd(), file)}`);
 }
 
 /** A Chrome DevTools Protocol session on the API's inspector: forced collections, heap figures, snapshots. */
@@ -153,12 +187,7 @@ async function runContender(label, dist, { clients, durationSec, heap, sampleSec
       `B4 ${label}: ${res.completed} lifecycles in ${round(res.elapsedSec, 1)} s = ${round(res.lifecyclesPerSec, 2)}/s, ${res.errorCount} errors; RSS ${rssBefore} → ${rssAfter} MiB`,
     );
     for (const e of res.errors.slice(0, 5)) log(`  error: ${e}`);
-    // The API's own account of what went wrong (its log lines, by request id), kept beside the results.
-    if (res.errorCount) {
-      const file = path.join(BENCH_DIR, 'results', `b4-${label}-api.log`);
-      fs.writeFileSync(file, api.output());
-      log(`  the API's log: ${path.relative(process.cwd(), file)}`);
-    }
+    if (res.errorCount) keepApiLog(label, api);
     return { label, dist, ...res, rssMiB: { before: rssBefore, after: rssAfter, samples: rssSamples }, heapSamples };
   } finally {
     session?.close();
@@ -179,45 +208,198 @@ function heapGrowth(samples) {
   };
 }
 
-export async function runB4({ clients, durationSec: configured }) {
+/** Latency percentiles per mutation over every round's samples together. */
+function pooledPerMutation(rounds) {
+  const names = Object.keys(rounds[0].perMutation);
+  return Object.fromEntries(
+    names.map((name) => {
+      const all = rounds.flatMap((r) => r.perMutation[name].samples ?? []);
+      return [name, { count: all.length, p50: percentile(all, 50), p99: percentile(all, 99), max: percentile(all, 100) }];
+    }),
+  );
+}
+
+/**
+ * Ours against an older build (`before`), each API on its own database and kept up throughout:
+ * a warm-up each, then rounds alternating before, ours, before, ours … of `roundSec` each.
+ */
+async function runSideBySide(before, { clients, rounds, roundSec, warmupSec }) {
+  const contenders = [
+    { label: before.label, dist: before.dist, databaseUrl: before.databaseUrl },
+    { label: 'ours', dist: SERVER_DIST, databaseUrl: DATABASE_URL },
+  ];
+  try {
+    for (const c of contenders) {
+      // The orders travel in the clients' argv (one argument ≤ 128 KiB: at most ~6 500 numbers).
+      c.orders = await freshOrders(Math.min(clients * (warmupSec + rounds * roundSec) * 3 + 200, 6500), c.databaseUrl);
+      c.invariantsBefore = await checkInvariants(c.databaseUrl);
+      log(`B4 ${c.label}: ${c.orders.length} fresh orders; starting the API (RUN_WORKER=1) from ${c.dist}`);
+      c.api = await startApi(`api-b4-${c.label.replace(/\W+/g, '-')}`, { RUN_WORKER: '1', DATABASE_URL: c.databaseUrl }, { dist: c.dist });
+      c.tokens = await lifecycleTokens(c.api.url);
+      c.rounds = [];
+    }
+    const load = async (c, durationSec) => {
+      const res = await runLifecycleClients(c.api.url, c.tokens, {
+        orders: c.orders,
+        clients,
+        durationSec,
+        databaseUrl: c.databaseUrl,
+        samples: true,
+      });
+      c.orders = c.orders.slice(res.started);
+      return res;
+    };
+    for (const c of contenders) {
+      const warm = await load(c, warmupSec);
+      log(`B4 warm-up ${c.label}: ${warm.completed} lifecycles, ${warm.errorCount} errors`);
+      c.rssBefore = rssMiB(c.api.pid);
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const c of contenders) {
+        // The other API's jobs of its last round finish before this one's load starts.
+        await sleep(2000);
+        const res = await load(c, roundSec);
+        c.rounds.push(res);
+        log(
+          `B4 round ${r + 1}/${rounds} ${c.label}: ${res.completed} lifecycles in ${round(res.elapsedSec, 1)} s = ${round(res.lifecyclesPerSec, 2)}/s, ${res.errorCount} errors; p99 submit ${res.perMutation.submitTermination.p99} ms`,
+        );
+        for (const e of res.errors.slice(0, 3)) log(`  error: ${e}`);
+      }
+    }
+    for (const c of contenders) {
+      c.rssAfter = rssMiB(c.api.pid);
+      c.errorCount = c.rounds.reduce((n, x) => n + x.errorCount, 0);
+      if (c.errorCount) keepApiLog(c.label, c.api);
+    }
+  } finally {
+    await Promise.all(contenders.filter((c) => c.api).map((c) => c.api.stop()));
+  }
+  for (const c of contenders) c.invariantsAfter = await checkInvariants(c.databaseUrl);
+  const [theirs, ours] = contenders;
+  const perRound = (c) => c.rounds.map((x) => x.lifecyclesPerSec);
+  const summary = (c) => ({
+    label: c.label,
+    dist: c.dist,
+    database: new URL(c.databaseUrl).pathname.slice(1),
+    lifecyclesPerSec: round(median(perRound(c)), 2),
+    rounds: c.rounds.map((x) => ({
+      completed: x.completed,
+      errors: x.errorCount,
+      elapsedSec: round(x.elapsedSec, 1),
+      lifecyclesPerSec: round(x.lifecyclesPerSec, 2),
+      p99: Object.fromEntries(Object.entries(x.perMutation).map(([k, v]) => [k, v.p99])),
+    })),
+    completed: c.rounds.reduce((n, x) => n + x.completed, 0),
+    errorCount: c.errorCount,
+    errors: c.rounds.flatMap((x) => x.errors).slice(0, 20),
+    perMutation: pooledPerMutation(c.rounds),
+    approvalsPerLifecycle: round(
+      c.rounds.reduce((n, x) => n + x.perMutation.decideApproval.count, 0) /
+        Math.max(
+          1,
+          c.rounds.reduce((n, x) => n + x.completed, 0),
+        ),
+      1,
+    ),
+    rssMiB: { before: c.rssBefore, after: c.rssAfter },
+    invariantsBefore: c.invariantsBefore,
+    invariantsAfter: c.invariantsAfter,
+    violations: violationsOf(c.invariantsAfter),
+  });
+  return { ours: summary(ours), before: summary(theirs), ratio: ratioOf(perRound(ours), perRound(theirs)) };
+}
+
+function sideBySideRows({ ours, before, ratio }, { clients, rounds, roundSec }) {
+  const p99s = (s) =>
+    `${s.perMutation.submitTermination.p99} / ${s.perMutation.decideApproval.p99} / ${s.perMutation.respondToTermination.p99}`;
+  return [
+    {
+      bench: 'B4',
+      metric: `lifecycles/s ours vs ${before.label} (${clients} clients, ${rounds} × ${roundSec} s each, submit → ${ours.approvalsPerLifecycle} approvals → accept; own databases)`,
+      ours: `${ours.lifecyclesPerSec}`,
+      peer: `${before.lifecyclesPerSec}`,
+      ratio,
+      target: '≥ 2× before',
+      met: ratio.ratio >= 2,
+    },
+    {
+      bench: 'B4',
+      metric: `p99 ms per mutation over the rounds: submit / decideApproval / respondToTermination, ours vs ${before.label}`,
+      ours: p99s(ours),
+      peer: p99s(before),
+      ratio: `${round(ours.perMutation.submitTermination.p99 / before.perMutation.submitTermination.p99, 2)}× (submit)`,
+      target: 'submit ≤ 500',
+      met: ours.perMutation.submitTermination.p99 <= 500,
+    },
+    {
+      bench: 'B4',
+      metric: 'errors / invariant violations after the run (each on its own database)',
+      ours: `${ours.errorCount} / ${ours.violations}`,
+      peer: `${before.errorCount} / ${before.violations}`,
+      ratio: '—',
+      target: '0 / 0',
+      met: ours.errorCount === 0 && ours.violations === 0 && before.errorCount === 0,
+    },
+    {
+      bench: 'B4',
+      metric: 'API RSS MiB after warm-up → after the rounds',
+      ours: `${ours.rssMiB.before} → ${ours.rssMiB.after}`,
+      peer: `${before.rssMiB.before} → ${before.rssMiB.after}`,
+      ratio: '—',
+      target: '(reported)',
+      met: null,
+    },
+  ];
+}
+
+export async function runB4({ clients, durationSec: configured, rounds: configuredRounds, warmupSec, before = null }) {
   const durationSec = Number(process.env.B4_SECONDS ?? configured);
   const heap = Boolean(process.env.B4_SECONDS) || process.env.B4_HEAP === '1';
+  if (before) {
+    if (heap) throw new Error('B4_SECONDS / B4_HEAP measure one build over one long run: run them without a before contender');
+    const rounds = Number(process.env.B4_ROUNDS ?? configuredRounds);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`B4_ROUNDS must be a positive whole number, got ${process.env.B4_ROUNDS}`);
+    const roundSec = Math.max(5, Math.round(durationSec / rounds));
+    const settings = { clients, rounds, roundSec, warmupSec };
+    const result = await runSideBySide(before, settings);
+    log(
+      `B4: ours ${result.ours.lifecyclesPerSec}/s vs ${before.label} ${result.before.lifecyclesPerSec}/s = ${round(result.ratio.ratio, 2)}× (rounds ${round(result.ratio.min, 2)}–${round(result.ratio.max, 2)}); invariant violations ours ${result.ours.violations}, before ${result.before.violations}`,
+    );
+    return {
+      name: 'B4 lifecycle throughput',
+      config: { ...settings, runWorker: true, before: { label: before.label, rev: before.rev, dist: before.dist } },
+      ...result,
+      rows: sideBySideRows(result, settings),
+    };
+  }
   const sampleSec = Number(process.env.B4_HEAP_SAMPLE_SEC ?? 30);
   const snapshots = process.env.B4_HEAP_SNAPSHOTS ?? null;
   if (snapshots) fs.mkdirSync(snapshots, { recursive: true });
-  const beforeDist = process.env.B4_BEFORE_DIST ? path.resolve(process.env.B4_BEFORE_DIST) : null;
-  const before = await checkInvariants();
-  const broken = Object.entries(before).filter(([, n]) => n > 0);
+  const invariantsBefore = await checkInvariants();
+  const broken = Object.entries(invariantsBefore).filter(([, n]) => n > 0);
   if (broken.length) log(`B4: invariants already broken before the run: ${JSON.stringify(Object.fromEntries(broken))}`);
-  const settings = { clients, durationSec, heap, sampleSec, snapshots };
-  const contender = beforeDist ? await runContender('before', beforeDist, settings) : null;
-  const res = await runContender('ours', SERVER_DIST, settings);
+  const res = await runContender('ours', SERVER_DIST, { clients, durationSec, heap, sampleSec, snapshots });
   const after = await checkInvariants();
-  const violations = Object.values(after).reduce((a, b) => a + b, 0);
+  const violations = violationsOf(after);
   log(`B4: ${violations} invariant violations after the run`);
   const pm = res.perMutation;
-  const vs = (ours, theirs, digits = 2) =>
-    contender ? { peer: `${theirs}`, ratio: `${round(ours / theirs, digits)}×` } : { peer: '—', ratio: '—' };
-  const p99s = (r) =>
-    `${r.perMutation.submitTermination.p99} / ${r.perMutation.decideApproval.p99} / ${r.perMutation.respondToTermination.p99}`;
   const growth = heapGrowth(res.heapSamples);
-  const theirGrowth = contender ? heapGrowth(contender.heapSamples) : null;
-  const fmtGrowth = (g) => (g ? `${g.minute2} → ${g.end} (${g.growthPct >= 0 ? '+' : ''}${g.growthPct} %)` : '—');
   const rows = [
     {
       bench: 'B4',
       metric: `lifecycles/s (${clients} clients, ${durationSec} s, submit → ${round(pm.decideApproval.count / Math.max(1, res.completed), 1)} approvals → accept)`,
       ours: `${round(res.lifecyclesPerSec, 2)}`,
-      ...vs(res.lifecyclesPerSec, round(contender?.lifecyclesPerSec, 2)),
-      target: contender ? '≥ 2× before' : '(reported)',
-      met: contender ? res.lifecyclesPerSec >= 2 * contender.lifecyclesPerSec : null,
+      peer: '—',
+      ratio: '—',
+      target: '(reported; ≥ 2× before with BENCH_BEFORE)',
+      met: null,
     },
     {
       bench: 'B4',
       metric: 'p99 ms per mutation: submit / decideApproval / respondToTermination',
-      ours: p99s(res),
-      ...vs(pm.submitTermination.p99, contender?.perMutation.submitTermination.p99),
-      ...(contender ? { peer: p99s(contender) } : {}),
+      ours: `${pm.submitTermination.p99} / ${pm.decideApproval.p99} / ${pm.respondToTermination.p99}`,
+      peer: '—',
+      ratio: '—',
       target: 'submit ≤ 500',
       met: pm.submitTermination.p99 <= 500,
     },
@@ -225,16 +407,16 @@ export async function runB4({ clients, durationSec: configured }) {
       bench: 'B4',
       metric: 'errors / invariant violations after the run',
       ours: `${res.errorCount} / ${violations}`,
-      peer: contender ? `${contender.errorCount} errors` : '—',
+      peer: '—',
       ratio: '—',
       target: '0 / 0',
-      met: res.errorCount === 0 && (contender?.errorCount ?? 0) === 0 && violations === 0,
+      met: res.errorCount === 0 && violations === 0,
     },
     {
       bench: 'B4',
       metric: 'API RSS MiB before → after',
       ours: `${res.rssMiB.before} → ${res.rssMiB.after}`,
-      peer: contender ? `${contender.rssMiB.before} → ${contender.rssMiB.after}` : '—',
+      peer: '—',
       ratio: '—',
       target: '(reported)',
       met: null,
@@ -244,8 +426,8 @@ export async function runB4({ clients, durationSec: configured }) {
     rows.push({
       bench: 'B4',
       metric: `API heap MiB after forced GC, minute 2 → ${round(growth.endAt / 60, 1)} min`,
-      ours: fmtGrowth(growth),
-      peer: fmtGrowth(theirGrowth),
+      ours: `${growth.minute2} → ${growth.end} (${growth.growthPct >= 0 ? '+' : ''}${growth.growthPct} %)`,
+      peer: '—',
       ratio: '—',
       target: '≤ +10 %',
       met: growth.growthPct <= 10,
@@ -253,10 +435,9 @@ export async function runB4({ clients, durationSec: configured }) {
   }
   return {
     name: 'B4 lifecycle throughput',
-    config: { clients, durationSec, runWorker: true, heap, beforeDist },
+    config: { clients, durationSec, runWorker: true, heap },
     ...res,
-    contender,
-    invariantsBefore: before,
+    invariantsBefore,
     invariantsAfter: after,
     rows,
   };

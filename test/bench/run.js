@@ -17,6 +17,7 @@ import { runB7 } from './b7-webhooks.js';
 import { runB8 } from './b8-lighthouse.js';
 import { runB9 } from './b9-reads.js';
 import { BENCH_DIR, DATABASE_URL, ROOT, log, round } from './lib/common.js';
+import { prepareBefore } from './lib/before.js';
 import { ensureBenchDatabase } from './lib/database.js';
 
 const args = process.argv.slice(2);
@@ -58,7 +59,7 @@ const SETTINGS = quick
   ? {
       b1: { rounds: 1, roundSec: 3, warmupSec: 2, connections: 16 },
       b3: { rounds: 1, roundSec: 3, clients: 1000, intervalMs: 400 },
-      b4: { clients: 20, durationSec: 10 },
+      b4: { clients: 20, durationSec: 10, rounds: 1, warmupSec: 3 },
       b6: { orders: 2_000, rounds: 1 },
       b7: { clients: 20, durationSec: 10 },
       b8: { runs: 1 },
@@ -68,7 +69,8 @@ const SETTINGS = quick
       // B3_CLIENTS=10000 measures 10 000 subscribers per contender, without the Redis pair (one socket
       // per subscriber in the load process, whose open-file limit must allow 2 × B3_CLIENTS).
       b3: { rounds: 3, roundSec: 8, clients: Number(process.env.B3_CLIENTS ?? 1000), intervalMs: 400, withRedis: !process.env.B3_CLIENTS },
-      b4: { clients: 20, durationSec: 60 },
+      // With a before contender (BENCH_BEFORE) the 60 s are cut into interleaved rounds after a warm-up.
+      b4: { clients: 20, durationSec: 60, rounds: 3, warmupSec: 10 },
       // B6_ORDERS lowers the count (per contender) when 100 000 takes too long on a machine.
       b6: { orders: Number(process.env.B6_ORDERS ?? 100_000), rounds: 4 },
       b7: { clients: 20, durationSec: 30 },
@@ -150,16 +152,19 @@ async function main() {
   // B5 needs no database; B9 brings its own two (100 000 and 1 000 000 orders, see b9-reads.js).
   const needsDb = [...selected].some((b) => b !== 'b5' && b !== 'b9');
   const seed = needsDb ? await ensureBenchDatabase() : null;
+  // An older build as a contender of B1, B3 and B4, on its own database (lib/before.js).
+  const before = ['b1', 'b3', 'b4'].some((b) => selected.has(b)) ? await prepareBefore() : null;
+  if (before) log(`before contender: ${before.label} (${before.dist}) on ${new URL(before.databaseUrl).pathname.slice(1)}`);
   const results = {};
   const order = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'].filter((b) => selected.has(b));
   for (const b of order) {
     const t0 = performance.now();
     log(`=== ${b.toUpperCase()} ===`);
     try {
-      if (b === 'b1') results.b1 = await runB1(SETTINGS.b1);
+      if (b === 'b1') results.b1 = await runB1({ ...SETTINGS.b1, before });
       if (b === 'b2') results.b2 = await runB2();
-      if (b === 'b3') results.b3 = await runB3(SETTINGS.b3);
-      if (b === 'b4') results.b4 = await runB4(SETTINGS.b4);
+      if (b === 'b3') results.b3 = await runB3({ ...SETTINGS.b3, before });
+      if (b === 'b4') results.b4 = await runB4({ ...SETTINGS.b4, before });
       if (b === 'b6') results.b6 = await runB6(SETTINGS.b6);
       if (b === 'b7') results.b7 = await runB7(SETTINGS.b7);
       if (b === 'b5') results.b5 = await runB5({ build });
@@ -187,6 +192,7 @@ async function main() {
     benchmarks: order,
     totalSeconds,
     seed: seed ?? readSeedRecord(),
+    before: before && { label: before.label, rev: before.rev, dist: before.dist, seed: before.seed },
     results,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });

@@ -9,30 +9,33 @@ import { BENCH_DIR, DATABASE_URL, ROOT, log, round, withPg } from './common.js';
 export const ORDERS = 100_000;
 export const TERMINATIONS = 10_000;
 
-function adminUrl() {
-  const url = new URL(DATABASE_URL);
+function adminUrl(databaseUrl) {
+  const url = new URL(databaseUrl);
   url.pathname = '/postgres';
   return url.toString();
 }
 
-async function counts() {
+async function counts(databaseUrl) {
   try {
     return await withPg(async (c) => {
       const { rows } = await c.query(`select (select count(*) from sales_order where number like 'SO-V-%')::int as orders,
                                              (select count(*) from termination where number like 'TR-V-%')::int as terminations`);
       return rows[0];
-    });
+    }, databaseUrl);
   } catch {
     return { orders: 0, terminations: 0 };
   }
 }
 
-function runSeed(args, env) {
+/** Our build's server/dist: it seeds the benchmark database. A before contender's build seeds its own. */
+const OUR_DIST = path.join(ROOT, 'server/dist');
+
+function runSeed(args, { dist, databaseUrl }) {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(process.execPath, [path.join(ROOT, 'server/dist/main.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(dist, 'main.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL, SEED_DEMO: '1', LOG_LEVEL: 'warn', NODE_ENV: '', ...env },
+      env: { ...process.env, DATABASE_URL: databaseUrl, SEED_DEMO: '1', LOG_LEVEL: 'warn', NODE_ENV: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onData = (d) => {
@@ -45,10 +48,13 @@ function runSeed(args, env) {
   });
 }
 
-/** Appends terminations with the server's own seed function (compiled), e.g. to top up B3's supply. */
-export async function seedTerminations(count) {
-  const { seedTerminationVolume } = await import(path.join(ROOT, 'server/dist/seed/termination-volume.js'));
-  const client = new pg.Client({ connectionString: DATABASE_URL });
+/**
+ * Appends terminations with the server's own seed function (compiled), e.g. to top up B3's supply;
+ * a before contender's database with its own build's function.
+ */
+export async function seedTerminations(count, { dist = OUR_DIST, databaseUrl = DATABASE_URL } = {}) {
+  const { seedTerminationVolume } = await import(path.join(dist, 'seed/termination-volume.js'));
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return await seedTerminationVolume(client, { terminations: count, log: (m) => log(`  ${m}`) });
@@ -60,18 +66,20 @@ export async function seedTerminations(count) {
 /**
  * Makes sure the benchmark database holds ≥ 100 000 volume orders and ≥ 10 000 volume
  * terminations; seeds what is missing (`server/dist/main.js seed-volume`, which migrates and seeds
- * the demo data first). Returns the seed record (timings), kept in results/seed.json.
+ * the demo data first). Returns the seed record (timings), kept in results/seed.json for ours
+ * (`record: false` for a before contender's database, seeded by its `dist`).
  */
-export async function ensureBenchDatabase() {
-  const dbName = new URL(DATABASE_URL).pathname.slice(1);
+export async function ensureBenchDatabase({ databaseUrl = DATABASE_URL, dist = OUR_DIST, record: keepRecord = true } = {}) {
+  const dbName = new URL(databaseUrl).pathname.slice(1);
   const exists = await withPg(
     async (c) => (await c.query('select 1 from pg_database where datname = $1', [dbName])).rowCount > 0,
-    adminUrl(),
+    adminUrl(databaseUrl),
   );
-  const before = exists ? await counts() : { orders: 0, terminations: 0 };
+  const before = exists ? await counts(databaseUrl) : { orders: 0, terminations: 0 };
   const recordFile = path.join(BENCH_DIR, 'results/seed.json');
   if (before.orders >= ORDERS && before.terminations >= TERMINATIONS) {
     log(`benchmark database ${dbName}: ${before.orders} volume orders, ${before.terminations} volume terminations (reused)`);
+    if (!keepRecord) return { reused: true, ...before };
     return fs.existsSync(recordFile) ? { ...JSON.parse(fs.readFileSync(recordFile, 'utf8')), reused: true } : { reused: true, ...before };
   }
   const started = performance.now();
@@ -79,14 +87,14 @@ export async function ensureBenchDatabase() {
   if (before.orders < ORDERS) {
     const orders = ORDERS - before.orders;
     log(`benchmark database ${dbName}: seeding (seed-volume --orders ${orders}: demo data, orders, terminations)`);
-    output = await runSeed(['seed-volume', '--orders', String(orders)]);
+    output = await runSeed(['seed-volume', '--orders', String(orders)], { dist, databaseUrl });
   }
-  const mid = await counts();
+  const mid = await counts(databaseUrl);
   if (mid.terminations < TERMINATIONS) {
     log(`benchmark database ${dbName}: adding ${TERMINATIONS - mid.terminations} terminations`);
-    await seedTerminations(TERMINATIONS - mid.terminations);
+    await seedTerminations(TERMINATIONS - mid.terminations, { dist, databaseUrl });
   }
-  const after = await counts();
+  const after = await counts(databaseUrl);
   const record = {
     date: new Date().toISOString(),
     seconds: round((performance.now() - started) / 1000, 1),
@@ -95,14 +103,15 @@ export async function ensureBenchDatabase() {
     ordersSeconds: Number(/seeded \d+ orders in ([\d.]+) s/.exec(output)?.[1] ?? NaN) || null,
     terminationsSeconds: Number(/seeded \d+ terminations in ([\d.]+) s/.exec(output)?.[1] ?? NaN) || null,
   };
+  log(`benchmark database ${dbName} seeded in ${record.seconds} s`);
+  if (!keepRecord) return { ...record, reused: false };
   fs.mkdirSync(path.dirname(recordFile), { recursive: true });
   fs.writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
-  log(`benchmark database seeded in ${record.seconds} s`);
   return { ...record, reused: false };
 }
 
 /** Open volume orders that never had a termination; spread over customers and products. */
-export async function freshOrders(limit) {
+export async function freshOrders(limit, databaseUrl = DATABASE_URL) {
   return withPg(async (c) => {
     const { rows } = await c.query(
       `select o.number from sales_order o
@@ -112,5 +121,5 @@ export async function freshOrders(limit) {
       [limit],
     );
     return rows.map((r) => r.number);
-  });
+  }, databaseUrl);
 }

@@ -2,7 +2,8 @@
 // for `durationSec`: submit (clerk) → every approval, stage by stage (each department's head) →
 // the customer's acceptance through the e-mailed link (token read from the dev mailbox table).
 // argv[2]: JSON { url, tokens: { email: token }, heads: { department: email }, clerk, orders, clients,
-// durationSec, databaseUrl }. Prints one JSON line: counts, latencies per mutation, errors.
+// durationSec, databaseUrl, samples }. Prints one JSON line: counts, latencies per mutation (with every
+// latency in ms when `samples`), errors.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
@@ -124,7 +125,16 @@ const pct = (values, p) => {
   return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] * 100) / 100;
 };
 const perMutation = Object.fromEntries(
-  Object.entries(latencies).map(([k, v]) => [k, { count: v.length, p50: pct(v, 50), p99: pct(v, 99), max: pct(v, 100) }]),
+  Object.entries(latencies).map(([k, v]) => [
+    k,
+    {
+      count: v.length,
+      p50: pct(v, 50),
+      p99: pct(v, 99),
+      max: pct(v, 100),
+      ...(config.samples ? { samples: v.map((x) => Math.round(x)) } : {}),
+    },
+  ]),
 );
 process.stdout.write(
   `${JSON.stringify({ started, completed, errorCount, errors, elapsedSec: elapsed, lifecyclesPerSec: completed / elapsed, perMutation })}\n`,

@@ -19,12 +19,16 @@ export async function lifecycleTokens(url) {
   return tokens;
 }
 
-/** Runs `clients` lifecycle clients for `durationSec` on `orders` against the API at `url`; their JSON result. */
-export function runLifecycleClients(url, tokens, { orders, clients, durationSec }) {
+/**
+ * Runs `clients` lifecycle clients for `durationSec` on `orders` against the API at `url`; their JSON
+ * result. `databaseUrl` is the API's database (the confirmation mail is read there); `samples` also
+ * returns every latency, so rounds can be pooled into one percentile.
+ */
+export function runLifecycleClients(url, tokens, { orders, clients, durationSec, databaseUrl = DATABASE_URL, samples = false }) {
   return runJsonChild(
     'lifecycle clients',
     path.join(BENCH_DIR, 'lib/lifecycle-client.js'),
-    { url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl: DATABASE_URL },
+    { url, tokens, heads: HEADS, clerk: CLERK, orders, clients, durationSec, databaseUrl, samples },
     { timeoutMs: (durationSec + 120) * 1000 },
   );
 }
