@@ -127,6 +127,9 @@ function describe(event: TerminationEvent): string {
 }
 
 /** Ending without effect: the order gets its status back, open steps are skipped, open links voided. */
+/** MikroORM's alias for the root entity of a find (t0, then t1… for joined relations). */
+const ROOT_ALIAS = 't0';
+
 async function endWithoutEffect(scope: TransactionScope, t: Termination): Promise<void> {
   releaseFromTermination(await lockOrder(scope, t.order.id));
   const open = await scope.em.find(ApprovalStep, {
@@ -139,7 +142,15 @@ async function endWithoutEffect(scope: TransactionScope, t: Termination): Promis
   t.effectBlockers = null;
 }
 
-/** Locks the termination row for the rest of the transaction: concurrent transitions queue up here. */
+/**
+ * Locks the termination row for the rest of the transaction: concurrent transitions queue up here.
+ * Only that row (`for update of` the root alias): the reason is joined in for reading, and locking
+ * it too made every transition of every termination with the same reason queue on one row.
+ */
 export async function lockTermination(scope: TransactionScope, id: string): Promise<Termination | null> {
-  return scope.em.findOne(Termination, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['reason'] });
+  return scope.em.findOne(
+    Termination,
+    { id },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: [ROOT_ALIAS], populate: ['reason'] },
+  );
 }
