@@ -16,6 +16,8 @@ const DATABASES = (process.env.B9_DATABASES ?? `100k=${BASE}/ot_b9_100k,1M=${BAS
   return { label, url };
 });
 const SAMPLES = Number(process.env.B9_SAMPLES ?? 9);
+/** Only the reads whose name contains this text (all when unset), e.g. `B9_READS=terminationStats`. */
+const ONLY = process.env.B9_READS ?? '';
 const TARGET_MS = 100;
 const TARGET_GROWTH = 1.5;
 /** A table with more rows than this is big: scanning it whole is what B9 looks for. */
@@ -171,7 +173,7 @@ async function measureDatabase({ label, url }) {
       return body.data;
     };
     const out = [];
-    for (const read of reads(values)) {
+    for (const read of reads(values).filter((r) => r.name.includes(ONLY))) {
       await send(read);
       await send(read);
       const times = [];
