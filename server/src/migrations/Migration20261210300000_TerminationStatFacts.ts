@@ -60,6 +60,8 @@ export class Migration20261210300000_TerminationStatFacts extends Migration {
       due_at timestamptz)`);
     this.addSql(`create index termination_stat_step_created_idx on termination_stat_step (created_at)`);
     this.addSql(`create index termination_stat_step_termination_idx on termination_stat_step (termination_id)`);
+    // The dashboard's "approval steps past due now": the pending steps only, by due time.
+    this.addSql(`create index termination_stat_step_pending_due_idx on termination_stat_step (due_at) where status = 'PENDING'`);
 
     // A termination: its own columns and its order's customer and currency; a new submission time
     // or order carries over to its lines and steps.

@@ -68,7 +68,7 @@ export class ReportingService {
       `select count(*) filter (where ${period}) as total,
               count(*) filter (where t.status = 'PENDING_APPROVAL') as pending,
               count(*) filter (where t.status = 'AWAITING_CUSTOMER') as awaiting,
-              (select count(*) from approval_step s where s.status = 'PENDING' and s.due_at < now()) as overdue,
+              (select count(*) from termination_stat_step s where s.status = 'PENDING' and s.due_at < now()) as overdue,
               count(*) filter (where t.effective_at is not null and (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)) as effective
          from termination_stat t`,
       [...p, ...p],
