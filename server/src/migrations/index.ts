@@ -27,6 +27,7 @@ import { Migration20261208000000_SearchIndexes } from './Migration20261208000000
 import { Migration20261208010000_ImportFileKeys } from './Migration20261208010000_ImportFileKeys.js';
 import { Migration20261208020000_UnitCodes } from './Migration20261208020000_UnitCodes.js';
 import { Migration20261210100000_TerminationCustomer } from './Migration20261210100000_TerminationCustomer.js';
+import { Migration20261210300000_TerminationStatFacts } from './Migration20261210300000_TerminationStatFacts.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -58,4 +59,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208010000_ImportFileKeys', class: Migration20261208010000_ImportFileKeys },
   { name: 'Migration20261208020000_UnitCodes', class: Migration20261208020000_UnitCodes },
   { name: 'Migration20261210100000_TerminationCustomer', class: Migration20261210100000_TerminationCustomer },
+  { name: 'Migration20261210300000_TerminationStatFacts', class: Migration20261210300000_TerminationStatFacts },
 ];

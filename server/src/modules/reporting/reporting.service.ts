@@ -33,7 +33,13 @@ const GROUP_FIELD: Record<StatsGroup, keyof TerminationStats> = {
 const MONEY_FIELDS = ['terminatedValue', 'cancellationFees', 'refunds', 'byCurrency', 'missingRates'];
 const DURATION_FIELDS = ['submittedToEffective', 'effectiveToClosed', 'perStage'];
 
-/** Aggregates in SQL: a dashboard costs a few statements, whatever the volume. */
+/**
+ * Aggregates in SQL: a dashboard costs a few statements, whatever the volume. They read the narrow
+ * fact tables termination_stat, termination_stat_line and termination_stat_step (one row per
+ * termination, termination line and approval step, kept by triggers; Migration20261210300000), which
+ * carry the order's customer and currency and the order line's product, so no statement touches the
+ * order tables and every period is an index range on the submission time.
+ */
 export class ReportingService {
   constructor(private readonly rates: ExchangeRateService) {}
 
@@ -54,15 +60,17 @@ export class ReportingService {
     const none = Promise.resolve([] as never[]);
     if (from && to && from >= to) throw badInput('from must be before to.', 'from');
     const conn = ctx.em.getConnection();
-    const period = `(?::timestamptz is null or t.created_at >= ?::timestamptz) and (?::timestamptz is null or t.created_at < ?::timestamptz)`;
+    const periodOf = (alias: string) =>
+      `(?::timestamptz is null or ${alias}.created_at >= ?::timestamptz) and (?::timestamptz is null or ${alias}.created_at < ?::timestamptz)`;
+    const period = periodOf('t');
     const p = [from ?? null, from ?? null, to ?? null, to ?? null];
     const [totals] = await conn.execute<Record<string, string>[]>(
       `select count(*) filter (where ${period}) as total,
               count(*) filter (where t.status = 'PENDING_APPROVAL') as pending,
               count(*) filter (where t.status = 'AWAITING_CUSTOMER') as awaiting,
-              (select count(*) from approval_step s where s.status = 'PENDING' and s.due_at < now()) as overdue,
+              (select count(*) from termination_stat_step s where s.status = 'PENDING' and s.due_at < now()) as overdue,
               count(*) filter (where t.effective_at is not null and (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)) as effective
-         from termination t`,
+         from termination_stat t`,
       [...p, ...p],
     );
     // Money never adds up across currencies: sums per currency, and base-currency sums of
@@ -90,7 +98,7 @@ export class ReportingService {
               sum(round(s.cancellation_fee * x.rate, 2))::numeric(16, 2)::text as fees_base,
               sum(round(s.refund_due * x.rate, 2))::numeric(16, 2)::text as refunds_base,
               count(*) filter (where x.rate is null) as unrated
-         from settlement s join termination t on t.id = s.termination_id
+         from settlement s join termination_stat t on t.termination_id = s.termination_id
         cross join lateral (select ${rateSql('s.currency', utcDay('t.effective_at'))} as rate) x
         where (?::timestamptz is null or t.effective_at >= ?::timestamptz) and (?::timestamptz is null or t.effective_at < ?::timestamptz)
         group by s.currency order by s.currency`,
@@ -102,38 +110,39 @@ export class ReportingService {
     const byStatus = !groups.has(StatsGroup.STATUS)
       ? await none
       : await conn.execute<{ key: string; count: string }[]>(
-          `select t.status as key, count(*) as count from termination t where ${period} group by t.status order by count desc, t.status`,
+          `select t.status as key, count(*) as count from termination_stat t where ${period} group by t.status order by count desc, t.status`,
           p,
         );
     const byReason = !groups.has(StatsGroup.REASON)
       ? await none
       : await conn.execute<{ key: string; label_zh: string; label_en: string; count: string }[]>(
-          `select r.code as key, r.label_zh, r.label_en, count(*) as count from termination t join termination_reason r on r.id = t.reason_id
+          `select r.code as key, r.label_zh, r.label_en, count(*) as count from termination_stat t join termination_reason r on r.id = t.reason_id
         where ${period} group by r.code, r.label_zh, r.label_en order by count desc, r.code`,
           p,
         );
     const byCustomer = !groups.has(StatsGroup.CUSTOMER)
       ? await none
       : await conn.execute<KeyCurrencyRow[]>(
-          topByKey(`select c.code as key, c.name as label, o.currency, count(*) as count,
-                 sum((t.impact->>'terminatedValue')::numeric)::numeric(16,2)::text as value,
-                 sum(round((t.impact->>'terminatedValue')::numeric * x.rate, 2))::numeric(16,2)::text as value_base,
-                 count(*) filter (where x.rate is null) as unrated
-            from termination t join sales_order o on o.id = t.order_id join customer c on c.id = o.customer_id
-           cross join lateral (select ${rateSql('o.currency', utcDay('t.created_at'))} as rate) x
-           where ${period} group by c.code, c.name, o.currency`),
+          // Per customer id, then named: the customer code is unique, so the groups are those of (code, name).
+          topByKey(`select c.code as key, c.name as label, a.currency, a.count, a.value, a.value_base, a.unrated
+            from (select t.customer_id, t.currency, count(*) as count,
+                   sum(t.terminated_value)::numeric(16,2)::text as value,
+                   sum(round(t.terminated_value * x.rate, 2))::numeric(16,2)::text as value_base,
+                   count(*) filter (where x.rate is null) as unrated
+              from termination_stat t cross join lateral (select ${rateSql('t.currency', utcDay('t.created_at'))} as rate) x
+             where ${period} group by t.customer_id, t.currency) a
+            join customer c on c.id = a.customer_id`),
           [...rated, ...p],
         );
     const byProduct = !groups.has(StatsGroup.PRODUCT)
       ? await none
       : await conn.execute<KeyCurrencyRow[]>(
-          topByKey(`select pr.sku as key, pr.name as label, o.currency, count(distinct t.id) as count,
+          topByKey(`select pr.sku as key, pr.name as label, tl.currency, count(distinct tl.termination_id) as count,
                  sum(tl.amount)::numeric(16,2)::text as value, sum(round(tl.amount * x.rate, 2))::numeric(16,2)::text as value_base,
                  count(*) filter (where x.rate is null) as unrated
-            from termination t join termination_line tl on tl.termination_id = t.id join sales_order_line l on l.id = tl.sales_order_line_id
-            join product pr on pr.id = l.product_id join sales_order o on o.id = t.order_id
-           cross join lateral (select ${rateSql('o.currency', utcDay('t.created_at'))} as rate) x
-           where ${period} group by pr.sku, pr.name, o.currency`),
+            from termination_stat_line tl join product pr on pr.id = tl.product_id
+           cross join lateral (select ${rateSql('tl.currency', utcDay('tl.created_at'))} as rate) x
+           where ${periodOf('tl')} group by pr.sku, pr.name, tl.currency`),
           [...rated, ...p],
         );
     const byDepartment = !groups.has(StatsGroup.DEPARTMENT)
@@ -141,8 +150,8 @@ export class ReportingService {
       : await conn.execute<{ department: string; steps: string; breaches: string }[]>(
           `select s.department, count(*) as steps,
               count(*) filter (where s.due_at is not null and coalesce(s.decided_at, case when s.status = 'PENDING' then now() end) > s.due_at) as breaches
-         from approval_step s join termination t on t.id = s.termination_id
-        where s.status <> 'SKIPPED' and ${period} group by s.department order by s.department`,
+         from termination_stat_step s
+        where s.status <> 'SKIPPED' and ${periodOf('s')} group by s.department order by s.department`,
           p,
         );
     const durations = !DURATION_FIELDS.some(reads)
@@ -153,18 +162,18 @@ export class ReportingService {
           `select 'effective' as kind, null::int as stage, null as department, count(*) as n,
               percentile_cont(0.5) within group (order by extract(epoch from t.effective_at - t.created_at) / 3600) as median,
               percentile_cont(0.9) within group (order by extract(epoch from t.effective_at - t.created_at) / 3600) as p90
-         from termination t where t.effective_at is not null and ${period}
+         from termination_stat t where t.effective_at is not null and ${period}
        union all
        select 'closed', null, null, count(*),
               percentile_cont(0.5) within group (order by extract(epoch from t.closed_at - t.effective_at) / 3600),
               percentile_cont(0.9) within group (order by extract(epoch from t.closed_at - t.effective_at) / 3600)
-         from termination t where t.closed_at is not null and t.effective_at is not null and ${period}
+         from termination_stat t where t.closed_at is not null and t.effective_at is not null and ${period}
        union all
        select 'stage', s.stage, s.department, count(*),
               percentile_cont(0.5) within group (order by extract(epoch from s.decided_at - s.activated_at) / 3600),
               percentile_cont(0.9) within group (order by extract(epoch from s.decided_at - s.activated_at) / 3600)
-         from approval_step s join termination t on t.id = s.termination_id
-        where s.decided_at is not null and s.activated_at is not null and ${period}
+         from termination_stat_step s
+        where s.decided_at is not null and s.activated_at is not null and ${periodOf('s')}
         group by s.stage, s.department`,
           [...p, ...p, ...p],
         );
@@ -177,9 +186,9 @@ export class ReportingService {
       ? await none
       : await conn.execute<{ month: string; submitted: string; effective: string }[]>(
           `with months as (
-         select to_char(created_at, 'YYYY-MM') as month, 1 as submitted, 0 as effective from termination t where ${period}
+         select to_char(created_at, 'YYYY-MM') as month, 1 as submitted, 0 as effective from termination_stat t where ${period}
          union all
-         select to_char(effective_at, 'YYYY-MM'), 0, 1 from termination t where effective_at is not null and ${period})
+         select to_char(effective_at, 'YYYY-MM'), 0, 1 from termination_stat t where effective_at is not null and ${period})
        select month, sum(submitted) as submitted, sum(effective) as effective from months group by month order by month`,
           [...p, ...p],
         );
