@@ -96,6 +96,17 @@ describe('SQL statements of one submission', () => {
     expect(row).toMatchObject({ order_status: 'TERMINATION_PENDING', jobs: pendingCount, pending_due: pendingCount, events: 1 });
     expect(row!.lines).toBeGreaterThan(0);
     expect(row!.notices).toBeGreaterThan(0);
+    // The answer's steps (given without reading them back) are the stored ones.
+    const stored = await server.sql<{ id: string; stage: number; department: string; status: string }>(
+      `select id, stage, department, status from approval_step where termination_id = $1 order by stage, department, id`,
+      [t.id],
+    );
+    expect(stored.length).toBeGreaterThan(0);
+    const key = (s: { stage: number; department: string; id: string }) => `${s.stage}:${s.department}:${s.id}`;
+    const answered = (t.approvalSteps as unknown as { id: string; stage: number; department: string; status: string }[])
+      .slice()
+      .sort((a, b) => key(a).localeCompare(key(b)));
+    expect(answered).toEqual(stored.slice().sort((a, b) => key(a).localeCompare(key(b))));
   });
 
   it(`a realistic submission (purchase orders, reservations, two departments in the first stage, a deputy, an idempotency key) costs ${WITH_KEY}; its replay 4`, async () => {

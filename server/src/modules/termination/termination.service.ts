@@ -14,29 +14,20 @@ import {
 import { TerminationBlockedError } from './termination-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction, isUniqueViolation, type TransactionScope } from '../../kernel/transaction.js';
-import { enqueueJobs, type JobSpec } from '../../kernel/jobs.js';
+import { inTransaction, isUniqueViolation } from '../../kernel/transaction.js';
 import { ErrorResult } from '../../common/error-result.js';
-import { openStage } from '../approval/approval-stages.js';
-import { ApprovalStep, ApprovalStepStatus } from '../approval/approval-step.entity.js';
 import { findReplay, idempotencyClaim, replayFrom, saveReplay } from '../../kernel/idempotency.js';
 import { User } from '../identity/user.entity.js';
-import { holdForTermination } from '../order/order-termination-status.js';
 import { SalesOrder } from '../order/sales-order.entity.js';
 import type { ImpactService } from './impact.service.js';
 import type { TerminationImpact, TerminationImpactInput } from './impact.types.js';
-import { TerminationLine } from './termination-line.entity.js';
 import { TerminationReason, type TerminationFault } from './termination-reason.entity.js';
 import { lockTermination, type TerminationLifecycle } from './termination-lifecycle.js';
 import { guardRetryEffect, guardWithdraw } from './termination-policy.js';
-import { Termination, TerminationScope } from './termination.entity.js';
+import { Termination } from './termination.entity.js';
+import { writeSubmissions, type Submission } from './submission-writer.js';
 import { loadTerminations, type PageSelection } from './termination-page.js';
 import type { SubmitTerminationInput, TerminationFilter, WithdrawTerminationInput } from './termination.types.js';
-
-/** The display number of a termination from the drawn sequence value, e.g. TR-2026-000042. */
-function terminationNumber(sequenceValue: string): string {
-  return `TR-${new Date().getFullYear()}-${String(sequenceValue).padStart(6, '0')}`;
-}
 
 /**
  * The refusals of a submission whose reason exists, in the order they are checked: one-by-one
@@ -104,18 +95,18 @@ export class TerminationService {
           if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${input.reasonCode.trim().slice(0, 40)}.`);
           const impact = computed.impact!;
           guardSubmission(reason, explanation, impact);
-          const { termination: t, slaJobs } = await this.write(scope, ctx, {
-            order,
-            reason,
-            explanation,
-            impact,
-            number,
-            bulkRunId: options.bulkRunId,
-          });
-          await enqueueJobs(em, slaJobs);
-          if (claim) await saveReplay(em, claim, { terminationId: t.id });
-          return { termination: t, replayed: false };
-        }).then(async (outcome) => ('replay' in outcome ? this.replayed(ctx, outcome.replay as Record<string, unknown>) : outcome));
+          const [written] = await writeSubmissions(scope, this.events, ctx.actor, this.requester(ctx, em), [
+            { order, reason, explanation, impact, number, bulkRunId: options.bulkRunId },
+          ]);
+          if (claim) await saveReplay(em, claim, { terminationId: written!.termination.id });
+          return { written: written!, replayed: false };
+        }).then(async (outcome) => {
+          if ('replay' in outcome) return this.replayed(ctx, outcome.replay as Record<string, unknown>);
+          // Committed: the answer shows the steps as written, without reading them back.
+          const { termination, steps } = outcome.written;
+          termination.approvalSteps.hydrate(steps);
+          return { termination, replayed: false };
+        });
       } catch (error) {
         if (claim && isUniqueViolation(error, 'idempotency_record_pkey')) {
           const replay = await findReplay(ctx.em.fork(), claim);
@@ -161,7 +152,8 @@ export class TerminationService {
         })),
         request.reasonCode.trim(),
       );
-      const slaJobs: JobSpec[] = [];
+      const accepted: Submission[] = [];
+      let requestedBy: User | undefined;
       for (const { orderId } of orders) {
         const order = locked.find((o) => o.id === orderId);
         const refusal = await resultOf(async () => {
@@ -169,84 +161,16 @@ export class TerminationService {
           const { reason, number, impact } = computed.get(order.id)!;
           if (!reason) refuse(NotFoundError, 'NOT_FOUND', `There is no termination reason ${request.reasonCode.trim().slice(0, 40)}.`);
           guardSubmission(reason, explanation, impact!);
-          const written = await this.write(scope, ctx, {
-            order,
-            reason,
-            explanation,
-            impact: impact!,
-            number,
-            bulkRunId: request.bulkRunId,
-          });
-          slaJobs.push(...written.slaJobs);
-          return written.termination;
+          requestedBy = this.requester(ctx, em);
+          accepted.push({ order, reason, explanation, impact: impact!, number, bulkRunId: request.bulkRunId });
         });
-        results.set(orderId, refusal instanceof ErrorResult ? { refusal } : { termination: refusal });
+        if (refusal instanceof ErrorResult) results.set(orderId, { refusal });
       }
-      await enqueueJobs(em, slaJobs);
+      for (const { termination } of await writeSubmissions(scope, this.events, ctx.actor, requestedBy!, accepted)) {
+        results.set(termination.order.id, { termination });
+      }
       return results;
     });
-  }
-
-  /**
-   * Writes a submitted termination (its lines, its steps with the first stage open, the order
-   * held, the event) into the transaction's unit of work; the first stage's SLA jobs are
-   * returned for the caller to enqueue (one statement for one or many terminations).
-   */
-  private async write(
-    scope: TransactionScope,
-    ctx: RequestContext,
-    s: { order: SalesOrder; reason: TerminationReason; explanation: string; impact: TerminationImpact; number: string; bulkRunId?: string },
-  ): Promise<{ termination: Termination; slaJobs: JobSpec[] }> {
-    const { em } = scope;
-    const { order, reason, impact } = s;
-    const t = em.create(Termination, {
-      number: terminationNumber(s.number),
-      order,
-      customer: order.customer,
-      reason,
-      explanation: s.explanation,
-      status: 'PENDING_APPROVAL',
-      fault: impact.fault,
-      scope: impact.scope === 'FULL' ? TerminationScope.FULL : TerminationScope.PARTIAL,
-      requestedBy: this.requester(ctx, em),
-      customerConfirmationRequired: impact.customerConfirmationRequired,
-      impact: { ...impact, computedAt: impact.computedAt.toISOString() },
-      bulkRunId: s.bulkRunId ?? null,
-    });
-    for (const line of impact.lines) {
-      em.create(TerminationLine, { termination: t, salesOrderLine: line.lineId, quantity: line.quantity, amount: line.amount });
-    }
-    const steps = impact.approvalRoute.map((step) =>
-      em.create(ApprovalStep, {
-        termination: t,
-        stage: step.stage,
-        department: step.department,
-        ruleCode: step.ruleCode,
-        slaHours: step.slaHours,
-        status: ApprovalStepStatus.WAITING,
-      }),
-    );
-    // The first stage opens before anything is written, so its steps are inserted PENDING
-    // (no read-back, no second write); the flush writes each table in one statement.
-    const { slaJobs } = openStage(steps);
-    holdForTermination(order);
-    await this.events.record(
-      scope,
-      ctx.actor,
-      'termination.submitted',
-      {
-        order: order.number,
-        reason: reason.code,
-        fault: t.fault,
-        cancellationFee: impact.cancellationFee,
-        scope: t.scope,
-        lines: impact.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
-        route: impact.approvalRoute.map((step) => `${step.stage}:${step.department}`),
-        customerConfirmationRequired: t.customerConfirmationRequired,
-      },
-      { termination: t, previousStatus: null, departments: impact.approvalRoute.map((step) => step.department) },
-    );
-    return { termination: t, slaJobs };
   }
 
   async withdraw(ctx: RequestContext, input: WithdrawTerminationInput) {
