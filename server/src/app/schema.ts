@@ -39,6 +39,7 @@ import { CommentResolver, TerminationCommentsResolver } from '../modules/comment
 import { SsoClaimMappingResolver } from '../modules/sso/sso-claim-mapping.resolver.js';
 import { SsoResolver } from '../modules/sso/sso.resolver.js';
 import { PermissionAuthChecker, PUBLIC_OPERATIONS } from './auth-checker.js';
+import { callFieldResolversDirectly } from './direct-resolvers.js';
 import { unauthenticated } from '../common/errors.js';
 import type { RequestContext } from '../kernel/context.js';
 import type { AppPubSub } from '../kernel/pubsub.js';
@@ -97,6 +98,7 @@ export async function buildAppSchema(pubSub?: AppPubSub): Promise<GraphQLSchema>
     emitSchemaFile: false,
   });
   resolveSubscriptionsToTheirEvent(schema);
+  callFieldResolversDirectly(schema, RESOLVERS);
   requireActorOnRootFields(schema);
   resolveResultTypesSynchronously(schema);
   resolveEventTypes(schema);

@@ -123,8 +123,10 @@ async function loadTerminationPage(
   const fields = (prefix: string) => fieldsBelow(selection, prefix);
   const populate = new Set(PAGE_RELATIONS.filter(has));
 
-  const impactKeys = [...fieldsBelow(selection, 'impact')].filter((k) => IMPACT_KEY.test(k));
-  const impactJson = `jsonb_build_object(${[...new Set([...impactKeys, 'computedAt'])].map((k) => `'${k}', t.impact->'${k}'`).join(', ')})`;
+  const impactKeys = [...new Set([...[...fieldsBelow(selection, 'impact')].filter((k) => IMPACT_KEY.test(k)), 'computedAt'])];
+  // The snapshot (several kB) is stored compressed out of line: every `t.impact->'key'` would
+  // fetch and decompress it again; jsonb_to_record reads all the keys from one copy.
+  const impactJson = `(select jsonb_build_object(${impactKeys.map((k) => `'${k}', i."${k}"`).join(', ')}) from jsonb_to_record(t.impact) as i(${impactKeys.map((k) => `"${k}" jsonb`).join(', ')}))`;
   const terminationJson = rowJson(em, Termination, 't', fields(''), { always: ['createdAt'], custom: { impact: impactJson } });
 
   const productJson = populate.has('order.lines.product')
