@@ -1,9 +1,9 @@
 // B2 — SQL statements per request: B1's query at first 10, 50 and 100, counted from the driver.
 // The compiled API runs in this process with startApp(config, { onQuery }) (as the test harness
 // does); each query is sent over HTTP with the API key and the statements issued meanwhile counted.
-import path from 'node:path';
 import { OUR_QUERY, createApiKey } from './b1-partner-list.js';
-import { BENCH_SECRETS_KEY, DATABASE_URL, NO_LIMITS, SERVER_DIST, log } from './lib/common.js';
+import { DATABASE_URL, log } from './lib/common.js';
+import { startInProcessApi } from './lib/in-process.js';
 
 const STATEMENT = /\b(select|insert|update|delete|with)\b/i;
 // MikroORM colours its query log; the escape codes glue "[39m" to the keyword and defeat \b.
@@ -19,31 +19,13 @@ function shorten(message) {
 }
 
 export async function runB2() {
-  await import('reflect-metadata');
-  const { startApp } = await import(path.join(SERVER_DIST, 'app/app.js'));
-  const { loadConfig } = await import(path.join(SERVER_DIST, 'app/config.js'));
-  const { createLogger } = await import(path.join(SERVER_DIST, 'kernel/logger.js'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DEV_MAILBOX: '1',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_URL,
-    SEED_DEMO: '0',
-    RUN_WORKER: '0',
-    SECRETS_KEY: BENCH_SECRETS_KEY,
-    ...NO_LIMITS,
-  });
   let recording = null;
-  const app = await startApp(config, {
-    logger: createLogger('warn'),
+  const { app, url } = await startInProcessApi(DATABASE_URL, {
     onQuery: (message) => {
       const text = String(message).replace(ANSI, '');
       if (recording && STATEMENT.test(text)) recording.push(shorten(text));
     },
   });
-  const url = `http://127.0.0.1:${app.http.port}`;
   try {
     const apiKey = await createApiKey(url);
     const send = async (first) => {

@@ -4,10 +4,10 @@
 // turn; every read is sent over HTTP with an administrator's token, warmed up, then timed
 // `B9_SAMPLES` times one after another. Each statement a read issues is captured with its bindings
 // and run again under EXPLAIN (ANALYZE, BUFFERS): a Seq Scan over a big table marks the read.
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { BENCH_SECRETS_KEY, NO_LIMITS, SERVER_DIST, log, login, median, round } from './lib/common.js';
+import { log, login, median, round } from './lib/common.js';
+import { startInProcessApi } from './lib/in-process.js';
 
 const BASE = 'postgres://postgres@127.0.0.1:5432';
 /** `label=url` pairs, smallest first; the defaults are the databases the B9 seed instructions name. */
@@ -126,10 +126,6 @@ async function explain(client, statement, bigTables) {
 }
 
 async function measureDatabase({ label, url }) {
-  await import('reflect-metadata');
-  const { startApp } = await import(path.join(SERVER_DIST, 'app/app.js'));
-  const { loadConfig } = await import(path.join(SERVER_DIST, 'app/config.js'));
-  const { createLogger } = await import(path.join(SERVER_DIST, 'kernel/logger.js'));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const sizes = (
@@ -140,24 +136,11 @@ async function measureDatabase({ label, url }) {
       (r) => r.relname,
     ),
   );
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DEV_MAILBOX: '1',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_URL: url,
-    SEED_DEMO: '0',
-    RUN_WORKER: '0',
-    SECRETS_KEY: BENCH_SECRETS_KEY,
-    ...NO_LIMITS,
-  });
-  const app = await startApp(config, { logger: createLogger('warn') });
+  const { app, url: apiUrl } = await startInProcessApi(url);
   let recording = null;
   app.orm.em.getKnex().client.on('query', (q) => {
     if (recording && /^\s*(select|with)\b/i.test(q.sql)) recording.push({ sql: q.sql, bindings: q.bindings });
   });
-  const apiUrl = `http://127.0.0.1:${app.http.port}`;
   try {
     const token = await login(apiUrl, 'admin@example.com');
     const values = await pickValues(client);

@@ -79,7 +79,6 @@ declare module '../kernel/context.js' {
     mail: MailService;
     scheduled: ScheduledWorkService;
     events: EventPublisher;
-    domainEvents: DomainEvents;
     faults: FaultInjector;
     reporting: ReportingService;
     dossiers: DossierService;
@@ -155,7 +154,7 @@ export function createServices(
     effect: new EffectRunner(EFFECT_STEP_LIST, { mail, events: domainEvents }, faults, domainEvents),
   });
   const confirmations = new ConfirmationService(issuer, mail, lifecycle, rateLimits, domainEvents);
-  const followUps = new FollowUpService(lifecycle, domainEvents);
+  const followUps = new FollowUpService(lifecycle);
   const terminations = new TerminationService(impacts, lifecycle, domainEvents);
   const apiKeys = new ApiKeyService(events, domainEvents);
   const sync = new SyncService(domainEvents, notifications);
@@ -201,8 +200,8 @@ export function createServices(
     imports: new ImportService(sync, domainEvents, events, faults, { dir: config.importDir, chunkSize: config.importChunkSize }),
     reasons: new ReasonService(domainEvents),
     terminations,
-    feeAdjustments: new FeeAdjustmentService(impacts, domainEvents),
-    approvals: new ApprovalService(lifecycle, domainEvents),
+    feeAdjustments: new FeeAdjustmentService(impacts),
+    approvals: new ApprovalService(lifecycle),
     approvalDeputies: new ApprovalDeputyService(domainEvents),
     confirmations,
     followUps,
@@ -227,6 +226,6 @@ export function createServices(
       storageDir: config.storageDir,
       publicUrl: config.publicUrl,
     }),
-    comments: new CommentService(domainEvents),
+    comments: new CommentService(),
   };
 }

@@ -30,6 +30,25 @@ export abstract class SyncedEntity<Optional extends string = never> extends Base
   updatedAt: Date = new Date();
 }
 
+/** Synchronised master data people know by its name (suppliers, warehouses; customers and products below). */
+@ObjectType({ simpleResolvers: true })
+export abstract class NamedSyncedEntity<Optional extends string = never> extends SyncedEntity<Optional> {
+  @Field(() => String)
+  @Property({ type: 'string' })
+  name!: string;
+}
+
+/**
+ * Master data with an English name besides its (Chinese) name: customers and products, which
+ * English mails and the English UI show by `nameEn` when there is one.
+ */
+@ObjectType({ simpleResolvers: true })
+export abstract class BilingualSyncedEntity<Optional extends string = never> extends NamedSyncedEntity<Optional> {
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', nullable: true })
+  nameEn?: string | null;
+}
+
 /** Any synchronised entity, whatever its optional properties. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySyncedEntity = SyncedEntity<any>;

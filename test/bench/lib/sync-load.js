@@ -42,12 +42,18 @@ async function masterIds(client) {
   };
 }
 
-/** One `insert … select from unnest(…) on conflict (source, external_id) do update`, returning ids by external id. */
-async function upsert(client, table, columns, types, rows, updated) {
-  const params = columns.map((_, c) => rows.map((r) => r[c]));
+/**
+ * One `insert … select from unnest(…) on conflict (source, external_id) do update` of synced rows:
+ * each gets a new id, the source and its external id, then `columns` (name: SQL type) with the
+ * values `valuesOf(record)`; `updated` are the columns a conflict overwrites. Returns ids by external id.
+ */
+async function upsert(client, table, columns, records, valuesOf, updated) {
+  const all = Object.entries({ id: 'uuid', source: 'text', external_id: 'text', ...columns });
+  const rows = records.map((r) => [randomUUID(), config.source, r.externalId, ...valuesOf(r)]);
+  const params = all.map((_, c) => rows.map((r) => r[c]));
   const { rows: out } = await client.query(
-    `insert into ${table} (${columns.join(', ')})
-     select * from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+    `insert into ${table} (${all.map(([name]) => name).join(', ')})
+     select * from unnest(${all.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
      on conflict (source, external_id) do update set ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
      returning id, external_id`,
     params,
@@ -56,31 +62,24 @@ async function upsert(client, table, columns, types, rows, updated) {
 }
 
 async function sendLimit(client, master, input) {
-  const src = config.source;
   await client.query('begin');
   try {
     const orders = await upsert(
       client,
       'sales_order',
-      [
-        'id',
-        'source',
-        'external_id',
-        'source_version',
-        'number',
-        'customer_id',
-        'contract_id',
-        'status',
-        'stage',
-        'currency',
-        'total_amount',
-        'order_date',
-      ],
-      ['uuid', 'text', 'text', 'bigint', 'text', 'uuid', 'uuid', 'text', 'text', 'text', 'numeric', 'date'],
-      input.salesOrders.map((o) => [
-        randomUUID(),
-        src,
-        o.externalId,
+      {
+        source_version: 'bigint',
+        number: 'text',
+        customer_id: 'uuid',
+        contract_id: 'uuid',
+        status: 'text',
+        stage: 'text',
+        currency: 'text',
+        total_amount: 'numeric',
+        order_date: 'date',
+      },
+      input.salesOrders,
+      (o) => [
         o.sourceVersion,
         o.number,
         master.customer,
@@ -90,81 +89,45 @@ async function sendLimit(client, master, input) {
         o.currency,
         o.lines.reduce((sum, l) => sum + l.quantity * Number(l.unitPrice), 0).toFixed(2),
         o.orderDate,
-      ]),
+      ],
       ['source_version', 'number', 'status', 'stage', 'currency', 'total_amount', 'order_date'],
     );
     const lines = await upsert(
       client,
       'sales_order_line',
-      ['id', 'source', 'external_id', 'order_id', 'line_no', 'product_id', 'quantity', 'unit_price'],
-      ['uuid', 'text', 'text', 'uuid', 'int', 'uuid', 'int', 'numeric'],
-      input.salesOrders.flatMap((o) =>
-        o.lines.map((l) => [
-          randomUUID(),
-          src,
-          l.externalId,
-          orders.get(o.externalId),
-          l.lineNo,
-          master.product[l.productExternalId],
-          l.quantity,
-          l.unitPrice,
-        ]),
-      ),
+      { order_id: 'uuid', line_no: 'int', product_id: 'uuid', quantity: 'int', unit_price: 'numeric' },
+      input.salesOrders.flatMap((o) => o.lines.map((l) => ({ ...l, orderExternalId: o.externalId }))),
+      (l) => [orders.get(l.orderExternalId), l.lineNo, master.product[l.productExternalId], l.quantity, l.unitPrice],
       ['line_no', 'product_id', 'quantity', 'unit_price'],
     );
     const pos = await upsert(
       client,
       'purchase_order',
-      ['id', 'source', 'external_id', 'source_version', 'number', 'supplier_id', 'status', 'currency', 'order_date'],
-      ['uuid', 'text', 'text', 'bigint', 'text', 'uuid', 'text', 'text', 'date'],
-      input.purchaseOrders.map((p) => [
-        randomUUID(),
-        src,
-        p.externalId,
-        p.sourceVersion,
-        p.number,
-        master.supplier,
-        p.status,
-        p.currency,
-        p.orderDate,
-      ]),
+      { source_version: 'bigint', number: 'text', supplier_id: 'uuid', status: 'text', currency: 'text', order_date: 'date' },
+      input.purchaseOrders,
+      (p) => [p.sourceVersion, p.number, master.supplier, p.status, p.currency, p.orderDate],
       ['source_version', 'number', 'supplier_id', 'status', 'currency', 'order_date'],
     );
     await upsert(
       client,
       'purchase_order_line',
-      ['id', 'source', 'external_id', 'purchase_order_id', 'product_id', 'sales_order_line_id', 'quantity', 'unit_cost'],
-      ['uuid', 'text', 'text', 'uuid', 'uuid', 'uuid', 'int', 'numeric'],
-      input.purchaseOrders.flatMap((p) =>
-        p.lines.map((l) => [
-          randomUUID(),
-          src,
-          l.externalId,
-          pos.get(p.externalId),
-          master.product[l.productExternalId],
-          lines.get(l.salesOrderLineExternalId),
-          l.quantity,
-          l.unitPrice,
-        ]),
-      ),
+      { purchase_order_id: 'uuid', product_id: 'uuid', sales_order_line_id: 'uuid', quantity: 'int', unit_cost: 'numeric' },
+      input.purchaseOrders.flatMap((p) => p.lines.map((l) => ({ ...l, purchaseOrderExternalId: p.externalId }))),
+      (l) => [
+        pos.get(l.purchaseOrderExternalId),
+        master.product[l.productExternalId],
+        lines.get(l.salesOrderLineExternalId),
+        l.quantity,
+        l.unitPrice,
+      ],
       ['product_id', 'sales_order_line_id', 'quantity', 'unit_cost'],
     );
     await upsert(
       client,
       'reservation',
-      ['id', 'source', 'external_id', 'source_version', 'sales_order_line_id', 'warehouse_id', 'product_id', 'quantity', 'status'],
-      ['uuid', 'text', 'text', 'bigint', 'uuid', 'uuid', 'uuid', 'int', 'text'],
-      input.reservations.map((r) => [
-        randomUUID(),
-        src,
-        r.externalId,
-        r.sourceVersion,
-        lines.get(r.salesOrderLineExternalId),
-        master.warehouse,
-        master.product['prod-2'],
-        r.quantity,
-        'ACTIVE',
-      ]),
+      { source_version: 'bigint', sales_order_line_id: 'uuid', warehouse_id: 'uuid', product_id: 'uuid', quantity: 'int', status: 'text' },
+      input.reservations,
+      (r) => [r.sourceVersion, lines.get(r.salesOrderLineExternalId), master.warehouse, master.product['prod-2'], r.quantity, 'ACTIVE'],
       ['source_version', 'sales_order_line_id', 'warehouse_id', 'product_id', 'quantity', 'status'],
     );
     await client.query('commit');

@@ -1,9 +1,7 @@
 import type { RequestContext } from '../../kernel/context.js';
-import type { DomainEvents } from '../../kernel/domain-events.js';
-import { InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
+import { InputError, NotFoundError, refuse } from '../../common/business-errors.js';
 import { badInput, forbidden, parseId } from '../../common/errors.js';
-import { inTransaction } from '../../kernel/transaction.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
+import { mutation } from '../../kernel/mutation.js';
 import { User } from '../identity/user.entity.js';
 import { lockTermination, type TerminationLifecycle } from '../termination/termination-lifecycle.js';
 import { guardStepOpen, maySeeBoard } from '../termination/termination-policy.js';
@@ -15,10 +13,7 @@ import { ApprovalDecision, type ApprovalBoardFilter, type DecideApprovalInput } 
 import { boardCardsPage, countBoardCards } from './approval-board-cards.js';
 
 export class ApprovalService {
-  constructor(
-    private readonly lifecycle: TerminationLifecycle,
-    private readonly events: DomainEvents,
-  ) {}
+  constructor(private readonly lifecycle: TerminationLifecycle) {}
 
   /**
    * One decision on one step. The termination row lock serialises decisions, so of two heads
@@ -27,8 +22,7 @@ export class ApprovalService {
   async decide(ctx: RequestContext, input: DecideApprovalInput) {
     const stepId = parseId(input.stepId, 'stepId');
     const comment = input.comment?.trim() || null;
-    const claim = idempotencyClaim(ctx, 'decideApproval', input.idempotencyKey, input);
-    return resultOf(async () => {
+    return mutation(ctx, 'decideApproval', input, async (m) => {
       if (input.decision === ApprovalDecision.REJECT && !comment) {
         refuse(InputError, 'VALIDATION_FAILED', 'Say why you reject (comment required).', { field: 'comment' });
       }
@@ -37,12 +31,9 @@ export class ApprovalService {
       // The head (or an admin) decides in their own right; a deputy in their period, for the head.
       const decidedAt = new Date();
       const onBehalfOf = await decidingFor(ctx.em.fork(), ctx.actor, probe.department, decidedAt);
-      return inTransaction(ctx, async (scope) => {
+      return m.transaction(async (scope) => {
         const t = (await lockTermination(scope, probe.termination.id))!;
-        if (claim) {
-          const replay = await findReplay(scope.em, claim);
-          if (replay) return { step: await scope.em.findOneOrFail(ApprovalStep, { id: stepId }), termination: t };
-        }
+        if (await scope.replayed()) return { step: await scope.em.findOneOrFail(ApprovalStep, { id: stepId }), termination: t };
         // Every step of the termination, read once under its lock: the one decided and its stage.
         const steps = await scope.em.find(ApprovalStep, { termination: t }, { refresh: true });
         const step = steps.find((s) => s.id === stepId);
@@ -56,10 +47,8 @@ export class ApprovalService {
         step.comment = comment;
         step.decidedBy = ctx.actor?.kind === 'user' ? scope.em.getReference(User, ctx.actor.userId) : null;
         step.onBehalfOf = onBehalfOf ? scope.em.getReference(User, onBehalfOf.id) : null;
-        await this.events.terminationChanged(
-          scope,
+        await scope.terminationChanged(
           t,
-          ctx.actor,
           step.status === ApprovalStepStatus.APPROVED ? 'approval.approved' : 'approval.rejected',
           {
             stage: step.stage,
@@ -79,9 +68,7 @@ export class ApprovalService {
             const activated = await activateNextStage(scope, t, steps);
             if (activated.length) {
               const departments = activated.map((s) => s.department);
-              await this.events.record(
-                scope,
-                ctx.actor,
+              await scope.record(
                 'approval.stage_activated',
                 { stage: activated[0]!.stage, departments },
                 { termination: t, departments, stepId: activated[0]!.id },
@@ -91,7 +78,7 @@ export class ApprovalService {
             }
           }
         }
-        if (claim) await saveReplay(scope.em, claim, { stepId: step.id });
+        await scope.remember({ stepId: step.id });
         return { step, termination: t };
       });
     });

@@ -1,10 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { RequestContext } from '../../kernel/context.js';
-import type { DomainEvents } from '../../kernel/domain-events.js';
-import { InputError, NotFoundError, refuse, resultOf, ValidationError } from '../../common/business-errors.js';
+import { InputError, NotFoundError, refuse, ValidationError } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
-import { findReplay, idempotencyClaim, saveReplay, type IdempotencyClaim } from '../../kernel/idempotency.js';
-import { inTransaction, type TransactionScope } from '../../kernel/transaction.js';
+import { mutation, type MutationScope } from '../../kernel/mutation.js';
+import type { TransactionScope } from '../../kernel/transaction.js';
 import { Attachment } from '../attachment/attachment.entity.js';
 import { Department } from '../identity/department.entity.js';
 import { User } from '../identity/user.entity.js';
@@ -21,8 +20,8 @@ const subjectOf = (t: Termination, commentId: string) => ({
 });
 
 /** The comment a repeated request (same idempotency key) wrote the first time, or null when it is new. */
-async function replayedComment(scope: TransactionScope, claim: IdempotencyClaim | null): Promise<TerminationComment | null> {
-  const replay = claim && (await findReplay(scope.em, claim));
+async function replayedComment(scope: MutationScope): Promise<TerminationComment | null> {
+  const replay = await scope.replayed();
   return replay ? scope.em.findOneOrFail(TerminationComment, { id: replay.commentId as string }) : null;
 }
 
@@ -32,11 +31,8 @@ async function replayedComment(scope: TransactionScope, claim: IdempotencyClaim 
  * event; the notices of mentions and the live thread are the events' subscribers'.
  */
 export class CommentService {
-  constructor(private readonly events: DomainEvents) {}
-
   async add(ctx: RequestContext, input: AddTerminationCommentInput) {
-    const claim = idempotencyClaim(ctx, 'addTerminationComment', input.idempotencyKey, input);
-    return resultOf(async () => {
+    return mutation(ctx, 'addTerminationComment', input, async (m) => {
       const author = guardComment(ctx.actor);
       const terminationId = parseId(input.terminationId, 'terminationId');
       const body = commentBody(input.body);
@@ -46,8 +42,8 @@ export class CommentService {
           field: 'attachmentIds',
         });
       }
-      return inTransaction(ctx, async (scope) => {
-        const replayed = await replayedComment(scope, claim);
+      return m.transaction(async (scope) => {
+        const replayed = await replayedComment(scope);
         if (replayed) return { comment: replayed };
         const t = await scope.em.findOne(Termination, { id: terminationId });
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'There is no such termination.');
@@ -65,14 +61,12 @@ export class CommentService {
           attachmentIds,
           mentions,
         });
-        await this.events.record(
-          scope,
-          ctx.actor,
+        await scope.record(
           'termination.comment_added',
           { commentId: comment.id, version: 1, body, mentions, attachmentIds },
           subjectOf(t, comment.id),
         );
-        if (claim) await saveReplay(scope.em, claim, { commentId: comment.id });
+        await scope.remember({ commentId: comment.id });
         return { comment };
       });
     });
@@ -80,13 +74,12 @@ export class CommentService {
 
   /** The author corrects a comment within the window; the earlier text stays in the history. */
   async edit(ctx: RequestContext, input: EditTerminationCommentInput) {
-    const claim = idempotencyClaim(ctx, 'editTerminationComment', input.idempotencyKey, input);
-    return resultOf(async () => {
+    return mutation(ctx, 'editTerminationComment', input, async (m) => {
       const author = guardComment(ctx.actor);
       const commentId = parseId(input.commentId, 'commentId');
       const body = commentBody(input.body);
-      return inTransaction(ctx, async (scope) => {
-        const replayed = await replayedComment(scope, claim);
+      return m.transaction(async (scope) => {
+        const replayed = await replayedComment(scope);
         if (replayed) return { comment: replayed };
         // Two edits at once (two tabs) are told apart by their versions, one after the other.
         const comment = await scope.em.findOne(TerminationComment, { id: commentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -106,14 +99,12 @@ export class CommentService {
         comment.body = body;
         comment.editedAt = now;
         comment.mentions = mentions;
-        await this.events.record(
-          scope,
-          ctx.actor,
+        await scope.record(
           'termination.comment_edited',
           { commentId: comment.id, version: comment.version, body, previousBody, mentions, newlyMentioned },
           subjectOf(t, comment.id),
         );
-        if (claim) await saveReplay(scope.em, claim, { commentId: comment.id });
+        await scope.remember({ commentId: comment.id });
         return { comment };
       });
     });

@@ -1,10 +1,9 @@
 import type { RequestContext } from '../../kernel/context.js';
-import { actorName, type DomainEvents } from '../../kernel/domain-events.js';
-import { NotFoundError, refuse, resultOf, ValidationError } from '../../common/business-errors.js';
+import { actorName } from '../../kernel/domain-events.js';
+import { NotFoundError, refuse, ValidationError } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { pageRequest, toConnection } from '../../common/pagination.js';
-import { inTransaction } from '../../kernel/transaction.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
+import { mutation } from '../../kernel/mutation.js';
 import { User } from '../identity/user.entity.js';
 import { outcomesFor } from '@ot/shared';
 import { Settlement } from '../settlement/settlement.entity.js';
@@ -22,21 +21,17 @@ const MAX_DATA_LENGTH = 10_000;
 
 /** The departments' work after a termination took effect (opened by the effect, see follow-up-tasks.ts). */
 export class FollowUpService {
-  constructor(
-    private readonly lifecycle: TerminationLifecycle,
-    private readonly events: DomainEvents,
-  ) {}
+  constructor(private readonly lifecycle: TerminationLifecycle) {}
 
   async complete(ctx: RequestContext, input: CompleteFollowUpTaskInput) {
     const taskId = parseId(input.taskId, 'taskId');
-    const claim = idempotencyClaim(ctx, 'completeFollowUpTask', input.idempotencyKey, input);
-    return resultOf(() =>
-      inTransaction(ctx, async (scope) => {
+    return mutation(ctx, 'completeFollowUpTask', input, (m) =>
+      m.transaction(async (scope) => {
         const found = await scope.em.findOne(FollowUpTask, { id: taskId });
         if (!found) refuse(NotFoundError, 'NOT_FOUND', 'No such follow-up task.');
         const t = (await lockTermination(scope, found.termination.id))!;
         const task = await scope.em.findOneOrFail(FollowUpTask, { id: taskId }, { refresh: true });
-        const replay = claim && (await findReplay(scope.em, claim));
+        const replay = await scope.replayed();
         if (replay) return { task, terminationClosed: Boolean(replay.terminationClosed) };
         guardCompleteFollowUp(ctx.actor, task, t);
         const note = input.note.trim();
@@ -61,12 +56,10 @@ export class FollowUpService {
         if (input.outcome) task.outcome = input.outcome;
         if (input.outcomeDetails !== undefined) task.outcomeDetails = input.outcomeDetails?.trim() || null;
         if (data) task.data = data;
-        if (task.kind === FollowUpKind.SETTLEMENT) await completeSettlement(scope, this.events, t);
+        if (task.kind === FollowUpKind.SETTLEMENT) await completeSettlement(scope, scope.events, t);
         if (task.kind === FollowUpKind.FEE_COLLECTION) await feeCollected(scope, t);
-        await this.events.terminationChanged(
-          scope,
+        await scope.terminationChanged(
           t,
-          ctx.actor,
           'followup.completed',
           {
             kind: task.kind,
@@ -84,7 +77,7 @@ export class FollowUpService {
           await this.lifecycle.apply(scope, t, 'ALL_TASKS_DONE', ctx.actor);
           terminationClosed = true;
         }
-        if (claim) await saveReplay(scope.em, claim, { taskId: task.id, terminationClosed });
+        await scope.remember({ taskId: task.id, terminationClosed });
         return { task, terminationClosed };
       }),
     );
@@ -94,14 +87,13 @@ export class FollowUpService {
   async assign(ctx: RequestContext, input: AssignFollowUpTaskInput) {
     const taskId = parseId(input.taskId, 'taskId');
     const userId = input.userId ? parseId(input.userId, 'userId') : null;
-    const claim = idempotencyClaim(ctx, 'assignFollowUpTask', input.idempotencyKey, input);
-    return resultOf(() =>
-      inTransaction(ctx, async (scope) => {
+    return mutation(ctx, 'assignFollowUpTask', input, (m) =>
+      m.transaction(async (scope) => {
         const found = await scope.em.findOne(FollowUpTask, { id: taskId });
         if (!found) refuse(NotFoundError, 'NOT_FOUND', 'No such follow-up task.');
         const t = (await lockTermination(scope, found.termination.id))!;
         const task = await scope.em.findOneOrFail(FollowUpTask, { id: taskId }, { refresh: true, populate: ['assignee'] });
-        if (claim && (await findReplay(scope.em, claim))) return { task };
+        if (await scope.replayed()) return { task };
         guardAssignFollowUp(ctx.actor, task, userId);
         const assignee = userId ? await scope.em.findOne(User, { id: userId }, { populate: ['department'] }) : null;
         if (userId && !assignee) refuse(NotFoundError, 'NOT_FOUND', 'No such user.');
@@ -112,10 +104,8 @@ export class FollowUpService {
         if ((previous?.id ?? null) !== (assignee?.id ?? null)) {
           task.assignee = assignee;
           task.assignedAt = assignee ? new Date() : null;
-          await this.events.terminationChanged(
-            scope,
+          await scope.terminationChanged(
             t,
-            ctx.actor,
             'followup.assigned',
             {
               kind: task.kind,
@@ -126,7 +116,7 @@ export class FollowUpService {
             { entity: { type: 'FollowUpTask', id: task.id }, departments: [task.department], taskId: task.id },
           );
         }
-        if (claim) await saveReplay(scope.em, claim, { taskId: task.id });
+        await scope.remember({ taskId: task.id });
         return { task };
       }),
     );

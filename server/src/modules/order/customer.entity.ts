@@ -1,22 +1,14 @@
 import { Entity, Index, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { SyncedEntity } from '../../common/synced.entity.js';
+import { BilingualSyncedEntity } from '../../common/synced.entity.js';
 
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'customer' })
 @Index({ name: 'customer_name_trgm', expression: 'create index customer_name_trgm on customer using gin (name gin_trgm_ops)' })
-export class Customer extends SyncedEntity<'terminationCount' | 'lastTerminationAt' | 'notes' | 'language'> {
+export class Customer extends BilingualSyncedEntity<'terminationCount' | 'lastTerminationAt' | 'notes' | 'language'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   code!: string;
-
-  @Field(() => String)
-  @Property({ type: 'string' })
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  @Property({ type: 'string', nullable: true })
-  nameEn?: string | null;
 
   @Field(() => String)
   @Property({ type: 'string' })

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { SyncedEntity } from '../../common/synced.entity.js';
+import { BilingualSyncedEntity } from '../../common/synced.entity.js';
 
 export enum ProductStatus {
   ACTIVE = 'ACTIVE',
@@ -11,18 +11,10 @@ registerEnumType(ProductStatus, { name: 'ProductStatus' });
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'product' })
 @Index({ name: 'product_name_trgm', expression: 'create index product_name_trgm on product using gin (name gin_trgm_ops)' })
-export class Product extends SyncedEntity<'status'> {
+export class Product extends BilingualSyncedEntity<'status'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   sku!: string;
-
-  @Field(() => String)
-  @Property({ type: 'string' })
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  @Property({ type: 'string', nullable: true })
-  nameEn?: string | null;
 
   @Field(() => String)
   @Property({ type: 'string', length: 16 })

@@ -1,6 +1,6 @@
 import { Entity, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { SyncedEntity } from '../../common/synced.entity.js';
+import { NamedSyncedEntity } from '../../common/synced.entity.js';
 
 /**
  * A company we buy from. Purchase orders point here; a supplier's e-mail is where a cancellation
@@ -9,14 +9,10 @@ import { SyncedEntity } from '../../common/synced.entity.js';
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'supplier' })
 @Unique({ properties: ['source', 'externalId'] })
-export class Supplier extends SyncedEntity<'contactName' | 'email' | 'phone' | 'active'> {
+export class Supplier extends NamedSyncedEntity<'contactName' | 'email' | 'phone' | 'active'> {
   @Field(() => String)
   @Property({ type: 'string', length: 32, unique: true })
   code!: string;
-
-  @Field(() => String)
-  @Property({ type: 'string' })
-  name!: string;
 
   /** Null for suppliers carried over from purchase orders, which named no contact. */
   @Field(() => String, { nullable: true })

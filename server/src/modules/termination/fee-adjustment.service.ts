@@ -1,11 +1,9 @@
 import { FEE_REASON_MAX } from '@ot/shared';
 import type { RequestContext } from '../../kernel/context.js';
-import type { DomainEvents } from '../../kernel/domain-events.js';
-import { ConflictError, InputError, NotFoundError, refuse, resultOf } from '../../common/business-errors.js';
+import { ConflictError, InputError, NotFoundError, refuse } from '../../common/business-errors.js';
 import { parseId } from '../../common/errors.js';
 import { Decimal, money } from '../../common/money.js';
-import { inTransaction } from '../../kernel/transaction.js';
-import { findReplay, idempotencyClaim, saveReplay } from '../../kernel/idempotency.js';
+import { mutation } from '../../kernel/mutation.js';
 import { chargedFee } from './cancellation-fee.js';
 import type { ImpactService } from './impact.service.js';
 import type { ImpactSnapshot } from './impact.types.js';
@@ -41,17 +39,13 @@ const FEE_KEYS = [
  * effect. Money decisions are finance's alone: administrators configure, they do not settle.
  */
 export class FeeAdjustmentService {
-  constructor(
-    private readonly impacts: ImpactService,
-    private readonly events: DomainEvents,
-  ) {}
+  constructor(private readonly impacts: ImpactService) {}
 
   async adjust(ctx: RequestContext, input: AdjustCancellationFeeInput) {
     const id = parseId(input.terminationId, 'terminationId');
-    const claim = idempotencyClaim(ctx, 'adjustCancellationFee', input.idempotencyKey, input);
     const reasonText = input.reason.trim();
     const amountText = input.amount.trim();
-    return resultOf(async () => {
+    return mutation(ctx, 'adjustCancellationFee', input, async (m) => {
       const actor = ctx.actor;
       guardAdjustFee(actor);
       if (!AMOUNT_RE.test(amountText)) {
@@ -63,12 +57,12 @@ export class FeeAdjustmentService {
         refuse(InputError, 'VALIDATION_FAILED', `Say why the fee is adjusted (1 to ${FEE_REASON_MAX} characters).`, { field: 'reason' });
       }
       const amount = money(amountText);
-      return inTransaction(ctx, async (scope) => {
+      return m.transaction(async (scope) => {
         const { em } = scope;
         // Concurrent adjustments, approvals and the effect queue on this row lock.
         const t = await lockTermination(scope, id);
         if (!t) refuse(NotFoundError, 'NOT_FOUND', 'No such termination.');
-        if (claim && (await findReplay(em, claim))) return { termination: t };
+        if (await scope.replayed()) return { termination: t };
         if (input.expectedVersion != null && input.expectedVersion !== t.version) {
           refuse(ConflictError, 'STALE_VERSION', `The termination changed meanwhile (version ${t.version}); reload and try again.`);
         }
@@ -104,10 +98,8 @@ export class FeeAdjustmentService {
         const isFeeNote = (code: string) => code.startsWith('FEE_');
         snapshot.warnings = [...t.impact.warnings.filter((w) => !isFeeNote(w.code)), ...adjusted.warnings.filter((w) => isFeeNote(w.code))];
         t.impact = snapshot;
-        await this.events.terminationChanged(
-          scope,
+        await scope.terminationChanged(
           t,
-          actor,
           'termination.fee_adjusted',
           {
             from: previous,
@@ -120,7 +112,7 @@ export class FeeAdjustmentService {
           },
           { departments: ['FINANCE'] },
         );
-        if (claim) await saveReplay(em, claim, { terminationId: t.id });
+        await scope.remember({ terminationId: t.id });
         return { termination: t };
       });
     });
