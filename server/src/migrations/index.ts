@@ -28,6 +28,7 @@ import { Migration20261208010000_ImportFileKeys } from './Migration2026120801000
 import { Migration20261208020000_UnitCodes } from './Migration20261208020000_UnitCodes.js';
 import { Migration20261210100000_TerminationCustomer } from './Migration20261210100000_TerminationCustomer.js';
 import { Migration20261210300000_TerminationStatFacts } from './Migration20261210300000_TerminationStatFacts.js';
+import { Migration20261210400000_OpenPurchaseLinesByProduct } from './Migration20261210400000_OpenPurchaseLinesByProduct.js';
 
 /** Listed by hand so migrations run the same under node, tsx and vitest. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -60,4 +61,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208020000_UnitCodes', class: Migration20261208020000_UnitCodes },
   { name: 'Migration20261210100000_TerminationCustomer', class: Migration20261210100000_TerminationCustomer },
   { name: 'Migration20261210300000_TerminationStatFacts', class: Migration20261210300000_TerminationStatFacts },
+  { name: 'Migration20261210400000_OpenPurchaseLinesByProduct', class: Migration20261210400000_OpenPurchaseLinesByProduct },
 ];

@@ -58,13 +58,14 @@ export class BulkTerminationService {
     const orders = await ctx.em
       .getConnection()
       .execute<AffectedOrder[]>(`${AFFECTED_SQL} group by o.id, o.number, c.name, o.currency order by o.number`, [sku]);
+    // By the PO line's own product (always its sales-order line's): the open lines' partial index.
     const purchaseOrders = await ctx.em
       .getConnection()
       .execute<{ number: string; supplier_name: string; status: string; open_quantity: number; orders: number }[]>(
         `select po.number, s.name as supplier_name, po.status, sum(pol.quantity - pol.received_quantity - pol.cancelled_quantity)::int as open_quantity,
               count(distinct l.order_id)::int as orders
          from purchase_order_line pol join purchase_order po on po.id = pol.purchase_order_id join supplier s on s.id = po.supplier_id
-         join sales_order_line l on l.id = pol.sales_order_line_id join product p on p.id = l.product_id
+         join sales_order_line l on l.id = pol.sales_order_line_id join product p on p.id = pol.product_id
         where p.sku = ? and pol.quantity > pol.received_quantity + pol.cancelled_quantity and po.status not in ('CANCELLED', 'RECEIVED')
         group by po.number, s.name, po.status order by po.number`,
         [sku],

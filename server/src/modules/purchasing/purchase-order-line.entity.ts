@@ -1,5 +1,5 @@
 import { openQuantity } from './open-quantity.js';
-import { Entity, ManyToOne, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { SyncedEntity } from '../../common/synced.entity.js';
 import { Product } from '../order/product.entity.js';
@@ -9,6 +9,11 @@ import type { PurchaseOrder } from './purchase-order.entity.js';
 /** One PO line buys for one sales order line; a PO may hold lines for several sales orders. */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'purchase_order_line' })
+@Index({
+  name: 'purchase_order_line_open_product_idx',
+  expression:
+    'create index purchase_order_line_open_product_idx on purchase_order_line (product_id) where quantity > received_quantity + cancelled_quantity',
+})
 export class PurchaseOrderLine extends SyncedEntity<'receivedQuantity' | 'cancelledQuantity' | 'openQuantity'> {
   @ManyToOne('PurchaseOrder', { index: true })
   purchaseOrder!: PurchaseOrder;
